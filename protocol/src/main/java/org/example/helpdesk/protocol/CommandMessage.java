@@ -1,0 +1,41 @@
+package org.example.helpdesk.protocol;
+
+import com.rabbitmq.client.AMQP;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Objects;
+import org.example.helpdesk.protocol.amqp.OutboundMessage;
+
+/** How a distributed command travels: AMQP message properties around its JSON body. */
+public final class CommandMessage {
+
+  public static final String CONTENT_TYPE = "application/json";
+  private static final int PERSISTENT = 2;
+
+  private CommandMessage() {}
+
+  /**
+   * The message for a command to the backoffice service.
+   *
+   * @param messageId stable id of the logical command: the same on every re-publish, so that the
+   *     receiver can recognise a duplicate
+   */
+  public static OutboundMessage toBackoffice(
+      DistributedCommand command, String messageId, String correlationId, Instant timestamp) {
+    Objects.requireNonNull(messageId, "messageId");
+    AMQP.BasicProperties properties =
+        new AMQP.BasicProperties.Builder()
+            .type(DistributedCommands.nameOf(command))
+            .messageId(messageId)
+            .correlationId(correlationId)
+            .contentType(CONTENT_TYPE)
+            .deliveryMode(PERSISTENT)
+            .timestamp(Date.from(timestamp))
+            .build();
+    return new OutboundMessage(
+        AmqpTopology.COMMANDS_EXCHANGE,
+        AmqpTopology.BACKOFFICE_ROUTING_KEY,
+        properties,
+        DistributedCommands.toJson(command));
+  }
+}

@@ -1,0 +1,119 @@
+package org.example.helpdesk.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The one place that maps a command's name on the wire to its Java type and its JSON body.
+ *
+ * <p>Bodies are read as a tolerant reader: unknown fields are ignored so that a newer sender can add
+ * fields, but every field the command needs must be present, of the right type and valid.
+ */
+public final class DistributedCommands {
+
+  public static final String PREPARE_TICKET = "ticket.prepareTicket";
+  public static final String CANCEL_TICKET = "ticket.cancel";
+
+  private static final Map<String, Class<? extends DistributedCommand>> TYPES =
+      Map.of(PREPARE_TICKET, PrepareTicket.class, CANCEL_TICKET, CancelTicket.class);
+
+  private static final Map<Class<? extends DistributedCommand>, String> NAMES =
+      TYPES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
+
+  private static final ObjectMapper JSON = strictMapper();
+
+  private DistributedCommands() {}
+
+  public static String nameOf(DistributedCommand command) {
+    return NAMES.get(command.getClass());
+  }
+
+  public static Optional<Class<? extends DistributedCommand>> typeOf(String name) {
+    return Optional.ofNullable(name).map(TYPES::get);
+  }
+
+  public static byte[] toJson(DistributedCommand command) {
+    try {
+      return JSON.writeValueAsBytes(command);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a distributed command must always serialize", e);
+    }
+  }
+
+  public static DistributedCommand fromJson(String name, byte[] body)
+      throws InvalidCommandException {
+    Class<? extends DistributedCommand> type =
+        typeOf(name)
+            .orElseThrow(
+                () ->
+                    new InvalidCommandException(
+                        "unknown command type '" + name + "', expected one of " + TYPES.keySet()));
+    if (body == null || body.length == 0) {
+      throw new InvalidCommandException(name + ": empty body");
+    }
+    try {
+      DistributedCommand command = JSON.readValue(body, type);
+      if (command == null) {
+        throw new InvalidCommandException(name + ": body is JSON null");
+      }
+      return command;
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new InvalidCommandException(name + ": " + cause.getMessage());
+    } catch (MismatchedInputException e) {
+      throw new InvalidCommandException(name + ": " + describe(e));
+    } catch (JsonProcessingException e) {
+      throw new InvalidCommandException(name + ": malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new InvalidCommandException(name + ": unreadable body: " + e.getMessage());
+    }
+  }
+
+  private static String describe(MismatchedInputException e) {
+    String field =
+        e.getPath().stream()
+            .map(JsonMappingException.Reference::getFieldName)
+            .filter(f -> f != null)
+            .collect(Collectors.joining("."));
+    String what = e.getOriginalMessage();
+    int cut = what.indexOf('\n');
+    if (cut > 0) {
+      what = what.substring(0, cut);
+    }
+    return field.isEmpty() ? "body has the wrong shape: " + what : "invalid field '" + field + "': " + what;
+  }
+
+  private static ObjectMapper strictMapper() {
+    JsonMapper mapper =
+        JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    // a number or boolean where a string belongs is a wrong shape, not something to guess at
+    mapper
+        .coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return mapper;
+  }
+}

@@ -1,0 +1,63 @@
+package org.example.helpdesk.protocol.amqp;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Opens connections to one broker. The client's own automatic recovery is off on purpose: a
+ * stream stage fails when its connection drops and its owner restarts it with backoff, which keeps
+ * the state of a stage (unacked deliveries, unconfirmed publishes) honest.
+ */
+public final class AmqpConnector {
+
+  private final ConnectionFactory factory;
+  private final String connectionName;
+
+  public AmqpConnector(String uri, String connectionName) {
+    this.connectionName = connectionName;
+    this.factory = new ConnectionFactory();
+    try {
+      factory.setUri(uri);
+    } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid AMQP URI: " + redact(uri), e);
+    }
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    factory.setRequestedHeartbeat(10);
+    factory.setConnectionTimeout(5_000);
+    factory.setHandshakeTimeout(5_000);
+    factory.setShutdownTimeout(2_000);
+  }
+
+  public Connection newConnection() throws IOException, TimeoutException {
+    return factory.newConnection(connectionName);
+  }
+
+  /** A short-lived channel for administrative work, e.g. declaring the topology at startup. */
+  public void withChannel(ChannelAction action) throws IOException, TimeoutException {
+    try (Connection connection = newConnection();
+        Channel channel = connection.createChannel()) {
+      action.run(channel);
+    }
+  }
+
+  public String describe() {
+    return "amqp://" + factory.getHost() + ":" + factory.getPort() + "/" + factory.getVirtualHost();
+  }
+
+  /** Hides the password of a URI so that it can be logged. */
+  public static String redact(String uri) {
+    return uri == null ? null : uri.replaceAll("(://[^:/@]*:)[^@]*@", "$1***@");
+  }
+
+  /** Work on a channel, such as declaring the topology. */
+  @FunctionalInterface
+  public interface ChannelAction {
+    void run(Channel channel) throws IOException;
+  }
+}

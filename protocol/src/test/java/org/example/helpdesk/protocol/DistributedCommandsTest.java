@@ -1,0 +1,117 @@
+package org.example.helpdesk.protocol;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.AMQP;
+import java.time.Instant;
+import java.util.UUID;
+import org.example.helpdesk.protocol.amqp.OutboundMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DistributedCommandsTest {
+
+  private static final UUID ID = UUID.fromString("0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55");
+
+  @Test
+  void prepareTicketHasTheSeedsNameAndBody() throws Exception {
+    PrepareTicket command = new PrepareTicket(ID, "customer-issue", "Really important bug!");
+
+    assertEquals("ticket.prepareTicket", DistributedCommands.nameOf(command));
+    assertEquals(
+        "{\"ticketId\":\"" + ID + "\",\"ticketType\":\"customer-issue\","
+            + "\"description\":\"Really important bug!\"}",
+        new String(DistributedCommands.toJson(command), UTF_8));
+    assertEquals(
+        command,
+        DistributedCommands.fromJson("ticket.prepareTicket", DistributedCommands.toJson(command)));
+  }
+
+  @Test
+  void cancelTicketHasTheSeedsNameAndBody() throws Exception {
+    CancelTicket command = new CancelTicket(ID);
+
+    assertEquals("ticket.cancel", DistributedCommands.nameOf(command));
+    assertEquals(
+        "{\"ticketId\":\"" + ID + "\"}", new String(DistributedCommands.toJson(command), UTF_8));
+    assertEquals(command, DistributedCommands.fromJson("ticket.cancel", bytes("{\"ticketId\":\"" + ID + "\"}")));
+  }
+
+  @Test
+  void unknownFieldsAreIgnoredSoThatSendersCanEvolve() throws Exception {
+    assertEquals(
+        new CancelTicket(ID),
+        DistributedCommands.fromJson(
+            "ticket.cancel", bytes("{\"ticketId\":\"" + ID + "\",\"reason\":\"dup\"}")));
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ticket.unknown       | {}                                               | unknown command type 'ticket.unknown'",
+        "''                   | {}                                               | unknown command type",
+        "ticket.cancel        | ''                                               | empty body",
+        "ticket.cancel        | not json                                         | malformed JSON",
+        "ticket.cancel        | {\"ticketId\":                                   | malformed JSON",
+        "ticket.cancel        | null                                             | JSON null",
+        "ticket.cancel        | []                                               | wrong shape",
+        "ticket.cancel        | {}                                               | ticketId is required",
+        "ticket.cancel        | {\"ticketId\":\"not-a-uuid\"}                    | invalid field 'ticketId'",
+        "ticket.cancel        | {\"ticketId\":42}                                | invalid field 'ticketId'",
+        "ticket.prepareTicket | {\"ticketId\":\"" + "0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55" + "\",\"description\":\"d\"} | ticketType is required",
+        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\" \",\"description\":\"d\"} | ticketType is required",
+        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":7,\"description\":\"d\"} | invalid field 'ticketType'",
+        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\"t\"} | description is required",
+        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\"t\",\"description\":{}} | invalid field 'description'",
+      })
+  void invalidMessagesAreRejectedWithAReadableReason(String type, String body, String reason) {
+    InvalidCommandException e =
+        assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson(type, bytes(body)));
+    assertTrue(e.getMessage().contains(reason), () -> "'" + e.getMessage() + "' should say " + reason);
+  }
+
+  @Test
+  void garbageBytesAndDeepNestingAreRejected() {
+    byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, (byte) 0xc3};
+    assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.cancel", garbage));
+    String bomb = "[".repeat(10_000) + "]".repeat(10_000);
+    assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.cancel", bytes(bomb)));
+  }
+
+  @Test
+  void overlongDescriptionIsRejected() {
+    String body =
+        "{\"ticketId\":\"" + ID + "\",\"ticketType\":\"t\",\"description\":\"" + "x".repeat(10_001) + "\"}";
+    InvalidCommandException e =
+        assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.prepareTicket", bytes(body)));
+    assertTrue(e.getMessage().contains("at most 10000"), e.getMessage());
+  }
+
+  @Test
+  void commandMessageCarriesTheContractProperties() {
+    Instant now = Instant.parse("2026-11-26T10:15:30Z");
+    OutboundMessage message =
+        CommandMessage.toBackoffice(new CancelTicket(ID), "issue-1:2", "corr-7", now);
+
+    AMQP.BasicProperties p = message.properties();
+    assertEquals("distributed.commands", message.exchange());
+    assertEquals("backoffice_service", message.routingKey());
+    assertEquals("ticket.cancel", p.getType());
+    assertEquals("issue-1:2", p.getMessageId());
+    assertEquals("corr-7", p.getCorrelationId());
+    assertEquals("application/json", p.getContentType());
+    assertEquals(2, p.getDeliveryMode());
+    assertEquals(now.toEpochMilli(), p.getTimestamp().getTime());
+    assertArrayEquals(DistributedCommands.toJson(new CancelTicket(ID)), message.body());
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+}
