@@ -1,0 +1,100 @@
+package org.example.helpdesk.backoffice;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.stream.RestartSettings;
+import org.example.helpdesk.backoffice.inbox.CommandConsumer;
+import org.example.helpdesk.backoffice.inbox.CommandHandling;
+import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
+import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
+import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import org.example.helpdesk.backoffice.ticket.TicketReadModel;
+import org.example.helpdesk.backoffice.ticket.TicketRoutes;
+import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.platform.Node;
+import org.example.helpdesk.platform.cluster.HealthRoutes;
+
+/**
+ * The Backoffice Service node: Ticket entities, the tickets read model, the inbox of distributed
+ * commands with its dead letters, and the HTTP API.
+ */
+public final class BackofficeNode {
+
+  static final String[] MIGRATIONS = {
+    "classpath:db/pekko/journal", "classpath:db/pekko/projection", "classpath:db/backoffice"
+  };
+
+  private final Node node;
+  private final DeadLetterStore deadLetters;
+
+  private BackofficeNode(Node node, DeadLetterStore deadLetters) {
+    this.node = node;
+    this.deadLetters = deadLetters;
+  }
+
+  public static BackofficeNode start() {
+    return start(ConfigFactory.empty());
+  }
+
+  public static BackofficeNode start(Config overrides) {
+    Node node = Node.start(overrides, MIGRATIONS);
+    Config config = node.config();
+    Clock clock = Clock.systemUTC();
+
+    Tickets tickets = Tickets.init(node.system(), clock, node.askTimeout());
+    TicketProjection.init(
+        node.system(),
+        node.database().dataSource(),
+        config.getInt("helpdesk.tickets-projection.group-size"),
+        config.getDuration("helpdesk.tickets-projection.group-within"));
+
+    DeadLetterStore deadLetters = new DeadLetterStore(node.database(), clock);
+    CommandHandling handling = new CommandHandling(tickets);
+    Config inbox = config.getConfig("helpdesk.inbox");
+    CommandConsumer.start(
+        node.system(),
+        node.amqp(),
+        handling,
+        deadLetters,
+        new CommandConsumer.Settings(
+            inbox.getInt("prefetch"),
+            inbox.getInt("parallelism"),
+            inbox.getInt("retries"),
+            inbox.getDuration("retry-min-backoff"),
+            inbox.getDuration("retry-max-backoff"),
+            RestartSettings.create(
+                inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)));
+
+    AllDirectives d = new AllDirectives() {};
+    node.serve(
+        d.concat(
+            new TicketRoutes(tickets, new TicketReadModel(node.database()), node.maxBodyBytes()).routes(),
+            new DeadLetterRoutes(deadLetters, handling).routes()),
+        List.of(
+            new HealthRoutes.Check(
+                "broker",
+                () ->
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          try {
+                            node.amqp().withChannel(channel -> {});
+                            return true;
+                          } catch (Exception e) {
+                            return false;
+                          }
+                        }))));
+    return new BackofficeNode(node, deadLetters);
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public DeadLetterStore deadLetters() {
+    return deadLetters;
+  }
+}

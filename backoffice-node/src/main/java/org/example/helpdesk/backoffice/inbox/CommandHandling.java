@@ -1,0 +1,73 @@
+package org.example.helpdesk.backoffice.inbox;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.pattern.StatusReply;
+import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.platform.domain.ConflictException;
+import org.example.helpdesk.platform.domain.InvalidCommandInputException;
+import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.platform.concurrent.Futures;
+import org.example.helpdesk.protocol.CancelTicket;
+import org.example.helpdesk.protocol.DistributedCommand;
+import org.example.helpdesk.protocol.InvalidCommandException;
+import org.example.helpdesk.protocol.PrepareTicket;
+
+/**
+ * What the backoffice does with a distributed command, for a fresh delivery and a replay alike.
+ * The future completes with the outcome, or fails when the failure may pass (database down, entity
+ * not answering in time) and the message should be tried again.
+ */
+public final class CommandHandling {
+
+  /** How a message ended. */
+  public sealed interface Outcome permits Processed, Rejected {}
+
+  /** The entity did what the command asked, or found it done already. */
+  public record Processed(String command) implements Outcome {}
+
+  /** The message can never succeed as it is. */
+  public record Rejected(String error) implements Outcome {}
+
+  private final Tickets tickets;
+
+  public CommandHandling(Tickets tickets) {
+    this.tickets = tickets;
+  }
+
+  public CompletionStage<Outcome> handle(InboundMessage message) {
+    DistributedCommand command;
+    try {
+      command = message.decode();
+    } catch (InvalidCommandException e) {
+      return CompletableFuture.completedFuture(new Rejected(e.getMessage()));
+    }
+    return dispatch(command)
+        .<Outcome>thenApply(done -> new Processed(message.type()))
+        .exceptionallyCompose(
+            failure -> {
+              Throwable cause = Futures.unwrap(failure);
+              return isRejection(cause)
+                  ? CompletableFuture.completedFuture(new Rejected(message.type() + " rejected: " + cause.getMessage()))
+                  : CompletableFuture.failedFuture(cause);
+            });
+  }
+
+  private CompletionStage<?> dispatch(DistributedCommand command) {
+    if (command instanceof PrepareTicket p) {
+      return tickets.prepare(p.ticketId(), p.ticketType(), p.description());
+    }
+    if (command instanceof CancelTicket c) {
+      return tickets.cancel(c.ticketId());
+    }
+    throw new IllegalStateException("no handler for " + command);
+  }
+
+  /** The entity said no: asking again would get the same answer. */
+  static boolean isRejection(Throwable t) {
+    return t instanceof NotFoundException
+        || t instanceof ConflictException
+        || t instanceof InvalidCommandInputException
+        || t instanceof StatusReply.ErrorMessage;
+  }
+}

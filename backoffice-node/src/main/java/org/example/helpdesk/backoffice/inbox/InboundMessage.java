@@ -1,0 +1,109 @@
+package org.example.helpdesk.backoffice.inbox;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.AMQP;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import org.example.helpdesk.protocol.DistributedCommand;
+import org.example.helpdesk.protocol.DistributedCommands;
+import org.example.helpdesk.protocol.InvalidCommandException;
+import org.example.helpdesk.protocol.amqp.CommittableMessage;
+
+/**
+ * A message as the inbox sees it, whether it just arrived from the broker or is replayed from the
+ * dead-letter store: its identity, its type and body, and its properties as a JSON document.
+ */
+public record InboundMessage(
+    String messageId, boolean hasMessageId, String type, byte[] body, String headersJson, String correlationId) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public static InboundMessage from(CommittableMessage delivery) {
+    AMQP.BasicProperties p = delivery.properties();
+    String id = p.getMessageId();
+    boolean hasId = id != null && !id.isBlank();
+    return new InboundMessage(
+        hasId ? truncate(id, 255) : digestOf(p.getType(), delivery.body()),
+        hasId,
+        p.getType(),
+        delivery.body(),
+        headersOf(delivery),
+        p.getCorrelationId());
+  }
+
+  /** A replayed dead letter: it was given its identity when it was stored. */
+  public static InboundMessage replayed(String messageId, String type, byte[] body, String headersJson) {
+    return new InboundMessage(messageId, true, type, body, headersJson, null);
+  }
+
+  /** The command in this message, or why there can never be one. */
+  public DistributedCommand decode() throws InvalidCommandException {
+    if (!hasMessageId) {
+      throw new InvalidCommandException(
+          "message has no message-id, so duplicates of it could not be recognised");
+    }
+    return DistributedCommands.fromJson(type, body);
+  }
+
+  /** Commands of one ticket are handled one at a time, in arrival order. */
+  public Object partitionKey() {
+    try {
+      return decode().ticketId();
+    } catch (InvalidCommandException e) {
+      return messageId;
+    }
+  }
+
+  private static String headersOf(CommittableMessage delivery) {
+    AMQP.BasicProperties p = delivery.properties();
+    ObjectNode node = JSON.createObjectNode();
+    put(node, "type", p.getType());
+    put(node, "messageId", p.getMessageId());
+    put(node, "correlationId", p.getCorrelationId());
+    put(node, "contentType", p.getContentType());
+    put(node, "contentEncoding", p.getContentEncoding());
+    if (p.getTimestamp() != null) {
+      node.put("timestamp", p.getTimestamp().toInstant().toString());
+    }
+    if (p.getDeliveryMode() != null) {
+      node.put("deliveryMode", p.getDeliveryMode());
+    }
+    put(node, "appId", p.getAppId());
+    node.put("exchange", delivery.envelope().getExchange());
+    node.put("routingKey", delivery.envelope().getRoutingKey());
+    node.put("redelivered", delivery.redelivered());
+    if (p.getHeaders() != null && !p.getHeaders().isEmpty()) {
+      ObjectNode headers = node.putObject("headers");
+      for (Map.Entry<String, Object> h : p.getHeaders().entrySet()) {
+        headers.put(h.getKey(), String.valueOf(h.getValue()));
+      }
+    }
+    return node.toString();
+  }
+
+  private static void put(ObjectNode node, String field, String value) {
+    Optional.ofNullable(value).ifPresent(v -> node.put(field, v));
+  }
+
+  private static String digestOf(String type, byte[] body) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update(String.valueOf(type).getBytes(UTF_8));
+      sha.update((byte) 0);
+      sha.update(body);
+      return "sha256:" + HexFormat.of().formatHex(sha.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String truncate(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max);
+  }
+}

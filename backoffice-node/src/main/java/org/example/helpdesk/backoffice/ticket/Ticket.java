@@ -1,0 +1,242 @@
+package org.example.helpdesk.backoffice.ticket;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.example.helpdesk.platform.domain.ConflictException;
+import org.example.helpdesk.platform.domain.InvalidCommandInputException;
+import org.example.helpdesk.platform.domain.NotFoundException;
+
+/**
+ * A ticket employees work on: prepared (from a customer's issue or internally), assigned to an
+ * employee, or cancelled. Event sourced; every command is idempotent, so that a command delivered
+ * twice changes nothing the second time.
+ */
+public final class Ticket
+    extends EventSourcedBehaviorWithEnforcedReplies<Ticket.Command, Ticket.Event, Ticket.State> {
+
+  public static final EntityTypeKey<Command> ENTITY_TYPE = EntityTypeKey.create(Command.class, "Ticket");
+
+  /**
+   * Events are tagged with one of this many tags, one read-model projection instance per tag. The
+   * tag is stored with each event, so this number is fixed for the life of the journal.
+   */
+  public static final int TAG_COUNT = 4;
+
+  public static final int MAX_TICKET_TYPE_LENGTH = 100;
+  public static final int MAX_DESCRIPTION_LENGTH = 10_000;
+  public static final int MAX_ASSIGNEE_LENGTH = 200;
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  public sealed interface Command permits PrepareTicket, CancelTicket, AssignTicket, GetTicket {}
+
+  public record PrepareTicket(String ticketType, String description, ActorRef<StatusReply<Details>> replyTo)
+      implements Command {}
+
+  public record CancelTicket(ActorRef<StatusReply<Details>> replyTo) implements Command {}
+
+  public record AssignTicket(String assignee, ActorRef<StatusReply<Details>> replyTo) implements Command {}
+
+  public record GetTicket(ActorRef<StatusReply<Details>> replyTo) implements Command {}
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  public sealed interface Event permits TicketWasPrepared, TicketWasCancelled, TicketWasAssigned {
+    UUID ticketId();
+  }
+
+  public record TicketWasPrepared(UUID ticketId, String ticketType, String description, Instant preparedAt)
+      implements Event {}
+
+  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt) implements Event {}
+
+  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt) implements Event {}
+
+  // ---- state ----------------------------------------------------------------------------------
+
+  public enum Status {
+    AWAITING,
+    ASSIGNED,
+    CANCELLED
+  }
+
+  public sealed interface State permits Unprepared, Prepared {}
+
+  /** No TicketWasPrepared yet: the ticket does not exist. */
+  public record Unprepared() implements State {}
+
+  public record Prepared(
+      UUID ticketId,
+      String ticketType,
+      String description,
+      Status status,
+      String assignee,
+      Instant preparedAt,
+      Instant updatedAt)
+      implements State {
+
+    Prepared cancelled(Instant at) {
+      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at);
+    }
+
+    Prepared assignedTo(String employee, Instant at) {
+      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at);
+    }
+
+    Details details() {
+      return new Details(ticketId, ticketType, description, status, assignee, preparedAt, updatedAt);
+    }
+  }
+
+  /** What a ticket looks like to whoever asked. */
+  public record Details(
+      UUID ticketId,
+      String ticketType,
+      String description,
+      Status status,
+      String assignee,
+      Instant preparedAt,
+      Instant updatedAt) {}
+
+  // ---- behaviour ------------------------------------------------------------------------------
+
+  private final UUID ticketId;
+  private final Clock clock;
+
+  private Ticket(UUID ticketId, Clock clock) {
+    super(
+        PersistenceId.of(ENTITY_TYPE.name(), ticketId.toString()),
+        SupervisorStrategy.restartWithBackoff(
+            java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(5), 0.1));
+    this.ticketId = ticketId;
+    this.clock = clock;
+  }
+
+  public static Behavior<Command> create(UUID ticketId, Clock clock) {
+    return new Ticket(ticketId, clock);
+  }
+
+  public static String tagFor(UUID ticketId) {
+    return "ticket-" + Math.floorMod(ticketId.hashCode(), TAG_COUNT);
+  }
+
+  @Override
+  public State emptyState() {
+    return new Unprepared();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return Set.of(tagFor(ticketId));
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forStateType(Unprepared.class)
+        .onCommand(PrepareTicket.class, this::prepare)
+        .onCommand(CancelTicket.class, c -> notFound(c.replyTo()))
+        .onCommand(AssignTicket.class, c -> notFound(c.replyTo()))
+        .onCommand(GetTicket.class, c -> notFound(c.replyTo()));
+    builder
+        .forStateType(Prepared.class)
+        // preparing again: the ticket exists already, which is what the sender wanted
+        .onCommand(PrepareTicket.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())))
+        .onCommand(CancelTicket.class, this::cancel)
+        .onCommand(AssignTicket.class, this::assign)
+        .onCommand(GetTicket.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())));
+    return builder.build();
+  }
+
+  private ReplyEffect<Event, State> prepare(PrepareTicket command) {
+    String problem = problemWith(command);
+    if (problem != null) {
+      return Effect().reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem)));
+    }
+    return Effect()
+        .persist(new TicketWasPrepared(ticketId, command.ticketType(), command.description(), clock.instant()))
+        .thenReply(command.replyTo(), state -> StatusReply.success(((Prepared) state).details()));
+  }
+
+  private ReplyEffect<Event, State> cancel(Prepared state, CancelTicket command) {
+    if (state.status() == Status.CANCELLED) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
+    }
+    return Effect()
+        .persist(new TicketWasCancelled(ticketId, clock.instant()))
+        .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
+  }
+
+  private ReplyEffect<Event, State> assign(Prepared state, AssignTicket command) {
+    if (state.status() == Status.CANCELLED) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new ConflictException("ticket " + ticketId + " is cancelled and cannot be assigned")));
+    }
+    String assignee = command.assignee() == null ? null : command.assignee().strip();
+    if (assignee == null || assignee.isEmpty() || assignee.length() > MAX_ASSIGNEE_LENGTH) {
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new InvalidCommandInputException(
+                      "assignee must be 1 to " + MAX_ASSIGNEE_LENGTH + " characters")));
+    }
+    if (assignee.equals(state.assignee())) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
+    }
+    return Effect()
+        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant()))
+        .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
+  }
+
+  private ReplyEffect<Event, State> notFound(ActorRef<StatusReply<Details>> replyTo) {
+    return Effect().reply(replyTo, StatusReply.error(new NotFoundException("ticket " + ticketId + " does not exist")));
+  }
+
+  private static String problemWith(PrepareTicket command) {
+    if (command.ticketType() == null || command.ticketType().isBlank()) {
+      return "ticketType must not be blank";
+    }
+    if (command.ticketType().length() > MAX_TICKET_TYPE_LENGTH) {
+      return "ticketType must be at most " + MAX_TICKET_TYPE_LENGTH + " characters";
+    }
+    if (command.description() == null) {
+      return "description is required";
+    }
+    if (command.description().length() > MAX_DESCRIPTION_LENGTH) {
+      return "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters";
+    }
+    return null;
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    var builder = newEventHandlerBuilder();
+    builder
+        .forStateType(Unprepared.class)
+        .onEvent(
+            TicketWasPrepared.class,
+            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt()));
+    builder
+        .forStateType(Prepared.class)
+        .onEvent(TicketWasCancelled.class, (s, e) -> s.cancelled(e.cancelledAt()))
+        .onEvent(TicketWasAssigned.class, (s, e) -> s.assignedTo(e.assignee(), e.assignedAt()));
+    return builder.build();
+  }
+}

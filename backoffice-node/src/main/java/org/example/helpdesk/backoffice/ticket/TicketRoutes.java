@@ -1,0 +1,134 @@
+package org.example.helpdesk.backoffice.ticket;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.http.ApiErrors;
+import org.example.helpdesk.platform.http.InvalidRequestException;
+import org.example.helpdesk.platform.http.TextField;
+
+/** The tickets API employees use. */
+public final class TicketRoutes extends ApiDirectives {
+
+  private final Tickets tickets;
+  private final TicketReadModel readModel;
+
+  public TicketRoutes(Tickets tickets, TicketReadModel readModel, long maxBodyBytes) {
+    super(maxBodyBytes);
+    this.tickets = tickets;
+    this.readModel = readModel;
+  }
+
+  /** Body of {@code POST /tickets}: an internal ticket. */
+  public record NewTicket(String ticketType, String description) {
+    public NewTicket {
+      TextField.require("ticketType", ticketType, Ticket.MAX_TICKET_TYPE_LENGTH);
+      TextField.require("description", description, Ticket.MAX_DESCRIPTION_LENGTH);
+    }
+  }
+
+  /** Body of {@code POST /tickets/{id}/assign}. */
+  public record Assignment(String assignee) {
+    public Assignment {
+      TextField.require("assignee", assignee, Ticket.MAX_ASSIGNEE_LENGTH);
+    }
+  }
+
+  public record Created(UUID ticketId) {}
+
+  public Route routes() {
+    return pathPrefix(
+        "tickets",
+        () ->
+            concat(
+                pathEndOrSingleSlash(
+                    () ->
+                        concat(
+                            get(this::list),
+                            post(() -> jsonBody(NewTicket.class, this::create)))),
+                pathPrefix(
+                    PathMatchers.segment(),
+                    raw ->
+                        uuid(
+                            raw,
+                            "ticketId",
+                            id ->
+                                concat(
+                                    pathEnd(() -> get(() -> find(id))),
+                                    path("assign", () -> post(() -> jsonBody(Assignment.class, a -> assign(id, a)))),
+                                    path("cancel", () -> post(() -> cancel(id))))))));
+  }
+
+  private Route list() {
+    return parameterOptional(
+        "status",
+        status ->
+            parameterOptional(
+                "limit",
+                limit -> {
+                  Optional<Ticket.Status> wanted;
+                  int max;
+                  try {
+                    wanted = status.map(TicketRoutes::status);
+                    max = limit.map(TicketRoutes::limit).orElse(TicketReadModel.DEFAULT_LIMIT);
+                  } catch (InvalidRequestException e) {
+                    return ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
+                  }
+                  return onReply(readModel.latest(wanted, max), list -> json(StatusCodes.OK, list));
+                }));
+  }
+
+  private Route find(UUID id) {
+    return onReply(
+        readModel.find(id),
+        found ->
+            found
+                .map(t -> json(StatusCodes.OK, t))
+                .orElseGet(() -> ApiErrors.complete(StatusCodes.NOT_FOUND, "ticket " + id + " does not exist")));
+  }
+
+  private Route create(NewTicket body) {
+    UUID id = UUID.randomUUID();
+    return onReply(
+        tickets.prepare(id, body.ticketType(), body.description()),
+        details -> created("/tickets/" + id, new Created(id)));
+  }
+
+  private Route assign(UUID id, Assignment body) {
+    return onReply(tickets.assign(id, body.assignee().strip()), d -> json(StatusCodes.OK, TicketView.of(d)));
+  }
+
+  private Route cancel(UUID id) {
+    return onReply(tickets.cancel(id), d -> json(StatusCodes.OK, TicketView.of(d)));
+  }
+
+  private static Ticket.Status status(String raw) {
+    return Arrays.stream(Ticket.Status.values())
+        .filter(s -> TicketView.statusName(s).equals(raw))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new InvalidRequestException(
+                    "invalid query parameter 'status': must be one of "
+                        + Arrays.stream(Ticket.Status.values()).map(TicketView::statusName).collect(Collectors.joining(", "))));
+  }
+
+  private static int limit(String raw) {
+    try {
+      int n = Integer.parseInt(raw);
+      if (n >= 1 && n <= TicketReadModel.MAX_LIMIT) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidRequestException(
+        "invalid query parameter 'limit': must be a whole number from 1 to " + TicketReadModel.MAX_LIMIT);
+  }
+
+}

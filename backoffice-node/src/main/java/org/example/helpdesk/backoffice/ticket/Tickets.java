@@ -1,0 +1,49 @@
+package org.example.helpdesk.backoffice.ticket;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/** The Ticket entities of the cluster, wherever their shards live. */
+public final class Tickets {
+
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+
+  private Tickets(ClusterSharding sharding, Duration askTimeout) {
+    this.sharding = sharding;
+    this.askTimeout = askTimeout;
+  }
+
+  public static Tickets init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
+    return new Tickets(sharding, askTimeout);
+  }
+
+  public CompletionStage<Ticket.Details> prepare(UUID ticketId, String ticketType, String description) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, r), askTimeout);
+  }
+
+  public CompletionStage<Ticket.Details> cancel(UUID ticketId) {
+    return ref(ticketId).askWithStatus(Ticket.CancelTicket::new, askTimeout);
+  }
+
+  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, r), askTimeout);
+  }
+
+  public CompletionStage<Ticket.Details> get(UUID ticketId) {
+    return ref(ticketId).askWithStatus(Ticket.GetTicket::new, askTimeout);
+  }
+
+  private EntityRef<Ticket.Command> ref(UUID ticketId) {
+    return sharding.entityRefFor(Ticket.ENTITY_TYPE, ticketId.toString());
+  }
+}

@@ -1,0 +1,133 @@
+package org.example.helpdesk.platform;
+
+import com.typesafe.config.Config;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.example.helpdesk.platform.config.NodeConfig;
+import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.platform.http.HttpServer;
+import org.example.helpdesk.protocol.amqp.AmqpConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every node of every service has: its configuration, its schema (migrated before anything
+ * else starts), its actor system (a member of the service's own cluster) and, once the service's
+ * features are wired, its HTTP server. Shutting the actor system down releases all of it.
+ */
+public final class Node {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final Config config;
+  private final Database database;
+  private final ActorSystem<Void> system;
+  private final AmqpConnector amqp;
+  private volatile ServerBinding binding;
+
+  private Node(Config config, Database database, ActorSystem<Void> system, AmqpConnector amqp) {
+    this.config = config;
+    this.database = database;
+    this.system = system;
+    this.amqp = amqp;
+  }
+
+  /**
+   * Loads the configuration, migrates the node's schema and starts its actor system.
+   *
+   * @param migrations Flyway locations of the service's schema
+   */
+  public static Node start(Config overrides, String... migrations) {
+    Config config = NodeConfig.load(overrides);
+    String name = config.getString("helpdesk.service-name");
+    DatabaseSettings dbSettings = DatabaseSettings.from(config);
+    log.info("Starting {} with {} and broker {}", name, dbSettings, AmqpConnector.redact(config.getString("helpdesk.amqp.uri")));
+    Database database = Database.connect(dbSettings, name);
+    try {
+      database.migrate(migrations);
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
+    AmqpConnector amqp =
+        new AmqpConnector(
+            config.getString("helpdesk.amqp.uri"),
+            name + "@" + config.getString("helpdesk.cluster.host") + ":" + config.getInt("helpdesk.cluster.port"));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-database-pool",
+            () -> {
+              database.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    return new Node(config, database, system, amqp);
+  }
+
+  /** Serves the service's routes and the health endpoints; returns once the port is bound. */
+  public ServerBinding serve(Route routes, List<HealthRoutes.Check> readinessChecks) {
+    List<HealthRoutes.Check> checks = new ArrayList<>();
+    checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
+    checks.addAll(readinessChecks);
+    Route all = new AllDirectives() {}.concat(routes, new HealthRoutes(system, checks).routes());
+    try {
+      binding =
+          HttpServer.start(system, config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"), all)
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      return binding;
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("could not serve HTTP on port " + config.getInt("helpdesk.http.port"), e);
+    }
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public AmqpConnector amqp() {
+    return amqp;
+  }
+
+  public long maxBodyBytes() {
+    return config.getBytes("helpdesk.http.max-body-bytes");
+  }
+
+  public Duration askTimeout() {
+    return config.getDuration("helpdesk.http.ask-timeout");
+  }
+
+  /** The bound HTTP address, once {@link #serve} returned. */
+  public InetSocketAddress httpAddress() {
+    return binding.localAddress();
+  }
+
+  /** Leaves the cluster gracefully and stops everything. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+}

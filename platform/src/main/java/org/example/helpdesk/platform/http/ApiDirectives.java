@@ -1,0 +1,149 @@
+package org.example.helpdesk.platform.http;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Location;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+
+/** Directives every JSON API of the nodes uses: strict bodies, ids in paths, replies. */
+public abstract class ApiDirectives extends AllDirectives {
+
+  private final long maxBodyBytes;
+
+  protected ApiDirectives(long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /**
+   * The request body as {@code type}: 415 unless it is JSON, 413 over the size limit, 400 naming
+   * the field when it does not fit the type (unknown, missing, wrong type, invalid value).
+   */
+  protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
+    return extractRequestEntity(
+        entity -> {
+          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
+            return ApiErrors.complete(
+                StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+          }
+          return withSizeLimit(
+              maxBodyBytes,
+              () ->
+                  entity(
+                      Unmarshaller.entityToByteString(),
+                      bytes -> {
+                        T value;
+                        try {
+                          value = parse(bytes.toArray(), type);
+                        } catch (InvalidRequestException e) {
+                          return ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
+                        }
+                        return inner.apply(value);
+                      }));
+        });
+  }
+
+  /** A path segment that must be a UUID; 400 otherwise. */
+  protected Route uuid(String raw, String what, Function<UUID, Route> inner) {
+    UUID id;
+    try {
+      id = parseUuid(raw);
+    } catch (IllegalArgumentException e) {
+      return ApiErrors.complete(StatusCodes.BAD_REQUEST, what + " must be a UUID, got '" + shorten(raw) + "'");
+    }
+    return inner.apply(id);
+  }
+
+  /** Completes with the reply, or with the error status its failure maps to. */
+  protected <T> Route onReply(CompletionStage<T> reply, Function<T, Route> onSuccess) {
+    return onComplete(
+        reply,
+        result ->
+            result.isSuccess()
+                ? onSuccess.apply(result.get())
+                : complete(ApiErrors.responseFor(result.failed().get())));
+  }
+
+  protected <T> Route json(StatusCode status, T body) {
+    return complete(status, body, Json.marshaller());
+  }
+
+  protected <T> Route created(String location, T body) {
+    return respondWithHeader(
+        (HttpHeader) Location.create(location), () -> json(StatusCodes.CREATED, body));
+  }
+
+  /** Strict UUID parsing: {@link UUID#fromString} accepts forms such as "1-2-3-4-5". */
+  public static UUID parseUuid(String raw) {
+    if (raw == null
+        || !raw.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+      throw new IllegalArgumentException("not a UUID: " + raw);
+    }
+    return UUID.fromString(raw);
+  }
+
+  static <T> T parse(byte[] bytes, Class<T> type) {
+    if (bytes.length == 0) {
+      throw new InvalidRequestException("a JSON request body is required");
+    }
+    try {
+      T value = Json.MAPPER.readValue(bytes, type);
+      if (value == null) {
+        throw new InvalidRequestException("the request body must be a JSON object");
+      }
+      return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidRequestException("unknown field '" + path(e) + "'");
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new InvalidRequestException(cause.getMessage());
+    } catch (MismatchedInputException e) {
+      String field = path(e);
+      throw new InvalidRequestException(
+          field.isEmpty()
+              ? "the request body must be a JSON object"
+              : "invalid field '" + field + "': " + firstLine(e.getOriginalMessage()));
+    } catch (StreamConstraintsException e) {
+      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (JsonParseException e) {
+      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new InvalidRequestException("unreadable request body");
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int cut = message.indexOf('\n');
+    return cut < 0 ? message : message.substring(0, cut);
+  }
+
+  private static String shorten(String raw) {
+    return raw.length() > 60 ? raw.substring(0, 60) + "..." : raw;
+  }
+}
