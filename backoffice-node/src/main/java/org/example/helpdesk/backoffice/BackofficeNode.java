@@ -41,7 +41,7 @@ public final class BackofficeNode {
   }
 
   public static BackofficeNode start(Config overrides) {
-    Node node = Node.start(overrides, MIGRATIONS);
+    Node node = Node.start("backoffice", overrides, MIGRATIONS);
     Config config = node.config();
     Clock clock = Clock.systemUTC();
 

@@ -12,6 +12,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -49,10 +51,11 @@ public final class Node {
   /**
    * Loads the configuration, migrates the node's schema and starts its actor system.
    *
+   * @param resource the service's configuration resource (see {@link NodeConfig})
    * @param migrations Flyway locations of the service's schema
    */
-  public static Node start(Config overrides, String... migrations) {
-    Config config = NodeConfig.load(overrides);
+  public static Node start(String resource, Config overrides, String... migrations) {
+    Config config = NodeConfig.load(resource, overrides);
     String name = config.getString("helpdesk.service-name");
     DatabaseSettings dbSettings = DatabaseSettings.from(config);
     log.info("Starting {} with {} and broker {}", name, dbSettings, AmqpConnector.redact(config.getString("helpdesk.amqp.uri")));
@@ -64,6 +67,10 @@ public final class Node {
       throw e;
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
+    if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
     AmqpConnector amqp =
         new AmqpConnector(
             config.getString("helpdesk.amqp.uri"),

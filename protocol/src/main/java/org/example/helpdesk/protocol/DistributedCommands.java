@@ -3,7 +3,6 @@ package org.example.helpdesk.protocol;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -75,26 +74,12 @@ public final class DistributedCommands {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new InvalidCommandException(name + ": " + cause.getMessage());
     } catch (MismatchedInputException e) {
-      throw new InvalidCommandException(name + ": " + describe(e));
+      throw new InvalidCommandException(name + ": " + JsonFieldErrors.describe(e));
     } catch (JsonProcessingException e) {
       throw new InvalidCommandException(name + ": malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new InvalidCommandException(name + ": unreadable body: " + e.getMessage());
     }
-  }
-
-  private static String describe(MismatchedInputException e) {
-    String field =
-        e.getPath().stream()
-            .map(JsonMappingException.Reference::getFieldName)
-            .filter(f -> f != null)
-            .collect(Collectors.joining("."));
-    String what = e.getOriginalMessage();
-    int cut = what.indexOf('\n');
-    if (cut > 0) {
-      what = what.substring(0, cut);
-    }
-    return field.isEmpty() ? "body has the wrong shape: " + what : "invalid field '" + field + "': " + what;
   }
 
   private static ObjectMapper strictMapper() {

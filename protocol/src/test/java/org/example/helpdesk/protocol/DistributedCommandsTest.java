@@ -60,7 +60,7 @@ class DistributedCommandsTest {
         "ticket.cancel        | not json                                         | malformed JSON",
         "ticket.cancel        | {\"ticketId\":                                   | malformed JSON",
         "ticket.cancel        | null                                             | JSON null",
-        "ticket.cancel        | []                                               | wrong shape",
+        "ticket.cancel        | []                                               | must be a JSON object",
         "ticket.cancel        | {}                                               | ticketId is required",
         "ticket.cancel        | {\"ticketId\":\"not-a-uuid\"}                    | invalid field 'ticketId'",
         "ticket.cancel        | {\"ticketId\":42}                                | invalid field 'ticketId'",

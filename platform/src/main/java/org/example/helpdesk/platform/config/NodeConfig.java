@@ -7,20 +7,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loads a node's configuration: its application.conf (with environment overrides), under explicit
- * overrides (tests, the all-in-one launcher), plus the settings HOCON cannot derive by itself.
+ * Loads a node's configuration: its own resource (e.g. {@code backoffice.conf}, with environment
+ * overrides), under explicit overrides (tests, the all-in-one launcher), plus the settings HOCON
+ * cannot derive by itself. Each service names its resource after itself, not application.conf, so
+ * that nodes of both services can share one class path.
  */
 public final class NodeConfig {
 
   private NodeConfig() {}
 
-  public static Config load() {
-    return load(ConfigFactory.empty());
-  }
-
-  /** @param overrides win over application.conf and the environment */
-  public static Config load(Config overrides) {
-    Config unresolved = overrides.withFallback(ConfigFactory.parseResourcesAnySyntax("application"));
+  /**
+   * @param resource the service's configuration resource, without extension
+   * @param overrides win over the resource and the environment
+   */
+  public static Config load(String resource, Config overrides) {
+    Config unresolved =
+        overrides
+            .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+            .withFallback(ConfigFactory.parseResourcesAnySyntax(resource));
     Config first = ConfigFactory.load(unresolved);
     String systemName = first.getString("helpdesk.service-name");
     String jdbcUrl =
@@ -44,7 +48,8 @@ public final class NodeConfig {
   /** {@code host:port,host:port} into the node's {@code pekko://} seed addresses. */
   static List<String> seedNodes(String systemName, String seedNodes, String selfHost, int selfPort) {
     if (seedNodes == null || seedNodes.isBlank()) {
-      return List.of(address(systemName, selfHost, selfPort));
+      // port 0 (chosen by the OS, as in tests): no address to name yet; the node joins itself
+      return selfPort == 0 ? List.of() : List.of(address(systemName, selfHost, selfPort));
     }
     return Arrays.stream(seedNodes.split(","))
         .map(String::trim)

@@ -1,12 +1,13 @@
 package org.example.helpdesk.platform.domain;
 
-/**
- * A command the current state does not allow (e.g. assigning a cancelled ticket). Crosses the
- * cluster like {@link NotFoundException}.
- */
-public class ConflictException extends RuntimeException {
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
-  public ConflictException(String message) {
-    super(message, null, false, false);
+/** A command the current state does not allow (e.g. assigning a cancelled ticket). */
+public final class ConflictException extends Rejection {
+
+  @JsonCreator
+  public ConflictException(@JsonProperty("message") String message) {
+    super(message);
   }
 }

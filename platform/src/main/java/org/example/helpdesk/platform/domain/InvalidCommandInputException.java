@@ -1,9 +1,13 @@
 package org.example.helpdesk.platform.domain;
 
-/** A command whose data breaks a rule of the domain (e.g. a blank description). */
-public class InvalidCommandInputException extends RuntimeException {
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
-  public InvalidCommandInputException(String message) {
-    super(message, null, false, false);
+/** A command whose data breaks a rule of the domain (e.g. a blank description). */
+public final class InvalidCommandInputException extends Rejection {
+
+  @JsonCreator
+  public InvalidCommandInputException(@JsonProperty("message") String message) {
+    super(message);
   }
 }

@@ -3,7 +3,6 @@ package org.example.helpdesk.platform.http;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -20,6 +18,7 @@ import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.example.helpdesk.protocol.JsonFieldErrors;
 
 /** Directives every JSON API of the nodes uses: strict bodies, ids in paths, replies. */
 public abstract class ApiDirectives extends AllDirectives {
@@ -108,16 +107,12 @@ public abstract class ApiDirectives extends AllDirectives {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      throw new InvalidRequestException("unknown field '" + path(e) + "'");
+      throw new InvalidRequestException("unknown field '" + JsonFieldErrors.field(e) + "'");
     } catch (ValueInstantiationException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new InvalidRequestException(cause.getMessage());
     } catch (MismatchedInputException e) {
-      String field = path(e);
-      throw new InvalidRequestException(
-          field.isEmpty()
-              ? "the request body must be a JSON object"
-              : "invalid field '" + field + "': " + firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException(JsonFieldErrors.describe(e));
     } catch (StreamConstraintsException e) {
       throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
     } catch (JsonParseException e) {
@@ -127,12 +122,6 @@ public abstract class ApiDirectives extends AllDirectives {
     } catch (IOException e) {
       throw new InvalidRequestException("unreadable request body");
     }
-  }
-
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining("."));
   }
 
   private static String firstLine(String message) {

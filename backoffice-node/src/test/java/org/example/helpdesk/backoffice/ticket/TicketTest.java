@@ -1,0 +1,250 @@
+package org.example.helpdesk.backoffice.ticket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.example.helpdesk.backoffice.ticket.Ticket.AssignTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.CancelTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.Details;
+import org.example.helpdesk.backoffice.ticket.Ticket.Event;
+import org.example.helpdesk.backoffice.ticket.Ticket.GetTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.PrepareTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.Prepared;
+import org.example.helpdesk.backoffice.ticket.Ticket.State;
+import org.example.helpdesk.backoffice.ticket.Ticket.Status;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAssigned;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasCancelled;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasPrepared;
+import org.example.helpdesk.backoffice.ticket.Ticket.Unprepared;
+import org.example.helpdesk.platform.domain.ConflictException;
+import org.example.helpdesk.platform.domain.InvalidCommandInputException;
+import org.example.helpdesk.platform.domain.NotFoundException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of the Ticket, with every command, event and state serialized on the way. */
+class TicketTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-26T09:00:00Z");
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(ConfigFactory.parseResources("backoffice-serialization.conf"))
+              .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+
+  private final UUID ticketId = UUID.randomUUID();
+  private EventSourcedBehaviorTestKit<Ticket.Command, Event, State> ticket;
+
+  @BeforeEach
+  void freshTicket() {
+    ticket =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            Ticket.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void preparingAnUnknownTicketRecordsTicketWasPrepared() {
+    var result = prepare("customer-issue", "Really important bug!");
+
+    assertEquals(List.of(new TicketWasPrepared(ticketId, "customer-issue", "Really important bug!", NOW)), result.events());
+    Prepared state = result.stateOfType(Prepared.class);
+    assertEquals(Status.AWAITING, state.status());
+    assertEquals(NOW, state.preparedAt());
+    assertEquals(null, state.assignee());
+    assertEquals(state.details(), result.reply().getValue());
+  }
+
+  @Test
+  void preparingAnExistingTicketAgainSucceedsAndRecordsNothing() {
+    prepare("customer-issue", "Really important bug!");
+
+    var again = prepare("customer-issue", "Really important bug!");
+
+    assertTrue(again.hasNoEvents());
+    assertTrue(again.reply().isSuccess());
+    assertEquals(Status.AWAITING, again.reply().getValue().status());
+  }
+
+  @Test
+  void aPrepareWithInvalidDataIsRejectedAndRecordsNothing() {
+    for (var bad :
+        List.of(
+            new String[] {" ", "d"},
+            new String[] {"t".repeat(101), "d"},
+            new String[] {"t", "d".repeat(10_001)},
+            new String[] {"t", null})) {
+      var result = prepare(bad[0], bad[1]);
+      assertTrue(result.hasNoEvents());
+      assertRejected(InvalidCommandInputException.class, result.reply());
+    }
+    assertInstanceOf(Unprepared.class, ticket.getState());
+  }
+
+  @Test
+  void everyCommandButPrepareOnAnUnknownTicketIsRejectedAsNotFound() {
+    var cancel = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    var assign = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    var get = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
+
+    for (var result : List.of(cancel, assign, get)) {
+      assertTrue(result.hasNoEvents());
+      assertRejected(NotFoundException.class, result.reply());
+    }
+  }
+
+  @Test
+  void cancellingRecordsTicketWasCancelledOnceAndThenIsIdempotent() {
+    prepare("customer-issue", "bug");
+
+    var first = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    var second = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+
+    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW)), first.events());
+    assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).status());
+    assertTrue(second.hasNoEvents());
+    assertEquals(Status.CANCELLED, second.reply().getValue().status());
+  }
+
+  @Test
+  void assigningRecordsTicketWasAssigned() {
+    prepare("customer-issue", "bug");
+
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    assertEquals(List.of(new TicketWasAssigned(ticketId, "alice", NOW)), result.events());
+    Prepared state = result.stateOfType(Prepared.class);
+    assertEquals(Status.ASSIGNED, state.status());
+    assertEquals("alice", state.assignee());
+    assertEquals("alice", result.reply().getValue().assignee());
+  }
+
+  @Test
+  void assigningToTheCurrentAssigneeRecordsNothing() {
+    prepare("customer-issue", "bug");
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    var again = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    assertTrue(again.hasNoEvents());
+    assertEquals("alice", again.reply().getValue().assignee());
+  }
+
+  @Test
+  void assigningToAnotherEmployeeRecordsANewAssignment() {
+    prepare("customer-issue", "bug");
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("bob", r));
+
+    assertEquals(List.of(new TicketWasAssigned(ticketId, "bob", NOW)), result.events());
+    assertEquals("bob", result.stateOfType(Prepared.class).assignee());
+  }
+
+  @Test
+  void assigningACancelledTicketIsRejectedAsAConflict() {
+    prepare("customer-issue", "bug");
+    ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    assertTrue(result.hasNoEvents());
+    assertRejected(ConflictException.class, result.reply());
+    assertEquals(Status.CANCELLED, ticket.getState() instanceof Prepared p ? p.status() : null);
+  }
+
+  @Test
+  void cancellingAnAssignedTicketKeepsItsAssignee() {
+    prepare("customer-issue", "bug");
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    var result = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+
+    assertEquals(Status.CANCELLED, result.reply().getValue().status());
+    assertEquals("alice", result.reply().getValue().assignee());
+  }
+
+  @Test
+  void aBlankAssigneeIsRejected() {
+    prepare("customer-issue", "bug");
+
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("  ", r));
+
+    assertTrue(result.hasNoEvents());
+    assertRejected(InvalidCommandInputException.class, result.reply());
+  }
+
+  @Test
+  void getTicketAnswersWithTheTicket() {
+    prepare("customer-issue", "bug");
+
+    var result = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
+
+    assertTrue(result.hasNoEvents());
+    assertEquals(new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW), result.reply().getValue());
+  }
+
+  @Test
+  void theStateIsRebuiltFromTheEvents() {
+    prepare("customer-issue", "bug");
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    State before = ticket.getState();
+
+    ticket.restart();
+
+    assertEquals(before, ticket.getState());
+  }
+
+  @Test
+  void everyTicketBelongsToOneOfTheFixedTagsAndAlwaysTheSame() {
+    Set<String> tags = new HashSet<>();
+    IntStream.range(0, 1000).forEach(i -> tags.add(Ticket.tagFor(UUID.randomUUID())));
+    assertEquals(Set.of("ticket-0", "ticket-1", "ticket-2", "ticket-3"), tags);
+    assertEquals(Ticket.tagFor(ticketId), Ticket.tagFor(UUID.fromString(ticketId.toString())));
+  }
+
+  @Test
+  void rejectionsAndRepliesSurviveSerializationAcrossTheCluster() {
+    var serialization = testKit.serializationTestKit();
+    for (RuntimeException rejection :
+        List.of(new NotFoundException("ticket x does not exist"), new ConflictException("cancelled"),
+            new InvalidCommandInputException("blank"))) {
+      StatusReply<?> back = (StatusReply<?>) serialization.verifySerialization(StatusReply.error(rejection), false);
+      assertEquals(rejection.getClass(), back.getError().getClass());
+      assertEquals(rejection.getMessage(), back.getError().getMessage());
+    }
+    Details details = new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW);
+    serialization.verifySerialization(StatusReply.success(details), true);
+  }
+
+  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(String type, String description) {
+    return ticket.<StatusReply<Details>>runCommand(r -> new PrepareTicket(type, description, r));
+  }
+
+  private static void assertRejected(Class<? extends Throwable> expected, StatusReply<Details> reply) {
+    assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
+    assertInstanceOf(expected, reply.getError());
+  }
+}
