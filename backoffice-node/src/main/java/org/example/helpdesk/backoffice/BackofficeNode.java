@@ -24,7 +24,8 @@ import org.example.helpdesk.platform.cluster.HealthRoutes;
  */
 public final class BackofficeNode {
 
-  static final String[] MIGRATIONS = {
+  /** Flyway locations of the backoffice schema. */
+  public static final String[] MIGRATIONS = {
     "classpath:db/pekko/journal", "classpath:db/pekko/projection", "classpath:db/backoffice"
   };
 

@@ -6,7 +6,6 @@ import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -34,16 +33,29 @@ public final class TicketProjection {
             ProjectionBehavior.Command.class,
             "tickets-projection",
             Ticket.TAG_COUNT,
-            i -> ProjectionBehavior.create(create(system, dataSource, "ticket-" + i, groupSize, groupWithin)),
+            i -> {
+              String tag = "ticket-" + i;
+              return ProjectionBehavior.create(
+                  create(
+                      system,
+                      ProjectionId.of(NAME, tag),
+                      EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+                      dataSource,
+                      groupSize,
+                      groupWithin));
+            },
             ProjectionBehavior.stopMessage());
   }
 
-  static GroupedProjection<Offset, EventEnvelope<Ticket.Event>> create(
-      ActorSystem<?> system, DataSource dataSource, String tag, int groupSize, Duration groupWithin) {
-    SourceProvider<Offset, EventEnvelope<Ticket.Event>> events =
-        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+  static <O> GroupedProjection<O, EventEnvelope<Ticket.Event>> create(
+      ActorSystem<?> system,
+      ProjectionId id,
+      SourceProvider<O, EventEnvelope<Ticket.Event>> events,
+      DataSource dataSource,
+      int groupSize,
+      Duration groupWithin) {
     return JdbcProjection.groupedWithin(
-            ProjectionId.of(NAME, tag),
+            id,
             events,
             () -> new PooledJdbcSession(dataSource),
             () -> new Handler(),
