@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
@@ -75,19 +74,7 @@ public final class BackofficeNode {
         d.concat(
             new TicketRoutes(tickets, new TicketReadModel(node.database()), node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, handling).routes()),
-        List.of(
-            new HealthRoutes.Check(
-                "broker",
-                () ->
-                    CompletableFuture.supplyAsync(
-                        () -> {
-                          try {
-                            node.amqp().withChannel(channel -> {});
-                            return true;
-                          } catch (Exception e) {
-                            return false;
-                          }
-                        }))));
+        List.of(HealthRoutes.Check.broker(node.amqp())));
     return new BackofficeNode(node, deadLetters);
   }
 

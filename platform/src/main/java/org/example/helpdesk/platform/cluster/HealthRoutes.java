@@ -12,6 +12,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
  * {@code /health}: the node is an Up member of its cluster, so it can serve. {@code /health/live}:
@@ -29,7 +30,24 @@ public final class HealthRoutes extends ApiDirectives {
   }
 
   /** A named dependency check; it completes with true when the dependency answers. */
-  public record Check(String name, Supplier<CompletionStage<Boolean>> probe) {}
+  public record Check(String name, Supplier<CompletionStage<Boolean>> probe) {
+
+    /** The broker accepts a connection. */
+    public static Check broker(AmqpConnector connector) {
+      return new Check(
+          "broker",
+          () ->
+              CompletableFuture.supplyAsync(
+                  () -> {
+                    try {
+                      connector.withChannel(channel -> {});
+                      return true;
+                    } catch (Exception e) {
+                      return false;
+                    }
+                  }));
+    }
+  }
 
   public Route routes() {
     return pathPrefix(

@@ -1,0 +1,105 @@
+package org.example.helpdesk.customer.issue;
+
+import java.time.Instant;
+import java.util.Locale;
+import java.util.UUID;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.domain.InvalidCommandInputException;
+import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.http.InvalidRequestException;
+
+/** The issues API customers use. */
+public final class IssueRoutes extends ApiDirectives {
+
+  private final Issues issues;
+
+  public IssueRoutes(Issues issues, long maxBodyBytes) {
+    super(maxBodyBytes);
+    this.issues = issues;
+  }
+
+  /** Body of {@code POST /issues}; {@code issueId} is optional and makes the report idempotent. */
+  public record NewIssue(String email, String content, String issueId) {
+    public NewIssue {
+      if (email == null) {
+        throw new InvalidRequestException("email is required");
+      }
+      if (content == null) {
+        throw new InvalidRequestException("content is required");
+      }
+      String problem = Issue.problemWithContent(content);
+      if (problem != null) {
+        throw new InvalidRequestException(problem);
+      }
+      if (issueId != null) {
+        try {
+          parseUuid(issueId);
+        } catch (IllegalArgumentException e) {
+          throw new InvalidRequestException("issueId must be a UUID");
+        }
+      }
+    }
+
+    Email validEmail() {
+      try {
+        return Email.of(email);
+      } catch (InvalidCommandInputException e) {
+        throw new InvalidRequestException(e.getMessage());
+      }
+    }
+  }
+
+  public record IssueStatus(UUID issueId, String status) {}
+
+  public record IssueView(
+      UUID issueId, String email, String content, String status, Instant reportedAt, Instant closedAt) {
+
+    static IssueView of(Issue.Summary s) {
+      return new IssueView(s.issueId(), s.email().value(), s.content(), statusName(s.status()), s.reportedAt(), s.closedAt());
+    }
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        "issues",
+        () ->
+            concat(
+                pathEndOrSingleSlash(() -> post(() -> jsonBody(NewIssue.class, this::report))),
+                pathPrefix(
+                    PathMatchers.segment(),
+                    raw ->
+                        uuid(
+                            raw,
+                            "issueId",
+                            id ->
+                                concat(
+                                    pathEnd(() -> get(() -> onReply(issues.get(id), s -> json(StatusCodes.OK, IssueView.of(s))))),
+                                    path("close", () -> post(() -> close(id))))))));
+  }
+
+  private Route report(NewIssue body) {
+    Email email;
+    try {
+      email = body.validEmail();
+    } catch (InvalidRequestException e) {
+      return org.example.helpdesk.platform.http.ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
+    }
+    UUID id = body.issueId() == null ? UUID.randomUUID() : parseUuid(body.issueId());
+    return onReply(
+        issues.report(id, email, body.content()),
+        reported -> {
+          IssueStatus status = new IssueStatus(id, statusName(reported.issue().status()));
+          return reported.newlyReported() ? created("/issues/" + id, status) : json(StatusCodes.OK, status);
+        });
+  }
+
+  private Route close(UUID id) {
+    return onReply(issues.close(id), s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status()))));
+  }
+
+  static String statusName(Issue.Status status) {
+    return status.name().toLowerCase(Locale.ROOT);
+  }
+}
