@@ -1,0 +1,44 @@
+package org.example.helpdesk.customer;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.List;
+import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.Sql;
+import org.example.helpdesk.testsupport.TestBroker;
+import org.example.helpdesk.testsupport.TestNodes;
+import org.example.helpdesk.testsupport.TestPostgres;
+
+/** A customer node on the test database (own schema) and broker (empty queue), and its tools. */
+public final class CustomerTestNode implements AutoCloseable {
+
+  public final String schema;
+  public final CustomerNode node;
+  public final HttpTestClient http;
+  public final Sql sql;
+
+  public CustomerTestNode() {
+    this(TestPostgres.newSchemaName("customer"), ConfigFactory.empty());
+  }
+
+  public CustomerTestNode(String schema, Config overrides) {
+    this.schema = schema;
+    this.sql = new Sql(schema);
+    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+    node = CustomerNode.start(overrides.withFallback(TestNodes.config(schema)));
+    http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
+  }
+
+  /** Issues whose stored document still holds outbox entries. */
+  public long issuesWithPendingEntries() {
+    return sql.count(
+        "SELECT count(*) FROM durable_state WHERE jsonb_array_length(convert_from(state_payload, 'UTF8')::jsonb -> 'outbox') > 0");
+  }
+
+  @Override
+  public void close() {
+    node.node().stop().toCompletableFuture().join();
+    TestPostgres.dropSchema(schema);
+  }
+}

@@ -1,0 +1,301 @@
+package org.example.helpdesk.customer.issue;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
+import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
+import org.apache.pekko.persistence.testkit.PersistenceTestKitDurableStateStorePlugin;
+import org.apache.pekko.persistence.testkit.state.javadsl.PersistenceTestKitDurableStateStore;
+import org.example.helpdesk.customer.issue.Issue.CloseIssue;
+import org.example.helpdesk.customer.issue.Issue.GetIssue;
+import org.example.helpdesk.customer.issue.Issue.MarkOutboxPublished;
+import org.example.helpdesk.customer.issue.Issue.OutboxEntry;
+import org.example.helpdesk.customer.issue.Issue.ReportIssue;
+import org.example.helpdesk.customer.issue.Issue.Reported;
+import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
+import org.example.helpdesk.customer.issue.Issue.Status;
+import org.example.helpdesk.customer.issue.Issue.Summary;
+import org.example.helpdesk.platform.domain.ConflictException;
+import org.example.helpdesk.platform.domain.InvalidCommandInputException;
+import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.protocol.CancelTicket;
+import org.example.helpdesk.protocol.PrepareTicket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of the Issue, the outbox entries each command records, and their serialization. */
+class IssueTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
+  private static final Email JANE = Email.of("jane@example.com");
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          PersistenceTestKitDurableStateStorePlugin.config()
+              .withFallback(ConfigFactory.parseResources("customer-serialization.conf"))
+              .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+
+  /** A clock the test moves forward. */
+  private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  private final UUID issueId = UUID.randomUUID();
+  private ActorRef<Issue.Command> issue;
+
+  @BeforeEach
+  void freshIssue() {
+    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void reportingStoresTheIssueWithAPrepareTicketOutboxEntryInTheSameWrite() {
+    StatusReply<Reported> reply = report(JANE, "Really important bug!");
+
+    assertTrue(reply.isSuccess());
+    assertTrue(reply.getValue().newlyReported());
+    assertEquals(new Summary(issueId, JANE, "Really important bug!", Status.OPEN, T0, null), reply.getValue().issue());
+    ReportedIssue stored = stored();
+    assertEquals(
+        List.of(new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "Really important bug!"), T0)),
+        stored.outbox());
+    assertEquals(issueId + ":1", stored.outbox().get(0).messageId());
+  }
+
+  @Test
+  void reportingAgainWithTheSameDataSucceedsAndWritesNothing() {
+    report(JANE, "bug");
+    long revision = revision();
+
+    StatusReply<Reported> again = report(JANE, "bug");
+
+    assertTrue(again.isSuccess());
+    assertEquals(false, again.getValue().newlyReported());
+    assertEquals(revision, revision());
+    assertEquals(1, stored().outbox().size(), "no second prepareTicket entry");
+  }
+
+  @Test
+  void reportingAgainWithDifferentDataIsAConflict() {
+    report(JANE, "bug");
+
+    assertRejected(ConflictException.class, report(JANE, "another bug"));
+    assertRejected(ConflictException.class, report(Email.of("john@example.com"), "bug"));
+    assertEquals("bug", stored().content());
+  }
+
+  @Test
+  void contentMustBeNonBlankShortAndFreeOfControlCharacters() {
+    for (String bad : List.of("", "   ", "x".repeat(10_001), "a\u0000b", "bell\u0007")) {
+      assertRejected(InvalidCommandInputException.class, report(JANE, bad));
+    }
+    assertTrue(report(JANE, "x".repeat(10_000) + "").isSuccess(), "exactly 10,000 characters is fine");
+  }
+
+  @Test
+  void closingRecordsACancelOutboxEntryInTheSameWrite() {
+    report(JANE, "bug");
+    now.set(T0.plusSeconds(60));
+
+    StatusReply<Summary> closed = close();
+
+    assertEquals(Status.CLOSED, closed.getValue().status());
+    assertEquals(T0.plusSeconds(60), closed.getValue().closedAt());
+    assertEquals(
+        List.of(
+            new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
+            new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(60))),
+        stored().outbox());
+  }
+
+  @Test
+  void closingAClosedIssueSucceedsAndRecordsNothing() {
+    report(JANE, "bug");
+    close();
+    long revision = revision();
+
+    StatusReply<Summary> again = close();
+
+    assertEquals(Status.CLOSED, again.getValue().status());
+    assertEquals(revision, revision());
+    assertEquals(2, stored().outbox().size());
+  }
+
+  @Test
+  void closingOrGettingAnUnknownIssueIsNotFound() {
+    assertRejected(NotFoundException.class, close());
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    issue.tell(new GetIssue(probe.getRef()));
+    assertRejected(NotFoundException.class, probe.receiveMessage());
+  }
+
+  @Test
+  void publishedEntriesAreDroppedFromTheState() {
+    report(JANE, "bug");
+    close();
+
+    assertEquals(StatusReply.ack(), markPublished(1));
+    assertEquals(List.of(2L), stored().outbox().stream().map(OutboxEntry::number).toList());
+    long revision = revision();
+    assertEquals(StatusReply.ack(), markPublished(1), "marking again changes nothing");
+    assertEquals(revision, revision());
+
+    markPublished(2);
+    assertEquals(List.of(), stored().outbox());
+    assertEquals(2, stored().lastEntryNumber(), "entry numbers are never reused");
+  }
+
+  @Test
+  void anEntryRecordedAfterThePublishedOnesStaysPending() {
+    report(JANE, "bug");
+    close();
+
+    markPublished(1);
+
+    assertEquals(new CancelTicket(issueId), stored().outbox().get(0).command());
+    assertEquals(issueId + ":2", stored().outbox().get(0).messageId());
+  }
+
+  @Test
+  void getAnswersWithTheIssue() {
+    report(JANE, "bug");
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    issue.tell(new GetIssue(probe.getRef()));
+    assertEquals(new Summary(issueId, JANE, "bug", Status.OPEN, T0, null), probe.receiveMessage().getValue());
+  }
+
+  @Test
+  void theStateSurvivesARestartOfTheEntity() {
+    report(JANE, "bug");
+    close();
+    testKit.stop(issue);
+
+    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    issue.tell(new GetIssue(probe.getRef()));
+    assertEquals(Status.CLOSED, probe.receiveMessage().getValue().status());
+  }
+
+  @Test
+  void anEmailCannotHoldAnInvalidAddress() {
+    for (String bad :
+        List.of("", "jane", "jane@", "@example.com", "jane@example", "ja ne@example.com", "jane@@example.com",
+            "jane@exam_ple.com", ".jane@example.com", "ja..ne@example.com", "a".repeat(65) + "@example.com",
+            "j@" + "a".repeat(250) + ".com", "jane@example.com\u0000")) {
+      assertThrows(InvalidCommandInputException.class, () -> Email.of(bad), bad);
+    }
+    assertEquals("jane.doe+help@mail.example.co.uk", Email.of(" jane.doe+help@mail.example.co.uk ").value());
+    assertThrows(InvalidCommandInputException.class, () -> Email.of(null));
+  }
+
+  @Test
+  void everyIssueBelongsToOneOfTheFixedTags() {
+    java.util.Set<String> tags = new java.util.HashSet<>();
+    for (int i = 0; i < 1000; i++) {
+      tags.add(Issue.tagFor(UUID.randomUUID()));
+    }
+    assertEquals(java.util.Set.of("issue-0", "issue-1", "issue-2", "issue-3"), tags);
+  }
+
+  @Test
+  void commandsStateAndRepliesSerializeToJsonAndBack() {
+    var serialization = testKit.serializationTestKit();
+    TestProbe<StatusReply<Reported>> reported = testKit.createTestProbe();
+    TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
+    TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
+    Summary open = new Summary(issueId, JANE, "bug", Status.OPEN, T0, null);
+    for (Object message :
+        List.of(
+            new ReportIssue(JANE, "bug", reported.getRef()),
+            new CloseIssue(summary.getRef()),
+            new GetIssue(summary.getRef()),
+            new MarkOutboxPublished(3, done.getRef()),
+            new Issue.NoIssue(),
+            new ReportedIssue(
+                issueId, JANE, "bug", Status.CLOSED, T0, T0.plusSeconds(1),
+                List.of(
+                    new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
+                    new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(1))),
+                2),
+            StatusReply.success(new Reported(open, true)),
+            StatusReply.success(open),
+            StatusReply.error(new ConflictException("different data")),
+            StatusReply.error(new NotFoundException("unknown")))) {
+      serialization.verifySerialization(message, true);
+    }
+  }
+
+  private StatusReply<Reported> report(Email email, String content) {
+    TestProbe<StatusReply<Reported>> probe = testKit.createTestProbe();
+    issue.tell(new ReportIssue(email, content, probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private StatusReply<Summary> close() {
+    TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
+    issue.tell(new CloseIssue(probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private StatusReply<Done> markPublished(long upTo) {
+    TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
+    issue.tell(new MarkOutboxPublished(upTo, probe.getRef()));
+    return probe.receiveMessage();
+  }
+
+  private ReportedIssue stored() {
+    Object state = store().getObject("Issue|" + issueId).toCompletableFuture().join().value().orElseThrow();
+    return assertInstanceOf(ReportedIssue.class, state);
+  }
+
+  private long revision() {
+    return store().getObject("Issue|" + issueId).toCompletableFuture().join().revision();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static PersistenceTestKitDurableStateStore<Object> store() {
+    return DurableStateStoreRegistry.get(testKit.system())
+        .getDurableStateStoreFor(PersistenceTestKitDurableStateStore.class, PersistenceTestKitDurableStateStorePlugin.PluginId());
+  }
+
+  private static <T> void assertRejected(Class<? extends Throwable> expected, StatusReply<T> reply) {
+    assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
+    assertInstanceOf(expected, reply.getError());
+  }
+
+  private final class MovableClock extends Clock {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  }
+
+}

@@ -1,0 +1,171 @@
+package org.example.helpdesk.customer.outbox;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.rabbitmq.client.GetResponse;
+import com.typesafe.config.ConfigFactory;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.example.helpdesk.customer.CustomerNode;
+import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.testsupport.TestBroker;
+import org.example.helpdesk.testsupport.TestPostgres;
+import org.junit.jupiter.api.Test;
+
+/** The outbox relay and sweep against the real PostgreSQL and RabbitMQ. */
+class OutboxRelayTest {
+
+  /** A message as the backoffice would receive it. */
+  record Received(String type, String messageId, String correlationId, String contentType, Integer deliveryMode, boolean hasTimestamp, String body) {}
+
+  @Test
+  void entriesArePublishedInOrderPerIssueAndDroppedOnceConfirmed() {
+    try (CustomerTestNode customer = new CustomerTestNode()) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        ids.add(report(customer, "issue " + i));
+      }
+      for (int i = 0; i < ids.size(); i += 2) {
+        assertEquals(200, customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
+      }
+
+      Map<String, List<Received>> byIssue = drain(45);
+
+      for (int i = 0; i < ids.size(); i++) {
+        String id = ids.get(i);
+        List<Received> messages = byIssue.get(id);
+        assertNotNull(messages, "messages of " + id);
+        assertEquals(i % 2 == 0 ? 2 : 1, messages.size(), "messages of " + id);
+        Received prepare = messages.get(0);
+        assertEquals("ticket.prepareTicket", prepare.type());
+        assertEquals(id + ":1", prepare.messageId());
+        assertEquals(id, prepare.correlationId());
+        assertEquals("application/json", prepare.contentType());
+        assertEquals(2, prepare.deliveryMode());
+        assertTrue(prepare.hasTimestamp());
+        assertEquals("{\"ticketId\":\"" + id + "\",\"ticketType\":\"customer-issue\",\"description\":\"issue " + i + "\"}", prepare.body());
+        if (i % 2 == 0) {
+          assertEquals("ticket.cancel", messages.get(1).type());
+          assertEquals(id + ":2", messages.get(1).messageId());
+          assertEquals("{\"ticketId\":\"" + id + "\"}", messages.get(1).body());
+        }
+      }
+      await().atMost(Duration.ofSeconds(20)).until(() -> customer.issuesWithPendingEntries() == 0);
+    }
+  }
+
+  @Test
+  void whileTheBrokerIsDownEntriesStayPendingAndAreAllDeliveredWhenItIsBack() {
+    try (CustomerTestNode customer = new CustomerTestNode()) {
+      report(customer, "warm-up");
+      drain(1);
+      List<String> ids = new ArrayList<>();
+      TestBroker.stop();
+      try {
+        for (int i = 0; i < 10; i++) {
+          ids.add(report(customer, "while the broker is down " + i));
+        }
+        for (int i = 0; i < 5; i++) {
+          assertEquals(200, customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
+        }
+        // nothing could be confirmed, so nothing may be dropped from the outbox
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> customer.issuesWithPendingEntries() == 10);
+      } finally {
+        TestBroker.start();
+      }
+
+      Map<String, List<Received>> byIssue = drain(15);
+      for (int i = 0; i < ids.size(); i++) {
+        List<String> types = byIssue.get(ids.get(i)).stream().map(Received::type).distinct().toList();
+        assertEquals(i < 5 ? List.of("ticket.prepareTicket", "ticket.cancel") : List.of("ticket.prepareTicket"), types);
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> customer.issuesWithPendingEntries() == 0);
+    }
+  }
+
+  @Test
+  void anEntryTheChangeStreamPassedByIsDeliveredByTheSweep() {
+    String schema = TestPostgres.newSchemaName("customer");
+    // the relay believes it has seen every change up to a far offset: it passes the next ones by
+    try (Database db =
+        Database.connect(
+            new DatabaseSettings(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), schema, 2, Duration.ofSeconds(5)),
+            "seed")) {
+      db.migrate(CustomerNode.MIGRATIONS);
+      db.run(
+              c -> {
+                try (var s =
+                    c.prepareStatement(
+                        "INSERT INTO pekko_projection_offset_store VALUES (?, ?, '1000000000', 'SEQ', false, ?)")) {
+                  for (int tag = 0; tag < 4; tag++) {
+                    s.setString(1, OutboxRelay.NAME);
+                    s.setString(2, "issue-" + tag);
+                    s.setLong(3, System.currentTimeMillis());
+                    s.executeUpdate();
+                  }
+                }
+                return null;
+              })
+          .toCompletableFuture()
+          .join();
+    }
+    try (CustomerTestNode customer =
+        new CustomerTestNode(
+            schema,
+            ConfigFactory.parseString("helpdesk.outbox.sweep { interval = 300ms, threshold = 1s }"))) {
+      String id = report(customer, "passed by");
+      assertEquals(1, customer.issuesWithPendingEntries());
+
+      Map<String, List<Received>> byIssue = drain(1);
+
+      assertEquals(id + ":1", byIssue.get(id).get(0).messageId());
+      await().atMost(Duration.ofSeconds(10)).until(() -> customer.issuesWithPendingEntries() == 0);
+      assertTrue(
+          ((Timestamp) customer.sql.rows("SELECT now() AS t").get(0).get("t")).getTime() > 0,
+          "database still answers");
+    }
+  }
+
+  private static String report(CustomerTestNode customer, String content) {
+    var response = customer.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
+    assertEquals(201, response.status(), response.toString());
+    return response.json().path("issueId").asText();
+  }
+
+  /** Takes messages off the backoffice queue until {@code count} distinct commands arrived. */
+  private static Map<String, List<Received>> drain(int count) {
+    Map<String, List<Received>> byIssue = new LinkedHashMap<>();
+    java.util.Set<String> distinct = new java.util.HashSet<>();
+    await()
+        .atMost(Duration.ofSeconds(45))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              TestBroker.withChannel(
+                  channel -> {
+                    GetResponse r;
+                    while ((r = channel.basicGet(AmqpTopology.BACKOFFICE_QUEUE, true)) != null) {
+                      var p = r.getProps();
+                      Received m =
+                          new Received(p.getType(), p.getMessageId(), p.getCorrelationId(), p.getContentType(),
+                              p.getDeliveryMode(), p.getTimestamp() != null, new String(r.getBody(), UTF_8));
+                      byIssue.computeIfAbsent(m.messageId().substring(0, 36), k -> new ArrayList<>()).add(m);
+                      distinct.add(m.messageId());
+                    }
+                  });
+              return distinct.size() >= count;
+            });
+    return byIssue;
+  }
+}
