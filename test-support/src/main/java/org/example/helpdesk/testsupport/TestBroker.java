@@ -4,26 +4,65 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 
-/** The AMQP 0-9-1 broker the integration tests use, and ways to disturb it. */
+/**
+ * The AMQP 0-9-1 broker the integration tests use: the one {@code TEST_AMQP_URI} names, else a
+ * local RabbitMQ on 127.0.0.1:5672, else an embedded broker started for this JVM. Tests can stop
+ * and start it, as an operator's restart would.
+ */
 public final class TestBroker {
 
-  private static final String URI =
-      TestPostgres.env("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/%2f");
+  private static volatile String uri;
+  private static volatile boolean local;
+  private static EmbeddedAmqpBroker embedded;
+  private static Path embeddedWorkDirectory;
+  private static int embeddedPort;
 
   private TestBroker() {}
 
-  public static String amqpUri() {
-    return URI;
+  public static synchronized String amqpUri() {
+    if (uri == null) {
+      String configured = TestPostgres.env("TEST_AMQP_URI", null);
+      if (configured != null) {
+        uri = configured;
+      } else if (!Boolean.getBoolean("helpdesk.test.embedded") && listening(5672)) {
+        uri = "amqp://guest:guest@127.0.0.1:5672/%2f";
+        local = true;
+      } else {
+        try {
+          embeddedWorkDirectory = Files.createTempDirectory("helpdesk-test-broker");
+          embeddedPort = freePort();
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+        embedded = EmbeddedAmqpBroker.start(embeddedWorkDirectory, embeddedPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          synchronized (TestBroker.class) {
+            if (embedded != null) {
+              embedded.close();
+            }
+          }
+        }));
+        uri = embedded.amqpUri();
+      }
+      System.out.println("[test-support] AMQP broker: " + (embedded != null ? "embedded" : local ? "local" : "configured") + " " + uri.replaceAll(":[^:@/]*@", ":***@"));
+    }
+    return uri;
   }
 
   /** Runs admin work on a throwaway connection. */
   public static void withChannel(ChannelWork work) {
     try {
       ConnectionFactory factory = new ConnectionFactory();
-      factory.setUri(URI);
+      factory.setUri(amqpUri());
       factory.setAutomaticRecoveryEnabled(false);
       try (Connection connection = factory.newConnection("test-admin");
           Channel channel = connection.createChannel()) {
@@ -34,17 +73,33 @@ public final class TestBroker {
     }
   }
 
-  /** Deletes queues and exchanges so that a test starts from an empty broker. */
+  /**
+   * Deletes queues and exchanges so that a test starts from an empty broker. Those that do not
+   * exist are skipped (RabbitMQ ignores them, Qpid answers 404 and closes the channel).
+   */
   public static void deleteQueuesAndExchanges(List<String> queues, List<String> exchanges) {
     withChannel(
         channel -> {
+          Connection connection = channel.getConnection();
           for (String queue : queues) {
-            channel.queueDelete(queue);
+            ignoringNotFound(connection, c -> c.queueDelete(queue));
           }
           for (String exchange : exchanges) {
-            channel.exchangeDelete(exchange);
+            ignoringNotFound(connection, c -> c.exchangeDelete(exchange));
           }
         });
+  }
+
+  private static void ignoringNotFound(Connection connection, ChannelWork work) throws Exception {
+    Channel channel = connection.createChannel();
+    try {
+      work.run(channel);
+      channel.close();
+    } catch (IOException e) {
+      if (!String.valueOf(e.getCause()).contains("reply-code=404")) {
+        throw e;
+      }
+    }
   }
 
   public static long messageCount(String queue) {
@@ -53,19 +108,46 @@ public final class TestBroker {
     return count[0];
   }
 
-  /** Stops the broker's application and starts it again, as an operator's restart would. */
+  /** Stops the broker and starts it again, as an operator's restart would. */
   public static void restart() {
     stop();
     start();
   }
 
-  public static void stop() {
-    run("rabbitmqctl", "stop_app");
+  public static synchronized void stop() {
+    amqpUri();
+    if (embedded != null) {
+      embedded.close();
+    } else if (local) {
+      run("rabbitmqctl", "stop_app");
+    } else {
+      throw new IllegalStateException("cannot stop a broker given by TEST_AMQP_URI");
+    }
   }
 
-  public static void start() {
-    run("rabbitmqctl", "start_app");
-    run("rabbitmqctl", "await_startup");
+  public static synchronized void start() {
+    if (embedded != null) {
+      embedded = EmbeddedAmqpBroker.start(embeddedWorkDirectory, embeddedPort);
+    } else if (local) {
+      run("rabbitmqctl", "start_app");
+      run("rabbitmqctl", "await_startup");
+    }
+  }
+
+  /** Whether something accepts connections on this local port. */
+  public static boolean listening(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static void run(String... command) {

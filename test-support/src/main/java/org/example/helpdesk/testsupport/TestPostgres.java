@@ -1,34 +1,53 @@
 package org.example.helpdesk.testsupport;
 
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.example.helpdesk.embedded.EmbeddedPostgres;
 
 /**
- * The PostgreSQL the integration tests use. Each test gets a schema of its own, so tests never see
- * each other's rows and a schema can be dropped when its test is done.
+ * The PostgreSQL the integration tests use: the one {@code TEST_DATABASE_URL} names, else a local
+ * one on 127.0.0.1:5432 if it lets us in, else an embedded one started for this JVM. Each test
+ * gets a schema of its own, so tests never see each other's rows.
  */
 public final class TestPostgres {
 
-  private static final String URL =
-      env("TEST_DATABASE_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-  private static final String USER = env("TEST_DATABASE_USER", "postgres");
-  private static final String PASSWORD = env("TEST_DATABASE_PASSWORD", "");
+  private static volatile Endpoint endpoint;
+
+  /** Where the tests' database is. */
+  public record Endpoint(String url, String user, String password, String kind) {}
 
   private TestPostgres() {}
 
+  public static Endpoint endpoint() {
+    if (endpoint == null) {
+      synchronized (TestPostgres.class) {
+        if (endpoint == null) {
+          endpoint = choose();
+          System.out.println("[test-support] PostgreSQL: " + endpoint.kind() + " " + endpoint.url());
+        }
+      }
+    }
+    return endpoint;
+  }
+
   public static String jdbcUrl() {
-    return URL;
+    return endpoint().url();
   }
 
   public static String user() {
-    return USER;
+    return endpoint().user();
   }
 
   public static String password() {
-    return PASSWORD;
+    return endpoint().password();
+  }
+
+  public static boolean isEmbedded() {
+    return endpoint().kind().equals("embedded");
   }
 
   /** A fresh, empty schema name; the code under test creates it (as it would in production). */
@@ -37,7 +56,8 @@ public final class TestPostgres {
   }
 
   public static Connection connect() throws SQLException {
-    return DriverManager.getConnection(URL, USER, PASSWORD);
+    Endpoint e = endpoint();
+    return DriverManager.getConnection(e.url(), e.user(), e.password());
   }
 
   public static void dropSchema(String schema) {
@@ -49,8 +69,38 @@ public final class TestPostgres {
     }
   }
 
+  /** Starts an embedded PostgreSQL of its own, whatever else is around. */
+  public static EmbeddedPostgres startEmbedded() {
+    try {
+      return EmbeddedPostgres.start(Files.createTempDirectory("helpdesk-test-pg"), 0);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Endpoint choose() {
+    String url = env("TEST_DATABASE_URL", null);
+    if (url != null) {
+      return new Endpoint(url, env("TEST_DATABASE_USER", "postgres"), env("TEST_DATABASE_PASSWORD", ""), "configured");
+    }
+    if (!Boolean.getBoolean("helpdesk.test.embedded")) {
+      Endpoint local = new Endpoint("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local");
+      if (TestBroker.listening(5432)) {
+        try (Connection c = DriverManager.getConnection(local.url(), local.user(), local.password())) {
+          return local;
+        } catch (SQLException e) {
+          System.out.println("[test-support] local PostgreSQL refused us (" + e.getMessage() + "), using an embedded one");
+        }
+      }
+    }
+    EmbeddedPostgres embedded = startEmbedded();
+    Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+    return new Endpoint(embedded.jdbcUrl(), embedded.user(), embedded.password(), "embedded");
+  }
+
   static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;
   }
+
 }

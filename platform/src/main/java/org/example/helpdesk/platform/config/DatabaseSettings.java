@@ -5,7 +5,18 @@ import java.time.Duration;
 
 /** Where a node keeps its data: a database and, in it, the node's own schema. */
 public record DatabaseSettings(
-    String url, String user, String password, String schema, int poolSize, Duration connectionTimeout) {
+    String url,
+    String user,
+    String password,
+    String schema,
+    int poolSize,
+    Duration connectionTimeout,
+    int connectRetries) {
+
+  /** Settings for tools and tests: no waiting for a database that is not there. */
+  public DatabaseSettings(String url, String user, String password, String schema, int poolSize, Duration connectionTimeout) {
+    this(url, user, password, schema, poolSize, connectionTimeout, 0);
+  }
 
   public static DatabaseSettings from(Config config) {
     Config db = config.getConfig("helpdesk.database");
@@ -20,7 +31,8 @@ public record DatabaseSettings(
         db.getString("password"),
         schema,
         db.getInt("pool-size"),
-        db.getDuration("connection-timeout"));
+        db.getDuration("connection-timeout"),
+        db.getInt("connect-retries"));
   }
 
   @Override

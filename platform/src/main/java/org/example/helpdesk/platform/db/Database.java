@@ -66,7 +66,7 @@ public final class Database implements AutoCloseable {
             .defaultSchema(settings.schema())
             .createSchemas(true)
             // a node may start before its database; wait for it (1 s, 2 s, 4 s ... up to 10 s apart)
-            .connectRetries(10)
+            .connectRetries(settings.connectRetries())
             .connectRetriesInterval(10)
             .locations(locations)
             .load()

@@ -129,9 +129,19 @@ public final class AmqpPublisher {
         }
 
         @Override
-        public void preStart() throws Exception {
+        public void preStart() {
           onConfirm = createAsyncCallback(this::confirmed);
           onFailure = createAsyncCallback(this::failStage);
+          try {
+            open();
+            pull(in);
+          } catch (Exception e) {
+            // an unreachable broker is an ordinary failure of the stream, for its owner to retry
+            failStage(e);
+          }
+        }
+
+        private void open() throws Exception {
           connection = connector.newConnection();
           connection.addShutdownListener(this::lost);
           channel = connection.createChannel();
@@ -155,7 +165,6 @@ public final class AmqpPublisher {
                       new PublishRefusedException(
                           "broker could not route message " + messageId(properties) + " to "
                               + exchange + "/" + routingKey + ": " + replyCode + " " + replyText)));
-          pull(in);
         }
 
         private void lost(ShutdownSignalException cause) {

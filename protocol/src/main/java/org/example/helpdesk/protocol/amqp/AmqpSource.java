@@ -89,14 +89,19 @@ public final class AmqpSource {
         }
 
         @Override
-        public void preStart() throws Exception {
+        public void preStart() {
           onDelivery = createAsyncCallback(this::deliver);
           onLost = createAsyncCallback(this::failStage);
-          connection = connector.newConnection();
-          channel = connection.createChannel();
-          declare.run(channel);
-          channel.basicQos(prefetch);
-          channel.basicConsume(queue, false, new Consumer(channel));
+          try {
+            connection = connector.newConnection();
+            channel = connection.createChannel();
+            declare.run(channel);
+            channel.basicQos(prefetch);
+            channel.basicConsume(queue, false, new Consumer(channel));
+          } catch (Exception e) {
+            // an unreachable broker is an ordinary failure of the stream, for its owner to retry
+            failStage(e);
+          }
         }
 
         private void deliver(CommittableMessage message) {

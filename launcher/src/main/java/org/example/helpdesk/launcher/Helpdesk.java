@@ -1,0 +1,134 @@
+package org.example.helpdesk.launcher;
+
+import com.typesafe.config.ConfigFactory;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
+import sun.misc.Signal;
+
+/**
+ * The whole system in one command: a customer node and a backoffice node, on the configured
+ * PostgreSQL and broker or on embedded ones, then the seed's scenario against them, then serving
+ * until Ctrl-C. With {@code --scenario} it exits after the scenario with its status.
+ */
+public final class Helpdesk {
+
+  private Helpdesk() {}
+
+  public static void main(String[] args) {
+    QuietStdout.install();
+    List<String> options = List.of(args);
+    if (options.contains("--help") || options.contains("-h")) {
+      System.out.println(
+          "usage: java -jar launcher/target/helpdesk.jar [--scenario]\n"
+              + "  --scenario   run the demonstration scenario, stop everything and exit with its status\n"
+              + "environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, AMQP_URI (unset: embedded),\n"
+              + "  HELPDESK_HOME (.helpdesk), EMBEDDED_POSTGRES_PORT (5433), EMBEDDED_AMQP_PORT (5673),\n"
+              + "  CUSTOMER_HTTP_PORT (8081), BACKOFFICE_HTTP_PORT (8082), CUSTOMER_CLUSTER_PORT (2551),\n"
+              + "  BACKOFFICE_CLUSTER_PORT (2552)");
+      return;
+    }
+    boolean scenarioOnly = options.contains("--scenario");
+    Path home = Path.of(Infrastructure.setting(System::getenv, "HELPDESK_HOME", ".helpdesk")).toAbsolutePath();
+    // before the first logger: node logs go to a file, the console stays readable
+    System.setProperty("helpdesk.log.dir", home.resolve("logs").toString());
+    System.setProperty("logback.configurationFile", "helpdesk-launcher-logback.xml");
+    System.exit(run(home, scenarioOnly, System.out, System::getenv));
+  }
+
+  /**
+   * @param env where settings come from: the environment, or a test's map
+   * @return the exit status
+   */
+  static int run(Path home, boolean scenarioOnly, PrintStream out, Function<String, String> env) {
+    out.println("Helpdesk: Customer Service and Backoffice Service on Apache Pekko (logs: " + home.resolve("logs") + ")");
+    Infrastructure infra;
+    AllInOne nodes;
+    out.println("Starting ...");
+    try {
+      infra = Infrastructure.start(home, out, env);
+    } catch (RuntimeException e) {
+      out.println("Could not start the database or broker: " + rootMessage(e));
+      return 2;
+    }
+    try {
+      String retries = env.apply("DATABASE_CONNECT_RETRIES");
+      nodes =
+          AllInOne.start(
+              infra,
+              AllInOne.Ports.from(env),
+              retries == null
+                  ? ConfigFactory.empty()
+                  : ConfigFactory.parseMap(java.util.Map.of("helpdesk.database.connect-retries", Integer.parseInt(retries))));
+    } catch (RuntimeException e) {
+      out.println("Could not start the nodes: " + rootMessage(e));
+      infra.close();
+      return 2;
+    }
+    out.println("Customer Service  : " + nodes.customerUrl());
+    out.println("Backoffice Service: " + nodes.backofficeUrl());
+
+    int status = 0;
+    try {
+      new SeedScenario(nodes.customerUrl(), nodes.backofficeUrl(), Duration.ofSeconds(30), out).run();
+    } catch (SeedScenario.Failed e) {
+      out.println("SCENARIO FAILED: " + e.getMessage());
+      status = 1;
+    }
+    if (scenarioOnly || status != 0) {
+      stop(nodes, infra, out);
+      return status;
+    }
+
+    printUsage(nodes, out);
+    CountDownLatch stopRequested = new CountDownLatch(1);
+    // Ctrl-C and SIGTERM stop things in order: nodes first, then the embedded broker and database.
+    // (As JVM shutdown hooks, which the embedded broker and database register too, all of it
+    // would stop at once.)
+    for (String name : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(name), signal -> stopRequested.countDown());
+    }
+    try {
+      stopRequested.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    out.println();
+    out.println("Stopping ...");
+    stop(nodes, infra, out);
+    return 0;
+  }
+
+  private static void stop(AllInOne nodes, Infrastructure infra, PrintStream out) {
+    nodes.close();
+    infra.close();
+    out.println("Stopped.");
+  }
+
+  private static void printUsage(AllInOne nodes, PrintStream out) {
+    String c = nodes.customerUrl();
+    String b = nodes.backofficeUrl();
+    out.println();
+    out.println("Both services are running. Try:");
+    out.println("  curl -s -X POST " + c + "/issues -H 'Content-Type: application/json' \\");
+    out.println("       -d '{\"email\":\"jane@example.com\",\"content\":\"My printer is on fire\"}'");
+    out.println("  curl -s " + c + "/issues/<issueId>");
+    out.println("  curl -s " + b + "/tickets/<issueId>");
+    out.println("  curl -s '" + b + "/tickets?status=awaiting&limit=10'");
+    out.println("  curl -s -X POST " + b + "/tickets/<issueId>/assign -H 'Content-Type: application/json' -d '{\"assignee\":\"alice\"}'");
+    out.println("  curl -s -X POST " + c + "/issues/<issueId>/close");
+    out.println("  curl -s " + b + "/dead-letters");
+    out.println("  curl -s " + c + "/health/ready   " + b + "/health/ready");
+    out.println("Press Ctrl-C to stop.");
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
+  }
+}

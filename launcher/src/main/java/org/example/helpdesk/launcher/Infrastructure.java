@@ -1,0 +1,91 @@
+package org.example.helpdesk.launcher;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Function;
+import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
+import org.example.helpdesk.embedded.EmbeddedPostgres;
+import org.example.helpdesk.protocol.amqp.AmqpConnector;
+
+/**
+ * The database and broker the nodes use: those DATABASE_URL and AMQP_URI name, or, for each that
+ * is not set, an embedded one with its data under the launcher's home folder.
+ */
+final class Infrastructure implements AutoCloseable {
+
+  final String databaseUrl;
+  final String databaseUser;
+  final String databasePassword;
+  final String amqpUri;
+  private final List<AutoCloseable> embedded;
+
+  private Infrastructure(
+      String databaseUrl, String databaseUser, String databasePassword, String amqpUri, List<AutoCloseable> embedded) {
+    this.databaseUrl = databaseUrl;
+    this.databaseUser = databaseUser;
+    this.databasePassword = databasePassword;
+    this.amqpUri = amqpUri;
+    this.embedded = embedded;
+  }
+
+  static Infrastructure start(Path home, PrintStream out, Function<String, String> env) {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      String url = setting(env, "DATABASE_URL", null);
+      String user = setting(env, "DATABASE_USER", "postgres");
+      String password = setting(env, "DATABASE_PASSWORD", "");
+      if (url == null) {
+        Path data = home.resolve("postgres");
+        EmbeddedPostgres postgres = EmbeddedPostgres.start(data, Integer.parseInt(setting(env, "EMBEDDED_POSTGRES_PORT", "5433")));
+        started.add(postgres);
+        url = postgres.jdbcUrl();
+        user = postgres.user();
+        password = postgres.password();
+        out.println("PostgreSQL : embedded (no DATABASE_URL), " + url + ", data in " + data);
+      } else {
+        out.println("PostgreSQL : " + url + " (DATABASE_URL)");
+      }
+      String amqp = setting(env, "AMQP_URI", null);
+      if (amqp == null) {
+        Path work = home.resolve("broker");
+        EmbeddedAmqpBroker broker =
+            EmbeddedAmqpBroker.start(work, Integer.parseInt(setting(env, "EMBEDDED_AMQP_PORT", String.valueOf(EmbeddedAmqpBroker.DEFAULT_PORT))));
+        started.add(broker);
+        amqp = broker.amqpUri();
+        out.println("AMQP broker: embedded Qpid Broker-J (no AMQP_URI), " + AmqpConnector.redact(amqp) + ", data in " + work);
+      } else {
+        out.println("AMQP broker: " + AmqpConnector.redact(amqp) + " (AMQP_URI)");
+      }
+      return new Infrastructure(url, user, password, amqp, started);
+    } catch (RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeAll(embedded);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    List<AutoCloseable> reversed = new ArrayList<>(resources);
+    Collections.reverse(reversed);
+    for (AutoCloseable resource : reversed) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        System.err.println("Could not stop " + resource + ": " + e);
+      }
+    }
+  }
+
+  /** A setting from the environment (or what a test gives instead), or its default. */
+  static String setting(Function<String, String> env, String name, String fallback) {
+    String value = env.apply(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,81 @@
+package org.example.helpdesk.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The one-command path with nothing configured: embedded PostgreSQL and broker, both nodes in one
+ * JVM, the seed's scenario end to end, a clean stop, and the data still there on the next start.
+ */
+class HelpdeskTest {
+
+  @TempDir Path home;
+
+  @Test
+  void withNothingConfiguredItRunsTheScenarioOnEmbeddedInfrastructureAndKeepsTheData() throws Exception {
+    Map<String, String> env = freePorts();
+
+    String first = runScenario(env);
+    String second = runScenario(env);
+
+    assertTrue(first.contains("PostgreSQL : embedded"), first);
+    assertTrue(first.contains("AMQP broker: embedded"), first);
+    assertTrue(first.contains("ticket prepared") || first.contains("status awaiting"), first);
+    assertTrue(first.contains("status cancelled"), first);
+    assertTrue(first.contains("Scenario passed"), first);
+    assertTrue(first.contains("Stopped."), first);
+    assertTrue(Files.isDirectory(home.resolve("postgres")), "the database keeps its data under the home folder");
+    assertTrue(second.contains("Scenario passed"), second);
+  }
+
+  @Test
+  void aDatabaseThatCannotBeReachedFailsLoudlyWithAStatus() throws Exception {
+    Map<String, String> env = freePorts();
+    env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + freePort() + "/nothing");
+    env.put("AMQP_URI", "amqp://guest:guest@127.0.0.1:" + freePort() + "/%2f");
+    env.put("DATABASE_CONNECT_RETRIES", "0");
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status = Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertEquals(2, status, output);
+    assertTrue(output.contains("PostgreSQL : jdbc:postgresql://127.0.0.1:"), output);
+    assertTrue(output.contains("Could not start the nodes"), output);
+  }
+
+  private String runScenario(Map<String, String> env) {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status = Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertEquals(0, status, output);
+    return output;
+  }
+
+  private static Map<String, String> freePorts() throws IOException {
+    Map<String, String> env = new HashMap<>();
+    for (String name :
+        new String[] {"EMBEDDED_POSTGRES_PORT", "EMBEDDED_AMQP_PORT", "CUSTOMER_HTTP_PORT", "CUSTOMER_CLUSTER_PORT",
+          "BACKOFFICE_HTTP_PORT", "BACKOFFICE_CLUSTER_PORT"}) {
+      env.put(name, String.valueOf(freePort()));
+    }
+    return env;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
