@@ -1,0 +1,30 @@
+# One image per node, built from the repository with Maven:
+#   docker build --build-arg NODE=customer-node -t helpdesk/customer-node .
+#   docker build --build-arg NODE=backoffice-node -t helpdesk/backoffice-node .
+ARG NODE=customer-node
+
+FROM maven:3.9-eclipse-temurin-17 AS build
+ARG NODE
+WORKDIR /src
+# dependencies first, so that a source change does not download them again
+COPY pom.xml .
+COPY embedded-infra/pom.xml embedded-infra/
+COPY test-support/pom.xml test-support/
+COPY protocol/pom.xml protocol/
+COPY platform/pom.xml platform/
+COPY backoffice-node/pom.xml backoffice-node/
+COPY customer-node/pom.xml customer-node/
+COPY launcher/pom.xml launcher/
+COPY system-tests/pom.xml system-tests/
+RUN mvn -B -q -pl ${NODE} -am dependency:go-offline -Dmaven.test.skip=true || true
+COPY . .
+RUN mvn -B -q -pl ${NODE} -am package -Dmaven.test.skip=true && cp ${NODE}/target/${NODE}.jar /node.jar
+
+FROM eclipse-temurin:17-jre
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 helpdesk
+COPY --from=build /node.jar /app/node.jar
+USER helpdesk
+# HTTP (8081 customer, 8082 backoffice) and Pekko remoting (2551 customer, 2552 backoffice)
+EXPOSE 8081 8082 2551 2552
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/node.jar"]
