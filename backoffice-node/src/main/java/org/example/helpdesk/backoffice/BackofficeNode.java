@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
+import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
@@ -52,6 +53,7 @@ public final class BackofficeNode {
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
+    BackofficeMetrics metrics = new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
     DeadLetterStore deadLetters = new DeadLetterStore(node.database(), clock);
     CommandHandling handling = new CommandHandling(tickets);
     Config inbox = config.getConfig("helpdesk.inbox");
@@ -67,7 +69,8 @@ public final class BackofficeNode {
             inbox.getDuration("retry-min-backoff"),
             inbox.getDuration("retry-max-backoff"),
             RestartSettings.create(
-                inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)));
+                inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)),
+        metrics);
 
     AllDirectives d = new AllDirectives() {};
     node.serve(

@@ -9,6 +9,7 @@ import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.Issues;
 import org.example.helpdesk.customer.outbox.CommandPublisher;
 import org.example.helpdesk.customer.outbox.OutboxDelivery;
+import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.customer.outbox.OutboxSweeper;
 import org.example.helpdesk.platform.Node;
@@ -50,7 +51,8 @@ public final class CustomerNode {
                     outbox.getDuration("publisher.restart-min-backoff"),
                     outbox.getDuration("publisher.restart-max-backoff"),
                     0.2)));
-    OutboxDelivery delivery = new OutboxDelivery(publisher, issues);
+    OutboxMetrics metrics = new OutboxMetrics(node.metrics().registry(), node.database().dataSource(), clock);
+    OutboxDelivery delivery = new OutboxDelivery(publisher, issues, metrics);
     OutboxRelay.init(
         node.system(),
         node.database().dataSource(),
@@ -61,6 +63,7 @@ public final class CustomerNode {
         node.system(),
         delivery,
         new OutboxSweeper.Settings(outbox.getDuration("sweep.interval"), outbox.getDuration("sweep.threshold")),
+        metrics,
         clock);
 
     node.serve(

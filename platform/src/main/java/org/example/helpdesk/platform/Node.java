@@ -22,6 +22,7 @@ import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
+import org.example.helpdesk.platform.metrics.NodeMetrics;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class Node {
   private final Database database;
   private final ActorSystem<Void> system;
   private final AmqpConnector amqp;
+  private final NodeMetrics metrics;
   private volatile ServerBinding binding;
 
   private Node(Config config, Database database, ActorSystem<Void> system, AmqpConnector amqp) {
@@ -46,6 +48,7 @@ public final class Node {
     this.database = database;
     this.system = system;
     this.amqp = amqp;
+    this.metrics = new NodeMetrics(database.executor());
   }
 
   /**
@@ -86,12 +89,12 @@ public final class Node {
     return new Node(config, database, system, amqp);
   }
 
-  /** Serves the service's routes and the health endpoints; returns once the port is bound. */
+  /** Serves the service's routes, health and metrics; returns once the port is bound. */
   public ServerBinding serve(Route routes, List<HealthRoutes.Check> readinessChecks) {
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
     checks.addAll(readinessChecks);
-    Route all = new AllDirectives() {}.concat(routes, new HealthRoutes(system, checks).routes());
+    Route all = new AllDirectives() {}.concat(routes, new HealthRoutes(system, checks).routes(), metrics.routes());
     try {
       binding =
           HttpServer.start(system, config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"), all)
@@ -118,6 +121,10 @@ public final class Node {
 
   public AmqpConnector amqp() {
     return amqp;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
   }
 
   public long maxBodyBytes() {

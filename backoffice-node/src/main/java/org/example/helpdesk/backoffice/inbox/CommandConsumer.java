@@ -15,6 +15,7 @@ import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -52,11 +53,14 @@ public final class CommandConsumer {
   private final CommandHandling handling;
   private final DeadLetterStore deadLetters;
   private final Settings settings;
+  private final BackofficeMetrics metrics;
 
-  private CommandConsumer(CommandHandling handling, DeadLetterStore deadLetters, Settings settings) {
+  private CommandConsumer(
+      CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics) {
     this.handling = handling;
     this.deadLetters = deadLetters;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   /** Starts consuming; coordinated shutdown stops taking messages before the node leaves. */
@@ -65,8 +69,9 @@ public final class CommandConsumer {
       AmqpConnector connector,
       CommandHandling handling,
       DeadLetterStore deadLetters,
-      Settings settings) {
-    CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings);
+      Settings settings,
+      BackofficeMetrics metrics) {
+    CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings, metrics);
     Pair<UniqueKillSwitch, CompletionStage<Done>> running =
         RestartSource.withBackoff(settings.restart(), () -> consumer.consume(connector))
             .viaMat(KillSwitches.single(), Keep.right())
@@ -107,6 +112,7 @@ public final class CommandConsumer {
                   delivery.describe(),
                   settings.retries(),
                   Futures.unwrap(failure).toString());
+              metrics.requeued();
               // failing the stream makes the broker requeue the messages behind this one too,
               // in order, rather than let a later command of the same ticket overtake it
               return delivery
@@ -128,8 +134,12 @@ public final class CommandConsumer {
                     message.type(),
                     message.correlationId(),
                     rejected.error());
-                return deadLetters.record(message, rejected.error());
+                return deadLetters.record(message, rejected.error()).thenApply(done -> {
+                  metrics.deadLettered();
+                  return done;
+                });
               }
+              metrics.processed();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
   }

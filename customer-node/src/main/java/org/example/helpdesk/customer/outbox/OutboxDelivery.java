@@ -17,10 +17,12 @@ public final class OutboxDelivery {
 
   private final CommandPublisher publisher;
   private final Issues issues;
+  private final OutboxMetrics metrics;
 
-  public OutboxDelivery(CommandPublisher publisher, Issues issues) {
+  public OutboxDelivery(CommandPublisher publisher, Issues issues, OutboxMetrics metrics) {
     this.publisher = publisher;
     this.issues = issues;
+    this.metrics = metrics;
   }
 
   /** Completes when every entry is confirmed and every issue has dropped what was confirmed. */
@@ -41,9 +43,14 @@ public final class OutboxDelivery {
                 .toCompletableFuture());
       }
       long upTo = issue.outbox().get(issue.outbox().size() - 1).number();
+      int entries = issue.outbox().size();
       marked.add(
           CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
-              .thenCompose(confirmed -> issues.markOutboxPublished(issue.issueId(), upTo))
+              .thenCompose(
+                  confirmed -> {
+                    metrics.published(entries);
+                    return issues.markOutboxPublished(issue.issueId(), upTo);
+                  })
               .toCompletableFuture());
     }
     return CompletableFuture.allOf(marked.toArray(CompletableFuture[]::new)).thenApply(all -> Done.getInstance());

@@ -51,19 +51,25 @@ public final class OutboxSweeper {
 
   private OutboxSweeper() {}
 
-  public static void init(ActorSystem<?> system, OutboxDelivery delivery, Settings settings, Clock clock) {
+  public static void init(
+      ActorSystem<?> system, OutboxDelivery delivery, Settings settings, OutboxMetrics metrics, Clock clock) {
     DurableStateStoreQuery<Issue.State> store = DurableStateChangesProvider.store(system);
     ShardedDaemonProcess.get(system)
         .init(
             Command.class,
             "outbox-sweeper",
             Issue.TAG_COUNT,
-            i -> create("issue-" + i, store, delivery, settings, clock),
+            i -> create("issue-" + i, store, delivery, settings, metrics, clock),
             Stop.INSTANCE);
   }
 
   static Behavior<Command> create(
-      String tag, DurableStateStoreQuery<Issue.State> store, OutboxDelivery delivery, Settings settings, Clock clock) {
+      String tag,
+      DurableStateStoreQuery<Issue.State> store,
+      OutboxDelivery delivery,
+      Settings settings,
+      OutboxMetrics metrics,
+      Clock clock) {
     return Behaviors.withTimers(
         timers ->
             Behaviors.setup(
@@ -76,12 +82,17 @@ public final class OutboxSweeper {
                               Sweep.INSTANCE,
                               () -> {
                                 context.pipeToSelf(
-                                    sweep(tag, lowWater, store, delivery, settings.threshold(), clock, context.getSystem()),
+                                    sweep(tag, lowWater, store, delivery, settings.threshold(), metrics, clock, context.getSystem()),
                                     (swept, failure) -> failure == null ? swept : new Swept(lowWater, 0, failure));
                                 return sweeping();
                               })
-                          .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                          .onMessageEquals(Stop.INSTANCE, this::stop)
                           .build();
+                    }
+
+                    Behavior<Command> stop() {
+                      metrics.forget(tag);
+                      return Behaviors.stopped();
                     }
 
                     Behavior<Command> sweeping() {
@@ -97,7 +108,7 @@ public final class OutboxSweeper {
                                 timers.startSingleTimer(Sweep.INSTANCE, settings.interval());
                                 return waiting(swept.lowWater());
                               })
-                          .onMessageEquals(Stop.INSTANCE, Behaviors::stopped)
+                          .onMessageEquals(Stop.INSTANCE, this::stop)
                           .build();
                     }
                   }.waiting(0L);
@@ -110,19 +121,27 @@ public final class OutboxSweeper {
       DurableStateStoreQuery<Issue.State> store,
       OutboxDelivery delivery,
       Duration threshold,
+      OutboxMetrics metrics,
       Clock clock,
       ActorSystem<?> system) {
     Instant cutoff = clock.instant().minus(threshold);
     return store
         .currentChanges(tag, lowWater == 0 ? Offset.noOffset() : Offset.sequence(lowWater))
         .runWith(Sink.fold(new Scan(lowWater, cutoff), Scan::add), system)
-        .thenCompose(scan -> delivery.deliver(scan.due).thenApply(done -> new Swept(scan.lowWater, scan.due.size(), null)));
+        .thenCompose(
+            scan -> {
+              // every issue with pending entries lies past the low-water mark, so this is all of them
+              metrics.swept(tag, scan.pendingEntries, scan.oldestPending);
+              return delivery.deliver(scan.due).thenApply(done -> new Swept(scan.lowWater, scan.due.size(), null));
+            });
   }
 
   /** What one pass over a tag found. */
   static final class Scan {
     final Instant cutoff;
     final List<Issue.ReportedIssue> due = new ArrayList<>();
+    long pendingEntries;
+    Instant oldestPending;
     long lowWater;
     boolean advancing = true;
 
@@ -138,7 +157,12 @@ public final class OutboxSweeper {
       boolean pending = updated.value() instanceof Issue.ReportedIssue issue && !issue.outbox().isEmpty();
       if (pending) {
         Issue.ReportedIssue issue = (Issue.ReportedIssue) updated.value();
-        if (!issue.outbox().get(0).recordedAt().isAfter(cutoff)) {
+        Instant oldest = issue.outbox().get(0).recordedAt();
+        pendingEntries += issue.outbox().size();
+        if (oldestPending == null || oldest.isBefore(oldestPending)) {
+          oldestPending = oldest;
+        }
+        if (!oldest.isAfter(cutoff)) {
           due.add(issue);
         }
       }

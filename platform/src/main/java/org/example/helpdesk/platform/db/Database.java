@@ -86,6 +86,11 @@ public final class Database implements AutoCloseable {
     return settings;
   }
 
+  /** The threads for blocking JDBC work. */
+  public java.util.concurrent.Executor executor() {
+    return executor;
+  }
+
   /** Runs blocking JDBC work with a connection in auto-commit mode. */
   public <T> CompletionStage<T> run(SqlWork<T> work) {
     return CompletableFuture.supplyAsync(
