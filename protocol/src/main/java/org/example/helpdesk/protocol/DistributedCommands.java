@@ -64,6 +64,9 @@ public final class DistributedCommands {
     if (body == null || body.length == 0) {
       throw new InvalidCommandException(name + ": empty body");
     }
+    if (!TextRules.isWellFormedUtf8(body)) {
+      throw new InvalidCommandException(name + ": malformed JSON: the body is not valid UTF-8");
+    }
     try {
       DistributedCommand command = JSON.readValue(body, type);
       if (command == null) {
@@ -76,7 +79,7 @@ public final class DistributedCommands {
     } catch (MismatchedInputException e) {
       throw new InvalidCommandException(name + ": " + JsonFieldErrors.describe(e));
     } catch (JsonProcessingException e) {
-      throw new InvalidCommandException(name + ": malformed JSON: " + e.getOriginalMessage());
+      throw new InvalidCommandException(name + ": malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new InvalidCommandException(name + ": unreadable body: " + e.getMessage());
     }

@@ -24,6 +24,9 @@ public final class JsonFieldErrors {
   /** E.g. "invalid field 'ticketId': expected a UUID". */
   public static String describe(MismatchedInputException e) {
     String field = field(e);
+    if (String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+      return "malformed JSON: there is more after the JSON value";
+    }
     if (field.isEmpty()) {
       return "the body must be a JSON object";
     }
@@ -36,6 +39,18 @@ public final class JsonFieldErrors {
     }
     String got = e instanceof InvalidFormatException f ? " (got '" + f.getValue() + "')" : "";
     return "invalid field '" + field + "': expected " + expected + got;
+  }
+
+  /** The first line of a parser message, without the parser's internals. */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    if (message.contains("nesting depth")) {
+      return "nested too deeply";
+    }
+    int cut = message.indexOf('\n');
+    return cut < 0 ? message : message.substring(0, cut);
   }
 
   private static String expected(Class<?> target) {

@@ -26,5 +26,12 @@ public record PrepareTicket(UUID ticketId, String ticketType, String description
       throw new IllegalArgumentException(
           "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
     }
+    String problem = TextRules.problem("ticketType", ticketType);
+    if (problem == null) {
+      problem = TextRules.problem("description", description);
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
   }
 }

@@ -21,9 +21,10 @@ public record Email(String value) {
     }
   }
 
+  /** An address as people type it: spaces around it do not count (control characters do). */
   @JsonCreator
   public static Email of(String value) {
-    return new Email(value == null ? null : value.strip());
+    return new Email(value == null ? null : value.replaceAll("^ +| +$", ""));
   }
 
   @JsonValue

@@ -25,6 +25,7 @@ import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TextRules;
 
 /**
  * An issue a customer reported, stored as one document. What the backoffice must hear of it is
@@ -229,12 +230,6 @@ public final class Issue
     if (content.length() > MAX_CONTENT_LENGTH) {
       return "content must be at most " + MAX_CONTENT_LENGTH + " characters";
     }
-    for (int i = 0; i < content.length(); i++) {
-      char c = content.charAt(i);
-      if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-        return "content must not contain control characters";
-      }
-    }
-    return null;
+    return TextRules.problem("content", content);
   }
 }

@@ -19,6 +19,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.example.helpdesk.protocol.JsonFieldErrors;
+import org.example.helpdesk.protocol.TextRules;
 
 /** Directives every JSON API of the nodes uses: strict bodies, ids in paths, replies. */
 public abstract class ApiDirectives extends AllDirectives {
@@ -100,6 +101,9 @@ public abstract class ApiDirectives extends AllDirectives {
     if (bytes.length == 0) {
       throw new InvalidRequestException("a JSON request body is required");
     }
+    if (!TextRules.isWellFormedUtf8(bytes)) {
+      throw new InvalidRequestException("malformed JSON: the body is not valid UTF-8");
+    }
     try {
       T value = Json.MAPPER.readValue(bytes, type);
       if (value == null) {
@@ -114,22 +118,14 @@ public abstract class ApiDirectives extends AllDirectives {
     } catch (MismatchedInputException e) {
       throw new InvalidRequestException(JsonFieldErrors.describe(e));
     } catch (StreamConstraintsException e) {
-      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (JsonParseException e) {
-      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException("malformed JSON: " + firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new InvalidRequestException("unreadable request body");
     }
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "";
-    }
-    int cut = message.indexOf('\n');
-    return cut < 0 ? message : message.substring(0, cut);
   }
 
   private static String shorten(String raw) {

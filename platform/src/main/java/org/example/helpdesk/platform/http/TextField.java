@@ -1,13 +1,14 @@
 package org.example.helpdesk.platform.http;
 
+import org.example.helpdesk.protocol.TextRules;
+
 /** Checks on free text fields of request bodies. */
 public final class TextField {
 
   private TextField() {}
 
   /**
-   * Present, not blank, at most {@code max} characters, and without control characters other than
-   * tab and line breaks.
+   * Present, not blank, at most {@code max} characters, and text by {@link TextRules}.
    */
   public static String require(String field, String value, int max) {
     if (value == null) {
@@ -19,19 +20,10 @@ public final class TextField {
     if (value.length() > max) {
       throw new InvalidRequestException(field + " must be at most " + max + " characters");
     }
-    if (hasControlCharacters(value)) {
-      throw new InvalidRequestException(field + " must not contain control characters");
+    String problem = TextRules.problem(field, value);
+    if (problem != null) {
+      throw new InvalidRequestException(problem);
     }
     return value;
-  }
-
-  public static boolean hasControlCharacters(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,0 +1,48 @@
+package org.example.helpdesk.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What counts as text in this system, wherever it comes in (HTTP bodies, AMQP messages): well-formed
+ * UTF-8, whole Unicode characters, and no control characters but tab and line breaks.
+ */
+public final class TextRules {
+
+  private TextRules() {}
+
+  /**
+   * Strictly well-formed UTF-8: no overlong forms, no encoded surrogates, nothing past U+10FFFF.
+   * (Jackson's own decoder lets some of those through.)
+   */
+  public static boolean isWellFormedUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** What is wrong with this text as the value of {@code field}, or null when nothing is. */
+  public static String problem(String field, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
+        return field + " must not contain control characters";
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return field + " must be valid Unicode text (it holds half a character)";
+      }
+    }
+    return null;
+  }
+}
