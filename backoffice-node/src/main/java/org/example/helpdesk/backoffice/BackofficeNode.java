@@ -57,7 +57,7 @@ public final class BackofficeNode {
     DeadLetterStore deadLetters = new DeadLetterStore(node.database(), clock);
     CommandHandling handling = new CommandHandling(tickets);
     Config inbox = config.getConfig("helpdesk.inbox");
-    CommandConsumer.start(
+    CommandConsumer.init(
         node.system(),
         node.amqp(),
         handling,

@@ -97,7 +97,8 @@ public final class Node {
     Route all = new AllDirectives() {}.concat(routes, new HealthRoutes(system, checks).routes(), metrics.routes());
     try {
       binding =
-          HttpServer.start(system, config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"), all)
+          HttpServer.start(
+                  system, config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"), maxBodyBytes(), all)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       return binding;

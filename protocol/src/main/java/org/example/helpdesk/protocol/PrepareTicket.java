@@ -14,7 +14,7 @@ public record PrepareTicket(UUID ticketId, String ticketType, String description
 
   public PrepareTicket {
     Objects.requireNonNull(ticketId, "ticketId is required");
-    if (ticketType == null || ticketType.isBlank()) {
+    if (ticketType == null || TextRules.isBlank(ticketType)) {
       throw new IllegalArgumentException("ticketType is required and must not be blank");
     }
     if (ticketType.length() > MAX_TICKET_TYPE_LENGTH) {

@@ -30,6 +30,39 @@ public final class TextRules {
     }
   }
 
+  /**
+   * No visible character at all: empty, or only white space, Unicode spaces (U+00A0, U+202F ...) and
+   * invisible format characters (U+200B, U+FEFF ...). {@code String.isBlank} knows only the first.
+   */
+  public static boolean isBlank(String value) {
+    return value.codePoints()
+        .allMatch(
+            cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.getType(cp) == Character.FORMAT);
+  }
+
+  /**
+   * Makes text safe to store in PostgreSQL, which refuses NUL in text and half characters in
+   * UTF-8: each becomes U+FFFD. For text that must be kept whatever it holds, such as what a
+   * broken message carried.
+   */
+  public static String storable(String value) {
+    if (value == null) {
+      return null;
+    }
+    StringBuilder out = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        out.append(c).append(value.charAt(++i));
+      } else if (c == 0 || Character.isSurrogate(c)) {
+        out.append('\uFFFD');
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   /** What is wrong with this text as the value of {@code field}, or null when nothing is. */
   public static String problem(String field, String value) {
     for (int i = 0; i < value.length(); i++) {

@@ -34,7 +34,7 @@ public final class TestBroker {
       if (configured != null) {
         uri = configured;
       } else if (!Boolean.getBoolean("helpdesk.test.embedded") && listening(5672)) {
-        uri = "amqp://guest:guest@127.0.0.1:5672/%2f";
+        uri = "amqp://guest:guest@127.0.0.1:5672/" + ownVirtualHost();
         local = true;
       } else {
         try {
@@ -56,6 +56,29 @@ public final class TestBroker {
       System.out.println("[test-support] AMQP broker: " + (embedded != null ? "embedded" : local ? "local" : "configured") + " " + uri.replaceAll(":[^:@/]*@", ":***@"));
     }
     return uri;
+  }
+
+  /**
+   * A virtual host for this test JVM alone, so that test runs on one RabbitMQ never see each
+   * other's queues; "%2f" (the default one) where rabbitmqctl is not at hand.
+   */
+  private static String ownVirtualHost() {
+    String vhost = "helpdesk-test-" + ProcessHandle.current().pid();
+    try {
+      run("rabbitmqctl", "-q", "add_vhost", vhost);
+      run("rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+    } catch (IllegalStateException e) {
+      System.out.println("[test-support] no virtual host of our own (" + e.getMessage() + "), using /");
+      return "%2f";
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        run("rabbitmqctl", "-q", "delete_vhost", vhost);
+      } catch (IllegalStateException ignored) {
+        // the broker may be stopped by then; a leftover empty vhost is harmless
+      }
+    }));
+    return vhost;
   }
 
   /** Runs admin work on a throwaway connection. */

@@ -16,6 +16,9 @@ import org.example.helpdesk.embedded.EmbeddedPostgres;
 public final class TestPostgres {
 
   private static volatile Endpoint endpoint;
+  private static EmbeddedPostgres embedded;
+  private static java.nio.file.Path embeddedData;
+  private static int embeddedPort;
 
   /** Where the tests' database is. */
   public record Endpoint(String url, String user, String password, String kind) {}
@@ -93,9 +96,56 @@ public final class TestPostgres {
         }
       }
     }
-    EmbeddedPostgres embedded = startEmbedded();
-    Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+    try {
+      embeddedData = Files.createTempDirectory("helpdesk-test-pg");
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    embedded = EmbeddedPostgres.start(embeddedData, 0);
+    embeddedPort = embedded.port();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (TestPostgres.class) {
+        embedded.close();
+      }
+    }));
     return new Endpoint(embedded.jdbcUrl(), embedded.user(), embedded.password(), "embedded");
+  }
+
+  /**
+   * Restarts the database server (every connection is lost), where this test run owns it: the
+   * embedded one, or the machine's own cluster through pg_ctlcluster.
+   *
+   * @return whether it could
+   */
+  public static synchronized boolean restart() {
+    Endpoint e = endpoint();
+    if (e.kind().equals("embedded")) {
+      embedded.close();
+      embedded = EmbeddedPostgres.start(embeddedData, embeddedPort);
+      return true;
+    }
+    java.io.File clusters = new java.io.File("/etc/postgresql");
+    String[] versions = clusters.list();
+    if (!e.kind().equals("local") || versions == null || versions.length != 1) {
+      return false;
+    }
+    try {
+      Process p =
+          new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+        System.out.println("[test-support] pg_ctlcluster restart failed: " + output);
+        return false;
+      }
+      return true;
+    } catch (java.io.IOException ex) {
+      return false;
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   static String env(String name, String fallback) {

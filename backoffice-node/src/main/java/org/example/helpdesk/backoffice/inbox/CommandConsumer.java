@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * Consumes the distributed commands for the backoffice and drives the Ticket entities with them.
  *
  * <ul>
+ *   <li>One consumer per cluster (see {@link #init}).
  *   <li>A message is acked only after its entity persisted, or found nothing to persist.
  *   <li>Commands of different tickets run in parallel; those of one ticket one at a time, in
  *       arrival order.
@@ -63,8 +67,14 @@ public final class CommandConsumer {
     this.metrics = metrics;
   }
 
-  /** Starts consuming; coordinated shutdown stops taking messages before the node leaves. */
-  public static UniqueKillSwitch start(
+  /**
+   * Runs the consumer on exactly one node of the cluster at a time (a sharded daemon process of
+   * one). Competing consumers on one queue would lose the per-ticket order: a cancel taken by one
+   * node could overtake its prepare taken by another. One consumer keeps it, and still handles
+   * many tickets in parallel; the entities it drives are sharded over all nodes. If its node
+   * leaves or fails, the consumer starts on another, and the broker redelivers what was unacked.
+   */
+  public static void init(
       ActorSystem<?> system,
       AmqpConnector connector,
       CommandHandling handling,
@@ -72,20 +82,41 @@ public final class CommandConsumer {
       Settings settings,
       BackofficeMetrics metrics) {
     CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings, metrics);
-    Pair<UniqueKillSwitch, CompletionStage<Done>> running =
-        RestartSource.withBackoff(settings.restart(), () -> consumer.consume(connector))
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.ignore(), Keep.both())
-            .run(system);
-    CoordinatedShutdown.get(system)
-        .addTask(
-            CoordinatedShutdown.PhaseServiceRequestsDone(),
-            "stop-command-consumer",
-            () -> {
-              running.first().shutdown();
-              return running.second().exceptionally(e -> Done.getInstance());
-            });
-    return running.first();
+    ShardedDaemonProcess.get(system)
+        .init(Control.class, "inbox", 1, i -> consumer.behavior(connector), Control.STOP);
+  }
+
+  /** Tells the consumer's actor to stop consuming. */
+  public enum Control {
+    STOP,
+    STOPPED
+  }
+
+  private Behavior<Control> behavior(AmqpConnector connector) {
+    return Behaviors.setup(
+        context -> {
+          Pair<UniqueKillSwitch, CompletionStage<Done>> running =
+              RestartSource.withBackoff(settings.restart(), () -> consume(connector))
+                  .viaMat(KillSwitches.single(), Keep.right())
+                  .toMat(Sink.ignore(), Keep.both())
+                  .run(context.getSystem());
+          log.info("Consuming queue {}", AmqpTopology.BACKOFFICE_QUEUE);
+          return Behaviors.receive(Control.class)
+              .onMessageEquals(
+                  Control.STOP,
+                  () -> {
+                    // what is in flight stays unacked and comes back to whoever consumes next
+                    running.first().shutdown();
+                    context.pipeToSelf(running.second(), (done, failure) -> Control.STOPPED);
+                    return Behaviors.same();
+                  })
+              .onMessageEquals(Control.STOPPED, Behaviors::stopped)
+              .onSignal(PostStop.class, signal -> {
+                running.first().shutdown();
+                return Behaviors.same();
+              })
+              .build();
+        });
   }
 
   private Source<Done, NotUsed> consume(AmqpConnector connector) {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.protocol.TextRules;
 
 /** The {@code dead_letters} table. */
 public final class DeadLetterStore {
@@ -38,11 +39,12 @@ public final class DeadLetterStore {
                       + "ON CONFLICT (message_id) DO UPDATE SET attempts = dead_letters.attempts + 1, "
                       + "error = EXCLUDED.error, last_failed_at = EXCLUDED.last_failed_at")) {
             Timestamp now = Timestamp.from(clock.instant());
-            s.setString(1, message.messageId());
-            s.setString(2, message.type() == null ? null : truncate(message.type(), 255));
+            // what a broken message carries may be anything; the body is kept byte for byte
+            s.setString(1, TextRules.storable(message.messageId()));
+            s.setString(2, message.type() == null ? null : TextRules.storable(truncate(message.type(), 255)));
             s.setBytes(3, message.body());
             s.setString(4, message.headersJson());
-            s.setString(5, error);
+            s.setString(5, TextRules.storable(error));
             s.setTimestamp(6, now);
             s.setTimestamp(7, now);
             s.executeUpdate();
@@ -86,7 +88,7 @@ public final class DeadLetterStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE dead_letters SET attempts = attempts + 1, error = ?, last_failed_at = ? WHERE id = ?")) {
-            s.setString(1, error);
+            s.setString(1, TextRules.storable(error));
             s.setTimestamp(2, Timestamp.from(clock.instant()));
             s.setLong(3, id);
             s.executeUpdate();

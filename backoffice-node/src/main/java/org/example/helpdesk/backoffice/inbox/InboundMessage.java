@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.InvalidCommandException;
+import org.example.helpdesk.protocol.TextRules;
 import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
@@ -29,7 +30,7 @@ public record InboundMessage(
     String id = p.getMessageId();
     boolean hasId = id != null && !id.isBlank();
     return new InboundMessage(
-        hasId ? truncate(id, 255) : digestOf(p.getType(), delivery.body()),
+        hasId ? TextRules.storable(truncate(id, 255)) : digestOf(p.getType(), delivery.body()),
         hasId,
         p.getType(),
         delivery.body(),
@@ -75,20 +76,21 @@ public record InboundMessage(
       node.put("deliveryMode", p.getDeliveryMode());
     }
     put(node, "appId", p.getAppId());
-    node.put("exchange", delivery.envelope().getExchange());
-    node.put("routingKey", delivery.envelope().getRoutingKey());
+    put(node, "exchange", delivery.envelope().getExchange());
+    put(node, "routingKey", delivery.envelope().getRoutingKey());
     node.put("redelivered", delivery.redelivered());
     if (p.getHeaders() != null && !p.getHeaders().isEmpty()) {
       ObjectNode headers = node.putObject("headers");
       for (Map.Entry<String, Object> h : p.getHeaders().entrySet()) {
-        headers.put(h.getKey(), String.valueOf(h.getValue()));
+        headers.put(TextRules.storable(h.getKey()), TextRules.storable(String.valueOf(h.getValue())));
       }
     }
     return node.toString();
   }
 
   private static void put(ObjectNode node, String field, String value) {
-    Optional.ofNullable(value).ifPresent(v -> node.put(field, v));
+    // jsonb takes no NUL (not even escaped) and no half characters
+    Optional.ofNullable(value).ifPresent(v -> node.put(field, TextRules.storable(v)));
   }
 
   private static String digestOf(String type, byte[] body) {

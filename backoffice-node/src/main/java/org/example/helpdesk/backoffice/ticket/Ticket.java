@@ -17,6 +17,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.protocol.TextRules;
 
 /**
  * A ticket employees work on: prepared (from a customer's issue or internally), assigned to an
@@ -189,7 +190,10 @@ public final class Ticket
                   new ConflictException("ticket " + ticketId + " is cancelled and cannot be assigned")));
     }
     String assignee = command.assignee() == null ? null : command.assignee().strip();
-    if (assignee == null || assignee.isEmpty() || assignee.length() > MAX_ASSIGNEE_LENGTH) {
+    if (assignee == null
+        || TextRules.isBlank(assignee)
+        || assignee.length() > MAX_ASSIGNEE_LENGTH
+        || TextRules.problem("assignee", assignee) != null) {
       return Effect()
           .reply(
               command.replyTo(),
@@ -210,7 +214,7 @@ public final class Ticket
   }
 
   private static String problemWith(PrepareTicket command) {
-    if (command.ticketType() == null || command.ticketType().isBlank()) {
+    if (command.ticketType() == null || TextRules.isBlank(command.ticketType())) {
       return "ticketType must not be blank";
     }
     if (command.ticketType().length() > MAX_TICKET_TYPE_LENGTH) {
@@ -222,7 +226,9 @@ public final class Ticket
     if (command.description().length() > MAX_DESCRIPTION_LENGTH) {
       return "description must be at most " + MAX_DESCRIPTION_LENGTH + " characters";
     }
-    return null;
+    // the read model (and PostgreSQL) must be able to take every event this ticket records
+    String problem = TextRules.problem("ticketType", command.ticketType());
+    return problem != null ? problem : TextRules.problem("description", command.description());
   }
 
   @Override

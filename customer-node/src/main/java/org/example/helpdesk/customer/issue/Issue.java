@@ -224,7 +224,7 @@ public final class Issue
 
   /** Why this content cannot be an issue's content, or null when it can. */
   public static String problemWithContent(String content) {
-    if (content == null || content.isBlank()) {
+    if (content == null || TextRules.isBlank(content)) {
       return "content must not be blank";
     }
     if (content.length() > MAX_CONTENT_LENGTH) {

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +18,24 @@ public final class HttpServer {
 
   private HttpServer() {}
 
+  private static Route limitingBodies(long maxBodyBytes, Route routes) {
+    AllDirectives d = new AllDirectives() {};
+    return d.extractRequestEntity(
+        entity ->
+            entity.getContentLengthOption().orElse(0) > maxBodyBytes
+                ? ApiErrors.complete(StatusCodes.PAYLOAD_TOO_LARGE, "request body is too large")
+                : d.withSizeLimit(maxBodyBytes, () -> routes));
+  }
+
+  /**
+   * @param maxBodyBytes a request that declares a larger body gets a 413 before any route sees it,
+   *     also on routes that read no body
+   */
   public static CompletionStage<ServerBinding> start(
-      ActorSystem<?> system, String host, int port, Route routes) {
+      ActorSystem<?> system, String host, int port, long maxBodyBytes, Route routes) {
     return Http.get(system)
         .newServerAt(host, port)
-        .bind(ApiErrors.handled(routes))
+        .bind(ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

@@ -14,7 +14,7 @@ public final class TextField {
     if (value == null) {
       throw new InvalidRequestException(field + " is required");
     }
-    if (value.isBlank()) {
+    if (TextRules.isBlank(value)) {
       throw new InvalidRequestException(field + " must not be blank");
     }
     if (value.length() > max) {

@@ -1,0 +1,144 @@
+package org.example.helpdesk.system.faults;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A node as an operating-system process, started from its executable jar, so that a test can kill
+ * it the hard way (SIGKILL: no shutdown hook, no goodbye to the cluster) or stop it politely.
+ */
+final class NodeProcess implements AutoCloseable {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  final String name;
+  final String module;
+  final int httpPort;
+  private final Map<String, String> environment;
+  private final Path log;
+  private Process process;
+
+  NodeProcess(String name, String module, int httpPort, Map<String, String> environment) {
+    this.name = name;
+    this.module = module;
+    this.httpPort = httpPort;
+    this.environment = environment;
+    this.log = ROOT.resolve("system-tests/target/fault-logs/" + name + ".log");
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  NodeProcess start() {
+    Path jar = ROOT.resolve(module + "/target/" + module + ".jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: these tests run under `mvn verify`, after the nodes are packaged");
+    }
+    try {
+      Files.createDirectories(log.getParent());
+      String java = ProcessHandle.current().info().command().orElse("java");
+      ProcessBuilder builder =
+          new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      process = builder.start();
+      return this;
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start " + name, e);
+    }
+  }
+
+  /** Waits until the node is an Up member of its cluster and serves HTTP. */
+  NodeProcess awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + ", see " + log);
+      }
+      if (status("/health") == 200) {
+        return this;
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException(name + " not healthy within " + timeout + ", see " + log);
+  }
+
+  int status(String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).GET().build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  String get(String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  /** SIGKILL: the JVM gets no chance to do anything. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM: coordinated shutdown, the node leaves its cluster. */
+  void stop() {
+    process.destroy();
+    waitFor();
+  }
+
+  boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  private void waitFor() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (isAlive()) {
+      kill();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
