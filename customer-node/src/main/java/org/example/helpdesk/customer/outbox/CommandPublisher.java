@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -28,34 +29,51 @@ import org.example.helpdesk.protocol.amqp.OutboundMessage;
  * publish completes when the broker confirmed the message, and fails when it could not be
  * (broker down, publisher restarting, no confirm in time): the caller then publishes it again
  * later, which the stable message id makes harmless.
+ *
+ * <p>When the connection fails, everything not yet confirmed fails with it, including what still
+ * waits in the queue: publishing that after a reconnect could put an issue's cancel ahead of its
+ * prepare (the prepare was in flight and lost). The callers publish again, in order.
  */
 public final class CommandPublisher {
 
   /** How many messages may wait, be in flight, and how long a confirm may take. */
   public record Settings(int buffer, int maxUnconfirmed, Duration confirmTimeout, RestartSettings restart) {}
 
-  private final BoundedSourceQueue<Pair<OutboundMessage, CompletableFuture<Done>>> queue;
+  /** A message to publish, for the connection it was offered to. */
+  private record Publish(OutboundMessage message, CompletableFuture<Done> confirmed, long generation) {}
+
+  private final BoundedSourceQueue<Publish> queue;
   private final Set<CompletableFuture<Done>> pending = ConcurrentHashMap.newKeySet();
+  /** Bumped by every connection failure; a message of an older generation is never sent. */
+  private final AtomicLong generation = new AtomicLong();
   private final Duration confirmTimeout;
 
   private CommandPublisher(ActorSystem<?> system, AmqpConnector connector, Settings settings) {
     this.confirmTimeout = settings.confirmTimeout();
-    Flow<Pair<OutboundMessage, CompletableFuture<Done>>, Pair<OutboundMessage, CompletableFuture<Done>>, NotUsed>
-        publishing =
-            RestartFlow.onFailuresWithBackoff(
-                settings.restart(),
-                () ->
-                    AmqpPublisher.<CompletableFuture<Done>>confirming(
-                            connector, settings.maxUnconfirmed(), AmqpTopology::declare)
-                        .asFlow()
-                        .watchTermination(
-                            (mat, done) -> {
-                              // what was in flight is lost with the connection: tell its owners now
-                              done.whenComplete((d, failure) -> failPending(failure));
-                              return mat;
-                            }));
+    Flow<Publish, Pair<OutboundMessage, CompletableFuture<Done>>, NotUsed> publishing =
+        RestartFlow.onFailuresWithBackoff(
+            settings.restart(),
+            () ->
+                Flow.<Publish>create()
+                    .filter(p -> p.generation() == generation.get())
+                    .map(p -> Pair.create(p.message(), p.confirmed()))
+                    .via(
+                        AmqpPublisher.<CompletableFuture<Done>>confirming(
+                                connector, settings.maxUnconfirmed(), AmqpTopology::declare)
+                            .asFlow())
+                    .watchTermination(
+                        (mat, done) -> {
+                          done.whenComplete(
+                              (d, failure) -> {
+                                if (failure != null) {
+                                  generation.incrementAndGet();
+                                  failPending(failure);
+                                }
+                              });
+                          return mat;
+                        }));
     this.queue =
-        Source.<Pair<OutboundMessage, CompletableFuture<Done>>>queue(settings.buffer())
+        Source.<Publish>queue(settings.buffer())
             .via(publishing)
             .to(Sink.foreach(confirmed -> confirmed.second().complete(Done.getInstance())))
             .run(system);
@@ -78,7 +96,7 @@ public final class CommandPublisher {
     CompletableFuture<Done> confirmed = new CompletableFuture<>();
     pending.add(confirmed);
     confirmed.whenComplete((d, e) -> pending.remove(confirmed));
-    QueueOfferResult offered = queue.offer(Pair.create(message, confirmed));
+    QueueOfferResult offered = queue.offer(new Publish(message, confirmed, generation.get()));
     if (offered != QueueOfferResult.enqueued()) {
       confirmed.completeExceptionally(
           new IllegalStateException("publisher cannot take " + message.messageId() + " now: " + offered));
