@@ -16,6 +16,7 @@ COPY backoffice-node/pom.xml backoffice-node/
 COPY customer-node/pom.xml customer-node/
 COPY launcher/pom.xml launcher/
 COPY system-tests/pom.xml system-tests/
+COPY benchmark/pom.xml benchmark/
 RUN mvn -B -q -pl ${NODE} -am dependency:go-offline -Dmaven.test.skip=true || true
 COPY . .
 RUN mvn -B -q -pl ${NODE} -am package -Dmaven.test.skip=true && cp ${NODE}/target/${NODE}.jar /node.jar

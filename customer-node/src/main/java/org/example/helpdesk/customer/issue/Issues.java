@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -15,16 +17,18 @@ public final class Issues {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final ActorRef<StatusReply<Done>> ignoreReplies;
 
-  private Issues(ClusterSharding sharding, Duration askTimeout) {
+  private Issues(ClusterSharding sharding, Duration askTimeout, ActorRef<StatusReply<Done>> ignoreReplies) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.ignoreReplies = ignoreReplies;
   }
 
   public static Issues init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(Issue.ENTITY_TYPE, ctx -> Issue.create(UUID.fromString(ctx.getEntityId()), clock)));
-    return new Issues(sharding, askTimeout);
+    return new Issues(sharding, askTimeout, system.ignoreRef());
   }
 
   public CompletionStage<Issue.Reported> report(UUID issueId, Email email, String content) {
@@ -41,6 +45,15 @@ public final class Issues {
 
   public CompletionStage<Done> markOutboxPublished(UUID issueId, long upToEntry) {
     return ref(issueId).askWithStatus(r -> new Issue.MarkOutboxPublished(upToEntry, r), askTimeout);
+  }
+
+  /**
+   * Tells the issue, without waiting, that its entries up to {@code upToEntry} are published. If
+   * the message is lost, the entries stay pending and the sweep publishes them again: a duplicate,
+   * which the backoffice ignores.
+   */
+  public void tellOutboxPublished(UUID issueId, long upToEntry) {
+    ref(issueId).tell(new Issue.MarkOutboxPublished(upToEntry, ignoreReplies));
   }
 
   private EntityRef<Issue.Command> ref(UUID issueId) {

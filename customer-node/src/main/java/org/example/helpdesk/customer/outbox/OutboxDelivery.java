@@ -11,7 +11,8 @@ import org.example.helpdesk.protocol.CommandMessage;
 
 /**
  * Delivers the pending outbox entries of issues: publishes them, in order per issue, and once the
- * broker confirmed them tells each issue to drop them. Shared by the relay and the sweep.
+ * broker confirmed them tells each issue to drop them (without waiting: should that message get
+ * lost, the sweep publishes the entries again). Shared by the relay and the sweep.
  */
 public final class OutboxDelivery {
 
@@ -25,7 +26,7 @@ public final class OutboxDelivery {
     this.metrics = metrics;
   }
 
-  /** Completes when every entry is confirmed and every issue has dropped what was confirmed. */
+  /** Completes when the broker confirmed every entry. */
   public CompletionStage<Done> deliver(List<Issue.ReportedIssue> withPendingEntries) {
     List<CompletableFuture<Done>> marked = new ArrayList<>();
     for (Issue.ReportedIssue issue : withPendingEntries) {
@@ -46,10 +47,11 @@ public final class OutboxDelivery {
       int entries = issue.outbox().size();
       marked.add(
           CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new))
-              .thenCompose(
+              .thenApply(
                   confirmed -> {
                     metrics.published(entries);
-                    return issues.markOutboxPublished(issue.issueId(), upTo);
+                    issues.tellOutboxPublished(issue.issueId(), upTo);
+                    return Done.getInstance();
                   })
               .toCompletableFuture());
     }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * its tag and delivers the entries still pending after a threshold.
  *
  * <p>It reads from a low-water mark: the offset before which no issue has pending entries and no
- * write can still appear (all older than the threshold). Issues only ever move to higher offsets,
- * so the mark keeps the sweep short.
+ * write can still appear (all settled for 10 s). Issues only ever move to higher offsets, so the
+ * mark keeps the sweep short.
  */
 public final class OutboxSweeper {
 
@@ -124,10 +124,13 @@ public final class OutboxSweeper {
       OutboxMetrics metrics,
       Clock clock,
       ActorSystem<?> system) {
-    Instant cutoff = clock.instant().minus(threshold);
+    Instant now = clock.instant();
+    Instant cutoff = now.minus(threshold);
+    // a write still committing is at most this old: the low-water mark stays behind it
+    Instant settled = now.minus(threshold.compareTo(SETTLE) < 0 ? threshold : SETTLE);
     return store
         .currentChanges(tag, lowWater == 0 ? Offset.noOffset() : Offset.sequence(lowWater))
-        .runWith(Sink.fold(new Scan(lowWater, cutoff), Scan::add), system)
+        .runWith(Sink.fold(new Scan(lowWater, cutoff, settled), Scan::add), system)
         .thenCompose(
             scan -> {
               // every issue with pending entries lies past the low-water mark, so this is all of them
@@ -136,18 +139,23 @@ public final class OutboxSweeper {
             });
   }
 
+  /** Longer than any write takes to commit. */
+  private static final Duration SETTLE = Duration.ofSeconds(10);
+
   /** What one pass over a tag found. */
   static final class Scan {
     final Instant cutoff;
+    final Instant settled;
     final List<Issue.ReportedIssue> due = new ArrayList<>();
     long pendingEntries;
     Instant oldestPending;
     long lowWater;
     boolean advancing = true;
 
-    Scan(long lowWater, Instant cutoff) {
+    Scan(long lowWater, Instant cutoff, Instant settled) {
       this.lowWater = lowWater;
       this.cutoff = cutoff;
+      this.settled = settled;
     }
 
     Scan add(DurableStateChange<Issue.State> change) {
@@ -167,7 +175,7 @@ public final class OutboxSweeper {
         }
       }
       if (advancing) {
-        if (pending || updated.timestamp() > cutoff.toEpochMilli()) {
+        if (pending || updated.timestamp() > settled.toEpochMilli()) {
           advancing = false;
         } else if (updated.offset() instanceof Sequence sequence) {
           lowWater = sequence.value();

@@ -88,8 +88,9 @@ class AmqpStagesTest {
 
     List<String> bodies =
         AmqpSource.committable(connector, queue, 10, declare)
-            .take(50)
+            // take after the ack: the source (and its channel) may close only once all 50 are acked
             .mapAsync(1, m -> m.ack().thenApply(done -> body(m)))
+            .take(50)
             .runWith(Sink.seq(), system)
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);

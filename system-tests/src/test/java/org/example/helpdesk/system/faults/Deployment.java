@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
@@ -18,6 +19,8 @@ import org.example.helpdesk.testsupport.TestPostgres;
  * database (fresh schemas) and broker, wired by the environment variables an operator would set.
  */
 final class Deployment implements AutoCloseable {
+
+  private static final java.nio.file.Path ROOT = java.nio.file.Path.of("..").toAbsolutePath().normalize();
 
   final String customerSchema = TestPostgres.newSchemaName("customer");
   final String backofficeSchema = TestPostgres.newSchemaName("backoffice");
@@ -74,7 +77,11 @@ final class Deployment implements AutoCloseable {
       env.put("CLUSTER_STABLE_AFTER", "5s");
       env.put("OUTBOX_SWEEP_INTERVAL", "2s");
       env.put("OUTBOX_SWEEP_THRESHOLD", "5s");
-      into.add(new NodeProcess(kind + "-" + (i + 1) + "-" + applicationName, module, httpPorts.get(i), env));
+      String name = kind + "-" + (i + 1) + "-" + applicationName;
+      into.add(
+          new NodeProcess(
+              name, ROOT, module, httpPorts.get(i), List.of("-Xmx256m", "-XX:+UseSerialGC"), env,
+              ROOT.resolve("system-tests/target/fault-logs/" + name + ".log")));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.example.helpdesk.system.faults;
+package org.example.helpdesk.testsupport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,40 +16,54 @@ import java.util.concurrent.TimeUnit;
  * A node as an operating-system process, started from its executable jar, so that a test can kill
  * it the hard way (SIGKILL: no shutdown hook, no goodbye to the cluster) or stop it politely.
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-  final String name;
-  final String module;
-  final int httpPort;
+  public final String name;
+  public final int httpPort;
+  private final Path jar;
+  private final List<String> jvmOptions;
   private final Map<String, String> environment;
   private final Path log;
   private Process process;
 
-  NodeProcess(String name, String module, int httpPort, Map<String, String> environment) {
+  /**
+   * @param root the repository's root folder; the node runs {@code <root>/<module>/target/<module>.jar}
+   * @param log where its output goes
+   */
+  public NodeProcess(
+      String name, Path root, String module, int httpPort, List<String> jvmOptions, Map<String, String> environment, Path log) {
     this.name = name;
-    this.module = module;
+    this.jar = root.resolve(module + "/target/" + module + ".jar");
     this.httpPort = httpPort;
+    this.jvmOptions = jvmOptions;
     this.environment = environment;
-    this.log = ROOT.resolve("system-tests/target/fault-logs/" + name + ".log");
+    this.log = log;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  NodeProcess start() {
-    Path jar = ROOT.resolve(module + "/target/" + module + ".jar");
+  public long pid() {
+    return process.pid();
+  }
+
+  public NodeProcess start() {
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: these tests run under `mvn verify`, after the nodes are packaged");
+      throw new IllegalStateException(jar + " is missing: package the nodes first (mvn verify or mvn package)");
     }
     try {
       Files.createDirectories(log.getParent());
       String java = ProcessHandle.current().info().command().orElse("java");
+      List<String> command = new java.util.ArrayList<>();
+      command.add(java);
+      command.addAll(jvmOptions);
+      command.add("-jar");
+      command.add(jar.toString());
       ProcessBuilder builder =
-          new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString()))
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
@@ -61,7 +75,7 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** Waits until the node is an Up member of its cluster and serves HTTP. */
-  NodeProcess awaitHealthy(Duration timeout) {
+  public NodeProcess awaitHealthy(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -75,7 +89,7 @@ final class NodeProcess implements AutoCloseable {
     throw new IllegalStateException(name + " not healthy within " + timeout + ", see " + log);
   }
 
-  int status(String path) {
+  public int status(String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).GET().build(),
               HttpResponse.BodyHandlers.discarding())
@@ -88,7 +102,7 @@ final class NodeProcess implements AutoCloseable {
     }
   }
 
-  String get(String path) {
+  public String get(String path) {
     try {
       return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
               HttpResponse.BodyHandlers.ofString())
@@ -102,18 +116,18 @@ final class NodeProcess implements AutoCloseable {
   }
 
   /** SIGKILL: the JVM gets no chance to do anything. */
-  void kill() {
+  public void kill() {
     process.destroyForcibly();
     waitFor();
   }
 
   /** SIGTERM: coordinated shutdown, the node leaves its cluster. */
-  void stop() {
+  public void stop() {
     process.destroy();
     waitFor();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process != null && process.isAlive();
   }
 

@@ -1,0 +1,116 @@
+package org.example.helpdesk.benchmark;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Reports issues at a fixed rate, whatever the answers do (open loop): a slow answer does not slow
+ * the next request down, so queueing shows in the latency. Latency counts from when a request was
+ * due, not from when it could be sent, so that stalls are not hidden (no coordinated omission).
+ */
+final class OpenLoop implements AutoCloseable {
+
+  final Recorder httpLatencyMicros = new Recorder(3);
+  final AtomicLong sent = new AtomicLong();
+  final AtomicLong accepted = new AtomicLong();
+  final AtomicLong errors = new AtomicLong();
+  final AtomicLong closes = new AtomicLong();
+
+  private final ExecutorService callbacks = Executors.newFixedThreadPool(4);
+  private final HttpClient http =
+      HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(5)).build();
+  private final String customerUrl;
+  private final Semaphore inFlight;
+  private final double closeRatio;
+  private final Visibility visibility;
+
+  OpenLoop(String customerUrl, int maxInFlight, double closeRatio, Visibility visibility) {
+    this.customerUrl = customerUrl;
+    this.inFlight = new Semaphore(maxInFlight);
+    this.closeRatio = closeRatio;
+    this.visibility = visibility;
+  }
+
+  /** Sends {@code rate} reports per second for {@code duration}; returns when the last was sent. */
+  void run(int rate, Duration duration) {
+    long interval = 1_000_000_000L / rate;
+    long start = System.nanoTime();
+    long count = duration.toNanos() / interval;
+    for (long i = 0; i < count; i++) {
+      long due = start + i * interval;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      inFlight.acquireUninterruptibly();
+      send(due);
+    }
+  }
+
+  private void send(long dueNanos) {
+    UUID id = UUID.randomUUID();
+    long n = sent.incrementAndGet();
+    String body = "{\"issueId\":\"" + id + "\",\"email\":\"bench" + n + "@example.com\",\"content\":\"benchmark issue " + n + "\"}";
+    http.sendAsync(post("/issues", body), HttpResponse.BodyHandlers.discarding())
+        .whenComplete(
+            (response, failure) -> {
+              httpLatencyMicros.recordValue(Math.max(0, (System.nanoTime() - dueNanos) / 1000));
+              if (response != null && response.statusCode() == 201) {
+                accepted.incrementAndGet();
+                visibility.accepted(id, nowMicros());
+                if (ThreadLocalRandom.current().nextDouble() < closeRatio) {
+                  closes.incrementAndGet();
+                  http.sendAsync(post("/issues/" + id + "/close", ""), HttpResponse.BodyHandlers.discarding())
+                      .whenComplete((r, e) -> {
+                        if (r == null || r.statusCode() != 200) {
+                          errors.incrementAndGet();
+                        }
+                        inFlight.release();
+                      });
+                  return;
+                }
+              } else {
+                errors.incrementAndGet();
+              }
+              inFlight.release();
+            });
+  }
+
+  private HttpRequest post(String path, String json) {
+    return HttpRequest.newBuilder(URI.create(customerUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  static long nowMicros() {
+    return ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+  }
+
+  /** Waits for the answers still on their way. */
+  void awaitAnswers(int maxInFlight, Duration timeout) throws InterruptedException {
+    if (inFlight.tryAcquire(maxInFlight, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      inFlight.release(maxInFlight);
+    }
+  }
+
+  @Override
+  public void close() {
+    callbacks.shutdownNow();
+  }
+
+}
