@@ -27,11 +27,12 @@ record Settings(
   static final String USAGE =
       """
       usage: ./bench.sh [options]
-        --rate N              reports per second of the fixed-rate run (default: half the target,
-                              i.e. 12.5 % of the measured single-row commit rate)
+        --rate N              reports per second of the fixed-rate run (default: half the highest
+                              sustained rate with --find-max, else half the target, i.e. 12.5 %
+                              of the measured single-row commit rate)
         --duration SECONDS    length of the fixed-rate run (default 60)
         --find-max            first search the highest rate the system sustains
-        --start-rate N        where the search starts (default 200)
+        --start-rate N        where the search starts, and the warm-up rate (default 50)
         --step SECONDS        length of each search step (default 15)
         --close-ratio R       share of issues closed right after being reported (default 0.3)
         --max-in-flight N     HTTP requests outstanding at most (default 512)
@@ -67,7 +68,7 @@ record Settings(
         Integer.parseInt(a.getOrDefault("--rate", "0")),
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--duration", "60"))),
         a.containsKey("--find-max"),
-        Integer.parseInt(a.getOrDefault("--start-rate", "200")),
+        Integer.parseInt(a.getOrDefault("--start-rate", "50")),
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--step", "15"))),
         Double.parseDouble(a.getOrDefault("--close-ratio", "0.3")),
         Integer.parseInt(a.getOrDefault("--max-in-flight", "512")),

@@ -21,7 +21,9 @@ import org.example.helpdesk.platform.cluster.HealthRoutes;
 public final class CustomerNode {
 
   /** Flyway locations of the customer schema. */
-  public static final String[] MIGRATIONS = {"classpath:db/pekko/state", "classpath:db/pekko/projection"};
+  public static final String[] MIGRATIONS = {
+    "classpath:db/pekko/state", "classpath:db/pekko/projection", "classpath:db/customer"
+  };
 
   private final Node node;
 
@@ -53,14 +55,17 @@ public final class CustomerNode {
                     0.2)));
     OutboxMetrics metrics = new OutboxMetrics(node.metrics().registry(), node.database().dataSource(), clock);
     OutboxDelivery delivery = new OutboxDelivery(publisher, issues, metrics);
-    OutboxRelay.init(
-        node.system(),
-        node.database().dataSource(),
-        delivery,
-        outbox.getInt("relay.group-size"),
-        outbox.getDuration("relay.group-within"));
+    OutboxRelay.Settings relay =
+        new OutboxRelay.Settings(
+            outbox.getDuration("relay.poll-interval"),
+            outbox.getDuration("relay.settle"),
+            outbox.getInt("relay.batch-size"),
+            outbox.getInt("relay.group-size"),
+            outbox.getDuration("relay.group-within"));
+    OutboxRelay.init(node.system(), node.database(), delivery, relay);
     OutboxSweeper.init(
         node.system(),
+        node.database(),
         delivery,
         new OutboxSweeper.Settings(outbox.getDuration("sweep.interval"), outbox.getDuration("sweep.threshold")),
         metrics,

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrentIssuesTest {
 
   private static final int ISSUES = 500;
-  private static final int IN_FLIGHT = 64;
+  private static final int IN_FLIGHT = 32;
 
   private static TwoServices services;
 

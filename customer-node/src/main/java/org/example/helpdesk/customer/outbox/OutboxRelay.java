@@ -20,6 +20,7 @@ import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
 import org.example.helpdesk.platform.projection.DurableStateChangesProvider;
 
@@ -34,8 +35,10 @@ public final class OutboxRelay {
 
   private OutboxRelay() {}
 
-  public static void init(
-      ActorSystem<?> system, DataSource dataSource, OutboxDelivery delivery, int groupSize, Duration groupWithin) {
+  /** How often the relay looks for changes, how many it reads at once, how it groups them. */
+  public record Settings(Duration pollInterval, Duration settle, int batchSize, int groupSize, Duration groupWithin) {}
+
+  public static void init(ActorSystem<?> system, Database database, OutboxDelivery delivery, Settings settings) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
@@ -47,11 +50,12 @@ public final class OutboxRelay {
                   create(
                       system,
                       ProjectionId.of(NAME, tag),
-                      DurableStateChangesProvider.changesByTag(system, tag),
-                      dataSource,
+                      new DurableStateChangesProvider<Issue.State>(
+                          system, database, tag, settings.pollInterval(), settings.settle(), settings.batchSize()),
+                      database.dataSource(),
                       delivery,
-                      groupSize,
-                      groupWithin));
+                      settings.groupSize(),
+                      settings.groupWithin()));
             },
             ProjectionBehavior.stopMessage());
   }

@@ -11,12 +11,11 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.query.DurableStateChange;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.persistence.query.UpdatedDurableState;
-import org.apache.pekko.persistence.query.javadsl.DurableStateStoreQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.projection.DurableStateChangesProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,20 +51,33 @@ public final class OutboxSweeper {
   private OutboxSweeper() {}
 
   public static void init(
-      ActorSystem<?> system, OutboxDelivery delivery, Settings settings, OutboxMetrics metrics, Clock clock) {
-    DurableStateStoreQuery<Issue.State> store = DurableStateChangesProvider.store(system);
+      ActorSystem<?> system,
+      Database database,
+      OutboxDelivery delivery,
+      Settings settings,
+      OutboxMetrics metrics,
+      Clock clock) {
     ShardedDaemonProcess.get(system)
         .init(
             Command.class,
             "outbox-sweeper",
             Issue.TAG_COUNT,
-            i -> create("issue-" + i, store, delivery, settings, metrics, clock),
+            i -> {
+              String tag = "issue-" + i;
+              return create(
+                  tag,
+                  new DurableStateChangesProvider<>(system, database, tag, Duration.ofSeconds(1), Duration.ZERO, 1000),
+                  delivery,
+                  settings,
+                  metrics,
+                  clock);
+            },
             Stop.INSTANCE);
   }
 
   static Behavior<Command> create(
       String tag,
-      DurableStateStoreQuery<Issue.State> store,
+      DurableStateChangesProvider<Issue.State> store,
       OutboxDelivery delivery,
       Settings settings,
       OutboxMetrics metrics,
@@ -118,7 +130,7 @@ public final class OutboxSweeper {
   private static CompletionStage<Swept> sweep(
       String tag,
       long lowWater,
-      DurableStateStoreQuery<Issue.State> store,
+      DurableStateChangesProvider<Issue.State> store,
       OutboxDelivery delivery,
       Duration threshold,
       OutboxMetrics metrics,
@@ -129,7 +141,7 @@ public final class OutboxSweeper {
     // a write still committing is at most this old: the low-water mark stays behind it
     Instant settled = now.minus(threshold.compareTo(SETTLE) < 0 ? threshold : SETTLE);
     return store
-        .currentChanges(tag, lowWater == 0 ? Offset.noOffset() : Offset.sequence(lowWater))
+        .changes(lowWater, false)
         .runWith(Sink.fold(new Scan(lowWater, cutoff, settled), Scan::add), system)
         .thenCompose(
             scan -> {
