@@ -6,6 +6,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import javax.sql.DataSource;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import java.util.stream.IntStream;
+import org.example.helpdesk.platform.metrics.ProjectionLag;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
@@ -28,18 +30,16 @@ public final class BackofficeMetrics {
         .help("Messages waiting in the dead-letter store")
         .callback(cb -> cb.call(SqlMetrics.firstRow(dataSource, "SELECT count(*) FROM dead_letters")[0]))
         .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_events")
-        .help("Events of a tag the tickets projection has not applied yet")
-        .labelNames("projection", "tag")
-        .callback(cb -> forEachTag(dataSource, (tag, lag) -> cb.call(lag[0], TicketProjection.NAME, tag)))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_seconds")
-        .help("Age of the oldest event of a tag the tickets projection has not applied yet")
-        .labelNames("projection", "tag")
-        .callback(cb -> forEachTag(dataSource, (tag, lag) -> cb.call(lag[1], TicketProjection.NAME, tag)))
-        .register(registry);
+    ProjectionLag.register(
+        registry,
+        dataSource,
+        TicketProjection.NAME,
+        IntStream.range(0, Ticket.TAG_COUNT).mapToObj(i -> "ticket-" + i).toList(),
+        "events",
+        "SELECT count(*), coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0) "
+            + "FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id "
+            + "WHERE t.tag = ? AND t.event_id > "
+            + ProjectionLag.STORED_OFFSET);
   }
 
   public void processed() {
@@ -52,27 +52,6 @@ public final class BackofficeMetrics {
 
   public void requeued() {
     inbox.labelValues("requeued").inc();
-  }
-
-  private interface TagLag {
-    void accept(String tag, double[] lag);
-  }
-
-  private static void forEachTag(DataSource dataSource, TagLag each) {
-    for (int i = 0; i < Ticket.TAG_COUNT; i++) {
-      String tag = "ticket-" + i;
-      each.accept(
-          tag,
-          SqlMetrics.firstRow(
-              dataSource,
-              "SELECT count(*), coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0) "
-                  + "FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id "
-                  + "WHERE t.tag = ? AND t.event_id > coalesce((SELECT current_offset::bigint "
-                  + "FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?), 0)",
-              tag,
-              TicketProjection.NAME,
-              tag));
-    }
   }
 
 }

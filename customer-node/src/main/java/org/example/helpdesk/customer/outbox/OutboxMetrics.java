@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.example.helpdesk.customer.issue.Issue;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
+import java.util.stream.IntStream;
+import org.example.helpdesk.platform.metrics.ProjectionLag;
 
 /**
  * What an operator of the customer service watches: outbox entries waiting to be published and
@@ -47,18 +48,15 @@ public final class OutboxMetrics {
                     (tag, p) ->
                         cb.call(p.oldest() == null ? 0 : Duration.between(p.oldest(), clock.instant()).toMillis() / 1000.0, tag)))
         .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_changes")
-        .help("Issue changes of a tag the outbox relay has not handled yet")
-        .labelNames("projection", "tag")
-        .callback(cb -> forEachTag(dataSource, (tag, lag) -> cb.call(lag[0], OutboxRelay.NAME, tag)))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_seconds")
-        .help("Age of the oldest issue change of a tag the outbox relay has not handled yet")
-        .labelNames("projection", "tag")
-        .callback(cb -> forEachTag(dataSource, (tag, lag) -> cb.call(lag[1], OutboxRelay.NAME, tag)))
-        .register(registry);
+    ProjectionLag.register(
+        registry,
+        dataSource,
+        OutboxRelay.NAME,
+        IntStream.range(0, Issue.TAG_COUNT).mapToObj(i -> "issue-" + i).toList(),
+        "changes",
+        "SELECT count(*), coalesce(extract(epoch FROM now()) - min(state_timestamp) / 1000.0, 0) "
+            + "FROM durable_state WHERE tag = ? AND global_offset > "
+            + ProjectionLag.STORED_OFFSET);
   }
 
   void published(int entries) {
@@ -74,23 +72,4 @@ public final class OutboxMetrics {
     pendingByTag.remove(tag);
   }
 
-  private interface TagLag {
-    void accept(String tag, double[] lag);
-  }
-
-  private static void forEachTag(DataSource dataSource, TagLag each) {
-    for (int i = 0; i < Issue.TAG_COUNT; i++) {
-      String tag = "issue-" + i;
-      each.accept(
-          tag,
-          SqlMetrics.firstRow(
-              dataSource,
-              "SELECT count(*), coalesce(extract(epoch FROM now()) - min(state_timestamp) / 1000.0, 0) "
-                  + "FROM durable_state WHERE tag = ? AND global_offset > coalesce((SELECT current_offset::bigint "
-                  + "FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?), 0)",
-              tag,
-              OutboxRelay.NAME,
-              tag));
-    }
-  }
 }
