@@ -11,11 +11,14 @@ import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
+import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketRoutes;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.Node;
+import org.example.helpdesk.platform.changefeed.ChangeFeeds;
+import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 
 /**
@@ -47,8 +50,10 @@ public final class BackofficeNode {
     Clock clock = Clock.systemUTC();
 
     Tickets tickets = Tickets.init(node.system(), clock, node.askTimeout());
+    ChangeFeeds feeds = node.changeFeeds(EventTagTable.TABLE);
     TicketProjection.init(
         node.system(),
+        feeds.feed(new EventTagTable<>(node.system(), Ticket.Event.class), config.getInt("helpdesk.tickets-projection.batch-size")),
         node.database().dataSource(),
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));

@@ -19,9 +19,21 @@ import org.example.helpdesk.testsupport.NodeProcess;
 /**
  * End-to-end benchmark of the helpdesk: issues reported over HTTP at a fixed rate, until their
  * tickets are visible in the backoffice read table, measured against what the same PostgreSQL and
- * broker allow on this machine in the same run.
+ * broker allow on this machine in the same run, with the CPU each process spends per issue and at
+ * rest.
  */
 public final class Benchmark {
+
+  /** The performance targets. */
+  static final double TARGET_SUSTAINED_PER_SECOND = 1_000;
+  static final double TARGET_RATIO_TO_COMMIT_RATE = 0.065;
+  static final double TARGET_END_TO_END_P99_MS = 100;
+  static final double TARGET_HTTP_P99_MS = 20;
+  static final double TARGET_CPU_MS_PER_ISSUE = 1.5;
+  static final double TARGET_IDLE_CORES_BOTH_NODES = 0.05;
+  static final long TARGET_RSS_MIB = 512;
+  /** "No growth": RSS after the fixed-rate run at most this much above RSS before it. */
+  static final double TARGET_RSS_GROWTH_SHARE = 0.10;
 
   private Benchmark() {}
 
@@ -70,44 +82,63 @@ public final class Benchmark {
 
     Map<String, Object> result = new LinkedHashMap<>();
     List<Map<String, Object>> steps = new ArrayList<>();
+    CpuMeter cpu = new CpuMeter(customerPid, backofficePid, infra);
+    cpu.groups.forEach(g -> log("CPU of " + g.name() + ": " + (g.measured() ? g.processes() : "unavailable, " + g.unavailable())));
     try (Visibility visibility = new Visibility(backofficeDb, infra.user(), infra.password());
         OpenLoop load = new OpenLoop(customerUrl, s.maxInFlight(), s.closeRatio(), visibility);
-        Sampler sampler = new Sampler(load, visibility, customerUrl, backofficeUrl, customerPid, backofficePid)) {
+        Sampler sampler = new Sampler(load, visibility, customerUrl, backofficeUrl, customerPid, backofficePid, cpu)) {
 
       log("Warm-up: " + s.startRate() + " reports/s for " + s.warmup().toSeconds() + " s");
       sampler.begin("warm-up", s.startRate());
       load.run(s.startRate(), s.warmup());
       drain(load, visibility, s, Duration.ofSeconds(60));
 
+      // what the nodes cost at rest: no requests, and their /metrics left alone
+      Sampler.Phase idle = null;
+      if (!s.idle().isZero()) {
+        log("Idle: no load for " + s.idle().toSeconds() + " s");
+        idle = sampler.beginQuiet("idle");
+        Thread.sleep(s.idle().toMillis());
+      }
+
       int sustained = 0;
       if (s.findMax()) {
         int rate = s.startRate();
+        Sampler.Phase step = sampler.begin("step " + rate, rate);
         while (true) {
-          Sampler.Phase step = sampler.begin("step " + rate, rate);
           load.run(rate, s.stepDuration());
           step.loadSeconds = s.stepDuration().toSeconds();
           boolean drained = drain(load, visibility, s, Duration.ofSeconds(30));
           boolean ok = sustains(step, rate) && drained;
-          steps.add(phaseFigures(step, ok));
-          log(String.format("  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms, backlog at end %d -> %s",
-              rate, step.acceptedPerSecond(), ms(step.http, 99), ms(step.endToEnd, 99), step.lastBacklog, ok ? "sustained" : "not sustained"));
-          if (!ok || rate > 50_000) {
+          boolean higher = ok && rate <= 50_000;
+          int next = (int) Math.round(rate * 1.25);
+          // the next phase begins before this step's figures are taken, so that they are complete
+          Sampler.Phase nextStep = higher ? sampler.begin("step " + next, next) : sampler.begin("drained", 0);
+          Map<String, Object> figures = phaseFigures(step, ok, cpu);
+          steps.add(figures);
+          log(String.format("  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms, backlog at end %d, CPU %s ms/issue -> %s",
+              rate, step.acceptedPerSecond(), ms(step.http, 99), ms(step.endToEnd, 99), step.lastBacklog,
+              cpuMsPerIssue(figures), ok ? "sustained" : "not sustained"));
+          if (!higher) {
             break;
           }
           sustained = rate;
-          rate = (int) Math.round(rate * 1.25);
+          rate = next;
+          step = nextStep;
         }
         log("Highest sustained rate: " + sustained + " reports/s");
       }
 
       // the latency run: at the rate asked for; else at half the highest sustained rate found;
-      // else at half the target (12.5 % of the commit rate)
+      // else at half the throughput target (half of 6.5 % of the commit rate)
       int rate =
           s.rate() > 0
               ? s.rate()
-              : s.findMax() ? Math.max(10, sustained / 2) : (int) Math.max(10, Math.round(commitRate * 0.125));
+              : s.findMax()
+                  ? Math.max(10, sustained / 2)
+                  : (int) Math.max(10, Math.round(commitRate * TARGET_RATIO_TO_COMMIT_RATE / 2));
       log("Fixed rate: " + rate + " reports/s for " + s.duration().toSeconds() + " s"
-          + (s.rate() > 0 ? "" : s.findMax() ? " (half the highest sustained rate)" : " (half the target: 12.5 % of the commit rate)"));
+          + (s.rate() > 0 ? "" : s.findMax() ? " (half the highest sustained rate)" : " (half the target: 3.25 % of the commit rate)"));
       long rssBefore = Math.max(Sampler.rssMb(customerPid), 0);
       long backofficeRssBefore = Sampler.rssMb(backofficePid);
       Sampler.Phase fixed = sampler.begin("fixed " + rate, rate);
@@ -118,7 +149,8 @@ public final class Benchmark {
       long rssAfter = Sampler.rssMb(customerPid);
       long backofficeRssAfter = Sampler.rssMb(backofficePid);
 
-      Map<String, Object> fixedFigures = phaseFigures(fixed, drained && sustains(fixed, rate));
+      boolean fixedSustained = drained && sustains(fixed, rate);
+      Map<String, Object> fixedFigures = phaseFigures(fixed, fixedSustained, cpu);
       result.put("run", Map.of("at", Instant.now().toString(), "infrastructure", infra.description(),
           "nodeJvmOptions", s.nodeJvmOptions(), "closeRatio", s.closeRatio(), "maxInFlight", s.maxInFlight()));
       result.put("baselines", Map.of(
@@ -128,19 +160,36 @@ public final class Benchmark {
       search.put("steps", steps);
       search.put("highestSustainedPerSecond", sustained);
       search.put("ratioToCommitRate", round(sustained / commitRate));
+      search.put("ratioToCommitRateTarget", TARGET_RATIO_TO_COMMIT_RATE);
+      search.put("ratioToCommitRateTargetMet", sustained / commitRate >= TARGET_RATIO_TO_COMMIT_RATE);
       search.put("ratioToPublishRate", round(sustained / publishRate));
       if (s.findMax()) {
         result.put("search", search);
       }
       fixedFigures.put("ratioToCommitRate", round(fixed.acceptedPerSecond() / commitRate));
+      Map<String, Object> idleFigures = idle == null ? null : idleFigures(idle, cpu);
+      if (idleFigures != null) {
+        result.put("idle", idleFigures);
+      }
       result.put("fixedRate", fixedFigures);
+      result.put("cpuMeasurement", cpu.description());
       Map<String, Object> memory = new LinkedHashMap<>();
       memory.put("customerPeakRssMb", Math.max(sampler.customerPeakRssMb, Sampler.peakRssMb(customerPid)));
       memory.put("backofficePeakRssMb", Math.max(sampler.backofficePeakRssMb, Sampler.peakRssMb(backofficePid)));
       memory.put("customerRssMbBeforeAfterFixedRun", List.of(rssBefore, rssAfter));
       memory.put("backofficeRssMbBeforeAfterFixedRun", List.of(backofficeRssBefore, backofficeRssAfter));
       result.put("memory", memory);
-      result.put("targets", targets(commitRate, s.findMax() ? sustained : fixed.acceptedPerSecond(), fixed, memory));
+      Map<String, Object> throughput = new LinkedHashMap<>();
+      if (s.findMax()) {
+        throughput.put("basis", "highest sustained rate (--find-max)");
+        throughput.put("perSecond", sustained);
+        throughput.put("sustained", sustained > 0);
+      } else {
+        throughput.put("basis", "accepted rate of the fixed-rate run (a lower bound; --find-max searches the highest)");
+        throughput.put("perSecond", round(fixed.acceptedPerSecond()));
+        throughput.put("sustained", fixedSustained);
+      }
+      result.put("targets", targets(commitRate, throughput, fixed, fixedFigures, idleFigures, memory));
       result.put("timeline", sampler.points);
       Report.write(s.out(), result, sampler.points);
       log("Results in " + s.out().toAbsolutePath());
@@ -162,7 +211,7 @@ public final class Benchmark {
         && phase.lastBacklog <= Math.max(rate, 100);
   }
 
-  private static Map<String, Object> phaseFigures(Sampler.Phase p, boolean sustained) {
+  private static Map<String, Object> phaseFigures(Sampler.Phase p, boolean sustained, CpuMeter cpu) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name);
     m.put("targetPerSecond", p.targetRate);
@@ -175,6 +224,26 @@ public final class Benchmark {
     m.put("httpMs", percentiles(p.http, true));
     m.put("endToEndMs", percentiles(p.endToEnd, false));
     m.put("sustained", sustained);
+    m.put("cpu", cpu.figures(p.cpuTicks, p.wallSeconds, p.accepted));
+    return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Object cpuMsPerIssue(Map<String, Object> phaseFigures) {
+    return ((Map<String, Object>) phaseFigures.get("cpu")).get("cpuMsPerIssue");
+  }
+
+  /** The cores each node used at rest, and both together (null where not measured). */
+  private static Map<String, Object> idleFigures(Sampler.Phase idle, CpuMeter cpu) {
+    Double[] cores = cpu.cores(idle.cpuTicks, idle.wallSeconds);
+    Double customer = cores[cpu.index(CpuMeter.CUSTOMER)];
+    Double backoffice = cores[cpu.index(CpuMeter.BACKOFFICE)];
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seconds", round(idle.wallSeconds));
+    m.put("customerNodeCores", customer);
+    m.put("backofficeNodeCores", backoffice);
+    m.put("bothNodesCores", customer == null || backoffice == null ? null : round(customer + backoffice));
+    m.put("cpu", cpu.figures(idle.cpuTicks, idle.wallSeconds, idle.accepted));
     return m;
   }
 
@@ -190,15 +259,64 @@ public final class Benchmark {
     return m;
   }
 
+  /** Every target: what was measured, the target, and whether it is met (null: not measured). */
+  @SuppressWarnings("unchecked")
   private static Map<String, Object> targets(
-      double commitRate, double sustained, Sampler.Phase fixed, Map<String, Object> memory) {
+      double commitRate,
+      Map<String, Object> throughput,
+      Sampler.Phase fixed,
+      Map<String, Object> fixedFigures,
+      Map<String, Object> idle,
+      Map<String, Object> memory) {
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("throughputAtLeast25PercentOfCommits", Map.of("measured", round(sustained / commitRate), "met", sustained >= 0.25 * commitRate));
-    t.put("endToEndP99Below100Ms", Map.of("measured", round(ms(fixed.endToEnd, 99)), "met", ms(fixed.endToEnd, 99) < 100));
-    t.put("httpP99Below20Ms", Map.of("measured", round(ms(fixed.http, 99)), "met", ms(fixed.http, 99) < 20));
+    double rate = ((Number) throughput.get("perSecond")).doubleValue();
+    boolean sustained = (Boolean) throughput.get("sustained");
+    t.put("sustainedReportsPerSecond",
+        target(throughput.get("perSecond"), "reports/s", ">= " + (long) TARGET_SUSTAINED_PER_SECOND, sustained && rate >= TARGET_SUSTAINED_PER_SECOND,
+            (String) throughput.get("basis")));
+    t.put("sustainedRatioToCommitRate",
+        target(round(rate / commitRate), "of commit rate", ">= " + TARGET_RATIO_TO_COMMIT_RATE,
+            sustained && rate / commitRate >= TARGET_RATIO_TO_COMMIT_RATE, Math.round(commitRate) + " single-row commits/s"));
+    double e2e = ms(fixed.endToEnd, 99);
+    t.put("fixedRunEndToEndP99Ms",
+        target(round(e2e), "ms", "< " + (long) TARGET_END_TO_END_P99_MS, fixed.endToEnd.getTotalCount() > 0 && e2e < TARGET_END_TO_END_P99_MS, null));
+    double http = ms(fixed.http, 99);
+    t.put("fixedRunHttpP99Ms", target(round(http), "ms", "< " + (long) TARGET_HTTP_P99_MS, fixed.http.getTotalCount() > 0 && http < TARGET_HTTP_P99_MS, null));
+    Map<String, Object> cpu = (Map<String, Object>) fixedFigures.get("cpu");
+    Double perIssue = (Double) cpu.get("cpuMsPerIssue");
+    t.put("fixedRunCpuMsPerIssue",
+        target(perIssue, "ms", "<= " + TARGET_CPU_MS_PER_ISSUE, perIssue == null ? null : perIssue <= TARGET_CPU_MS_PER_ISSUE,
+            "total of " + String.join(" + ", (List<String>) cpu.get("totalCovers"))));
+    Double idleCores = idle == null ? null : (Double) idle.get("bothNodesCores");
+    t.put("idleCoresBothNodes",
+        target(idleCores, "cores", "<= " + TARGET_IDLE_CORES_BOTH_NODES, idleCores == null ? null : idleCores <= TARGET_IDLE_CORES_BOTH_NODES,
+            idle == null ? "not measured (--idle 0)" : null));
     long peak = Math.max((Long) memory.get("customerPeakRssMb"), (Long) memory.get("backofficePeakRssMb"));
-    t.put("eachNodeBelow512MiBRss", Map.of("measured", peak, "met", peak > 0 && peak < 512));
+    t.put("peakRssMiBPerNode", target(peak, "MiB", "< " + TARGET_RSS_MIB, peak > 0 ? peak < TARGET_RSS_MIB : null, "the larger of the two nodes"));
+    List<Long> customer = (List<Long>) memory.get("customerRssMbBeforeAfterFixedRun");
+    List<Long> backoffice = (List<Long>) memory.get("backofficeRssMbBeforeAfterFixedRun");
+    long growth = Math.max(customer.get(1) - customer.get(0), backoffice.get(1) - backoffice.get(0));
+    boolean measured = customer.get(0) > 0 && backoffice.get(0) > 0;
+    t.put("rssGrowthOverFixedRunMiB",
+        target(growth, "MiB", "<= " + Math.round(TARGET_RSS_GROWTH_SHARE * 100) + " % of RSS before",
+            measured ? grewAtMost(customer) && grewAtMost(backoffice) : null, "the larger growth of the two nodes"));
     return t;
+  }
+
+  private static boolean grewAtMost(List<Long> beforeAfter) {
+    return beforeAfter.get(1) - beforeAfter.get(0) <= TARGET_RSS_GROWTH_SHARE * beforeAfter.get(0);
+  }
+
+  private static Map<String, Object> target(Object measured, String unit, String target, Boolean met, String note) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("measured", measured);
+    m.put("unit", unit);
+    m.put("target", target);
+    m.put("met", met);
+    if (note != null) {
+      m.put("note", note);
+    }
+    return m;
   }
 
   private static boolean drain(OpenLoop load, Visibility visibility, Settings s, Duration within) throws InterruptedException {

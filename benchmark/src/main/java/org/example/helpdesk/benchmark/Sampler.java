@@ -20,8 +20,9 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Once a second: what was sent, accepted and became visible, the latencies of that second, the
- * backlogs the nodes report on /metrics, and the memory (RSS) of the node processes. It also adds
- * every second's latencies to the histograms of the phase running.
+ * backlogs the nodes report on /metrics, the memory (RSS) of the node processes and the CPU of each
+ * group of processes. It also adds every second's figures to those of the phase running; phases
+ * change right after a sample, so that each second belongs to one phase.
  */
 final class Sampler implements AutoCloseable {
 
@@ -37,16 +38,22 @@ final class Sampler implements AutoCloseable {
       long backlog,
       double httpP99Ms,
       double endToEndP99Ms,
-      double outboxPending,
-      double relayLag,
-      double projectionLag,
+      double relayLagChanges,
+      double readModelLagEvents,
       long customerRssMb,
-      long backofficeRssMb) {}
+      long backofficeRssMb,
+      Double customerCores,
+      Double backofficeCores,
+      Double postgresCores,
+      Double brokerCores,
+      Double loadGeneratorCores) {}
 
   /** Everything one phase measured. */
   static final class Phase {
     final String name;
     final int targetRate;
+    /** Whether the nodes' /metrics are read: not while measuring what the nodes cost at rest. */
+    final boolean scrape;
     final Histogram http = new Histogram(3);
     final Histogram endToEnd = new Histogram(3);
     long sent;
@@ -58,10 +65,15 @@ final class Sampler implements AutoCloseable {
     long maxBacklog;
     /** How long the load of this phase ran (the phase goes on while its backlog drains). */
     double loadSeconds;
+    /** How long the phase ran, measured, and the CPU clock ticks each group used meanwhile. */
+    double wallSeconds;
+    final long[] cpuTicks;
 
-    Phase(String name, int targetRate) {
+    Phase(String name, int targetRate, boolean scrape, int cpuGroups) {
       this.name = name;
       this.targetRate = targetRate;
+      this.scrape = scrape;
+      this.cpuTicks = new long[cpuGroups];
     }
 
     double acceptedPerSecond() {
@@ -77,12 +89,15 @@ final class Sampler implements AutoCloseable {
   private final String backofficeUrl;
   private final OptionalLong customerPid;
   private final OptionalLong backofficePid;
+  final CpuMeter cpu;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final long start = System.nanoTime();
   private final Histogram httpInterval = new Histogram(3);
   private final Histogram endToEndInterval = new Histogram(3);
-  private volatile Phase phase = new Phase("idle", 0);
+  private Phase phase;
+  private Phase upcoming;
+  private long lastTick;
   private long lastSent;
   private long lastAccepted;
   private long lastErrors;
@@ -90,25 +105,54 @@ final class Sampler implements AutoCloseable {
   long customerPeakRssMb;
   long backofficePeakRssMb;
 
-  Sampler(OpenLoop load, Visibility visibility, String customerUrl, String backofficeUrl, OptionalLong customerPid, OptionalLong backofficePid) {
+  Sampler(OpenLoop load, Visibility visibility, String customerUrl, String backofficeUrl, OptionalLong customerPid, OptionalLong backofficePid,
+      CpuMeter cpu) {
     this.load = load;
     this.visibility = visibility;
     this.customerUrl = customerUrl;
     this.backofficeUrl = backofficeUrl;
     this.customerPid = customerPid;
     this.backofficePid = backofficePid;
+    this.cpu = cpu;
+    this.phase = new Phase("start", 0, true, cpu.groups.size());
+    cpu.sample();
+    lastTick = System.nanoTime();
     ticker.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** Starts measuring a new phase; the previous one's figures stay as they are. */
-  Phase begin(String name, int targetRate) {
-    Phase next = new Phase(name, targetRate);
-    phase = next;
+  /**
+   * Starts measuring a new phase, right after the next sample (so within a second); the previous
+   * one's figures stay as they are.
+   */
+  Phase begin(String name, int targetRate) throws InterruptedException {
+    return begin(new Phase(name, targetRate, true, cpu.groups.size()));
+  }
+
+  /** A phase without load in which the nodes are left alone: their /metrics are not read. */
+  Phase beginQuiet(String name) throws InterruptedException {
+    return begin(new Phase(name, 0, false, cpu.groups.size()));
+  }
+
+  private synchronized Phase begin(Phase next) throws InterruptedException {
+    upcoming = next;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (phase != next && System.nanoTime() < deadline) {
+      wait(100);
+    }
+    if (phase != next) {
+      // no sample came (the ticker is stuck): switch anyway
+      phase = next;
+      upcoming = null;
+    }
     return next;
   }
 
   private synchronized void sample() {
     try {
+      long now = System.nanoTime();
+      double seconds = (now - lastTick) / 1e9;
+      lastTick = now;
+      long[] cpuTicks = cpu.sample();
       httpInterval.reset();
       endToEndInterval.reset();
       load.httpLatencyMicros.getIntervalHistogramInto(httpInterval);
@@ -125,14 +169,19 @@ final class Sampler implements AutoCloseable {
       p.errors += errors - lastErrors;
       p.visible += visible - lastVisible;
       p.seconds++;
+      p.wallSeconds += seconds;
+      for (int i = 0; i < cpuTicks.length; i++) {
+        p.cpuTicks[i] += cpuTicks[i];
+      }
+      Double[] cores = cpu.cores(cpuTicks, seconds);
       p.lastBacklog = accepted - visible;
       p.maxBacklog = Math.max(p.maxBacklog, p.lastBacklog);
       long customerRss = rssMb(customerPid);
       long backofficeRss = rssMb(backofficePid);
       customerPeakRssMb = Math.max(customerPeakRssMb, customerRss);
       backofficePeakRssMb = Math.max(backofficePeakRssMb, backofficeRss);
-      String customerMetrics = scrape(customerUrl);
-      String backofficeMetrics = scrape(backofficeUrl);
+      String customerMetrics = p.scrape ? scrape(customerUrl) : "";
+      String backofficeMetrics = p.scrape ? scrape(backofficeUrl) : "";
       points.add(
           new Point(
               (System.nanoTime() - start) / 1e9,
@@ -145,17 +194,27 @@ final class Sampler implements AutoCloseable {
               accepted - visible,
               httpInterval.getTotalCount() == 0 ? 0 : httpInterval.getValueAtPercentile(99) / 1000.0,
               endToEndInterval.getTotalCount() == 0 ? 0 : endToEndInterval.getValueAtPercentile(99) / 1000.0,
-              sum(customerMetrics, "helpdesk_outbox_pending_entries"),
               sum(customerMetrics, "helpdesk_projection_lag_changes"),
               sum(backofficeMetrics, "helpdesk_projection_lag_events"),
               customerRss,
-              backofficeRss));
+              backofficeRss,
+              cores[cpu.index(CpuMeter.CUSTOMER)],
+              cores[cpu.index(CpuMeter.BACKOFFICE)],
+              cores[cpu.index(CpuMeter.POSTGRES)],
+              cores[cpu.index(CpuMeter.BROKER)],
+              cores[cpu.index(CpuMeter.LOAD_GENERATOR)]));
       lastSent = sent;
       lastAccepted = accepted;
       lastErrors = errors;
       lastVisible = visible;
     } catch (RuntimeException e) {
       System.err.println("sample failed: " + e);
+    } finally {
+      if (upcoming != null) {
+        phase = upcoming;
+        upcoming = null;
+        notifyAll();
+      }
     }
   }
 
@@ -176,6 +235,7 @@ final class Sampler implements AutoCloseable {
     }
   }
 
+  /** The sum of a metric's series; 0 where the metric is absent. */
   static double sum(String metrics, String name) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
     double total = 0;

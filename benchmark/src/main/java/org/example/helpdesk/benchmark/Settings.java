@@ -19,6 +19,7 @@ record Settings(
     int confirmWindow,
     Duration baselineDuration,
     Duration warmup,
+    Duration idle,
     String customerUrl,
     String backofficeDatabaseUrl,
     List<String> nodeJvmOptions,
@@ -28,8 +29,8 @@ record Settings(
       """
       usage: ./bench.sh [options]
         --rate N              reports per second of the fixed-rate run (default: half the highest
-                              sustained rate with --find-max, else half the target, i.e. 12.5 %
-                              of the measured single-row commit rate)
+                              sustained rate with --find-max, else half the throughput target,
+                              i.e. 3.25 % of the measured single-row commit rate)
         --duration SECONDS    length of the fixed-rate run (default 60)
         --find-max            first search the highest rate the system sustains
         --start-rate N        where the search starts, and the warm-up rate (default 50)
@@ -40,12 +41,17 @@ record Settings(
         --confirm-window N    unconfirmed messages of the publish baseline (default 256, as the relay)
         --baseline SECONDS    length of each baseline (default 10)
         --warmup SECONDS      warm-up before measuring (default 15)
+        --idle SECONDS        after the warm-up, how long to measure the CPU the nodes use with no
+                              load at all (no requests, /metrics not read) (default 20; 0 skips it)
         --customer-url URL    use a running customer node instead of starting both nodes
         --backoffice-db URL   with --customer-url: JDBC URL of the backoffice schema, to watch its read table
         --node-jvm 'OPTS'     JVM options of the nodes it starts (default '-Xms256m -Xmx256m')
         --out DIR             where results go (default benchmark/results)
       environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, AMQP_URI (unset: PostgreSQL and
       RabbitMQ on localhost if they answer, else embedded ones)
+      CPU comes from /proc (Linux): each node, every process named postgres, RabbitMQ's beam.smp,
+      erl_child_setup and epmd (so whatever else uses PostgreSQL and the broker counts too), and
+      this JVM, the load generator (not in the total per issue)
       """;
 
   static Settings parse(String[] args) {
@@ -76,6 +82,7 @@ record Settings(
         Integer.parseInt(a.getOrDefault("--confirm-window", "256")),
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--baseline", "10"))),
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--warmup", "15"))),
+        Duration.ofSeconds(Long.parseLong(a.getOrDefault("--idle", "20"))),
         a.get("--customer-url"),
         a.get("--backoffice-db"),
         List.of(a.getOrDefault("--node-jvm", "-Xms256m -Xmx256m").trim().split("\\s+")),

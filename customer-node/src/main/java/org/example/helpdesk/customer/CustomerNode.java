@@ -5,18 +5,19 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
 import org.apache.pekko.stream.RestartSettings;
+import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.Issues;
 import org.example.helpdesk.customer.outbox.CommandPublisher;
-import org.example.helpdesk.customer.outbox.OutboxDelivery;
 import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
-import org.example.helpdesk.customer.outbox.OutboxSweeper;
+import org.example.helpdesk.platform.changefeed.ChangeFeeds;
+import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 
 /**
- * The Customer Service node: Issue entities, the outbox relay and its sweep, and the HTTP API.
+ * The Customer Service node: Issue entities, the outbox relay, and the HTTP API.
  */
 public final class CustomerNode {
 
@@ -53,23 +54,16 @@ public final class CustomerNode {
                     outbox.getDuration("publisher.restart-min-backoff"),
                     outbox.getDuration("publisher.restart-max-backoff"),
                     0.2)));
-    OutboxMetrics metrics = new OutboxMetrics(node.metrics().registry(), node.database().dataSource(), clock);
-    OutboxDelivery delivery = new OutboxDelivery(publisher, issues, metrics);
-    OutboxRelay.Settings relay =
-        new OutboxRelay.Settings(
-            outbox.getDuration("relay.poll-interval"),
-            outbox.getDuration("relay.settle"),
-            outbox.getInt("relay.batch-size"),
-            outbox.getInt("relay.group-size"),
-            outbox.getDuration("relay.group-within"));
-    OutboxRelay.init(node.system(), node.database(), delivery, relay);
-    OutboxSweeper.init(
+    ChangeFeeds feeds = node.changeFeeds(DurableStateTable.TABLE);
+    OutboxRelay.init(
         node.system(),
+        feeds.feed(new DurableStateTable<>(node.system(), Issue.State.class), outbox.getInt("relay.batch-size")),
         node.database(),
-        delivery,
-        new OutboxSweeper.Settings(outbox.getDuration("sweep.interval"), outbox.getDuration("sweep.threshold")),
-        metrics,
-        clock);
+        publisher,
+        new OutboxMetrics(node.metrics().registry(), node.database().dataSource()),
+        new OutboxRelay.Settings(
+            outbox.getInt("relay.group-size"),
+            outbox.getDuration("relay.group-within")));
 
     node.serve(
         new IssueRoutes(issues, node.maxBodyBytes()).routes(),

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.OutboxQueries;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestNodes;
@@ -30,10 +31,9 @@ public final class CustomerTestNode implements AutoCloseable {
     http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
   }
 
-  /** Issues whose stored document still holds outbox entries. */
+  /** Issues with outbox entries the relay has not recorded as published. */
   public long issuesWithPendingEntries() {
-    return sql.count(
-        "SELECT count(*) FROM durable_state WHERE jsonb_array_length(convert_from(state_payload, 'UTF8')::jsonb -> 'outbox') > 0");
+    return sql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES);
   }
 
   @Override

@@ -17,6 +17,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
@@ -87,6 +88,23 @@ public final class Node {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     return new Node(config, database, system, amqp);
+  }
+
+  /**
+   * Starts following these tables of the node's schema in commit order, woken by their writes
+   * (settings {@code helpdesk.change-feed}); stopped with the node.
+   */
+  public ChangeFeeds changeFeeds(String... tables) {
+    ChangeFeeds feeds = ChangeFeeds.start(system, database, metrics.registry(), config.getConfig("helpdesk.change-feed"), tables);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-change-notifications",
+            () -> {
+              feeds.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    return feeds;
   }
 
   /** Serves the service's routes, health and metrics; returns once the port is bound. */

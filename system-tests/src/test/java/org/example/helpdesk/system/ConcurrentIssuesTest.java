@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
+import org.example.helpdesk.testsupport.OutboxQueries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,8 +88,7 @@ class ConcurrentIssuesTest {
         "no Ticket journal holds the same event twice");
     assertEquals((long) ISSUES + (ISSUES + 2) / 3, services.backofficeSql.count("SELECT count(*) FROM event_journal"));
     assertEquals(0L, services.backofficeSql.count("SELECT count(*) FROM dead_letters"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> services.customerSql.count(
-        "SELECT count(*) FROM durable_state WHERE jsonb_array_length(convert_from(state_payload, 'UTF8')::jsonb -> 'outbox') > 0") == 0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> services.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES) == 0);
   }
 
   private static HttpRequest post(String uri, String json) {

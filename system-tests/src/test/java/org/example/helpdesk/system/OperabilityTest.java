@@ -65,12 +65,7 @@ class OperabilityTest {
   private static Config throughProxies(String schema) {
     String url = TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
     String amqp = TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + broker.port() + "/");
-    return ConfigFactory.parseMap(
-            Map.of(
-                "helpdesk.database.url", url,
-                "helpdesk.amqp.uri", amqp,
-                "helpdesk.outbox.sweep.interval", "500ms",
-                "helpdesk.outbox.sweep.threshold", "60s"))
+    return ConfigFactory.parseMap(Map.of("helpdesk.database.url", url, "helpdesk.amqp.uri", amqp))
         .withFallback(TestNodes.config(schema));
   }
 
@@ -105,19 +100,18 @@ class OperabilityTest {
       for (int i = 0; i < 3; i++) {
         assertEquals(201, customer.postJson("/issues", "{\"email\":\"ops@example.com\",\"content\":\"while the broker is away " + i + "\"}").status());
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_outbox_pending_entries") >= 3);
-      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_outbox_oldest_pending_age_seconds") > 0);
-      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_projection_lag_changes") >= 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_projection_lag_changes") >= 3);
+      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_projection_lag_seconds") > 0);
     } finally {
       broker.restore();
     }
 
     awaitReady(customer, "UP");
     awaitReady(backoffice, "UP");
-    await().atMost(Duration.ofSeconds(30)).until(() -> metric(customer, "helpdesk_outbox_pending_entries") == 0);
     await().atMost(Duration.ofSeconds(30)).until(() -> metric(customer, "helpdesk_projection_lag_changes") == 0);
     await().atMost(Duration.ofSeconds(30)).until(() -> metric(backoffice, "helpdesk_projection_lag_events") == 0);
-    assertEquals(0, metric(customer, "helpdesk_outbox_oldest_pending_age_seconds"));
+    assertEquals(0, metric(customer, "helpdesk_projection_lag_seconds"));
+    assertEquals(0, metric(customer, "helpdesk_change_feed_horizon_age_seconds"), 5.0);
   }
 
   @Test

@@ -6,7 +6,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import javax.sql.DataSource;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
-import java.util.stream.IntStream;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
@@ -34,12 +33,12 @@ public final class BackofficeMetrics {
         registry,
         dataSource,
         TicketProjection.NAME,
-        IntStream.range(0, Ticket.TAG_COUNT).mapToObj(i -> "ticket-" + i).toList(),
+        Ticket.tags(),
         "events",
-        "SELECT count(*), coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0) "
-            + "FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id "
-            + "WHERE t.tag = ? AND t.event_id > "
-            + ProjectionLag.STORED_OFFSET);
+        ProjectionLag.STORED_POSITION
+            + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0))"
+            + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id, stored"
+            + " WHERE t.tag = ? AND (t.tx_id, t.event_id) > (stored.tx, stored.off)");
   }
 
   public void processed() {

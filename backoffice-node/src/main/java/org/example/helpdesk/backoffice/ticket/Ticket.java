@@ -2,8 +2,10 @@ package org.example.helpdesk.backoffice.ticket;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -132,7 +134,16 @@ public final class Ticket
   }
 
   public static String tagFor(UUID ticketId) {
-    return "ticket-" + Math.floorMod(ticketId.hashCode(), TAG_COUNT);
+    return tag(Math.floorMod(ticketId.hashCode(), TAG_COUNT));
+  }
+
+  /** Every tag a ticket's events can have, in order. */
+  public static List<String> tags() {
+    return IntStream.range(0, TAG_COUNT).mapToObj(Ticket::tag).toList();
+  }
+
+  private static String tag(int i) {
+    return "ticket-" + i;
   }
 
   @Override

@@ -5,8 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -26,37 +29,61 @@ public final class TicketReadModel {
 
   // ---- writes, inside the projection's transaction -------------------------------------------
 
-  /** Applies one event to the table; events of one ticket arrive in the order they were recorded. */
-  public static void apply(Connection connection, Ticket.Event event) throws SQLException {
-    if (event instanceof Ticket.TicketWasPrepared e) {
-        try (PreparedStatement s =
-            connection.prepareStatement(
-                "INSERT INTO tickets (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at) "
-                    + "VALUES (?, ?, ?, 'awaiting', NULL, ?, ?) ON CONFLICT (ticket_id) DO NOTHING")) {
+  /**
+   * Applies a group of events, in the order they were recorded: each ticket's events are first
+   * folded into at most one insert (its preparation; a ticket prepared again keeps its row) and one
+   * update (where its status, assignee and time ended up), which then go to the database as two
+   * batches.
+   */
+  public static void apply(Connection connection, List<Ticket.Event> events) throws SQLException {
+    Map<UUID, Ticket.TicketWasPrepared> inserts = new LinkedHashMap<>();
+    Map<UUID, RowUpdate> updates = new LinkedHashMap<>();
+    for (Ticket.Event event : events) {
+      if (event instanceof Ticket.TicketWasPrepared e) {
+        inserts.putIfAbsent(e.ticketId(), e);
+      } else if (event instanceof Ticket.TicketWasCancelled e) {
+        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.CANCELLED, null, e.cancelledAt()), RowUpdate::then);
+      } else if (event instanceof Ticket.TicketWasAssigned e) {
+        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt()), RowUpdate::then);
+      }
+    }
+    if (!inserts.isEmpty()) {
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "INSERT INTO tickets (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at) "
+                  + "VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (ticket_id) DO NOTHING")) {
+        for (Ticket.TicketWasPrepared e : inserts.values()) {
           s.setObject(1, e.ticketId());
           s.setString(2, e.ticketType());
           s.setString(3, e.description());
-          s.setTimestamp(4, Timestamp.from(e.preparedAt()));
+          s.setString(4, TicketView.statusName(Ticket.Status.AWAITING));
           s.setTimestamp(5, Timestamp.from(e.preparedAt()));
-          s.executeUpdate();
+          s.setTimestamp(6, Timestamp.from(e.preparedAt()));
+          s.addBatch();
         }
-    } else if (event instanceof Ticket.TicketWasCancelled e) {
-        try (PreparedStatement s =
-            connection.prepareStatement(
-                "UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE ticket_id = ?")) {
-          s.setTimestamp(1, Timestamp.from(e.cancelledAt()));
-          s.setObject(2, e.ticketId());
-          s.executeUpdate();
+        s.executeBatch();
+      }
+    }
+    if (!updates.isEmpty()) {
+      try (PreparedStatement s =
+          connection.prepareStatement(
+              "UPDATE tickets SET status = ?, assignee = coalesce(?, assignee), updated_at = ? WHERE ticket_id = ?")) {
+        for (Map.Entry<UUID, RowUpdate> u : updates.entrySet()) {
+          s.setString(1, TicketView.statusName(u.getValue().status()));
+          s.setString(2, u.getValue().assignee());
+          s.setTimestamp(3, Timestamp.from(u.getValue().at()));
+          s.setObject(4, u.getKey());
+          s.addBatch();
         }
-    } else if (event instanceof Ticket.TicketWasAssigned e) {
-        try (PreparedStatement s =
-            connection.prepareStatement(
-                "UPDATE tickets SET status = 'assigned', assignee = ?, updated_at = ? WHERE ticket_id = ?")) {
-          s.setString(1, e.assignee());
-          s.setTimestamp(2, Timestamp.from(e.assignedAt()));
-          s.setObject(3, e.ticketId());
-          s.executeUpdate();
-        }
+        s.executeBatch();
+      }
+    }
+  }
+
+  /** Where a ticket's row ends up after some of its events; a null assignee leaves it as it is. */
+  private record RowUpdate(Ticket.Status status, String assignee, Instant at) {
+    RowUpdate then(RowUpdate later) {
+      return new RowUpdate(later.status(), later.assignee() != null ? later.assignee() : assignee, later.at());
     }
   }
 

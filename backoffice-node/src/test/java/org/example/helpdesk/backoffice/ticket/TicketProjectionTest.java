@@ -11,13 +11,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.projection.ProjectionId;
-import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.testkit.javadsl.ProjectionTestKit;
 import org.apache.pekko.projection.testkit.javadsl.TestSourceProvider;
 import org.apache.pekko.stream.javadsl.Source;
 import org.example.helpdesk.backoffice.BackofficeNode;
+import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
+import org.example.helpdesk.platform.changefeed.FeedPosition;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.testsupport.Sql;
@@ -82,7 +82,7 @@ class TicketProjectionTest {
               assertRow(b, "cancelled", null, T0.plusSeconds(1), T0.plusSeconds(3));
               assertRow(c, "awaiting", null, T0.plusSeconds(4), T0.plusSeconds(4));
               assertEquals(
-                  "7",
+                  "1000:7",
                   sql.rows("SELECT current_offset FROM pekko_projection_offset_store WHERE projection_key = ?", id.key())
                       .get(0)
                       .get("current_offset"));
@@ -114,15 +114,15 @@ class TicketProjectionTest {
             () -> assertRow(a, "cancelled", null, T0, T0.plusSeconds(1)));
   }
 
-  private static TestSourceProvider<Long, EventEnvelope<Ticket.Event>> source(List<Ticket.Event> events) {
-    List<EventEnvelope<Ticket.Event>> envelopes =
+  private static TestSourceProvider<String, Change<Ticket.Event>> source(List<Ticket.Event> events) {
+    List<Change<Ticket.Event>> changes =
         java.util.stream.IntStream.range(0, events.size())
             .mapToObj(
                 i ->
-                    EventEnvelope.create(
-                        Offset.sequence(i + 1), "Ticket|" + events.get(i).ticketId(), i + 1, events.get(i), T0.toEpochMilli()))
+                    new Change<>(
+                        new FeedPosition(1000, i + 1), "Ticket|" + events.get(i).ticketId(), i + 1, events.get(i), T0.toEpochMilli()))
             .toList();
-    return TestSourceProvider.create(Source.from(envelopes), env -> ((org.apache.pekko.persistence.query.Sequence) env.offset()).value());
+    return TestSourceProvider.create(Source.from(changes), change -> change.position().toString());
   }
 
   private static void assertRow(UUID id, String status, String assignee, Instant preparedAt, Instant updatedAt) {

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.apache.pekko.Done;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -29,8 +29,9 @@ import org.example.helpdesk.protocol.TextRules;
 
 /**
  * An issue a customer reported, stored as one document. What the backoffice must hear of it is
- * written into the same document, as outbox entries, in the same write as the change itself; a
- * relay publishes them and then tells the issue, which drops them.
+ * written into the same document, as numbered outbox entries, in the same write as the change
+ * itself; the outbox relay publishes them and keeps its own record of how far it got, so that an
+ * issue is written once per report and once per close.
  */
 public final class Issue
     extends DurableStateBehaviorWithEnforcedReplies<Issue.Command, Issue.State> {
@@ -45,7 +46,7 @@ public final class Issue
 
   // ---- commands -------------------------------------------------------------------------------
 
-  public sealed interface Command permits ReportIssue, CloseIssue, GetIssue, MarkOutboxPublished {}
+  public sealed interface Command permits ReportIssue, CloseIssue, GetIssue {}
 
   public record ReportIssue(Email email, String content, ActorRef<StatusReply<Reported>> replyTo)
       implements Command {}
@@ -53,9 +54,6 @@ public final class Issue
   public record CloseIssue(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
   public record GetIssue(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
-
-  /** From the relay: the broker confirmed every entry up to this number. */
-  public record MarkOutboxPublished(long upToEntry, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   // ---- replies --------------------------------------------------------------------------------
 
@@ -103,9 +101,9 @@ public final class Issue
       return new ReportedIssue(issueId, email, content, Status.CLOSED, reportedAt, at, entries, next);
     }
 
-    ReportedIssue publishedUpTo(long number) {
-      List<OutboxEntry> pending = outbox.stream().filter(e -> e.number() > number).toList();
-      return new ReportedIssue(issueId, email, content, status, reportedAt, closedAt, pending, lastEntryNumber);
+    /** The entries after this number, in order. */
+    public List<OutboxEntry> entriesAfter(long number) {
+      return outbox.stream().filter(e -> e.number() > number).toList();
     }
   }
 
@@ -146,7 +144,16 @@ public final class Issue
   }
 
   public static String tagFor(UUID issueId) {
-    return "issue-" + Math.floorMod(issueId.hashCode(), TAG_COUNT);
+    return tag(Math.floorMod(issueId.hashCode(), TAG_COUNT));
+  }
+
+  /** Every tag an issue can have, in order. */
+  public static List<String> tags() {
+    return IntStream.range(0, TAG_COUNT).mapToObj(Issue::tag).toList();
+  }
+
+  private static String tag(int i) {
+    return "issue-" + i;
   }
 
   @Override
@@ -166,14 +173,12 @@ public final class Issue
         .forStateType(NoIssue.class)
         .onCommand(ReportIssue.class, this::report)
         .onCommand(CloseIssue.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(GetIssue.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(MarkOutboxPublished.class, c -> Effect().reply(c.replyTo(), StatusReply.ack()));
+        .onCommand(GetIssue.class, c -> Effect().reply(c.replyTo(), notFound()));
     builder
         .forStateType(ReportedIssue.class)
         .onCommand(ReportIssue.class, this::reportAgain)
         .onCommand(CloseIssue.class, this::close)
-        .onCommand(GetIssue.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())))
-        .onCommand(MarkOutboxPublished.class, this::markPublished);
+        .onCommand(GetIssue.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())));
     return builder.build();
   }
 
@@ -209,13 +214,6 @@ public final class Issue
     return Effect()
         .persist(state.closed(clock.instant()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((ReportedIssue) s).summary()));
-  }
-
-  private ReplyEffect<State> markPublished(ReportedIssue state, MarkOutboxPublished command) {
-    if (state.outbox().stream().noneMatch(e -> e.number() <= command.upToEntry())) {
-      return Effect().reply(command.replyTo(), StatusReply.ack());
-    }
-    return Effect().persist(state.publishedUpTo(command.upToEntry())).thenReply(command.replyTo(), s -> StatusReply.ack());
   }
 
   private <T> StatusReply<T> notFound() {

@@ -1,12 +1,14 @@
 package org.example.helpdesk.customer.outbox;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -25,57 +27,51 @@ import org.example.helpdesk.protocol.amqp.AmqpPublisher;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
- * One long-lived confirming publisher per node, shared by the outbox relay and the sweep. A
- * publish completes when the broker confirmed the message, and fails when it could not be
- * (broker down, publisher restarting, no confirm in time): the caller then publishes it again
- * later, which the stable message id makes harmless.
+ * One long-lived confirming publisher per node, for the outbox relays. It publishes <em>units</em>:
+ * a list of messages that go out back to back, in order, on one channel, and whose publish
+ * completes once the broker confirmed every one of them.
  *
- * <p>When the connection fails, everything not yet confirmed fails with it, including what still
- * waits in the queue: publishing that after a reconnect could put an issue's cancel ahead of its
- * prepare (the prepare was in flight and lost). The callers publish again, in order.
+ * <p>A unit is taken whole or not at all, and when the connection fails, every unit not yet fully
+ * confirmed fails with it, including what still waits in the queue: nothing of a failed unit is
+ * sent after the failure. So the caller, who publishes the unit again from its start, never puts a
+ * message on the wire before one that came before it in the unit (an issue's cancel never
+ * overtakes its prepare).
  */
 public final class CommandPublisher {
 
-  /** How many messages may wait, be in flight, and how long a confirm may take. */
+  /** How many units may wait, how many messages may be unconfirmed, how long a unit may take. */
   public record Settings(int buffer, int maxUnconfirmed, Duration confirmTimeout, RestartSettings restart) {}
 
-  /** A message to publish, for the connection it was offered to. */
-  private record Publish(OutboundMessage message, CompletableFuture<Done> confirmed, long generation) {}
+  /** A unit to publish, for the connection it was offered to. */
+  private record Unit(List<OutboundMessage> messages, CompletableFuture<Done> confirmed, long generation) {}
 
-  private final BoundedSourceQueue<Publish> queue;
-  private final Set<CompletableFuture<Done>> pending = ConcurrentHashMap.newKeySet();
-  /** Bumped by every connection failure; a message of an older generation is never sent. */
-  private final AtomicLong generation = new AtomicLong();
+  private final BoundedSourceQueue<Unit> queue;
+  private final Set<Unit> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Bumped by every connection failure; a unit of an older generation is never sent. */
+  private long generation;
   private final Duration confirmTimeout;
 
   private CommandPublisher(ActorSystem<?> system, AmqpConnector connector, Settings settings) {
     this.confirmTimeout = settings.confirmTimeout();
-    Flow<Publish, Pair<OutboundMessage, CompletableFuture<Done>>, NotUsed> publishing =
+    Flow<Unit, Pair<OutboundMessage, Unit>, NotUsed> publishing =
         RestartFlow.onFailuresWithBackoff(
             settings.restart(),
             () ->
-                Flow.<Publish>create()
-                    .filter(p -> p.generation() == generation.get())
-                    .map(p -> Pair.create(p.message(), p.confirmed()))
+                Flow.<Unit>create()
+                    .filter(this::current)
+                    .mapConcat(CommandPublisher::withUnit)
                     .via(
-                        AmqpPublisher.<CompletableFuture<Done>>confirming(
-                                connector, settings.maxUnconfirmed(), AmqpTopology::declare)
+                        AmqpPublisher.<Unit>confirming(connector, settings.maxUnconfirmed(), AmqpTopology::declare)
                             .asFlow())
                     .watchTermination(
                         (mat, done) -> {
-                          done.whenComplete(
-                              (d, failure) -> {
-                                if (failure != null) {
-                                  generation.incrementAndGet();
-                                  failPending(failure);
-                                }
-                              });
+                          done.whenComplete((d, failure) -> connectionFailed(failure));
                           return mat;
                         }));
     this.queue =
-        Source.<Publish>queue(settings.buffer())
+        Source.<Unit>queue(settings.buffer())
             .via(publishing)
-            .to(Sink.foreach(confirmed -> confirmed.second().complete(Done.getInstance())))
+            .to(Sink.foreach(this::confirmed))
             .run(system);
     CoordinatedShutdown.get(system)
         .addTask(
@@ -91,24 +87,56 @@ public final class CommandPublisher {
     return new CommandPublisher(system, connector, settings);
   }
 
-  /** Completes once the broker confirmed the message. */
-  public CompletionStage<Done> publish(OutboundMessage message) {
+  /** Completes once the broker confirmed every message of the unit; fails if it may not have. */
+  public CompletionStage<Done> publish(List<OutboundMessage> messages) {
+    if (messages.isEmpty()) {
+      return CompletableFuture.completedFuture(Done.getInstance());
+    }
     CompletableFuture<Done> confirmed = new CompletableFuture<>();
-    pending.add(confirmed);
-    confirmed.whenComplete((d, e) -> pending.remove(confirmed));
-    QueueOfferResult offered = queue.offer(new Publish(message, confirmed, generation.get()));
+    Unit unit;
+    synchronized (this) {
+      unit = new Unit(List.copyOf(messages), confirmed, generation);
+      pending.add(unit);
+    }
+    confirmed.whenComplete((d, e) -> forget(unit));
+    QueueOfferResult offered = queue.offer(unit);
     if (offered != QueueOfferResult.enqueued()) {
-      confirmed.completeExceptionally(
-          new IllegalStateException("publisher cannot take " + message.messageId() + " now: " + offered));
+      confirmed.completeExceptionally(new IllegalStateException("publisher cannot take " + messages.size() + " messages now: " + offered));
     }
     return confirmed.orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void failPending(Throwable failure) {
-    if (failure != null) {
-      for (CompletableFuture<Done> f : pending) {
-        f.completeExceptionally(failure);
-      }
+  private static List<Pair<OutboundMessage, Unit>> withUnit(Unit unit) {
+    List<Pair<OutboundMessage, Unit>> messages = new ArrayList<>(unit.messages().size());
+    unit.messages().forEach(m -> messages.add(Pair.create(m, unit)));
+    return messages;
+  }
+
+  private synchronized boolean current(Unit unit) {
+    return unit.generation() == generation;
+  }
+
+  /** Messages come out in the order they went in: the unit's last one confirms the whole unit. */
+  private void confirmed(Pair<OutboundMessage, Unit> message) {
+    Unit unit = message.second();
+    if (message.first() == unit.messages().get(unit.messages().size() - 1)) {
+      unit.confirmed().complete(Done.getInstance());
     }
+  }
+
+  private void connectionFailed(Throwable failure) {
+    if (failure == null) {
+      return;
+    }
+    List<Unit> failed;
+    synchronized (this) {
+      generation++;
+      failed = new ArrayList<>(pending);
+    }
+    failed.forEach(u -> u.confirmed().completeExceptionally(failure));
+  }
+
+  private synchronized void forget(Unit unit) {
+    pending.remove(unit);
   }
 }

@@ -5,14 +5,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.persistence.query.DurableStateChange;
-import org.apache.pekko.persistence.query.Offset;
-import org.apache.pekko.persistence.query.UpdatedDurableState;
 import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
@@ -20,14 +17,24 @@ import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
+import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
+import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
-import org.example.helpdesk.platform.projection.DurableStateChangesProvider;
+import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
- * Publishes the outbox entries of issues as they are written: a projection over the durable state
- * changes of the issues, one instance per tag, spread over the cluster by a sharded daemon
- * process. At least once: the offset is stored after the entries were confirmed and dropped.
+ * Publishes the outbox entries of issues as they are written: a projection over the issues'
+ * commit-ordered change feed, one instance per tag, spread over the cluster by a sharded daemon
+ * process.
+ *
+ * <p>For each group of changes it publishes the entries each issue has not had published yet, all
+ * as one unit (an issue's entries in order, back to back), waits until the broker confirmed all of
+ * them, then records per issue how far it got ({@link OutboxProgress}), and only then stores its
+ * offset. If anything fails, the projection publishes the group again from its offset: at least
+ * once, in order, and the stable message ids make a repeat harmless.
  */
 public final class OutboxRelay {
 
@@ -35,74 +42,130 @@ public final class OutboxRelay {
 
   private OutboxRelay() {}
 
-  /** How often the relay looks for changes, how many it reads at once, how it groups them. */
-  public record Settings(Duration pollInterval, Duration settle, int batchSize, int groupSize, Duration groupWithin) {}
+  /** How changes are grouped into units. */
+  public record Settings(int groupSize, Duration groupWithin) {}
 
-  public static void init(ActorSystem<?> system, Database database, OutboxDelivery delivery, Settings settings) {
+  public static void init(
+      ActorSystem<?> system,
+      CommitOrderedFeed<Issue.State> issues,
+      Database database,
+      CommandPublisher publisher,
+      OutboxMetrics metrics,
+      Settings settings) {
+    List<String> tags = Issue.tags();
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
             NAME,
-            Issue.TAG_COUNT,
-            i -> {
-              String tag = "issue-" + i;
-              return ProjectionBehavior.create(
-                  create(
-                      system,
-                      ProjectionId.of(NAME, tag),
-                      new DurableStateChangesProvider<Issue.State>(
-                          system, database, tag, settings.pollInterval(), settings.settle(), settings.batchSize()),
-                      database.dataSource(),
-                      delivery,
-                      settings.groupSize(),
-                      settings.groupWithin()));
-            },
+            tags.size(),
+            i ->
+                ProjectionBehavior.create(
+                    create(
+                        system,
+                        ProjectionId.of(NAME, tags.get(i)),
+                        new FeedSourceProvider<>(issues, tags.get(i)),
+                        database,
+                        publisher,
+                        metrics,
+                        settings)),
             ProjectionBehavior.stopMessage());
   }
 
-  static GroupedProjection<Offset, DurableStateChange<Issue.State>> create(
+  static GroupedProjection<String, Change<Issue.State>> create(
       ActorSystem<?> system,
       ProjectionId id,
-      SourceProvider<Offset, DurableStateChange<Issue.State>> changes,
-      DataSource dataSource,
-      OutboxDelivery delivery,
-      int groupSize,
-      Duration groupWithin) {
+      SourceProvider<String, Change<Issue.State>> changes,
+      Database database,
+      CommandPublisher publisher,
+      OutboxMetrics metrics,
+      Settings settings) {
     return JdbcProjection.groupedWithinAsync(
-            id, changes, () -> new PooledJdbcSession(dataSource), () -> new RelayHandler(delivery), system)
-        .withGroup(groupSize, groupWithin);
+            id,
+            changes,
+            () -> new PooledJdbcSession(database.dataSource()),
+            () -> new RelayHandler(database, publisher, metrics),
+            system)
+        .withGroup(settings.groupSize(), settings.groupWithin());
   }
 
-  static final class RelayHandler extends Handler<List<DurableStateChange<Issue.State>>> {
-    private final OutboxDelivery delivery;
+  /**
+   * Publishes a group and records the progress, each in a short transaction of its own: no
+   * transaction stays open while the broker confirms (an open writing transaction would hold back
+   * every commit-ordered feed on the database). The projection stores its offset afterwards; a
+   * crash in between makes it read the group again, and the recorded progress keeps it from
+   * publishing anything twice.
+   */
+  static final class RelayHandler extends Handler<List<Change<Issue.State>>> {
+    private final Database database;
+    private final CommandPublisher publisher;
+    private final OutboxMetrics metrics;
 
-    RelayHandler(OutboxDelivery delivery) {
-      this.delivery = delivery;
+    RelayHandler(Database database, CommandPublisher publisher, OutboxMetrics metrics) {
+      this.database = database;
+      this.publisher = publisher;
+      this.metrics = metrics;
     }
 
     @Override
-    public CompletionStage<Done> process(List<DurableStateChange<Issue.State>> changes) {
-      return delivery.deliver(latestWithPendingEntries(changes));
+    public CompletionStage<Done> process(List<Change<Issue.State>> changes) {
+      Map<String, Change<Issue.State>> latest = latestWithEntries(changes);
+      if (latest.isEmpty()) {
+        return CompletableFuture.completedFuture(Done.getInstance());
+      }
+      List<String> seenBefore = seenBefore(latest);
+      CompletionStage<Map<String, Long>> published =
+          seenBefore.isEmpty()
+              ? CompletableFuture.completedFuture(Map.of())
+              : database.run(c -> OutboxProgress.publishedUpTo(c, seenBefore));
+      return published.thenCompose(
+          upTo -> {
+            List<OutboundMessage> unit = new ArrayList<>();
+            Map<String, Long> progress = new LinkedHashMap<>();
+            latest.forEach(
+                (persistenceId, change) -> {
+                  Issue.ReportedIssue issue = (Issue.ReportedIssue) change.value();
+                  List<Issue.OutboxEntry> entries = issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
+                  for (Issue.OutboxEntry entry : entries) {
+                    unit.add(
+                        CommandMessage.toBackoffice(
+                            entry.command(), entry.messageId(), issue.issueId().toString(), entry.recordedAt()));
+                  }
+                  if (!entries.isEmpty()) {
+                    progress.put(persistenceId, entries.get(entries.size() - 1).number());
+                  }
+                });
+            return publisher
+                .publish(unit)
+                .thenCompose(confirmed -> database.transact(c -> OutboxProgress.record(c, progress)))
+                .thenApply(
+                    recorded -> {
+                      metrics.published(unit.size());
+                      return Done.getInstance();
+                    });
+          });
     }
   }
 
   /**
-   * The latest revision of each issue in the group, if it has entries to publish: a later revision
-   * holds every entry of an earlier one that is not published yet.
+   * The latest revision of each issue of the group that has entries: a later revision holds every
+   * entry of an earlier one. Unreadable rows (logged by the feed) have no value and are passed.
    */
-  static List<Issue.ReportedIssue> latestWithPendingEntries(List<DurableStateChange<Issue.State>> changes) {
-    Map<String, UpdatedDurableState<Issue.State>> latest = new LinkedHashMap<>();
-    for (DurableStateChange<Issue.State> change : changes) {
-      if (change instanceof UpdatedDurableState<Issue.State> updated) {
-        latest.merge(updated.persistenceId(), updated, (a, b) -> b.revision() >= a.revision() ? b : a);
+  static Map<String, Change<Issue.State>> latestWithEntries(List<Change<Issue.State>> changes) {
+    Map<String, Change<Issue.State>> latest = new LinkedHashMap<>();
+    for (Change<Issue.State> change : changes) {
+      if (change.value() instanceof Issue.ReportedIssue issue && !issue.outbox().isEmpty()) {
+        latest.merge(change.persistenceId(), change, (a, b) -> b.revision() >= a.revision() ? b : a);
       }
     }
-    List<Issue.ReportedIssue> pending = new ArrayList<>();
-    for (UpdatedDurableState<Issue.State> updated : latest.values()) {
-      if (updated.value() instanceof Issue.ReportedIssue issue && !issue.outbox().isEmpty()) {
-        pending.add(issue);
-      }
-    }
-    return pending;
+    return latest;
+  }
+
+  /**
+   * Issues the relay may have published something of before: a first revision was never in the
+   * feed before (a group that published it and then failed recorded nothing), so its progress is 0
+   * without asking.
+   */
+  private static List<String> seenBefore(Map<String, Change<Issue.State>> latest) {
+    return latest.values().stream().filter(c -> c.revision() > 1).map(Change::persistenceId).toList();
   }
 }

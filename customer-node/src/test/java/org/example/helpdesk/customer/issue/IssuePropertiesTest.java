@@ -25,7 +25,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -77,7 +76,7 @@ class IssuePropertiesTest {
   // ---- generated commands ---------------------------------------------------------------------
 
   /** A command to one of the scenario's issues (by index). */
-  sealed interface Cmd permits Report, Close, Get, Mark {
+  sealed interface Cmd permits Report, Close, Get {
     int issue();
   }
 
@@ -87,8 +86,6 @@ class IssuePropertiesTest {
   record Close(int issue) implements Cmd {}
 
   record Get(int issue) implements Cmd {}
-
-  record Mark(int issue, long upTo) implements Cmd {}
 
   record Scenario(int issues, List<Cmd> commands) {}
 
@@ -111,8 +108,7 @@ class IssuePropertiesTest {
     return Arbitraries.frequencyOf(
         Tuple.of(4, Combinators.combine(issue, emails, contents).as(Report::new)),
         Tuple.of(2, issue.map(Close::new)),
-        Tuple.of(1, issue.map(Get::new)),
-        Tuple.of(3, Combinators.combine(issue, Arbitraries.longs().between(0, 3)).as(Mark::new)));
+        Tuple.of(1, issue.map(Get::new)));
   }
 
   // ---- the property ---------------------------------------------------------------------------
@@ -163,7 +159,7 @@ class IssuePropertiesTest {
     Statistics.label("reply")
         .coverage(
             coverage -> {
-              for (String kind : List.of("reported", "reported again", "summary", "ack", "ConflictException",
+              for (String kind : List.of("reported", "reported again", "summary", "ConflictException",
                   "InvalidCommandInputException", "NotFoundException")) {
                 coverage.check(kind).count(c -> c > 0);
               }
@@ -184,7 +180,7 @@ class IssuePropertiesTest {
     }
   }
 
-  /** A pending entry of the model: its number and the distributed command it carries. */
+  /** An entry of the model: its number and the distributed command it carries. */
   record Entry(long number, DistributedCommand command, Instant recordedAt) {}
 
   /** One issue as the rules say it must be. Pure: no actor, no store. */
@@ -211,10 +207,7 @@ class IssuePropertiesTest {
       if (cmd instanceof Close) {
         return close(at);
       }
-      if (cmd instanceof Get) {
-        return exists ? Expected.success("summary", summary(), false) : notFound();
-      }
-      return markPublished(((Mark) cmd).upTo());
+      return exists ? Expected.success("summary", summary(), false) : notFound();
     }
 
     private Expected report(Email newEmail, String newContent, Instant at) {
@@ -259,15 +252,6 @@ class IssuePropertiesTest {
       return Expected.success("summary", summary(), true);
     }
 
-    private Expected markPublished(long upTo) {
-      if (!exists || outbox.stream().noneMatch(e -> e.number() <= upTo)) {
-        return Expected.success("ack", Done.getInstance(), false);
-      }
-      outbox.removeIf(e -> e.number() <= upTo);
-      writes++;
-      return Expected.success("ack", Done.getInstance(), true);
-    }
-
     private Expected notFound() {
       return Expected.rejected(NotFoundException.class, "issue " + id + " does not exist");
     }
@@ -297,7 +281,6 @@ class IssuePropertiesTest {
   private static final class Probes {
     final TestProbe<StatusReply<Reported>> reported = testKit.createTestProbe();
     final TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
-    final TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
   }
 
   private static StatusReply<?> deliver(ActorRef<Issue.Command> issue, Cmd cmd, Probes probes) {
@@ -309,12 +292,8 @@ class IssuePropertiesTest {
       issue.tell(new Issue.CloseIssue(probes.summary.getRef()));
       return probes.summary.receiveMessage();
     }
-    if (cmd instanceof Get) {
-      issue.tell(new Issue.GetIssue(probes.summary.getRef()));
-      return probes.summary.receiveMessage();
-    }
-    issue.tell(new Issue.MarkOutboxPublished(((Mark) cmd).upTo(), probes.done.getRef()));
-    return probes.done.receiveMessage();
+    issue.tell(new Issue.GetIssue(probes.summary.getRef()));
+    return probes.summary.receiveMessage();
   }
 
   private static void assertReply(Expected expected, Object reply, String context) {

@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -23,7 +22,6 @@ import org.apache.pekko.persistence.testkit.PersistenceTestKitDurableStateStoreP
 import org.apache.pekko.persistence.testkit.state.javadsl.PersistenceTestKitDurableStateStore;
 import org.example.helpdesk.customer.issue.Issue.CloseIssue;
 import org.example.helpdesk.customer.issue.Issue.GetIssue;
-import org.example.helpdesk.customer.issue.Issue.MarkOutboxPublished;
 import org.example.helpdesk.customer.issue.Issue.OutboxEntry;
 import org.example.helpdesk.customer.issue.Issue.ReportIssue;
 import org.example.helpdesk.customer.issue.Issue.Reported;
@@ -147,30 +145,34 @@ class IssueTest {
   }
 
   @Test
-  void publishedEntriesAreDroppedFromTheState() {
+  void closingRecordsACancelTicketEntryAfterThePrepareInTheSameWrite() {
     report(JANE, "bug");
+    long reported = revision();
+    now.set(T0.plusSeconds(5));
+
     close();
 
-    assertEquals(StatusReply.ack(), markPublished(1));
-    assertEquals(List.of(2L), stored().outbox().stream().map(OutboxEntry::number).toList());
-    long revision = revision();
-    assertEquals(StatusReply.ack(), markPublished(1), "marking again changes nothing");
-    assertEquals(revision, revision());
-
-    markPublished(2);
-    assertEquals(List.of(), stored().outbox());
-    assertEquals(2, stored().lastEntryNumber(), "entry numbers are never reused");
+    assertEquals(reported + 1, revision(), "one write per close");
+    assertEquals(
+        List.of(
+            new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
+            new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(5))),
+        stored().outbox());
+    assertEquals(List.of(issueId + ":2"), stored().entriesAfter(1).stream().map(OutboxEntry::messageId).toList());
+    assertEquals(2, stored().lastEntryNumber());
   }
 
   @Test
-  void anEntryRecordedAfterThePublishedOnesStaysPending() {
+  void closingAgainOrReportingAgainWritesNothing() {
     report(JANE, "bug");
     close();
+    long revision = revision();
 
-    markPublished(1);
+    assertTrue(close().isSuccess());
+    assertTrue(report(JANE, "bug").isSuccess());
 
-    assertEquals(new CancelTicket(issueId), stored().outbox().get(0).command());
-    assertEquals(issueId + ":2", stored().outbox().get(0).messageId());
+    assertEquals(revision, revision());
+    assertEquals(2, stored().outbox().size());
   }
 
   @Test
@@ -220,14 +222,12 @@ class IssueTest {
     var serialization = testKit.serializationTestKit();
     TestProbe<StatusReply<Reported>> reported = testKit.createTestProbe();
     TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
-    TestProbe<StatusReply<Done>> done = testKit.createTestProbe();
     Summary open = new Summary(issueId, JANE, "bug", Status.OPEN, T0, null);
     for (Object message :
         List.of(
             new ReportIssue(JANE, "bug", reported.getRef()),
             new CloseIssue(summary.getRef()),
             new GetIssue(summary.getRef()),
-            new MarkOutboxPublished(3, done.getRef()),
             new Issue.NoIssue(),
             new ReportedIssue(
                 issueId, JANE, "bug", Status.CLOSED, T0, T0.plusSeconds(1),
@@ -252,12 +252,6 @@ class IssueTest {
   private StatusReply<Summary> close() {
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new CloseIssue(probe.getRef()));
-    return probe.receiveMessage();
-  }
-
-  private StatusReply<Done> markPublished(long upTo) {
-    TestProbe<StatusReply<Done>> probe = testKit.createTestProbe();
-    issue.tell(new MarkOutboxPublished(upTo, probe.getRef()));
     return probe.receiveMessage();
   }
 

@@ -23,7 +23,7 @@ import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
-/** The outbox relay and sweep against the real PostgreSQL and RabbitMQ. */
+/** The outbox relay against the real PostgreSQL and RabbitMQ. */
 class OutboxRelayTest {
 
   /** A message as the backoffice would receive it. */
@@ -91,49 +91,6 @@ class OutboxRelayTest {
         assertEquals(i < 5 ? List.of("ticket.prepareTicket", "ticket.cancel") : List.of("ticket.prepareTicket"), types);
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> customer.issuesWithPendingEntries() == 0);
-    }
-  }
-
-  @Test
-  void anEntryTheChangeStreamPassedByIsDeliveredByTheSweep() {
-    String schema = TestPostgres.newSchemaName("customer");
-    // the relay believes it has seen every change up to a far offset: it passes the next ones by
-    try (Database db =
-        Database.connect(
-            new DatabaseSettings(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), schema, 2, Duration.ofSeconds(5)),
-            "seed")) {
-      db.migrate(CustomerNode.MIGRATIONS);
-      db.run(
-              c -> {
-                try (var s =
-                    c.prepareStatement(
-                        "INSERT INTO pekko_projection_offset_store VALUES (?, ?, '1000000000', 'SEQ', false, ?)")) {
-                  for (int tag = 0; tag < 4; tag++) {
-                    s.setString(1, OutboxRelay.NAME);
-                    s.setString(2, "issue-" + tag);
-                    s.setLong(3, System.currentTimeMillis());
-                    s.executeUpdate();
-                  }
-                }
-                return null;
-              })
-          .toCompletableFuture()
-          .join();
-    }
-    try (CustomerTestNode customer =
-        new CustomerTestNode(
-            schema,
-            ConfigFactory.parseString("helpdesk.outbox.sweep { interval = 300ms, threshold = 1s }"))) {
-      String id = report(customer, "passed by");
-      assertEquals(1, customer.issuesWithPendingEntries());
-
-      Map<String, List<Received>> byIssue = drain(1);
-
-      assertEquals(id + ":1", byIssue.get(id).get(0).messageId());
-      await().atMost(Duration.ofSeconds(10)).until(() -> customer.issuesWithPendingEntries() == 0);
-      assertTrue(
-          ((Timestamp) customer.sql.rows("SELECT now() AS t").get(0).get("t")).getTime() > 0,
-          "database still answers");
     }
   }
 

@@ -15,7 +15,8 @@ public final class ProjectionLag {
 
   /**
    * @param unit what the projection reads, in the metric's name ("changes", "events")
-   * @param sql returns (count, age in seconds) for parameters (tag, projection name, tag)
+   * @param sql returns (count, age in seconds) for parameters (projection name, tag, tag); it
+   *     starts with {@link #STORED_POSITION}
    */
   public static void register(
       PrometheusRegistry registry, DataSource dataSource, String projection, List<String> tags, String unit, String sql) {
@@ -23,18 +24,22 @@ public final class ProjectionLag {
         .name("helpdesk_projection_lag_" + unit)
         .help("Items of a tag the projection has not handled yet")
         .labelNames("projection", "tag")
-        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, tag, projection, tag)[0], projection, tag)))
+        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[0], projection, tag)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("helpdesk_projection_lag_seconds")
         .help("Age of the oldest item of a tag the projection has not handled yet")
         .labelNames("projection", "tag")
-        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, tag, projection, tag)[1], projection, tag)))
+        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[1], projection, tag)))
         .register(registry);
   }
 
-  /** The offset the projection stored for a tag, as SQL for the queries above. */
-  public static final String STORED_OFFSET =
-      "coalesce((SELECT current_offset::bigint FROM pekko_projection_offset_store "
-          + "WHERE projection_name = ? AND projection_key = ?), 0)";
+  /**
+   * The feed position the projection stored for a tag (start of the feed if none), as the row
+   * {@code stored(tx, off)}, for parameters (projection name, tag).
+   */
+  public static final String STORED_POSITION =
+      "WITH stored AS (SELECT split_part(o, ':', 1)::xid8 AS tx, split_part(o, ':', 2)::bigint AS off FROM"
+          + " (SELECT coalesce((SELECT current_offset FROM pekko_projection_offset_store"
+          + " WHERE projection_name = ? AND projection_key = ?), '0:0') AS o) p) ";
 }

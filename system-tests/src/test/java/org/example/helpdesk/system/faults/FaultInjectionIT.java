@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.example.helpdesk.testsupport.NodeProcess;
+import org.example.helpdesk.testsupport.OutboxQueries;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -113,8 +114,7 @@ class FaultInjectionIT {
   }
 
   private static long pendingEntries(Deployment d) {
-    return d.customerSql.count(
-        "SELECT coalesce(sum(jsonb_array_length(convert_from(state_payload, 'UTF8')::jsonb -> 'outbox')), 0) FROM durable_state");
+    return d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES);
   }
 
   private static void awaitAccepted(IssueLoad load, long count) {

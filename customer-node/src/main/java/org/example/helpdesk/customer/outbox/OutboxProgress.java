@@ -1,0 +1,58 @@
+package org.example.helpdesk.customer.outbox;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How far the relay has published each issue's outbox entries ({@code outbox_published}), read and
+ * written inside the relay's transaction, the one that also stores its offset.
+ */
+final class OutboxProgress {
+
+  private OutboxProgress() {}
+
+  /** The last entry number published, per issue; issues without a row have none published. */
+  static Map<String, Long> publishedUpTo(Connection connection, Collection<String> persistenceIds) throws SQLException {
+    Map<String, Long> published = new HashMap<>();
+    if (persistenceIds.isEmpty()) {
+      return published;
+    }
+    try (PreparedStatement s =
+        connection.prepareStatement("SELECT persistence_id, up_to_entry FROM outbox_published WHERE persistence_id = ANY(?)")) {
+      Array ids = connection.createArrayOf("varchar", persistenceIds.toArray());
+      s.setArray(1, ids);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          published.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      ids.free();
+    }
+    return published;
+  }
+
+  /** Records how far each issue is published; returns how many issues. */
+  static int record(Connection connection, Map<String, Long> upToEntry) throws SQLException {
+    if (upToEntry.isEmpty()) {
+      return 0;
+    }
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "INSERT INTO outbox_published (persistence_id, up_to_entry) VALUES (?, ?) ON CONFLICT (persistence_id)"
+                + " DO UPDATE SET up_to_entry = greatest(outbox_published.up_to_entry, excluded.up_to_entry)")) {
+      for (Map.Entry<String, Long> e : upToEntry.entrySet()) {
+        s.setString(1, e.getKey());
+        s.setLong(2, e.getValue());
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+    return upToEntry.size();
+  }
+}

@@ -1,0 +1,106 @@
+package org.example.helpdesk.platform.persistence;
+
+import com.typesafe.config.Config;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.persistence.state.DurableStateStoreProvider;
+import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.example.helpdesk.platform.db.Database;
+import scala.Option;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.FutureConverters;
+
+/**
+ * The durable state store plugin ({@code pekko.persistence.state.plugin}) behind every
+ * {@code DurableStateBehavior} of a node: {@link PostgresDurableStateStore} on a connection pool of
+ * its own, in the node's schema ({@code helpdesk.database}).
+ */
+public final class PostgresDurableStateStoreProvider implements DurableStateStoreProvider {
+
+  private final PostgresDurableStateStore store;
+
+  public PostgresDurableStateStoreProvider(ExtendedActorSystem system, Config pluginConfig, String configPath) {
+    int lanes = pluginConfig.getInt("lanes");
+    DatabaseSettings db = DatabaseSettings.from(system.settings().config());
+    Database pool =
+        Database.connect(
+            new DatabaseSettings(db.url(), db.user(), db.password(), db.schema(), lanes, db.connectionTimeout()),
+            system.name() + "-state");
+    store =
+        new PostgresDurableStateStore(
+            pool.dataSource(), SerializationExtension.get(system), lanes, pluginConfig.getInt("max-batch"), system.name());
+    system.registerOnTermination(
+        () -> {
+          store.close();
+          pool.close();
+        });
+  }
+
+  @Override
+  public org.apache.pekko.persistence.state.scaladsl.DurableStateStore<Object> scaladslDurableStateStore() {
+    return new Scaladsl(store);
+  }
+
+  @Override
+  public org.apache.pekko.persistence.state.javadsl.DurableStateStore<Object> javadslDurableStateStore() {
+    return new Javadsl(store);
+  }
+
+  /** What {@code DurableStateBehavior} talks to. */
+  private record Scaladsl(PostgresDurableStateStore store)
+      implements org.apache.pekko.persistence.state.scaladsl.DurableStateUpdateStore<Object> {
+
+    @Override
+    public Future<org.apache.pekko.persistence.state.scaladsl.GetObjectResult<Object>> getObject(String persistenceId) {
+      return FutureConverters.asScala(
+          store
+              .get(persistenceId)
+              .thenApply(
+                  s -> new org.apache.pekko.persistence.state.scaladsl.GetObjectResult<>(Option.apply(s.value()), s.revision())));
+    }
+
+    @Override
+    public Future<Done> upsertObject(String persistenceId, long revision, Object value, String tag) {
+      return FutureConverters.asScala(store.upsert(persistenceId, revision, value, tag));
+    }
+
+    @Override
+    public Future<Done> deleteObject(String persistenceId) {
+      return FutureConverters.asScala(store.delete(persistenceId));
+    }
+
+    @Override
+    public Future<Done> deleteObject(String persistenceId, long revision) {
+      return FutureConverters.asScala(store.delete(persistenceId));
+    }
+  }
+
+  private record Javadsl(PostgresDurableStateStore store)
+      implements org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore<Object> {
+
+    @Override
+    public CompletionStage<GetObjectResult<Object>> getObject(String persistenceId) {
+      return store
+          .get(persistenceId)
+          .thenApply(s -> new GetObjectResult<>(java.util.Optional.ofNullable(s.value()), s.revision()));
+    }
+
+    @Override
+    public CompletionStage<Done> upsertObject(String persistenceId, long revision, Object value, String tag) {
+      return store.upsert(persistenceId, revision, value, tag);
+    }
+
+    @Override
+    public CompletionStage<Done> deleteObject(String persistenceId) {
+      return store.delete(persistenceId);
+    }
+
+    @Override
+    public CompletionStage<Done> deleteObject(String persistenceId, long revision) {
+      return store.delete(persistenceId);
+    }
+  }
+}
