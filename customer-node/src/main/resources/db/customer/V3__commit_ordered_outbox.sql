@@ -8,19 +8,8 @@ DROP INDEX durable_state_tag_offset_idx;
 DROP INDEX state_tag_idx;
 DROP INDEX state_global_offset_idx;
 
--- A statement that wrote issues wakes the relays (LISTEN "<schema>.durable_state"). The channel
--- is cut to PostgreSQL's 63 bytes, as ChangeNotifications.channel cuts it.
-CREATE OR REPLACE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify(left(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, 63), '');
-  RETURN NULL;
-END
-$$;
-CREATE TRIGGER durable_state_changed AFTER INSERT OR UPDATE ON durable_state
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_change();
-
--- How far the relay has published each issue's entries, written in the transaction that stores
--- its offset (the issue itself is never written again for that).
+-- How far the relay has published each issue's entries, written once the broker confirmed them
+-- (the issue itself is never written again for that).
 CREATE TABLE outbox_published (
   persistence_id VARCHAR(255) PRIMARY KEY,
   up_to_entry BIGINT NOT NULL

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
+import org.example.helpdesk.platform.db.PlannedEachTime;
 
 /**
  * How far the relay has published each issue's outbox entries ({@code outbox_published}), read and
@@ -24,8 +25,11 @@ final class OutboxProgress {
       return published;
     }
     try (PreparedStatement s =
-        connection.prepareStatement("SELECT persistence_id, up_to_entry FROM outbox_published WHERE persistence_id = ANY(?)")) {
-      Array ids = connection.createArrayOf("varchar", persistenceIds.toArray());
+        connection.prepareStatement(
+            "SELECT p.persistence_id, p.up_to_entry FROM unnest(?::text[]) AS wanted(id)"
+                + " JOIN outbox_published p ON p.persistence_id = wanted.id")) {
+      PlannedEachTime.mark(s);
+      Array ids = connection.createArrayOf("text", persistenceIds.toArray());
       s.setArray(1, ids);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

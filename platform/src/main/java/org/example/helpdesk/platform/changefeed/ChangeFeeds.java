@@ -40,6 +40,7 @@ public final class ChangeFeeds implements AutoCloseable {
         notifications.signal(table.name()),
         new CommitOrderedFeed.Settings(
             batchSize,
+            settings.getDuration("min-interval"),
             settings.getDuration("fallback-poll"),
             settings.getDuration("held-back-min"),
             settings.getDuration("held-back-max")),

@@ -1,12 +1,10 @@
 package org.example.helpdesk.platform.changefeed;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.postgresql.PGConnection;
@@ -15,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one {@code LISTEN} connection: a trigger on each fed table {@code NOTIFY}s when a
- * statement wrote to it, and this raises the {@link ChangeSignal} of that table, so that feeds read
- * when woken instead of polling.
+ * The node's one {@code LISTEN} connection: the writers of each followed table {@code NOTIFY} after
+ * they committed ({@link ChangeNotifier}), and this raises the {@link ChangeSignal} of that table,
+ * so that feeds read when woken instead of polling.
  *
  * <p>Notifications can be missed (the connection drops, the node starts after a write): after every
  * (re)connect all signals are raised, and feeds still read every few seconds on their own.
@@ -52,8 +50,8 @@ public final class ChangeNotifications implements AutoCloseable {
   }
 
   /**
-   * The channel a table's trigger notifies: {@code <schema>.<table>}, cut to PostgreSQL's 63 bytes
-   * for a channel name as the trigger cuts it (schema and table names here are ASCII).
+   * The channel of a table: {@code <schema>.<table>}, cut to PostgreSQL's 63 bytes for a channel
+   * name (schema and table names here are ASCII).
    */
   public static String channel(String schema, String table) {
     String channel = schema + "." + table;
@@ -72,7 +70,7 @@ public final class ChangeNotifications implements AutoCloseable {
   private void run() {
     Duration backoff = Duration.ofMillis(500);
     while (running) {
-      try (Connection c = connect()) {
+      try (Connection c = DedicatedConnection.open(settings, thread.getName(), WAIT_MILLIS / 1000 + 10)) {
         connection = c;
         backoff = Duration.ofMillis(500);
         for (String channel : signals.keySet()) {
@@ -110,18 +108,6 @@ public final class ChangeNotifications implements AutoCloseable {
         connection = null;
       }
     }
-  }
-
-  private Connection connect() throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", settings.user());
-    props.setProperty("password", settings.password());
-    props.setProperty("ApplicationName", thread.getName());
-    // a black-holed connection must fail the liveness query instead of hanging for ever
-    props.setProperty("socketTimeout", String.valueOf(WAIT_MILLIS / 1000 + 10));
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("tcpKeepAlive", "true");
-    return DriverManager.getConnection(settings.url(), props);
   }
 
   private static void sleep(Duration d) {

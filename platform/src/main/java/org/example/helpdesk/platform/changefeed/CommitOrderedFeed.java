@@ -60,11 +60,14 @@ public final class CommitOrderedFeed<T> {
 
   /**
    * @param batchSize rows read at once at most (what bounds the feed's memory)
+   * @param minInterval reads start at least this far apart unless the last one was full: under
+   *     load one read takes in the commits of several notifications
    * @param fallbackPoll how often it reads without being woken
    * @param heldBackMin first retry while committed rows wait behind an open transaction
    * @param heldBackMax the longest retry interval while they do
    */
-  public record Settings(int batchSize, Duration fallbackPoll, Duration heldBackMin, Duration heldBackMax) {}
+  public record Settings(
+      int batchSize, Duration minInterval, Duration fallbackPoll, Duration heldBackMin, Duration heldBackMax) {}
 
   private enum Pause {
     NONE,
@@ -72,7 +75,8 @@ public final class CommitOrderedFeed<T> {
     IDLE
   }
 
-  private record Step(FeedPosition after, Pause pause, CompletableFuture<Void> signalled, Duration heldBack) {}
+  /** Where the feed stands, how it waits, when its last read started ({@link System#nanoTime}). */
+  private record Step(FeedPosition after, Pause pause, CompletableFuture<Void> signalled, Duration heldBack, long readAt) {}
 
   private record Batch<T>(List<Change<T>> changes, boolean full, boolean heldBack) {}
 
@@ -100,7 +104,7 @@ public final class CommitOrderedFeed<T> {
 
   /** Every change of the tag after the position, live: it never completes. */
   public Source<Change<T>, NotUsed> changes(String tag, FeedPosition after) {
-    Step first = new Step(after, Pause.NONE, CompletableFuture.completedFuture(null), settings.heldBackMin());
+    Step first = new Step(after, Pause.NONE, CompletableFuture.completedFuture(null), settings.heldBackMin(), 0);
     return Source.lazySource(
             () -> {
               AtomicReference<Step> state = new AtomicReference<>(first);
@@ -130,6 +134,7 @@ public final class CommitOrderedFeed<T> {
   private CompletionStage<Pair<Step, List<Change<T>>>> next(String tag, Step step) {
     // taken before reading: a notification during the read ends the next wait at once
     CompletableFuture<Void> signalled = signal.next();
+    long readAt = System.nanoTime();
     return read(tag, step.after())
         .thenApply(
             batch -> {
@@ -140,24 +145,29 @@ public final class CommitOrderedFeed<T> {
                       ? settings.heldBackMin()
                       : min(step.heldBack().multipliedBy(2), settings.heldBackMax());
               log.debug("{} {} after {}: {} changes, then {}", table.name(), tag, step.after(), batch.changes().size(), pause);
-              return Pair.create(new Step(last, pause, signalled, heldBack), batch.changes());
+              return Pair.create(new Step(last, pause, signalled, heldBack, readAt), batch.changes());
             });
   }
 
-  private CompletionStage<Object> waitFor(Step step) {
-    Duration timeout =
-        switch (step.pause()) {
-          case NONE -> Duration.ZERO;
-          case HELD_BACK -> step.heldBack();
-          case IDLE -> settings.fallbackPoll();
-        };
-    if (timeout.isZero()) {
+  private CompletionStage<?> waitFor(Step step) {
+    if (step.pause() == Pause.NONE) {
       return CompletableFuture.completedFuture(null);
     }
+    Duration timeout = step.pause() == Pause.HELD_BACK ? step.heldBack() : settings.fallbackPoll();
+    return CompletableFuture.anyOf(step.signalled(), delay(timeout))
+        .thenCompose(
+            woken -> {
+              long sinceRead = System.nanoTime() - step.readAt();
+              Duration rest = settings.minInterval().minusNanos(sinceRead);
+              return rest.isNegative() || rest.isZero() ? CompletableFuture.completedFuture(null) : delay(rest);
+            });
+  }
+
+  private CompletableFuture<Void> delay(Duration duration) {
     // (Patterns.after never completes its CompletionStage on Pekko 1.2.1; the scheduler does)
-    CompletableFuture<Void> timer = new CompletableFuture<>();
-    system.scheduler().scheduleOnce(timeout, () -> timer.complete(null), system.executionContext());
-    return CompletableFuture.anyOf(step.signalled(), timer);
+    CompletableFuture<Void> elapsed = new CompletableFuture<>();
+    system.scheduler().scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
+    return elapsed;
   }
 
   private CompletionStage<Batch<T>> read(String tag, FeedPosition after) {

@@ -20,6 +20,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
+import org.example.helpdesk.platform.db.PlannedEachTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PostgresDurableStateStore.class);
 
   private static final String SELECT =
-      "SELECT persistence_id, revision, state_payload, state_serial_id, state_serial_manifest"
-          + " FROM durable_state WHERE persistence_id = ANY(?)";
+      "SELECT d.persistence_id, d.revision, d.state_payload, d.state_serial_id, d.state_serial_manifest"
+          + " FROM unnest(?::text[]) AS wanted(id) JOIN durable_state d ON d.persistence_id = wanted.id";
   private static final String INSERT =
       "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id,"
           + " state_serial_manifest, tag, state_timestamp) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -76,15 +77,18 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   private final DataSource dataSource;
   private final Serialization serialization;
   private final int maxBatch;
+  private final Runnable committed;
   private final BlockingQueue<Op> waiting = new LinkedBlockingQueue<>();
   private final List<Thread> lanes = new ArrayList<>();
   private volatile boolean running = true;
 
+  /** @param committed told after every commit of writes (to wake the table's followers) */
   public PostgresDurableStateStore(
-      DataSource dataSource, Serialization serialization, int lanes, int maxBatch, String name) {
+      DataSource dataSource, Serialization serialization, int lanes, int maxBatch, Runnable committed, String name) {
     this.dataSource = dataSource;
     this.serialization = serialization;
     this.maxBatch = maxBatch;
+    this.committed = committed;
     for (int i = 1; i <= lanes; i++) {
       Thread lane = new Thread(this::work, name + "-state-" + i);
       lane.setDaemon(true);
@@ -196,7 +200,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
     Map<String, Stored> found = new HashMap<>();
     Map<String, RuntimeException> unreadable = new HashMap<>();
     try (PreparedStatement s = connection.prepareStatement(SELECT)) {
-      Array array = connection.createArrayOf("varchar", ids.toArray());
+      PlannedEachTime.mark(s);
+      Array array = connection.createArrayOf("text", ids.toArray());
       s.setArray(1, array);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
@@ -275,6 +280,7 @@ public final class PostgresDurableStateStore implements AutoCloseable {
         }
       }
       connection.commit();
+      committed.run();
       complete(inserts, inserted);
       complete(updates, updated);
     } catch (SQLException | RuntimeException e) {

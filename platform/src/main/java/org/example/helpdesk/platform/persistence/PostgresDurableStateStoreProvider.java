@@ -7,6 +7,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.persistence.state.DurableStateStoreProvider;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.example.helpdesk.platform.changefeed.ChangeNotifier;
+import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
 import scala.Option;
@@ -16,7 +18,8 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * The durable state store plugin ({@code pekko.persistence.state.plugin}) behind every
  * {@code DurableStateBehavior} of a node: {@link PostgresDurableStateStore} on a connection pool of
- * its own, in the node's schema ({@code helpdesk.database}).
+ * its own, in the node's schema ({@code helpdesk.database}); after each commit it wakes the
+ * table's followers.
  */
 public final class PostgresDurableStateStoreProvider implements DurableStateStoreProvider {
 
@@ -29,12 +32,19 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
         Database.connect(
             new DatabaseSettings(db.url(), db.user(), db.password(), db.schema(), lanes, db.connectionTimeout()),
             system.name() + "-state");
+    ChangeNotifier followers = ChangeNotifier.start(db, system.name(), DurableStateTable.TABLE);
     store =
         new PostgresDurableStateStore(
-            pool.dataSource(), SerializationExtension.get(system), lanes, pluginConfig.getInt("max-batch"), system.name());
+            pool.dataSource(),
+            SerializationExtension.get(system),
+            lanes,
+            pluginConfig.getInt("max-batch"),
+            followers::changed,
+            system.name());
     system.registerOnTermination(
         () -> {
           store.close();
+          followers.close();
           pool.close();
         });
   }

@@ -51,6 +51,8 @@ class CommitOrderedFeedTest {
   private static ActorTestKit testKit;
   private static Database database;
   private static ChangeNotifications notifications;
+  /** The writers here notify as the durable state store does: after each commit. */
+  private static ChangeNotifier writers;
   private static PrometheusRegistry registry;
   private static ChangeFeedMetrics metrics;
 
@@ -96,13 +98,9 @@ class CommitOrderedFeedTest {
               + " state_serial_manifest VARCHAR(255), tag VARCHAR, state_timestamp BIGINT NOT NULL,"
               + " tx_id xid8 NOT NULL DEFAULT pg_current_xact_id())");
       s.execute("CREATE INDEX ON durable_state (tag, tx_id, global_offset)");
-      s.execute(
-          "CREATE FUNCTION notify_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-              + " PERFORM pg_notify(left(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, 63), ''); RETURN NULL; END $$");
-      s.execute(
-          "CREATE TRIGGER changed AFTER INSERT OR UPDATE ON durable_state FOR EACH STATEMENT EXECUTE FUNCTION notify_change()");
     }
     notifications = ChangeNotifications.start(settings, "feed-test", DurableStateTable.TABLE);
+    writers = ChangeNotifier.start(settings, "feed-test", DurableStateTable.TABLE);
     registry = new PrometheusRegistry();
     metrics = new ChangeFeedMetrics(registry, database.dataSource());
     testKit = ActorTestKit.create();
@@ -112,6 +110,7 @@ class CommitOrderedFeedTest {
   static void stop() {
     testKit.shutdownTestKit();
     notifications.close();
+    writers.close();
     database.close();
     TestPostgres.dropSchema(SCHEMA);
   }
@@ -139,6 +138,7 @@ class CommitOrderedFeedTest {
       }
       await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(seen::isEmpty);
       early.commit();
+      writers.changed();
     }
     await().atMost(Duration.ofSeconds(2)).until(() -> seen.size() == 3);
     assertEquals(List.of("early", "late-1", "late-2"), ids(seen));
@@ -227,11 +227,11 @@ class CommitOrderedFeedTest {
   void manyWritersCommittingInRandomOrderNeverMakeItSkipAnything() throws Exception {
     List<Change<String>> seen = follow(feed(Duration.ofSeconds(60)));
     Map<String, Long> committed = new ConcurrentHashMap<>();
-    ExecutorService writers = Executors.newFixedThreadPool(8);
+    ExecutorService threads = Executors.newFixedThreadPool(8);
     List<java.util.concurrent.Future<?>> work = new ArrayList<>();
     for (int w = 0; w < 8; w++) {
       work.add(
-          writers.submit(
+          threads.submit(
               () -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 Map<String, Long> mine = new HashMap<>();
@@ -258,6 +258,7 @@ class CommitOrderedFeedTest {
                       c.rollback();
                     } else {
                       c.commit();
+                      writers.changed();
                       mine.putAll(written);
                       committed.putAll(written);
                     }
@@ -271,7 +272,7 @@ class CommitOrderedFeedTest {
     for (var f : work) {
       f.get(60, TimeUnit.SECONDS);
     }
-    writers.shutdown();
+    threads.shutdown();
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -296,7 +297,7 @@ class CommitOrderedFeedTest {
         database,
         TABLE,
         notifications.signal(DurableStateTable.TABLE),
-        new CommitOrderedFeed.Settings(50, fallbackPoll, Duration.ofMillis(5), Duration.ofMillis(100)),
+        new CommitOrderedFeed.Settings(50, Duration.ofMillis(10), fallbackPoll, Duration.ofMillis(10), Duration.ofMillis(100)),
         metrics);
   }
 
@@ -339,6 +340,7 @@ class CommitOrderedFeedTest {
       s.setLong(4, timestamp);
       s.executeUpdate();
     }
+    writers.changed();
   }
 
   /** As the durable state store writes an update: a new offset and the writing transaction. */
@@ -352,6 +354,7 @@ class CommitOrderedFeedTest {
       s.setString(3, id);
       s.executeUpdate();
     }
+    writers.changed();
   }
 
   private static double unreadableCount() {

@@ -75,8 +75,6 @@ final class Deployment implements AutoCloseable {
       env.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("SEED_NODES", seeds);
       env.put("CLUSTER_STABLE_AFTER", "5s");
-      env.put("OUTBOX_SWEEP_INTERVAL", "2s");
-      env.put("OUTBOX_SWEEP_THRESHOLD", "5s");
       String name = kind + "-" + (i + 1) + "-" + applicationName;
       into.add(
           new NodeProcess(

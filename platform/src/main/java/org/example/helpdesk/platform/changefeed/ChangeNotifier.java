@@ -1,0 +1,88 @@
+package org.example.helpdesk.platform.changefeed;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells the followers of a table, on every node, that it changed: a {@code NOTIFY} on the table's
+ * channel, sent by a thread of its own after the writer committed.
+ *
+ * <p>Why not from inside the writing transaction (a trigger): PostgreSQL serializes the commits of
+ * all transactions that notify on one database-wide lock, held through the commit's WAL flush. In
+ * the benchmark that capped the whole node at one commit per fsync. A notification-only
+ * transaction writes no WAL, so it holds that lock for microseconds; changes reported while one is
+ * sent coalesce into the next. A crash between a commit and its notification costs the followers
+ * one fallback poll, never a change.
+ */
+public final class ChangeNotifier implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ChangeNotifier.class);
+
+  private final DatabaseSettings settings;
+  private final String channel;
+  private final AtomicBoolean changed = new AtomicBoolean();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  private ChangeNotifier(DatabaseSettings settings, String name, String table) {
+    this.settings = settings;
+    this.channel = ChangeNotifications.channel(settings.schema(), table);
+    this.thread = new Thread(this::run, name + "-notify-" + table);
+    this.thread.setDaemon(true);
+  }
+
+  /** Notifies the followers of this table of the node's schema. */
+  public static ChangeNotifier start(DatabaseSettings settings, String name, String table) {
+    ChangeNotifier notifier = new ChangeNotifier(settings, name, table);
+    notifier.thread.start();
+    return notifier;
+  }
+
+  /** The table changed (and the change is committed). Returns at once. */
+  public void changed() {
+    if (changed.compareAndSet(false, true)) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  private void run() {
+    Duration backoff = Duration.ofMillis(500);
+    while (running) {
+      try (Connection c = DedicatedConnection.open(settings, thread.getName(), 10);
+          PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, '')")) {
+        notify.setString(1, channel);
+        backoff = Duration.ofMillis(500);
+        while (running) {
+          while (!changed.getAndSet(false)) {
+            LockSupport.park(this);
+            if (!running) {
+              return;
+            }
+          }
+          notify.execute();
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        // the followers poll meanwhile; nothing is lost, only later
+        log.warn("Could not notify the followers of {}, again in {}: {}", channel, backoff, e.toString());
+        LockSupport.parkNanos(backoff.toNanos());
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    LockSupport.unpark(thread);
+  }
+}
