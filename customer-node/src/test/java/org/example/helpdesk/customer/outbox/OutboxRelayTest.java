@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.protocol.AmqpTopology;
@@ -92,6 +94,49 @@ class OutboxRelayTest {
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> customer.issuesWithPendingEntries() == 0);
     }
+  }
+
+  @Test
+  void aRowThatCannotBeReadIsPassedNamedAndCountedAndTheRestOfItsTagIsPublished() {
+    try (CustomerTestNode customer = new CustomerTestNode()) {
+      String tag = "issue-2";
+      UUID garbage = idInTag(tag);
+      customer.sql.execute(
+          "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id, state_serial_manifest,"
+              + " tag, state_timestamp) VALUES ('Issue|" + garbage + "', 1, convert_to('{\"issueId\": not json', 'UTF8'),"
+              + " 31, 'org.example.helpdesk.customer.issue.Issue$ReportedIssue', '" + tag + "', 0)");
+      UUID after = idInTag(tag);
+      var response =
+          customer.http.postJson(
+              "/issues", "{\"issueId\":\"" + after + "\",\"email\":\"jane@example.com\",\"content\":\"after the garbage\"}");
+      assertEquals(201, response.status(), response.toString());
+
+      Map<String, List<Received>> byIssue = drain(1);
+
+      assertEquals(after + ":1", byIssue.get(after.toString()).get(0).messageId());
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> metric(customer, "helpdesk_change_feed_unreadable_rows_total{table=\"durable_state\",tag=\"" + tag + "\"}") == 1.0);
+      assertEquals(1, customer.sql.count("SELECT count(*) FROM durable_state WHERE persistence_id = ?", "Issue|" + garbage), "left in place");
+    }
+  }
+
+  static UUID idInTag(String tag) {
+    UUID id;
+    do {
+      id = UUID.randomUUID();
+    } while (!Issue.tagFor(id).equals(tag));
+    return id;
+  }
+
+  static double metric(CustomerTestNode customer, String series) {
+    String body = customer.http.get("/metrics").body();
+    for (String line : body.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    return 0;
   }
 
   private static String report(CustomerTestNode customer, String content) {
