@@ -11,6 +11,7 @@ public record Email(String value) {
   public static final int MAX_LENGTH = 254;
 
   // pragmatic, not RFC 5322: one @, a dotted domain, no spaces or control characters
+  private static final Pattern SURROUNDING_SPACES = Pattern.compile("^ +| +$");
   private static final Pattern SHAPE =
       Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
 
@@ -24,7 +25,7 @@ public record Email(String value) {
   /** An address as people type it: spaces around it do not count (control characters do). */
   @JsonCreator
   public static Email of(String value) {
-    return new Email(value == null ? null : value.replaceAll("^ +| +$", ""));
+    return new Email(value == null ? null : SURROUNDING_SPACES.matcher(value).replaceAll(""));
   }
 
   @JsonValue

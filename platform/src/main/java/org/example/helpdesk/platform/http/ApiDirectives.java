@@ -88,10 +88,12 @@ public abstract class ApiDirectives extends AllDirectives {
         (HttpHeader) Location.create(location), () -> json(StatusCodes.CREATED, body));
   }
 
+  private static final java.util.regex.Pattern UUID_SHAPE =
+      java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   /** Strict UUID parsing: {@link UUID#fromString} accepts forms such as "1-2-3-4-5". */
   public static UUID parseUuid(String raw) {
-    if (raw == null
-        || !raw.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+    if (raw == null || !UUID_SHAPE.matcher(raw).matches()) {
       throw new IllegalArgumentException("not a UUID: " + raw);
     }
     return UUID.fromString(raw);

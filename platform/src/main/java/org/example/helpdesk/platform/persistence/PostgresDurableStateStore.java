@@ -108,7 +108,7 @@ public final class PostgresDurableStateStore implements AutoCloseable {
     try {
       serializer = serialization.findSerializerFor(value);
       payload = serializer.toBinary(value);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // (Pekko's serialization throws NotSerializableException undeclared)
       return CompletableFuture.failedFuture(e);
     }
     String manifest = Serializers.manifestFor(serializer, value);
