@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.platform.db.PlannedEachTime;
 
 /** The {@code tickets} table: written by the projection, read by the API. */
 public final class TicketReadModel {
@@ -33,7 +34,7 @@ public final class TicketReadModel {
    * Applies a group of events, in the order they were recorded: each ticket's events are first
    * folded into at most one insert (its preparation; a ticket prepared again keeps its row) and one
    * update (where its status, assignee and time ended up), which then go to the database as two
-   * batches.
+   * statements, their rows as arrays.
    */
   public static void apply(Connection connection, List<Ticket.Event> events) throws SQLException {
     Map<UUID, Ticket.TicketWasPrepared> inserts = new LinkedHashMap<>();
@@ -48,34 +49,35 @@ public final class TicketReadModel {
       }
     }
     if (!inserts.isEmpty()) {
+      List<Ticket.TicketWasPrepared> prepared = new ArrayList<>(inserts.values());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "INSERT INTO tickets (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at) "
-                  + "VALUES (?, ?, ?, ?, NULL, ?, ?) ON CONFLICT (ticket_id) DO NOTHING")) {
-        for (Ticket.TicketWasPrepared e : inserts.values()) {
-          s.setObject(1, e.ticketId());
-          s.setString(2, e.ticketType());
-          s.setString(3, e.description());
-          s.setString(4, TicketView.statusName(Ticket.Status.AWAITING));
-          s.setTimestamp(5, Timestamp.from(e.preparedAt()));
-          s.setTimestamp(6, Timestamp.from(e.preparedAt()));
-          s.addBatch();
-        }
-        s.executeBatch();
+              "INSERT INTO tickets (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at)"
+                  + " SELECT t.id, t.type, t.description, ?, NULL, t.at, t.at"
+                  + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, type, description, at)"
+                  + " ON CONFLICT (ticket_id) DO NOTHING")) {
+        s.setString(1, TicketView.statusName(Ticket.Status.AWAITING));
+        s.setArray(2, connection.createArrayOf("uuid", prepared.stream().map(Ticket.TicketWasPrepared::ticketId).toArray()));
+        s.setArray(3, connection.createArrayOf("text", prepared.stream().map(Ticket.TicketWasPrepared::ticketType).toArray()));
+        s.setArray(4, connection.createArrayOf("text", prepared.stream().map(Ticket.TicketWasPrepared::description).toArray()));
+        s.setArray(5, connection.createArrayOf("timestamptz", prepared.stream().map(e -> Timestamp.from(e.preparedAt())).toArray()));
+        s.executeUpdate();
       }
     }
     if (!updates.isEmpty()) {
+      List<UUID> ids = new ArrayList<>(updates.keySet());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "UPDATE tickets SET status = ?, assignee = coalesce(?, assignee), updated_at = ? WHERE ticket_id = ?")) {
-        for (Map.Entry<UUID, RowUpdate> u : updates.entrySet()) {
-          s.setString(1, TicketView.statusName(u.getValue().status()));
-          s.setString(2, u.getValue().assignee());
-          s.setTimestamp(3, Timestamp.from(u.getValue().at()));
-          s.setObject(4, u.getKey());
-          s.addBatch();
-        }
-        s.executeBatch();
+              "UPDATE tickets SET status = u.status, assignee = coalesce(u.assignee, tickets.assignee), updated_at = u.at"
+                  + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS u(id, status, assignee, at)"
+                  + " WHERE tickets.ticket_id = u.id")) {
+        // (joins the table: planned with its current size, see PlannedEachTime)
+        PlannedEachTime.mark(s);
+        s.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+        s.setArray(2, connection.createArrayOf("text", ids.stream().map(id -> TicketView.statusName(updates.get(id).status())).toArray()));
+        s.setArray(3, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).assignee()).toArray()));
+        s.setArray(4, connection.createArrayOf("timestamptz", ids.stream().map(id -> Timestamp.from(updates.get(id).at())).toArray()));
+        s.executeUpdate();
       }
     }
   }

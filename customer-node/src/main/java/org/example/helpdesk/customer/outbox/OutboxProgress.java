@@ -41,21 +41,19 @@ final class OutboxProgress {
     return published;
   }
 
-  /** Records how far each issue is published; returns how many issues. */
+  /** Records how far each issue is published, all in one statement; returns how many issues. */
   static int record(Connection connection, Map<String, Long> upToEntry) throws SQLException {
     if (upToEntry.isEmpty()) {
       return 0;
     }
     try (PreparedStatement s =
         connection.prepareStatement(
-            "INSERT INTO outbox_published (persistence_id, up_to_entry) VALUES (?, ?) ON CONFLICT (persistence_id)"
-                + " DO UPDATE SET up_to_entry = greatest(outbox_published.up_to_entry, excluded.up_to_entry)")) {
-      for (Map.Entry<String, Long> e : upToEntry.entrySet()) {
-        s.setString(1, e.getKey());
-        s.setLong(2, e.getValue());
-        s.addBatch();
-      }
-      s.executeBatch();
+            "INSERT INTO outbox_published (persistence_id, up_to_entry) SELECT * FROM unnest(?::text[], ?::bigint[])"
+                + " ON CONFLICT (persistence_id) DO UPDATE"
+                + " SET up_to_entry = greatest(outbox_published.up_to_entry, excluded.up_to_entry)")) {
+      s.setArray(1, connection.createArrayOf("text", upToEntry.keySet().toArray()));
+      s.setArray(2, connection.createArrayOf("bigint", upToEntry.values().toArray()));
+      s.executeUpdate();
     }
     return upToEntry.size();
   }

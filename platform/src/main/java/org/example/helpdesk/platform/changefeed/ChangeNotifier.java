@@ -25,6 +25,8 @@ public final class ChangeNotifier implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ChangeNotifier.class);
 
+  private static final Duration COALESCE = Duration.ofMillis(5);
+
   private final DatabaseSettings settings;
   private final String channel;
   private final AtomicBoolean changed = new AtomicBoolean();
@@ -67,6 +69,9 @@ public final class ChangeNotifier implements AutoCloseable {
             }
           }
           notify.execute();
+          // under load, one notification for all the commits of the next moment: each one wakes
+          // every feed of the table on every node, and they read at most every few ms anyway
+          LockSupport.parkNanos(COALESCE.toNanos());
         }
       } catch (SQLException | RuntimeException e) {
         if (!running) {

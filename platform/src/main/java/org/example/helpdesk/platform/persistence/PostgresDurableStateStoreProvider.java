@@ -39,6 +39,7 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
             SerializationExtension.get(system),
             lanes,
             pluginConfig.getInt("max-batch"),
+            pluginConfig.getDuration("linger"),
             followers::changed,
             system.name());
     system.registerOnTermination(

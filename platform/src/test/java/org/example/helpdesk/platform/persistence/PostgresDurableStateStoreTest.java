@@ -56,7 +56,7 @@ class PostgresDurableStateStoreTest {
     }
     store =
         new PostgresDurableStateStore(
-            database.dataSource(), SerializationExtension.get(testKit.system()), 2, 256, commits::incrementAndGet, "test");
+            database.dataSource(), SerializationExtension.get(testKit.system()), 2, 256, Duration.ofMillis(1), commits::incrementAndGet, "test");
   }
 
   @AfterAll
