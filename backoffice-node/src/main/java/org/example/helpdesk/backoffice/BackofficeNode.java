@@ -11,6 +11,7 @@ import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
+import org.example.helpdesk.backoffice.inbox.DeadLetters;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
@@ -33,9 +34,9 @@ public final class BackofficeNode {
   };
 
   private final Node node;
-  private final DeadLetterStore deadLetters;
+  private final DeadLetters deadLetters;
 
-  private BackofficeNode(Node node, DeadLetterStore deadLetters) {
+  private BackofficeNode(Node node, DeadLetters deadLetters) {
     this.node = node;
     this.deadLetters = deadLetters;
   }
@@ -59,29 +60,34 @@ public final class BackofficeNode {
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
     BackofficeMetrics metrics = new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
-    DeadLetterStore deadLetters = new DeadLetterStore(node.database(), clock);
-    CommandHandling handling = new CommandHandling(tickets);
     Config inbox = config.getConfig("helpdesk.inbox");
+    int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
+    DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
+    CommandHandling handling = new CommandHandling(tickets, inbox.getDuration("ask-timeout"));
     CommandConsumer.init(
         node.system(),
         node.amqp(),
         handling,
-        deadLetters,
+        deadLetterStore,
         new CommandConsumer.Settings(
             inbox.getInt("prefetch"),
             inbox.getInt("parallelism"),
-            inbox.getInt("retries"),
+            maxMessageBytes,
+            (int) (long) inbox.getBytes("max-oversize-bytes"),
+            inbox.getBytes("max-bytes-in-flight"),
+            inbox.getInt("attempts"),
             inbox.getDuration("retry-min-backoff"),
             inbox.getDuration("retry-max-backoff"),
             RestartSettings.create(
                 inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)),
         metrics);
+    DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling);
 
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
             new TicketRoutes(tickets, new TicketReadModel(node.database()), node.maxBodyBytes()).routes(),
-            new DeadLetterRoutes(deadLetters, handling).routes()),
+            new DeadLetterRoutes(deadLetters, node.maxBodyBytes()).routes()),
         List.of(HealthRoutes.Check.broker(node.amqp())));
     return new BackofficeNode(node, deadLetters);
   }
@@ -90,7 +96,7 @@ public final class BackofficeNode {
     return node;
   }
 
-  public DeadLetterStore deadLetters() {
+  public DeadLetters deadLetters() {
     return deadLetters;
   }
 }

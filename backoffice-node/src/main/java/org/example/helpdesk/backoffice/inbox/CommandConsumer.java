@@ -1,15 +1,20 @@
 package org.example.helpdesk.backoffice.inbox;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
@@ -32,35 +37,59 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>One consumer per cluster (see {@link #init}).
- *   <li>A message is acked only after its entity persisted, or found nothing to persist.
- *   <li>Commands of different tickets run in parallel; those of one ticket one at a time, in
- *       arrival order.
- *   <li>A message that can never succeed goes to the dead-letter store and is acked.
- *   <li>A failure that may pass is retried in place with backoff (which keeps the ticket's order);
- *       if it persists, the message is nacked with requeue and the stream restarts with backoff,
- *       so that the broker hands back every unacked message in its original order.
+ *   <li>A message is acked only after its entity persisted, or found nothing to persist, or it was
+ *       kept in the dead-letter store.
+ *   <li>Commands of one ticket are handled one at a time, in arrival order; different tickets in
+ *       parallel and independently: one that does not answer holds up no other.
+ *   <li>Memory is bounded in bytes: at most {@code prefetch} messages of at most
+ *       {@code maxMessageBytes}; a larger message is taken aside alone ({@link AmqpSource}) and kept
+ *       as a dead letter, cut short, with its size.
+ *   <li>A message that can never succeed is kept as a dead letter, its ticket's head; later
+ *       commands of that ticket are parked behind it, never applied past it (see {@link DeadLetters}).
+ *   <li>A failure that may pass (database down, entity not answering) is tried {@code attempts}
+ *       times. If other messages succeeded meanwhile, the fault is this message's: it becomes a dead
+ *       letter. If nothing succeeds (an outage), it is nacked with requeue and the stream restarts
+ *       with backoff, so that the broker hands back every unacked message in its original order.
  * </ul>
  */
 public final class CommandConsumer {
 
   private static final Logger log = LoggerFactory.getLogger(CommandConsumer.class);
 
-  /** How the consumer takes messages and retries failures. */
+  /**
+   * @param prefetch unacknowledged deliveries at most (lowered to fit {@code maxBytesInFlight})
+   * @param maxMessageBytes a larger message is taken aside and kept as a dead letter
+   * @param maxOversizeBytes the largest message that can still be taken aside
+   * @param maxBytesInFlight bound of the bytes of the messages held at once
+   * @param attempts tries of a command that fails in a way that may pass
+   */
   public record Settings(
       int prefetch,
       int parallelism,
-      int retries,
+      int maxMessageBytes,
+      int maxOversizeBytes,
+      long maxBytesInFlight,
+      int attempts,
       Duration retryMinBackoff,
       Duration retryMaxBackoff,
-      RestartSettings restart) {}
+      RestartSettings restart) {
+
+    /** What the broker may hand over at once: {@code prefetch}, but never more bytes than allowed. */
+    int effectivePrefetch() {
+      return (int) Math.max(1, Math.min(prefetch, maxBytesInFlight / maxMessageBytes));
+    }
+  }
 
   private final CommandHandling handling;
   private final DeadLetterStore deadLetters;
   private final Settings settings;
   private final BackofficeMetrics metrics;
+  /** Tickets that may have open dead letters: their new commands are parked, not applied. */
+  private final Set<UUID> ticketsWithDeadLetters = ConcurrentHashMap.newKeySet();
+  /** Commands applied so far, to tell a message's own fault from an outage. */
+  private final AtomicLong applied = new AtomicLong();
 
-  private CommandConsumer(
-      CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics) {
+  private CommandConsumer(CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics) {
     this.handling = handling;
     this.deadLetters = deadLetters;
     this.settings = settings;
@@ -100,7 +129,9 @@ public final class CommandConsumer {
                   .viaMat(KillSwitches.single(), Keep.right())
                   .toMat(Sink.ignore(), Keep.both())
                   .run(context.getSystem());
-          log.info("Consuming queue {}", AmqpTopology.BACKOFFICE_QUEUE);
+          log.info(
+              "Consuming queue {}: {} messages of at most {} bytes at once",
+              AmqpTopology.BACKOFFICE_QUEUE, settings.effectivePrefetch(), settings.maxMessageBytes());
           return Behaviors.receive(Control.class)
               .onMessageEquals(
                   Control.STOP,
@@ -120,29 +151,42 @@ public final class CommandConsumer {
   }
 
   private Source<Done, NotUsed> consume(AmqpConnector connector) {
-    return AmqpSource.committable(
-            connector, AmqpTopology.BACKOFFICE_QUEUE, settings.prefetch(), AmqpTopology::declare)
-        .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
-        .mapAsyncPartitioned(
-            settings.parallelism(),
-            pair -> pair.second().partitionKey(),
-            (pair, ticket) -> process(pair.first(), pair.second()));
+    AmqpSource.Settings source =
+        new AmqpSource.Settings(settings.effectivePrefetch(), settings.maxMessageBytes(), settings.maxOversizeBytes());
+    // (re)learn which tickets have dead letters: replays and deletes may have happened elsewhere
+    return Source.completionStage(deadLetters.ticketsWithOpenDeadLetters())
+        .flatMapConcat(
+            tickets -> {
+              ticketsWithDeadLetters.addAll(tickets);
+              return AmqpSource.committable(connector, AmqpTopology.BACKOFFICE_QUEUE, source, AmqpTopology::declare)
+                  .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
+                  .mapAsyncPartitionedUnordered(
+                      settings.parallelism(),
+                      // (a message larger than the inbox takes is not even parsed)
+                      pair -> pair.second().body().length > settings.maxMessageBytes() ? pair.second().messageId() : pair.second().partitionKey(),
+                      (pair, ticket) -> process(pair.first(), pair.second()));
+            });
   }
 
   private CompletionStage<Done> process(CommittableMessage delivery, InboundMessage message) {
-    return Futures.retry(
-            () -> handleOnce(message),
-            settings.retries(),
-            settings.retryMinBackoff(),
-            settings.retryMaxBackoff())
-        .thenCompose(done -> delivery.ack().exceptionally(CommandConsumer::ackLost))
+    if (message.body().length > settings.maxMessageBytes()) {
+      return keep(
+              message,
+              Optional.empty(),
+              "message of " + message.body().length + " bytes is larger than the inbox takes (" + settings.maxMessageBytes()
+                  + " bytes); only its start is kept")
+          .thenCompose(done -> ack(delivery));
+    }
+    Optional<UUID> ticket = message.ticketId();
+    return parkIfBehind(message, ticket)
+        .thenCompose(
+            parked ->
+                parked
+                    ? ack(delivery)
+                    : handleWithAttempts(message, ticket).thenCompose(done -> ack(delivery)))
         .exceptionallyCompose(
             failure -> {
-              log.warn(
-                  "Giving {} back to the broker after {} retries: {}",
-                  delivery.describe(),
-                  settings.retries(),
-                  Futures.unwrap(failure).toString());
+              log.warn("Giving {} back to the broker: {}", delivery.describe(), Futures.unwrap(failure).toString());
               metrics.requeued();
               // failing the stream makes the broker requeue the messages behind this one too,
               // in order, rather than let a later command of the same ticket overtake it
@@ -153,26 +197,70 @@ public final class CommandConsumer {
             });
   }
 
-  private CompletionStage<Done> handleOnce(InboundMessage message) {
+  /** A command of a ticket that has a dead letter waits behind it. */
+  private CompletionStage<Boolean> parkIfBehind(InboundMessage message, Optional<UUID> ticket) {
+    if (ticket.isEmpty() || !ticketsWithDeadLetters.contains(ticket.get())) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return deadLetters
+        .parkBehind(message, ticket.get())
+        .thenApply(
+            head -> {
+              if (head.isEmpty()) {
+                ticketsWithDeadLetters.remove(ticket.get());
+                return false;
+              }
+              log.info("Parked message {} of ticket {} behind dead letter {}", message.messageId(), ticket.get(), head.get());
+              metrics.parked();
+              return true;
+            });
+  }
+
+  private CompletionStage<Done> handleWithAttempts(InboundMessage message, Optional<UUID> ticket) {
+    long appliedBefore = applied.get();
+    return Futures.retry(() -> handleOnce(message, ticket), settings.attempts() - 1, settings.retryMinBackoff(), settings.retryMaxBackoff())
+        .exceptionallyCompose(
+            failure -> {
+              if (applied.get() == appliedBefore) {
+                return CompletableFuture.failedFuture(failure); // nothing succeeds: an outage
+              }
+              // others went through meanwhile: the fault is this message's
+              return keep(
+                  message,
+                  ticket,
+                  "no answer after " + settings.attempts() + " attempts while other commands were applied: "
+                      + Futures.unwrap(failure).getMessage());
+            });
+  }
+
+  private CompletionStage<Done> handleOnce(InboundMessage message, Optional<UUID> ticket) {
     return handling
         .handle(message)
         .thenCompose(
             outcome -> {
               if (outcome instanceof CommandHandling.Rejected rejected) {
-                log.warn(
-                    "Dead-lettering message {} (type {}, correlation {}): {}",
-                    message.messageId(),
-                    message.type(),
-                    message.correlationId(),
-                    rejected.error());
-                return deadLetters.record(message, rejected.error()).thenApply(done -> {
-                  metrics.deadLettered();
-                  return done;
-                });
+                return keep(message, ticket, rejected.error());
               }
+              applied.incrementAndGet();
               metrics.processed();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
+  }
+
+  private CompletionStage<Done> keep(InboundMessage message, Optional<UUID> ticket, String error) {
+    log.warn("Dead-lettering message {} (type {}, correlation {}): {}", message.messageId(), message.type(), message.correlationId(), error);
+    ticket.ifPresent(ticketsWithDeadLetters::add);
+    return deadLetters
+        .record(message, ticket.orElse(null), error)
+        .thenApply(
+            kept -> {
+              metrics.deadLettered();
+              return Done.getInstance();
+            });
+  }
+
+  private static CompletionStage<Done> ack(CommittableMessage delivery) {
+    return delivery.ack().exceptionally(CommandConsumer::ackLost);
   }
 
   /** The channel is gone: the broker redelivers the message, and handling it again is harmless. */

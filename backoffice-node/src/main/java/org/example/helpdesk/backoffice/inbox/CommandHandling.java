@@ -1,8 +1,10 @@
 package org.example.helpdesk.backoffice.inbox;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.pattern.StatusReply;
+import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
@@ -30,9 +32,12 @@ public final class CommandHandling {
   public record Rejected(String error) implements Outcome {}
 
   private final Tickets tickets;
+  private final Duration askTimeout;
 
-  public CommandHandling(Tickets tickets) {
+  /** @param askTimeout how long one try waits for the ticket */
+  public CommandHandling(Tickets tickets, Duration askTimeout) {
     this.tickets = tickets;
+    this.askTimeout = askTimeout;
   }
 
   public CompletionStage<Outcome> handle(InboundMessage message) {
@@ -55,10 +60,10 @@ public final class CommandHandling {
 
   private CompletionStage<?> dispatch(DistributedCommand command) {
     if (command instanceof PrepareTicket p) {
-      return tickets.prepare(p.ticketId(), p.ticketType(), p.description());
+      return tickets.prepare(p.ticketId(), p.ticketType(), p.description(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout);
     }
     if (command instanceof CancelTicket c) {
-      return tickets.cancel(c.ticketId());
+      return tickets.cancel(c.ticketId(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout);
     }
     throw new IllegalStateException("no handler for " + command);
   }

@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -17,18 +18,21 @@ import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.Json;
 
-/** The operators' console for messages the inbox gave up on: list, replay, delete. */
+/**
+ * The operators' console for messages the inbox gave up on: list, show, replay (with the stored
+ * body, or a corrected one sent as the request body), delete.
+ */
 public final class DeadLetterRoutes extends ApiDirectives {
 
   private static final int MAX_LIMIT = 500;
 
+  private final DeadLetters deadLetters;
   private final DeadLetterStore store;
-  private final CommandHandling handling;
 
-  public DeadLetterRoutes(DeadLetterStore store, CommandHandling handling) {
-    super(0);
-    this.store = store;
-    this.handling = handling;
+  public DeadLetterRoutes(DeadLetters deadLetters, long maxBodyBytes) {
+    super(maxBodyBytes);
+    this.deadLetters = deadLetters;
+    this.store = deadLetters.store();
   }
 
   /** A dead letter in JSON; a body that is not UTF-8 text is shown in base64. */
@@ -44,10 +48,13 @@ public final class DeadLetterRoutes extends ApiDirectives {
       String error,
       Instant firstFailedAt,
       Instant lastFailedAt,
-      int attempts) {
+      int attempts,
+      String status,
+      java.util.UUID ticketId,
+      String waitsFor) {
 
     static DeadLetterView of(DeadLetter d) {
-      boolean truncated = d.body().length < d.bodySize();
+      boolean truncated = !d.complete();
       String text = utf8(d.body(), truncated);
       return new DeadLetterView(
           d.id(),
@@ -61,7 +68,10 @@ public final class DeadLetterRoutes extends ApiDirectives {
           d.error(),
           d.firstFailedAt(),
           d.lastFailedAt(),
-          d.attempts());
+          d.attempts(),
+          d.status().column(),
+          d.ticketId(),
+          d.waitsFor());
     }
   }
 
@@ -118,32 +128,54 @@ public final class DeadLetterRoutes extends ApiDirectives {
 
   private Route remove(long id) {
     return onReply(
-        store.delete(id),
-        deleted -> deleted ? complete(StatusCodes.NO_CONTENT) : notFound(id));
+        deadLetters.delete(id),
+        deleted -> deleted.isPresent() ? complete(StatusCodes.NO_CONTENT) : notFound(id));
   }
 
-  /** Runs the message through the inbox's handling again. */
+  /**
+   * Runs the message through the inbox's handling again, and then the commands of its ticket parked
+   * behind it. A JSON request body replaces the stored message body (a corrected command).
+   */
   private Route replay(long id) {
+    return extractRequestEntity(
+        entity ->
+            entity.getContentLengthOption().orElse(0) == 0
+                ? replay(id, Optional.empty())
+                : jsonBody(JsonNode.class, body -> replay(id, Optional.of(body.toString().getBytes(UTF_8)))));
+  }
+
+  private Route replay(long id, Optional<byte[]> replacement) {
     return onReply(
-        store.find(id),
-        found ->
-            found
-                .map(
-                    d ->
-                        onReply(
-                            handling.handle(InboundMessage.replayed(d.messageId(), d.type(), d.body(), d.headersJson())),
-                            outcome -> {
-                              if (outcome instanceof CommandHandling.Rejected rejected) {
-                                return onReply(
-                                    store.replayFailed(id, rejected.error()),
-                                    done -> ApiErrors.complete(StatusCodes.CONFLICT, rejected.error()));
-                              }
-                              return onReply(
-                                  store.delete(id),
-                                  deleted ->
-                                      json(StatusCodes.OK, Map.of("id", id, "messageId", d.messageId(), "status", "replayed")));
-                            }))
-                .orElseGet(() -> notFound(id)));
+        deadLetters.replay(id, replacement),
+        replayed -> {
+          if (replayed instanceof DeadLetters.Replayed.Applied applied) {
+            return json(
+                StatusCodes.OK,
+                Map.of(
+                    "id", id,
+                    "messageId", applied.deadLetter().messageId(),
+                    "status", "replayed",
+                    "releasedParked", applied.released()));
+          }
+          if (replayed instanceof DeadLetters.Replayed.FailedAgain failed) {
+            return ApiErrors.complete(StatusCodes.CONFLICT, failed.error());
+          }
+          if (replayed instanceof DeadLetters.Replayed.Busy busy) {
+            DeadLetter d = busy.deadLetter();
+            return ApiErrors.complete(
+                StatusCodes.CONFLICT,
+                d.status() == DeadLetter.Status.PARKED
+                    ? "dead letter " + id + " waits for " + d.waitsFor() + "; replay or delete that one first"
+                    : "dead letter " + id + " is being replayed");
+          }
+          if (replayed instanceof DeadLetters.Replayed.Incomplete) {
+            return ApiErrors.complete(
+                StatusCodes.CONFLICT,
+                "only the start of dead letter " + id + "'s body was kept (it was larger than the inbox takes);"
+                    + " replay it with a corrected body, or delete it");
+          }
+          return notFound(id);
+        });
   }
 
   private Route id(String raw, Function<Long, Route> inner) {
@@ -158,17 +190,21 @@ public final class DeadLetterRoutes extends ApiDirectives {
     return ApiErrors.complete(StatusCodes.NOT_FOUND, "dead letter " + id + " does not exist");
   }
 
+  /** The body as text if it is UTF-8 (a cut body may end in half a character), else null. */
   private static String utf8(byte[] bytes, boolean truncated) {
-    try {
-      return UTF_8
-          .newDecoder()
-          .onMalformedInput(truncated ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
+    for (int cut = 0; cut <= (truncated ? Math.min(3, bytes.length) : 0); cut++) {
+      try {
+        return UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes, 0, bytes.length - cut))
+            .toString();
+      } catch (CharacterCodingException e) {
+        // try without the last byte: it may be the start of a character that was cut off
+      }
     }
+    return null;
   }
 
   private static JsonNode parse(String json) {

@@ -18,12 +18,51 @@ import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * A message as the inbox sees it, whether it just arrived from the broker or is replayed from the
- * dead-letter store: its identity, its type and body, and its properties as a JSON document.
+ * dead-letter store: its identity, its type and body, and its properties as a JSON document. Its
+ * body is decoded once, when first asked.
  */
-public record InboundMessage(
-    String messageId, boolean hasMessageId, String type, byte[] body, String headersJson, String correlationId) {
+public final class InboundMessage {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String messageId;
+  private final boolean hasMessageId;
+  private final String type;
+  private final byte[] body;
+  private final String headersJson;
+  private final String correlationId;
+  private DistributedCommand command;
+  private InvalidCommandException problem;
+
+  public InboundMessage(
+      String messageId, boolean hasMessageId, String type, byte[] body, String headersJson, String correlationId) {
+    this.messageId = messageId;
+    this.hasMessageId = hasMessageId;
+    this.type = type;
+    this.body = body;
+    this.headersJson = headersJson;
+    this.correlationId = correlationId;
+  }
+
+  public String messageId() {
+    return messageId;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public byte[] body() {
+    return body;
+  }
+
+  public String headersJson() {
+    return headersJson;
+  }
+
+  public String correlationId() {
+    return correlationId;
+  }
 
   public static InboundMessage from(CommittableMessage delivery) {
     AMQP.BasicProperties p = delivery.properties();
@@ -44,21 +83,49 @@ public record InboundMessage(
   }
 
   /** The command in this message, or why there can never be one. */
-  public DistributedCommand decode() throws InvalidCommandException {
-    if (!hasMessageId) {
-      throw new InvalidCommandException(
-          "message has no message-id, so duplicates of it could not be recognised");
+  public synchronized DistributedCommand decode() throws InvalidCommandException {
+    if (command == null && problem == null) {
+      try {
+        if (!hasMessageId) {
+          throw new InvalidCommandException(
+              "message has no message-id, so duplicates of it could not be recognised");
+        }
+        command = DistributedCommands.fromJson(type, body);
+      } catch (InvalidCommandException e) {
+        problem = e;
+      }
     }
-    return DistributedCommands.fromJson(type, body);
+    if (problem != null) {
+      throw problem;
+    }
+    return command;
+  }
+
+  /**
+   * The ticket the message is about: that of its command, or, for a command that is invalid
+   * otherwise (a description too long), the {@code ticketId} its body names — so that a broken
+   * command still holds its ticket's later commands back.
+   */
+  public Optional<java.util.UUID> ticketId() {
+    try {
+      return Optional.of(decode().ticketId());
+    } catch (InvalidCommandException e) {
+      try {
+        return Optional.of(java.util.UUID.fromString(JSON.readTree(body).path("ticketId").asText()));
+      } catch (java.io.IOException | RuntimeException notThere) {
+        return Optional.empty();
+      }
+    }
   }
 
   /** Commands of one ticket are handled one at a time, in arrival order. */
   public Object partitionKey() {
-    try {
-      return decode().ticketId();
-    } catch (InvalidCommandException e) {
-      return messageId;
-    }
+    return ticketId().<Object>map(id -> id).orElse(messageId);
+  }
+
+  /** A replayed dead letter with its body replaced (an operator fixed it). */
+  public InboundMessage withBody(byte[] replacement) {
+    return new InboundMessage(messageId, hasMessageId, type, replacement, headersJson, correlationId);
   }
 
   private static String headersOf(CommittableMessage delivery) {

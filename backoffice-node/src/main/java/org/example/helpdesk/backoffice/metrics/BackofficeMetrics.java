@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import javax.sql.DataSource;
+import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
@@ -21,13 +22,13 @@ public final class BackofficeMetrics {
     inbox =
         Counter.builder()
             .name("helpdesk_inbox_messages")
-            .help("Messages the inbox finished with, by outcome (processed, dead_lettered, requeued)")
+            .help("Messages the inbox finished with, by outcome (processed, dead_lettered, parked, requeued)")
             .labelNames("outcome")
             .register(registry);
     GaugeWithCallback.builder()
         .name("helpdesk_dead_letters")
         .help("Messages waiting in the dead-letter store")
-        .callback(cb -> cb.call(SqlMetrics.firstRow(dataSource, "SELECT count(*) FROM dead_letters")[0]))
+        .callback(cb -> cb.call(SqlMetrics.firstRow(dataSource, DeadLetterStore.COUNT_OPEN)[0]))
         .register(registry);
     ProjectionLag.register(
         registry,
@@ -47,6 +48,10 @@ public final class BackofficeMetrics {
 
   public void deadLettered() {
     inbox.labelValues("dead_lettered").inc();
+  }
+
+  public void parked() {
+    inbox.labelValues("parked").inc();
   }
 
   public void requeued() {

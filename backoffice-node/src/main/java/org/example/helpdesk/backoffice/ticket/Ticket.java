@@ -47,10 +47,19 @@ public final class Ticket
 
   public sealed interface Command permits PrepareTicket, CancelTicket, AssignTicket, GetTicket {}
 
-  public record PrepareTicket(String ticketType, String description, ActorRef<StatusReply<Details>> replyTo)
+  /** Where a ticket's preparation, or a cancel, came from. */
+  public enum Origin {
+    /** A customer's issue, over the distributed commands. */
+    CUSTOMER_SERVICE,
+    /** An employee, in the backoffice itself. */
+    BACKOFFICE
+  }
+
+  public record PrepareTicket(
+      String ticketType, String description, Origin origin, ActorRef<StatusReply<Details>> replyTo)
       implements Command {}
 
-  public record CancelTicket(ActorRef<StatusReply<Details>> replyTo) implements Command {}
+  public record CancelTicket(Origin by, ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
   public record AssignTicket(String assignee, ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
@@ -62,8 +71,17 @@ public final class Ticket
     UUID ticketId();
   }
 
-  public record TicketWasPrepared(UUID ticketId, String ticketType, String description, Instant preparedAt)
-      implements Event {}
+  public record TicketWasPrepared(
+      UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin)
+      implements Event {
+
+    public TicketWasPrepared {
+      if (origin == null) {
+        // recorded before tickets remembered their origin: only customers' issues had this type
+        origin = "customer-issue".equals(ticketType) ? Origin.CUSTOMER_SERVICE : Origin.BACKOFFICE;
+      }
+    }
+  }
 
   public record TicketWasCancelled(UUID ticketId, Instant cancelledAt) implements Event {}
 
@@ -89,15 +107,22 @@ public final class Ticket
       Status status,
       String assignee,
       Instant preparedAt,
-      Instant updatedAt)
+      Instant updatedAt,
+      Origin origin)
       implements State {
 
     Prepared cancelled(Instant at) {
-      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at);
+      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at, origin);
     }
 
     Prepared assignedTo(String employee, Instant at) {
-      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at);
+      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at, origin);
+    }
+
+    boolean isPreparedBy(PrepareTicket command) {
+      return ticketType.equals(command.ticketType())
+          && description.equals(command.description())
+          && origin == command.origin();
     }
 
     Details details() {
@@ -173,8 +198,7 @@ public final class Ticket
         .onCommand(GetTicket.class, c -> notFound(c.replyTo()));
     builder
         .forStateType(Prepared.class)
-        // preparing again: the ticket exists already, which is what the sender wanted
-        .onCommand(PrepareTicket.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())))
+        .onCommand(PrepareTicket.class, this::prepareAgain)
         .onCommand(CancelTicket.class, this::cancel)
         .onCommand(AssignTicket.class, this::assign)
         .onCommand(GetTicket.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())));
@@ -187,11 +211,31 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem)));
     }
     return Effect()
-        .persist(new TicketWasPrepared(ticketId, command.ticketType(), command.description(), clock.instant()))
+        .persist(new TicketWasPrepared(ticketId, command.ticketType(), command.description(), clock.instant(), command.origin()))
         .thenReply(command.replyTo(), state -> StatusReply.success(((Prepared) state).details()));
   }
 
+  /** The same preparation again changes nothing; a different one is not merged into this ticket. */
+  private ReplyEffect<Event, State> prepareAgain(Prepared state, PrepareTicket command) {
+    if (state.isPreparedBy(command)) {
+      return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
+    }
+    return Effect()
+        .reply(
+            command.replyTo(),
+            StatusReply.error(
+                new ConflictException("ticket " + ticketId + " exists already with a different type, description or origin")));
+  }
+
   private ReplyEffect<Event, State> cancel(Prepared state, CancelTicket command) {
+    if (command.by() == Origin.CUSTOMER_SERVICE && state.origin() != Origin.CUSTOMER_SERVICE) {
+      // the customer service cancels what one of its issues prepared, nothing else
+      return Effect()
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new ConflictException("ticket " + ticketId + " was not prepared by the customer service, which cannot cancel it")));
+    }
     if (state.status() == Status.CANCELLED) {
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
@@ -257,7 +301,7 @@ public final class Ticket
         .forStateType(Unprepared.class)
         .onEvent(
             TicketWasPrepared.class,
-            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt()));
+            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt(), e.origin()));
     builder
         .forStateType(Prepared.class)
         .onEvent(TicketWasCancelled.class, (s, e) -> s.cancelled(e.cancelledAt()))

@@ -27,12 +27,23 @@ public final class Tickets {
     return new Tickets(sharding, askTimeout);
   }
 
+  /** An employee prepares a ticket. */
   public CompletionStage<Ticket.Details> prepare(UUID ticketId, String ticketType, String description) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, r), askTimeout);
+    return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout);
   }
 
+  public CompletionStage<Ticket.Details> prepare(
+      UUID ticketId, String ticketType, String description, Ticket.Origin origin, Duration timeout) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, origin, r), timeout);
+  }
+
+  /** An employee cancels a ticket. */
   public CompletionStage<Ticket.Details> cancel(UUID ticketId) {
-    return ref(ticketId).askWithStatus(Ticket.CancelTicket::new, askTimeout);
+    return cancel(ticketId, Ticket.Origin.BACKOFFICE, askTimeout);
+  }
+
+  public CompletionStage<Ticket.Details> cancel(UUID ticketId, Ticket.Origin by, Duration timeout) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, r), timeout);
   }
 
   public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee) {

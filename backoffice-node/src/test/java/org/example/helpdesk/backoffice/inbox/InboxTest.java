@@ -100,27 +100,35 @@ class InboxTest {
   }
 
   @Test
-  void aCommandTheTicketRejectsIsDeadLetteredAndCanBeReplayedOnceItCanSucceed() {
+  void aCommandTheTicketRejectsIsDeadLetteredAndLaterCommandsOfItsTicketWaitBehindIt() {
     UUID id = UUID.randomUUID();
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 1);
     JsonNode letter = deadLetters().get(0);
     assertTrue(letter.path("error").asText().contains("ticket " + id + " does not exist"), letter.toString());
     assertEquals("test-correlation", letter.path("headers").path("correlationId").asText());
+    assertEquals("failed", letter.path("status").asText());
     long letterId = letter.path("id").asLong();
 
-    // replayed too early: it fails again, stays, and counts the attempt
+    // replayed: it fails again, stays, and counts the attempt
     var early = node.http.post("/dead-letters/" + letterId + "/replay", null, new byte[0]);
     assertEquals(409, early.status(), early.toString());
     assertTrue(early.json().path("error").asText().contains("does not exist"));
     assertEquals(2, deadLetters().get(0).path("attempts").asInt());
 
+    // a later command of the same ticket is not applied past it: parked behind it
     BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "late"), id + ":1");
+    await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 2);
+    JsonNode parked = deadLetters().stream().filter(d -> d.path("messageId").asText().equals(id + ":1")).findFirst().orElseThrow();
+    assertEquals("parked", parked.path("status").asText());
+    assertEquals(id + ":2", parked.path("waitsFor").asText());
+    assertEquals(404, node.http.get("/tickets/" + id).status());
+    var outOfOrder = node.http.post("/dead-letters/" + parked.path("id").asLong() + "/replay", null, new byte[0]);
+    assertEquals(409, outOfOrder.status(), "a parked command waits for its head");
+
+    // deleting the head releases what waits behind it
+    assertEquals(204, node.http.delete("/dead-letters/" + letterId).status());
     awaitStatus(id, "awaiting");
-    var replay = node.http.post("/dead-letters/" + letterId + "/replay", null, new byte[0]);
-    assertEquals(200, replay.status(), replay.toString());
-    assertEquals("replayed", replay.json().path("status").asText());
-    awaitStatus(id, "cancelled");
     assertEquals(0, deadLetters().size());
     assertEquals(404, node.http.post("/dead-letters/" + letterId + "/replay", null, new byte[0]).status());
   }

@@ -64,11 +64,11 @@ class TicketProjectionTest {
     UUID c = UUID.randomUUID();
     List<Ticket.Event> events =
         List.of(
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0),
-            new Ticket.TicketWasPrepared(b, "internal", "second", T0.plusSeconds(1)),
+            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasPrepared(b, "internal", "second", T0.plusSeconds(1), Ticket.Origin.BACKOFFICE),
             new Ticket.TicketWasAssigned(a, "alice", T0.plusSeconds(2)),
             new Ticket.TicketWasCancelled(b, T0.plusSeconds(3)),
-            new Ticket.TicketWasPrepared(c, "customer-issue", "third", T0.plusSeconds(4)),
+            new Ticket.TicketWasPrepared(c, "customer-issue", "third", T0.plusSeconds(4), Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasAssigned(a, "bob", T0.plusSeconds(5)),
             new Ticket.TicketWasCancelled(a, T0.plusSeconds(6)));
     ProjectionId id = ProjectionId.of(TicketProjection.NAME, "test-" + UUID.randomUUID());
@@ -103,9 +103,9 @@ class TicketProjectionTest {
     UUID a = UUID.randomUUID();
     List<Ticket.Event> events =
         List.of(
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0),
+            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasCancelled(a, T0.plusSeconds(1)),
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0));
+            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE));
     ProjectionTestKit.create(testKit.system())
         .run(
             TicketProjection.create(

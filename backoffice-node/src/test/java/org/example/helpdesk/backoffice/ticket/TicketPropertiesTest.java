@@ -78,14 +78,14 @@ class TicketPropertiesTest {
     int ticket();
   }
 
-  record Prepare(int ticket, String ticketType, String description) implements Cmd {
+  record Prepare(int ticket, String ticketType, String description, Ticket.Origin origin) implements Cmd {
     @Override
     public String toString() {
-      return "Prepare(" + ticket + ", " + abbreviated(ticketType) + ", " + abbreviated(description) + ")";
+      return "Prepare(" + ticket + ", " + abbreviated(ticketType) + ", " + abbreviated(description) + ", " + origin + ")";
     }
   }
 
-  record Cancel(int ticket) implements Cmd {}
+  record Cancel(int ticket, Ticket.Origin by) implements Cmd {}
 
   record Assign(int ticket, String assignee) implements Cmd {
     @Override
@@ -125,14 +125,15 @@ class TicketPropertiesTest {
             Tuple.of(8, Arbitraries.of("Printer on fire", "Really important bug!", "line one\nline two", "d".repeat(Ticket.MAX_DESCRIPTION_LENGTH))),
             Tuple.of(1, Arbitraries.of("d".repeat(Ticket.MAX_DESCRIPTION_LENGTH + 1))))
         .injectNull(0.05);
+    Arbitrary<Ticket.Origin> origins = Arbitraries.of(Ticket.Origin.class);
     Arbitrary<String> assignees =
         Arbitraries.frequencyOf(
                 Tuple.of(8, Arbitraries.of("alice", "bob", "carol", "  alice ", "b".repeat(Ticket.MAX_ASSIGNEE_LENGTH))),
                 Tuple.of(2, Arbitraries.of("", "   ", "\t\n", "a".repeat(Ticket.MAX_ASSIGNEE_LENGTH + 1))))
             .injectNull(0.03);
     return Arbitraries.frequencyOf(
-        Tuple.of(4, Combinators.combine(ticket, types, descriptions).as(Prepare::new)),
-        Tuple.of(1, ticket.map(Cancel::new)),
+        Tuple.of(4, Combinators.combine(ticket, types, descriptions, origins).as(Prepare::new)),
+        Tuple.of(1, Combinators.combine(ticket, origins).as(Cancel::new)),
         Tuple.of(4, Combinators.combine(ticket, assignees).as(Assign::new)),
         Tuple.of(1, ticket.map(Get::new)));
   }
@@ -148,8 +149,8 @@ class TicketPropertiesTest {
   }
 
   /** A ticket as the model sees it; {@code prepared == false} is a ticket that does not exist. */
-  record Model(boolean prepared, String ticketType, String description, Status status, String assignee) {
-    static final Model NONE = new Model(false, null, null, null, null);
+  record Model(boolean prepared, String ticketType, String description, Status status, String assignee, Ticket.Origin origin) {
+    static final Model NONE = new Model(false, null, null, null, null, null);
 
     @Override
     public String toString() {
@@ -163,15 +164,17 @@ class TicketPropertiesTest {
   static Step apply(Model t, Cmd cmd, UUID id) {
     if (cmd instanceof Prepare p) {
       if (t.prepared()) {
-        return new Step(Answer.OK, List.of(), t); // it exists already: what the sender wanted
+        // the same preparation again is what the sender wanted; another one is no merge
+        boolean same = t.ticketType().equals(p.ticketType()) && t.description().equals(p.description()) && t.origin() == p.origin();
+        return new Step(same ? Answer.OK : Answer.CONFLICT, List.of(), t);
       }
       if (!validPrepare(p)) {
         return new Step(Answer.INVALID, List.of(), t);
       }
       return new Step(
           Answer.OK,
-          List.of(new TicketWasPrepared(id, p.ticketType(), p.description(), NOW)),
-          new Model(true, p.ticketType(), p.description(), Status.AWAITING, null));
+          List.of(new TicketWasPrepared(id, p.ticketType(), p.description(), NOW, p.origin())),
+          new Model(true, p.ticketType(), p.description(), Status.AWAITING, null, p.origin()));
     }
     if (!t.prepared()) {
       return new Step(Answer.NOT_FOUND, List.of(), t);
@@ -179,14 +182,17 @@ class TicketPropertiesTest {
     if (cmd instanceof Get) {
       return new Step(Answer.OK, List.of(), t);
     }
-    if (cmd instanceof Cancel) {
+    if (cmd instanceof Cancel c) {
+      if (c.by() == Ticket.Origin.CUSTOMER_SERVICE && t.origin() != Ticket.Origin.CUSTOMER_SERVICE) {
+        return new Step(Answer.CONFLICT, List.of(), t); // not the customer service's ticket
+      }
       if (t.status() == Status.CANCELLED) {
         return new Step(Answer.OK, List.of(), t);
       }
       return new Step(
           Answer.OK,
           List.of(new TicketWasCancelled(id, NOW)),
-          new Model(true, t.ticketType(), t.description(), Status.CANCELLED, t.assignee()));
+          new Model(true, t.ticketType(), t.description(), Status.CANCELLED, t.assignee(), t.origin()));
     }
     Assign a = (Assign) cmd;
     if (t.status() == Status.CANCELLED) {
@@ -202,7 +208,7 @@ class TicketPropertiesTest {
     return new Step(
         Answer.OK,
         List.of(new TicketWasAssigned(id, assignee, NOW)),
-        new Model(true, t.ticketType(), t.description(), Status.ASSIGNED, assignee));
+        new Model(true, t.ticketType(), t.description(), Status.ASSIGNED, assignee, t.origin()));
   }
 
   private static boolean validPrepare(Prepare p) {
@@ -334,10 +340,10 @@ class TicketPropertiesTest {
   private static CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> deliver(
       EventSourcedBehaviorTestKit<Ticket.Command, Event, State> kit, Cmd cmd) {
     if (cmd instanceof Prepare p) {
-      return kit.runCommand(r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), r));
+      return kit.runCommand(r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), p.origin(), r));
     }
-    if (cmd instanceof Cancel) {
-      return kit.runCommand(Ticket.CancelTicket::new);
+    if (cmd instanceof Cancel c) {
+      return kit.runCommand(r -> new Ticket.CancelTicket(c.by(), r));
     }
     if (cmd instanceof Assign a) {
       return kit.runCommand(r -> new Ticket.AssignTicket(a.assignee(), r));

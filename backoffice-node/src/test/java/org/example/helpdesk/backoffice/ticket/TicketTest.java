@@ -22,6 +22,7 @@ import org.example.helpdesk.backoffice.ticket.Ticket.CancelTicket;
 import org.example.helpdesk.backoffice.ticket.Ticket.Details;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
 import org.example.helpdesk.backoffice.ticket.Ticket.GetTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.Origin;
 import org.example.helpdesk.backoffice.ticket.Ticket.PrepareTicket;
 import org.example.helpdesk.backoffice.ticket.Ticket.Prepared;
 import org.example.helpdesk.backoffice.ticket.Ticket.State;
@@ -68,7 +69,9 @@ class TicketTest {
   void preparingAnUnknownTicketRecordsTicketWasPrepared() {
     var result = prepare("customer-issue", "Really important bug!");
 
-    assertEquals(List.of(new TicketWasPrepared(ticketId, "customer-issue", "Really important bug!", NOW)), result.events());
+    assertEquals(
+        List.of(new TicketWasPrepared(ticketId, "customer-issue", "Really important bug!", NOW, Origin.CUSTOMER_SERVICE)),
+        result.events());
     Prepared state = result.stateOfType(Prepared.class);
     assertEquals(Status.AWAITING, state.status());
     assertEquals(NOW, state.preparedAt());
@@ -88,6 +91,51 @@ class TicketTest {
   }
 
   @Test
+  void aDifferentPreparationOfAnExistingTicketIsAConflictNotAMerge() {
+    prepare("internal", "set up the new printer", Origin.BACKOFFICE);
+
+    for (var other :
+        List.of(
+            new Object[] {"customer-issue", "set up the new printer", Origin.BACKOFFICE},
+            new Object[] {"internal", "something else", Origin.BACKOFFICE},
+            new Object[] {"internal", "set up the new printer", Origin.CUSTOMER_SERVICE})) {
+      var result = prepare((String) other[0], (String) other[1], (Origin) other[2]);
+      assertTrue(result.hasNoEvents());
+      assertRejected(ConflictException.class, result.reply());
+    }
+    assertEquals("set up the new printer", ((Prepared) ticket.getState()).description());
+  }
+
+  @Test
+  void theCustomerServiceCancelsOnlyWhatItPrepared() {
+    prepare("internal", "an employee's ticket", Origin.BACKOFFICE);
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+
+    var fromCustomer = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, r));
+
+    assertTrue(fromCustomer.hasNoEvents());
+    assertRejected(ConflictException.class, fromCustomer.reply());
+    assertEquals(Status.ASSIGNED, ((Prepared) ticket.getState()).status());
+    var fromEmployee = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    assertEquals(Status.CANCELLED, fromEmployee.reply().getValue().status());
+  }
+
+  @Test
+  void aTicketThatACustomersIssuePreparedIsCancelledByTheCustomerServiceAndByEmployees() {
+    prepare("customer-issue", "bug", Origin.CUSTOMER_SERVICE);
+
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, r));
+
+    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW)), result.events());
+  }
+
+  @Test
+  void anEventRecordedBeforeTicketsRememberedTheirOriginGetsItFromItsType() {
+    assertEquals(Origin.CUSTOMER_SERVICE, new TicketWasPrepared(ticketId, "customer-issue", "d", NOW, null).origin());
+    assertEquals(Origin.BACKOFFICE, new TicketWasPrepared(ticketId, "internal", "d", NOW, null).origin());
+  }
+
+  @Test
   void aPrepareWithInvalidDataIsRejectedAndRecordsNothing() {
     for (var bad :
         List.of(
@@ -104,7 +152,7 @@ class TicketTest {
 
   @Test
   void everyCommandButPrepareOnAnUnknownTicketIsRejectedAsNotFound() {
-    var cancel = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    var cancel = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
     var assign = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
     var get = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
 
@@ -118,8 +166,8 @@ class TicketTest {
   void cancellingRecordsTicketWasCancelledOnceAndThenIsIdempotent() {
     prepare("customer-issue", "bug");
 
-    var first = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
-    var second = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    var first = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    var second = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
 
     assertEquals(List.of(new TicketWasCancelled(ticketId, NOW)), first.events());
     assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).status());
@@ -165,7 +213,7 @@ class TicketTest {
   @Test
   void assigningACancelledTicketIsRejectedAsAConflict() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
 
     var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
 
@@ -179,7 +227,7 @@ class TicketTest {
     prepare("customer-issue", "bug");
     ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
 
     assertEquals(Status.CANCELLED, result.reply().getValue().status());
     assertEquals("alice", result.reply().getValue().assignee());
@@ -209,7 +257,7 @@ class TicketTest {
   void theStateIsRebuiltFromTheEvents() {
     prepare("customer-issue", "bug");
     ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
-    ticket.<StatusReply<Details>>runCommand(CancelTicket::new);
+    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
     State before = ticket.getState();
 
     ticket.restart();
@@ -240,7 +288,12 @@ class TicketTest {
   }
 
   private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(String type, String description) {
-    return ticket.<StatusReply<Details>>runCommand(r -> new PrepareTicket(type, description, r));
+    return prepare(type, description, Origin.CUSTOMER_SERVICE);
+  }
+
+  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(
+      String type, String description, Origin origin) {
+    return ticket.<StatusReply<Details>>runCommand(r -> new PrepareTicket(type, description, origin, r));
   }
 
   private static void assertRejected(Class<? extends Throwable> expected, StatusReply<Details> reply) {

@@ -16,9 +16,19 @@ import java.util.concurrent.TimeoutException;
 public final class AmqpConnector {
 
   private final ConnectionFactory factory;
+  private final String uri;
   private final String connectionName;
 
   public AmqpConnector(String uri, String connectionName) {
+    this(uri, connectionName, 0);
+  }
+
+  /**
+   * @param maxInboundBodyBytes the largest message body a connection of this connector takes; the
+   *     client closes the connection on a larger one (0: the client's default, 64 MiB)
+   */
+  private AmqpConnector(String uri, String connectionName, int maxInboundBodyBytes) {
+    this.uri = uri;
     this.connectionName = connectionName;
     this.factory = new ConnectionFactory();
     try {
@@ -32,6 +42,14 @@ public final class AmqpConnector {
     factory.setConnectionTimeout(5_000);
     factory.setHandshakeTimeout(5_000);
     factory.setShutdownTimeout(2_000);
+    if (maxInboundBodyBytes > 0) {
+      factory.setMaxInboundMessageBodySize(maxInboundBodyBytes);
+    }
+  }
+
+  /** The same broker, for connections that take message bodies of at most this many bytes. */
+  public AmqpConnector withMaxInboundBodyBytes(int maxInboundBodyBytes) {
+    return new AmqpConnector(uri, connectionName, maxInboundBodyBytes);
   }
 
   public Connection newConnection() throws IOException, TimeoutException {

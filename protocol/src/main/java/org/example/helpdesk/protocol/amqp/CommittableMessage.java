@@ -19,13 +19,15 @@ public final class CommittableMessage {
   private final AMQP.BasicProperties properties;
   private final byte[] body;
   private final AtomicBoolean settled = new AtomicBoolean();
+  private final Runnable onSettled;
 
   CommittableMessage(
-      Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body, Runnable onSettled) {
     this.channel = channel;
     this.envelope = envelope;
     this.properties = properties;
     this.body = body;
+    this.onSettled = onSettled;
   }
 
   public Envelope envelope() {
@@ -65,6 +67,8 @@ public final class CommittableMessage {
       return CompletableFuture.completedFuture(Done.getInstance());
     } catch (Exception e) {
       return CompletableFuture.failedFuture(e);
+    } finally {
+      onSettled.run();
     }
   }
 
