@@ -1,10 +1,16 @@
 package org.example.helpdesk.backoffice;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.DistributedCommand;
@@ -47,6 +53,38 @@ public final class BackofficeTestNode implements AutoCloseable {
 
   public static void publishRaw(String type, String messageId, String body) {
     publishRaw(new AMQP.BasicProperties.Builder().type(type).messageId(messageId).deliveryMode(2).build(), body.getBytes(UTF_8));
+  }
+
+  /** The open dead letters, as {@code GET /dead-letters} lists them. */
+  public List<JsonNode> deadLetters() {
+    var response = http.get("/dead-letters");
+    if (response.status() != 200) {
+      throw new IllegalStateException("GET /dead-letters: " + response);
+    }
+    return java.util.stream.StreamSupport.stream(response.json().spliterator(), false).toList();
+  }
+
+  /** The open dead letter of this message id. */
+  public Optional<JsonNode> deadLetter(String messageId) {
+    return deadLetters().stream().filter(d -> d.path("messageId").asText().equals(messageId)).findFirst();
+  }
+
+  /** The ticket's row in the read table; empty when there is none. */
+  public Map<String, Object> ticketRow(UUID id) {
+    var rows = sql.rows("SELECT * FROM tickets WHERE ticket_id = ?", id);
+    return rows.isEmpty() ? Map.of() : rows.get(0);
+  }
+
+  public void awaitStatus(UUID id, String status) {
+    await().atMost(Duration.ofSeconds(20)).until(() -> status.equals(ticketRow(id).get("status")));
+  }
+
+  /** The ticket's events, as the names of their types, in order. */
+  public List<String> events(UUID id) {
+    return sql.rows("SELECT event_ser_manifest FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number", "Ticket|" + id)
+        .stream()
+        .map(row -> ((String) row.get("event_ser_manifest")).replaceAll(".*\\$", ""))
+        .toList();
   }
 
   @Override

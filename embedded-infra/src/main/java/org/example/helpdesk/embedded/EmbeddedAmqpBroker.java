@@ -32,6 +32,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
     this.workDirectory = workDirectory;
   }
 
+  /** The largest message the broker takes, as the RabbitMQ of docker-compose.yml and CI. */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
   public static EmbeddedAmqpBroker start(Path workDirectory, int port) {
     try {
       Files.createDirectories(workDirectory);
@@ -49,7 +52,10 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
           Map.of(
               "qpid.work_dir", workDirectory.toString(),
               "qpid.amqp_port", String.valueOf(port),
-              "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}"));
+              "qpid.broker.defaultPreferenceStoreAttributes", "{\"type\": \"Noop\"}",
+              // the limit the compose and CI RabbitMQ have (max_message_size): larger messages are
+              // refused at publish
+              "qpid.max_message_size", String.valueOf(MAX_MESSAGE_BYTES)));
       SystemLauncher launcher = new SystemLauncher();
       launcher.startup(attributes);
       // the launcher logs a failed start instead of throwing: check that the port answers

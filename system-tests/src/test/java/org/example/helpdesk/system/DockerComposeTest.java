@@ -42,6 +42,10 @@ class DockerComposeTest {
     assertTrue(String.valueOf(map(services, "rabbitmq").get("image")).contains("management"), "RabbitMQ with its management UI");
     assertTrue(map(services, "postgres").containsKey("healthcheck"));
     assertTrue(map(services, "rabbitmq").containsKey("healthcheck"));
+    assertTrue(
+        String.valueOf(map(map(services, "rabbitmq"), "environment").get("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"))
+            .contains("max_message_size 16777216"),
+        "the broker refuses messages over 16 MiB at publish");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.example.helpdesk.platform.db.Database;
 
 /** A connection outside the pool, held for good by one thread that listens or notifies. */
 final class DedicatedConnection {
@@ -12,17 +13,19 @@ final class DedicatedConnection {
   private DedicatedConnection() {}
 
   /**
+   * Opens it with the pool's bounds on connecting and logging in ({@code connect-timeout}) and the
+   * server's statement timeout, but a socket timeout of its own.
+   *
    * @param socketTimeoutSeconds a black-holed connection fails a statement after this long
-   *     instead of hanging for ever
+   *     instead of hanging for ever; longer than any wait of the thread's own (a listener waits
+   *     for notifications for a few seconds between two statements)
    */
   static Connection open(DatabaseSettings settings, String applicationName, int socketTimeoutSeconds) throws SQLException {
-    Properties props = new Properties();
+    Properties props = Database.driverProperties(settings);
     props.setProperty("user", settings.user());
     props.setProperty("password", settings.password());
     props.setProperty("ApplicationName", applicationName);
     props.setProperty("socketTimeout", String.valueOf(socketTimeoutSeconds));
-    props.setProperty("connectTimeout", "5");
-    props.setProperty("tcpKeepAlive", "true");
     return DriverManager.getConnection(settings.url(), props);
   }
 }

@@ -69,6 +69,11 @@ public final class ApiErrors {
     if (t instanceof InvalidCommandInputException || t instanceof InvalidRequestException) {
       return response(StatusCodes.BAD_REQUEST, t.getMessage());
     }
+    if (causedBy(t, Database.DatabaseBusyException.class)) {
+      // (also a RejectedExecutionException of Database.executor() caused by one)
+      log.warn("Database not answering: {}", t.getMessage());
+      return response(StatusCodes.SERVICE_UNAVAILABLE, "the database is not answering; try again later");
+    }
     if (t instanceof TimeoutException || t instanceof AskTimeoutException) {
       log.warn("Request timed out: {}", t.getMessage());
       return response(
@@ -80,6 +85,15 @@ public final class ApiErrors {
     }
     log.error("Unexpected failure", t);
     return response(StatusCodes.INTERNAL_SERVER_ERROR, "internal error");
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static final RejectionHandler REJECTIONS =

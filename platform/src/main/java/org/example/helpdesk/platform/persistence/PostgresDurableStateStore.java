@@ -15,11 +15,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
+import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PlannedEachTime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,9 +66,12 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   /** A stored state: its revision and value; no row is revision 0 and no value. */
   public record Stored(long revision, Object value) {}
 
-  private sealed interface Op permits Read, Write, Delete {}
+  private sealed interface Op permits Read, Write, Delete {
+    /** When it was asked for ({@link System#nanoTime}). */
+    long asked();
+  }
 
-  private record Read(String persistenceId, CompletableFuture<Stored> result) implements Op {}
+  private record Read(String persistenceId, CompletableFuture<Stored> result, long asked) implements Op {}
 
   private record Write(
       String persistenceId,
@@ -76,18 +81,26 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       String manifest,
       String tag,
       long timestamp,
-      CompletableFuture<Done> result)
+      CompletableFuture<Done> result,
+      long asked)
       implements Op {}
 
-  private record Delete(String persistenceId, CompletableFuture<Done> result) implements Op {}
+  private record Delete(String persistenceId, CompletableFuture<Done> result, long asked) implements Op {}
+
+  /** A lane's batch since when ({@link System#nanoTime}). */
+  private record Running(List<Op> ops, long since) {}
 
   private final DataSource dataSource;
   private final Serialization serialization;
   private final int maxBatch;
   private final Runnable committed;
   private final long lingerNanos;
-  private final BlockingQueue<Op> waiting = new LinkedBlockingQueue<>();
+  private final int maxWaiting;
+  private final BlockingQueue<Op> waiting;
   private final List<Thread> lanes = new ArrayList<>();
+  private final AtomicReferenceArray<Running> runningBatches;
+  private final long waitNanos;
+  private final long callNanos;
   private volatile boolean running = true;
 
   /**
@@ -102,21 +115,53 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       java.time.Duration linger,
       Runnable committed,
       String name) {
+    this(dataSource, serialization, lanes, maxBatch, linger, committed, name, Integer.MAX_VALUE, null, null);
+  }
+
+  /**
+   * @param maxWaiting operations that may wait for a lane; more fail at once
+   * @param waitTimeout an operation that no lane took up within this fails, undone (null: waits)
+   * @param callTimeout an operation not done within this fails; its outcome is unknown, as with
+   *     a connection lost in the middle (null: waits, at most the driver's socket timeout)
+   */
+  public PostgresDurableStateStore(
+      DataSource dataSource,
+      Serialization serialization,
+      int lanes,
+      int maxBatch,
+      java.time.Duration linger,
+      Runnable committed,
+      String name,
+      int maxWaiting,
+      java.time.Duration waitTimeout,
+      java.time.Duration callTimeout) {
     this.dataSource = dataSource;
+    this.maxWaiting = maxWaiting;
+    this.waiting = new LinkedBlockingQueue<>(maxWaiting);
+    this.runningBatches = new AtomicReferenceArray<>(lanes);
+    this.waitNanos = waitTimeout == null ? Long.MAX_VALUE : waitTimeout.toNanos();
+    this.callNanos = callTimeout == null ? Long.MAX_VALUE : callTimeout.toNanos();
     this.serialization = serialization;
     this.maxBatch = maxBatch;
     this.lingerNanos = linger.toNanos();
     this.committed = committed;
-    for (int i = 1; i <= lanes; i++) {
-      Thread lane = new Thread(this::work, name + "-state-" + i);
+    for (int i = 0; i < lanes; i++) {
+      int index = i;
+      Thread lane = new Thread(() -> work(index), name + "-state-" + (i + 1));
       lane.setDaemon(true);
       lane.start();
       this.lanes.add(lane);
     }
+    if (waitTimeout != null || callTimeout != null) {
+      Thread watch = new Thread(this::watch, name + "-state-deadlines");
+      watch.setDaemon(true);
+      watch.start();
+      this.lanes.add(watch);
+    }
   }
 
   public CompletableFuture<Stored> get(String persistenceId) {
-    return enqueue(new Read(persistenceId, new CompletableFuture<>())).result();
+    return enqueue(new Read(persistenceId, new CompletableFuture<>(), System.nanoTime())).result();
   }
 
   /** Stores revision {@code revision}; fails if the stored one is not {@code revision - 1}. */
@@ -140,24 +185,65 @@ public final class PostgresDurableStateStore implements AutoCloseable {
                 manifest,
                 storedTag,
                 System.currentTimeMillis(),
-                new CompletableFuture<>()))
+                new CompletableFuture<>(),
+                System.nanoTime()))
         .result();
   }
 
   public CompletableFuture<Done> delete(String persistenceId) {
-    return enqueue(new Delete(persistenceId, new CompletableFuture<>())).result();
+    return enqueue(new Delete(persistenceId, new CompletableFuture<>(), System.nanoTime())).result();
   }
 
   private <O extends Op> O enqueue(O op) {
     if (!running) {
       fail(op, new IllegalStateException("the durable state store is closed"));
-    } else {
-      waiting.add(op);
+    } else if (!waiting.offer(op)) {
+      fail(
+          op,
+          new Database.DatabaseBusyException(
+              "the database is not answering: " + maxWaiting + " entity states are waiting for it already"));
     }
     return op;
   }
 
-  private void work() {
+  /**
+   * Fails what waits or runs too long, so that no entity waits on a database that does not answer
+   * for longer than the timeouts (a lane stuck on a dead connection is freed by the driver's socket
+   * timeout).
+   */
+  private void watch() {
+    while (running) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      Op first;
+      while ((first = waiting.peek()) != null && now - first.asked() > waitNanos) {
+        if (waiting.remove(first)) {
+          fail(
+              first,
+              new Database.DatabaseBusyException(
+                  "the database is not answering: no connection within " + waitNanos / 1_000_000 + " ms"));
+        }
+      }
+      for (int i = 0; i < runningBatches.length(); i++) {
+        Running batch = runningBatches.get(i);
+        if (batch != null && now - batch.since() > callNanos) {
+          batch.ops()
+              .forEach(
+                  op ->
+                      fail(
+                          op,
+                          new Database.DatabaseBusyException(
+                              "the database is not answering: no answer within " + callNanos / 1_000_000 + " ms")));
+        }
+      }
+    }
+  }
+
+  private void work(int lane) {
     List<Op> batch = new ArrayList<>(maxBatch);
     while (running) {
       try {
@@ -176,6 +262,9 @@ public final class PostgresDurableStateStore implements AutoCloseable {
             waiting.drainTo(batch, maxBatch - batch.size());
           }
         }
+        if (callNanos != Long.MAX_VALUE) {
+          runningBatches.set(lane, new Running(List.copyOf(batch), System.nanoTime()));
+        }
         run(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -184,6 +273,7 @@ public final class PostgresDurableStateStore implements AutoCloseable {
         log.error("Durable state lane failed", e);
         batch.forEach(op -> fail(op, e));
       } finally {
+        runningBatches.set(lane, null);
         batch.clear();
       }
     }

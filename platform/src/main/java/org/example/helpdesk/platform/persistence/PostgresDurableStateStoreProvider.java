@@ -28,10 +28,8 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
   public PostgresDurableStateStoreProvider(ExtendedActorSystem system, Config pluginConfig, String configPath) {
     int lanes = pluginConfig.getInt("lanes");
     DatabaseSettings db = DatabaseSettings.from(system.settings().config());
-    Database pool =
-        Database.connect(
-            new DatabaseSettings(db.url(), db.user(), db.password(), db.schema(), lanes, db.connectionTimeout()),
-            system.name() + "-state");
+    // one connection per lane, with the node's timeouts (socket, statement, connection)
+    Database pool = Database.connect(db.withPoolSize(lanes), system.name() + "-state");
     ChangeNotifier followers = ChangeNotifier.start(db, system.name(), DurableStateTable.TABLE);
     store =
         new PostgresDurableStateStore(
@@ -41,7 +39,10 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
             pluginConfig.getInt("max-batch"),
             pluginConfig.getDuration("linger"),
             followers::changed,
-            system.name());
+            system.name(),
+            pluginConfig.hasPath("max-waiting") ? pluginConfig.getInt("max-waiting") : 10_000,
+            db.connectionTimeout(),
+            db.callTimeout());
     system.registerOnTermination(
         () -> {
           store.close();

@@ -45,6 +45,17 @@ public final class AmqpConnector {
     if (maxInboundBodyBytes > 0) {
       factory.setMaxInboundMessageBodySize(maxInboundBodyBytes);
     }
+    factory.setExceptionHandler(
+        new com.rabbitmq.client.impl.DefaultExceptionHandler() {
+          @Override
+          public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+            if (AmqpSource.refusedAsTooLarge(exception)) {
+              // expected: the consumer takes such a message aside (AmqpSource); no stack trace
+              return;
+            }
+            super.handleUnexpectedConnectionDriverException(connection, exception);
+          }
+        });
   }
 
   /** The same broker, for connections that take message bodies of at most this many bytes. */
