@@ -78,8 +78,10 @@ class BlackHoleTest {
   static void stop() {
     database.restore();
     broker.restore();
-    customerNode.node().stop().toCompletableFuture().join();
-    backofficeNode.node().stop().toCompletableFuture().join();
+    // both at once: each may wait out a shutdown phase
+    CompletableFuture<?> customerStopped = customerNode.node().stop().toCompletableFuture();
+    CompletableFuture<?> backofficeStopped = backofficeNode.node().stop().toCompletableFuture();
+    CompletableFuture.allOf(customerStopped, backofficeStopped).join();
     database.close();
     broker.close();
     TestPostgres.dropSchema(customerSchema);

@@ -10,11 +10,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestNodes;
@@ -148,11 +147,7 @@ class OperabilityTest {
   private static double metric(HttpTestClient node, String name) {
     HttpTestClient.Response response = node.get("/metrics");
     assertEquals(200, response.status());
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$").matcher(response.body());
-    double sum = 0;
-    while (m.find()) {
-      sum += Double.parseDouble(m.group(2));
-    }
-    return sum;
+    return PrometheusText.sum(response.body(), name);
   }
+
 }

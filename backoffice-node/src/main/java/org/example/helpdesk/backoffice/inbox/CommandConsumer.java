@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * Consumes the distributed commands for the backoffice and drives the Ticket entities with them.
  *
  * <ul>
- *   <li>One consumer per cluster (see {@link #init}).
+ *   <li>One consumer per cluster (see {@link #init}), and the queue's only one at the broker.
  *   <li>A message is acked only after its entity persisted, or found nothing to persist, or it was
  *       kept in the dead-letter store.
  *   <li>Commands of one ticket are handled one at a time, in arrival order; different tickets in
@@ -152,7 +152,7 @@ public final class CommandConsumer {
 
   private Source<Done, NotUsed> consume(AmqpConnector connector) {
     AmqpSource.Settings source =
-        new AmqpSource.Settings(settings.effectivePrefetch(), settings.maxMessageBytes(), settings.maxOversizeBytes());
+        new AmqpSource.Settings(settings.effectivePrefetch(), settings.maxMessageBytes(), settings.maxOversizeBytes(), true);
     // (re)learn which tickets have dead letters: replays and deletes may have happened elsewhere
     return Source.completionStage(deadLetters.ticketsWithOpenDeadLetters())
         .flatMapConcat(

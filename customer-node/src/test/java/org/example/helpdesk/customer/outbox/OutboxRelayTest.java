@@ -21,6 +21,7 @@ import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -130,14 +131,9 @@ class OutboxRelayTest {
   }
 
   static double metric(CustomerTestNode customer, String series) {
-    String body = customer.http.get("/metrics").body();
-    for (String line : body.split("\n")) {
-      if (line.startsWith(series + " ")) {
-        return Double.parseDouble(line.substring(series.length() + 1).trim());
-      }
-    }
-    return 0;
+    return PrometheusText.value(customer.http.get("/metrics").body(), series);
   }
+
 
   private static String report(CustomerTestNode customer, String content) {
     var response = customer.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");

@@ -263,7 +263,11 @@ public final class Database implements AutoCloseable {
 
     /** Arms the deadline of waiting (the call is in the executor). */
     void start() {
-      deadline = deadlines.schedule(this::waitedTooLong, acquireNanos, TimeUnit.NANOSECONDS);
+      try {
+        deadline = deadlines.schedule(this::waitedTooLong, acquireNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        return; // closed meanwhile: the call fails on the closed pool
+      }
       result.whenComplete((value, failure) -> deadline.cancel(false));
     }
 

@@ -42,6 +42,10 @@ public final class AmqpConnector {
     factory.setConnectionTimeout(5_000);
     factory.setHandshakeTimeout(5_000);
     factory.setShutdownTimeout(2_000);
+    // a channel operation (declare, qos, consume, cancel, close...) the broker does not answer
+    // fails after 10 s instead of the client's default 10 minutes; a connection that went silent
+    // altogether is closed after two missed heartbeats (about 20 s)
+    factory.setChannelRpcTimeout(10_000);
     if (maxInboundBodyBytes > 0) {
       factory.setMaxInboundMessageBodySize(maxInboundBodyBytes);
     }

@@ -48,8 +48,13 @@ public final class AmqpSource {
    * @param prefetch unacknowledged deliveries at most
    * @param maxMessageBytes the largest body consumed as usual
    * @param maxOversizeBytes the largest body the careful mode can still take (and so get rid of)
+   * @param exclusive consume as the queue's only consumer (the broker refuses a second one)
    */
-  public record Settings(int prefetch, int maxMessageBytes, int maxOversizeBytes) {
+  public record Settings(int prefetch, int maxMessageBytes, int maxOversizeBytes, boolean exclusive) {
+    public Settings(int prefetch, int maxMessageBytes, int maxOversizeBytes) {
+      this(prefetch, maxMessageBytes, maxOversizeBytes, false);
+    }
+
     public Settings {
       if (prefetch < 1) {
         throw new IllegalArgumentException("prefetch must be at least 1");
@@ -87,6 +92,7 @@ public final class AmqpSource {
     private final String queue;
     private final Settings settings;
     private final AmqpConnector.ChannelAction declare;
+    private final boolean exclusive;
     private final Outlet<CommittableMessage> out = Outlet.create("AmqpSource.out");
     private final SourceShape<CommittableMessage> shape = SourceShape.of(out);
 
@@ -97,6 +103,7 @@ public final class AmqpSource {
       this.queue = Objects.requireNonNull(queue);
       this.settings = settings;
       this.declare = Objects.requireNonNull(declare);
+      this.exclusive = settings.exclusive();
     }
 
     @Override
@@ -160,7 +167,9 @@ public final class AmqpSource {
             declare.run(channel);
             channel.basicQos(settings.prefetch());
             consumerChannel = channel;
-            channel.basicConsume(queue, false, new Consumer(channel));
+            // the queue's one consumer: a second source (another node) is refused by the broker
+            // until this one is gone, whatever the cluster believes
+            channel.basicConsume(queue, false, "", false, exclusive, null, new Consumer(channel));
           } catch (Exception e) {
             // an unreachable broker is an ordinary failure of the stream, for its owner to retry
             failStage(e);

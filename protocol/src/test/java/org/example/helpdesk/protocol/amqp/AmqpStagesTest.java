@@ -271,6 +271,27 @@ class AmqpStagesTest {
     awaitMessageCount(0);
   }
 
+  @Test
+  void anExclusiveSourceKeepsASecondOneOffTheQueueUntilItIsGone() throws Exception {
+    publish(IntStream.range(0, 3).boxed().toList(), 8).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    AmqpSource.Settings exclusive = new AmqpSource.Settings(10, 64 << 10, 64 << 10, true);
+    TestSubscriber.Probe<CommittableMessage> first = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    first.request(10);
+    next(first, 3);
+
+    TestSubscriber.Probe<CommittableMessage> second = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    second.request(10);
+    Throwable refused = second.expectError();
+    assertTrue(String.valueOf(refused.getMessage()).contains("ACCESS_REFUSED") || String.valueOf(refused.getCause()).contains("ACCESS_REFUSED")
+        || String.valueOf(refused).contains("exclusive"), String.valueOf(refused));
+
+    first.cancel();
+    TestSubscriber.Probe<CommittableMessage> third = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    third.request(10);
+    assertEquals(List.of("m0", "m1", "m2"), next(third, 3).stream().map(AmqpStagesTest::body).toList(), "the unacked ones come back to the next consumer");
+    third.cancel();
+  }
+
   private CompletionStage<List<Integer>> publish(List<Integer> ids, int maxUnconfirmed) {
     return Source.from(ids)
         .map(i -> Pair.create(message(i), i))

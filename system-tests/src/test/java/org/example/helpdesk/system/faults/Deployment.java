@@ -74,7 +74,6 @@ final class Deployment implements AutoCloseable {
       env.put("CLUSTER_HOST", "127.0.0.1");
       env.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("SEED_NODES", seeds);
-      env.put("CLUSTER_STABLE_AFTER", "5s");
       String name = kind + "-" + (i + 1) + "-" + applicationName;
       into.add(
           new NodeProcess(
