@@ -238,7 +238,8 @@ class AmqpStagesTest {
       CommittableMessage m = probe.expectNext(Duration.ofSeconds(10));
       sizes.add(m.body().length);
       ids.add(m.properties().getMessageId());
-      m.ack().toCompletableFuture().get();
+      // one delivered on the connection that then refused the large one cannot be acked: it comes again
+      m.ack().toCompletableFuture().exceptionally(lost -> null).get();
     }
     // the ones before it may come twice (the connection that refused the large one took them)
     assertEquals(List.of("id-0", "id-1", "id-2", "id-3", "id-4"), ids.stream().distinct().toList());
