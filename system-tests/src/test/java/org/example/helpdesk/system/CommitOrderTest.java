@@ -111,6 +111,9 @@ class CommitOrderTest {
                           .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up())
                           .count()
                       == 2);
+      // a region registers with the coordinator a moment after its node is Up; shards allocated
+      // before that all go to the other node
+      await().atMost(Duration.ofSeconds(30)).until(() -> regionsKnownToTheCoordinator(a) == 2);
       sql.execute(String.format(HOLD_OPEN, "event_payload", "event_journal"));
       TestBroker.withChannel(AmqpTopology::declare);
       List<UUID> tickets = new ArrayList<>();
@@ -131,16 +134,9 @@ class CommitOrderTest {
           .pollInterval(Duration.ofMillis(100))
           .until(() -> sql.count("SELECT count(*) FROM tickets") == tickets.size());
       assertEquals(1L, sql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", tickets.get(10)));
-      var stats =
-          org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
-                  org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(a.node().system()).shardState(),
-                  replyTo -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(Ticket.ENTITY_TYPE, Duration.ofSeconds(3), replyTo),
-                  Duration.ofSeconds(5),
-                  a.node().system().scheduler())
-              .toCompletableFuture()
-              .get();
+      var stats = shardingStats(a);
       assertEquals(2, stats.getRegions().size(), "both nodes hold tickets (and so both write the journal)");
-      stats.getRegions().values().forEach(region -> assertTrue(region.getStats().values().stream().mapToInt(v -> ((Number) v).intValue()).sum() > 0));
+      stats.getRegions().values().forEach(region -> assertTrue(region.getStats().values().stream().mapToInt(v -> ((Number) v).intValue()).sum() > 0, stats::toString));
     } finally {
       b.node().stop().toCompletableFuture().join();
       a.node().stop().toCompletableFuture().join();
@@ -149,6 +145,27 @@ class CommitOrderTest {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  private static int regionsKnownToTheCoordinator(BackofficeNode node) throws Exception {
+    var system = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.node().system());
+    var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(system).shardRegion(Ticket.ENTITY_TYPE.name());
+    var regions =
+        (org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions)
+            org.apache.pekko.pattern.Patterns.ask(region, org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(5))
+                .toCompletableFuture()
+                .get();
+    return regions.getRegions().size();
+  }
+
+  private static org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats shardingStats(BackofficeNode node) throws Exception {
+    return org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
+            org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(node.node().system()).shardState(),
+            replyTo -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(Ticket.ENTITY_TYPE, Duration.ofSeconds(3), replyTo),
+            Duration.ofSeconds(5),
+            node.node().system().scheduler())
+        .toCompletableFuture()
+        .get();
+  }
 
   private static com.typesafe.config.Config twoNodeConfig(String schema, int clusterPort, String seeds) {
     return ConfigFactory.parseMap(
