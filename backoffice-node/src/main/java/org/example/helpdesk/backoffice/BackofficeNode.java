@@ -6,6 +6,17 @@ import java.time.Clock;
 import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
+import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employees;
+import org.example.helpdesk.backoffice.auth.Sessions;
+import org.example.helpdesk.backoffice.auth.SignInRoutes;
+import org.example.helpdesk.backoffice.auth.SignInThrottle;
+import org.example.helpdesk.backoffice.console.ConsoleRoutes;
+import org.example.helpdesk.backoffice.console.StatusStrip;
+import org.example.helpdesk.backoffice.console.TicketChanges;
+import org.example.helpdesk.platform.web.ApiDocsRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
@@ -27,6 +38,8 @@ import org.example.helpdesk.platform.cluster.HealthRoutes;
  * commands with its dead letters, and the HTTP API.
  */
 public final class BackofficeNode {
+
+  private static final Logger log = LoggerFactory.getLogger(BackofficeNode.class);
 
   /** Flyway locations of the backoffice schema. */
   public static final String[] MIGRATIONS = {
@@ -51,7 +64,7 @@ public final class BackofficeNode {
     Clock clock = Clock.systemUTC();
 
     Tickets tickets = Tickets.init(node.system(), clock, node.askTimeout());
-    ChangeFeeds feeds = node.changeFeeds(EventTagTable.TABLE);
+    ChangeFeeds feeds = node.changeFeeds(EventTagTable.TABLE, TicketReadModel.TABLE);
     TicketProjection.init(
         node.system(),
         feeds.feed(new EventTagTable<>(node.system(), Ticket.Event.class), config.getInt("helpdesk.tickets-projection.batch-size")),
@@ -83,13 +96,46 @@ public final class BackofficeNode {
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling);
 
+    Access access = access(config.getConfig("helpdesk.auth"), clock);
+    TicketReadModel readModel = new TicketReadModel(node.database());
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
-            new TicketRoutes(tickets, new TicketReadModel(node.database()), node.maxBodyBytes()).routes(),
-            new DeadLetterRoutes(deadLetters, node.maxBodyBytes()).routes()),
-        List.of(HealthRoutes.Check.broker(node.amqp())));
+            new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
+            new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
+            new SignInRoutes(access).routes(),
+            new ConsoleRoutes(
+                    access,
+                    tickets,
+                    readModel,
+                    deadLetters,
+                    new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
+                    new StatusStrip(node.metrics().registry(), node.database().executor()))
+                .routes(),
+            new ApiDocsRoutes("openapi/backoffice.json", "Backoffice Service").routes()),
+        List.of(HealthRoutes.Check.broker(node.amqp())),
+        // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
+        scrape -> d.extractUri(uri -> uri.path().equals("/metrics") ? access.loopbackOrSignedIn(scrape) : d.reject()));
     return new BackofficeNode(node, deadLetters);
+  }
+
+  private static Access access(Config auth, Clock clock) {
+    Employees employees = Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock);
+    if (employees.isEmpty()) {
+      log.warn("No employees configured (EMPLOYEES or EMPLOYEES_FILE): nobody can sign in to the backoffice");
+    } else {
+      log.info("{} employee(s) may sign in to the backoffice", employees.size());
+    }
+    return new Access(
+        employees,
+        new Sessions(auth.getString("session-secret"), auth.getDuration("session-ttl"), clock),
+        new SignInThrottle(
+            auth.getInt("free-failures-per-account"),
+            auth.getInt("free-failures-per-address"),
+            auth.getDuration("base-delay"),
+            auth.getDuration("max-delay"),
+            clock),
+        auth.getBoolean("secure-cookie"));
   }
 
   public Node node() {

@@ -5,6 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,9 +36,49 @@ public final class BackofficeTestNode implements AutoCloseable {
   public final Sql sql = new Sql(schema);
 
   public BackofficeTestNode() {
+    this(ConfigFactory.empty());
+  }
+
+  /** @param overrides settings over the test's, e.g. more employees */
+  public BackofficeTestNode(Config overrides) {
     TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
-    node = BackofficeNode.start(TestNodes.config(schema));
-    http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
+    node = BackofficeNode.start(overrides.withFallback(TestNodes.config(schema)));
+    http = new HttpTestClient("127.0.0.1", port());
+  }
+
+  public int port() {
+    return node.node().httpAddress().getPort();
+  }
+
+  /** A browser on this node, signed in to nothing yet. */
+  public Browser browser() {
+    return new Browser("http://127.0.0.1:" + port());
+  }
+
+  /** An IPv4 address of this host other than loopback, if it has one (to reach a node bound to 0.0.0.0). */
+  public static Optional<InetAddress> nonLoopbackAddress() {
+    try {
+      return NetworkInterface.networkInterfaces()
+          .filter(BackofficeTestNode::upAndNotLoopback)
+          .flatMap(NetworkInterface::inetAddresses)
+          .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .findFirst();
+    } catch (SocketException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static boolean upAndNotLoopback(NetworkInterface i) {
+    try {
+      return i.isUp() && !i.isLoopback();
+    } catch (SocketException e) {
+      return false;
+    }
+  }
+
+  /** An entry for {@code helpdesk.auth.employees} (bcrypt cost 4, as TestEmployees). */
+  public static String employee(String name, String role, String password) {
+    return name + ":" + role + ":" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(password);
   }
 
   /** Publishes a command the way the customer service does, and waits for the broker's confirm. */

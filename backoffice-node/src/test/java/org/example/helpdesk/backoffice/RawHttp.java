@@ -85,6 +85,13 @@ public final class RawHttp {
       head.append(r.method()).append(' ').append(r.target()).append(" HTTP/1.1\r\n");
       head.append("Host: 127.0.0.1\r\n");
       head.append("Connection: close\r\n");
+      if (r.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Authorization"))) {
+        // the test operator, as HttpTestClient signs in
+        head.append("Authorization: ")
+            .append(org.example.helpdesk.testsupport.HttpTestClient.basic(
+                org.example.helpdesk.testsupport.TestEmployees.OPERATOR, org.example.helpdesk.testsupport.TestEmployees.OPERATOR_PASSWORD))
+            .append("\r\n");
+      }
       r.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       if (r.body() != null) {
         head.append(r.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + r.body().length + "\r\n");

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.IssueRoutes;
@@ -11,13 +12,16 @@ import org.example.helpdesk.customer.issue.Issues;
 import org.example.helpdesk.customer.outbox.CommandPublisher;
 import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
+import org.example.helpdesk.customer.web.CustomerPages;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.web.ApiDocsRoutes;
 
 /**
- * The Customer Service node: Issue entities, the outbox relay, and the HTTP API.
+ * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at
+ * {@code /openapi.json} and {@code /docs}) and the customer's pages.
  */
 public final class CustomerNode {
 
@@ -65,8 +69,12 @@ public final class CustomerNode {
             outbox.getInt("relay.group-size"),
             outbox.getDuration("relay.group-within")));
 
+    // the pages first: on /issues/... they take only browsers' requests and pass the rest on
     node.serve(
-        new IssueRoutes(issues, node.maxBodyBytes()).routes(),
+        new AllDirectives() {}.concat(
+            new CustomerPages(issues, node.maxBodyBytes()).routes(),
+            new IssueRoutes(issues, node.maxBodyBytes()).routes(),
+            new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
         List.of(HealthRoutes.Check.broker(node.amqp())));
     return new CustomerNode(node);
   }

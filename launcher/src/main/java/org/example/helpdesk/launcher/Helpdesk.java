@@ -54,26 +54,28 @@ public final class Helpdesk {
       out.println("Could not start the database or broker: " + rootMessage(e));
       return 2;
     }
+    DemoEmployee demo = DemoEmployee.generate();
     try {
       String retries = env.apply("DATABASE_CONNECT_RETRIES");
-      nodes =
-          AllInOne.start(
-              infra,
-              AllInOne.Ports.from(env),
-              retries == null
-                  ? ConfigFactory.empty()
-                  : ConfigFactory.parseMap(java.util.Map.of("helpdesk.database.connect-retries", Integer.parseInt(retries))));
+      java.util.Map<String, Object> common = new java.util.HashMap<>();
+      if (retries != null) {
+        common.put("helpdesk.database.connect-retries", Integer.parseInt(retries));
+      }
+      String employees = env.apply("EMPLOYEES");
+      common.put("helpdesk.auth.employees", (employees == null ? "" : employees + " ") + demo.entry());
+      nodes = AllInOne.start(infra, AllInOne.Ports.from(env), ConfigFactory.parseMap(common));
     } catch (RuntimeException e) {
       out.println("Could not start the nodes: " + rootMessage(e));
       infra.close();
       return 2;
     }
-    out.println("Customer Service  : " + nodes.customerUrl());
-    out.println("Backoffice Service: " + nodes.backofficeUrl());
+    out.println("Customer Service  : " + nodes.customerUrl() + "/");
+    out.println("Backoffice Service: " + nodes.backofficeUrl() + "/   sign in as " + DemoEmployee.NAME + " (operator) with password " + demo.password());
+    out.println("                    (a new password at every start; it is printed only here)");
 
     int status = 0;
     try {
-      new SeedScenario(nodes.customerUrl(), nodes.backofficeUrl(), Duration.ofSeconds(30), out).run();
+      new SeedScenario(nodes.customerUrl(), nodes.backofficeUrl(), demo.basicAuthorization(), Duration.ofSeconds(30), out).run();
     } catch (SeedScenario.Failed e) {
       out.println("SCENARIO FAILED: " + e.getMessage());
       status = 1;
@@ -116,11 +118,13 @@ public final class Helpdesk {
     out.println("  curl -s -X POST " + c + "/issues -H 'Content-Type: application/json' \\");
     out.println("       -d '{\"email\":\"jane@example.com\",\"content\":\"My printer is on fire\"}'");
     out.println("  curl -s " + c + "/issues/<issueId>");
-    out.println("  curl -s " + b + "/tickets/<issueId>");
-    out.println("  curl -s '" + b + "/tickets?status=awaiting&limit=10'");
-    out.println("  curl -s -X POST " + b + "/tickets/<issueId>/assign -H 'Content-Type: application/json' -d '{\"assignee\":\"alice\"}'");
+    String u = "-u " + DemoEmployee.NAME + ":<password> ";
+    out.println("  curl -s " + u + b + "/tickets/<issueId>");
+    out.println("  curl -s " + u + "'" + b + "/tickets?status=awaiting&limit=10'");
+    out.println("  curl -s " + u + "-X POST " + b + "/tickets/<issueId>/assign -H 'Content-Type: application/json' -d '{\"assignee\":\"alice\"}'");
     out.println("  curl -s -X POST " + c + "/issues/<issueId>/close");
-    out.println("  curl -s " + b + "/dead-letters");
+    out.println("  curl -s " + u + b + "/dead-letters");
+    out.println("Pages: " + c + "/ (report an issue), " + b + "/ (the console), API docs at /docs on both");
     out.println("  curl -s " + c + "/health/ready   " + b + "/health/ready");
     out.println("Press Ctrl-C to stop.");
   }

@@ -28,12 +28,15 @@ final class SeedScenario {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** HTTP Basic credentials of an employee: the backoffice's API is closed to strangers. */
+  private final String backofficeAuthorization;
   private final String customer;
   private final String backoffice;
   private final Duration stepTimeout;
   private final PrintStream out;
 
-  SeedScenario(String customerUrl, String backofficeUrl, Duration stepTimeout, PrintStream out) {
+  SeedScenario(String customerUrl, String backofficeUrl, String backofficeAuthorization, Duration stepTimeout, PrintStream out) {
+    this.backofficeAuthorization = backofficeAuthorization;
     this.customer = customerUrl;
     this.backoffice = backofficeUrl;
     this.stepTimeout = stepTimeout;
@@ -105,7 +108,11 @@ final class SeedScenario {
   }
 
   private HttpResponse<String> get(String uri) {
-    return send(HttpRequest.newBuilder(URI.create(uri)).GET());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).GET();
+    if (uri.startsWith(backoffice)) {
+      request.header("Authorization", backofficeAuthorization);
+    }
+    return send(request);
   }
 
   private HttpResponse<String> post(String uri, String json) {

@@ -24,6 +24,7 @@ import org.example.helpdesk.platform.config.NodeConfig;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
+import org.example.helpdesk.platform.web.WebRoutes;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,10 +110,21 @@ public final class Node {
 
   /** Serves the service's routes, health and metrics; returns once the port is bound. */
   public ServerBinding serve(Route routes, List<HealthRoutes.Check> readinessChecks) {
+    return serve(routes, readinessChecks, metricsRoutes -> metricsRoutes);
+  }
+
+  /**
+   * As {@link #serve(Route, List)}, with {@code /metrics} behind {@code guardMetrics} (for example
+   * open on the loopback address only, or to signed-in users).
+   */
+  public ServerBinding serve(
+      Route routes, List<HealthRoutes.Check> readinessChecks, java.util.function.UnaryOperator<Route> guardMetrics) {
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
     checks.addAll(readinessChecks);
-    Route all = new AllDirectives() {}.concat(routes, new HealthRoutes(system, checks).routes(), metrics.routes());
+    Route all =
+        new AllDirectives() {}
+            .concat(routes, new HealthRoutes(system, checks).routes(), guardMetrics.apply(metrics.routes()), WebRoutes.assets());
     try {
       binding =
           HttpServer.start(

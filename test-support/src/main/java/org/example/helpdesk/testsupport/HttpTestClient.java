@@ -10,7 +10,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A blocking JSON client for a node's HTTP API. */
+/**
+ * A blocking JSON client for a node's HTTP API. It sends the test operator's HTTP Basic credentials
+ * ({@link TestEmployees}) unless made {@link #as} someone else or {@link #anonymous}; the customer
+ * node ignores them.
+ */
 public final class HttpTestClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -18,9 +22,30 @@ public final class HttpTestClient {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+  private final String authorization;
 
   public HttpTestClient(String host, int port) {
-    this.base = "http://" + host + ":" + port;
+    this("http://" + host + ":" + port, basic(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD));
+  }
+
+  private HttpTestClient(String base, String authorization) {
+    this.base = base;
+    this.authorization = authorization;
+  }
+
+  /** The same node, with these credentials. */
+  public HttpTestClient as(String name, String password) {
+    return new HttpTestClient(base, basic(name, password));
+  }
+
+  /** The same node, without credentials. */
+  public HttpTestClient anonymous() {
+    return new HttpTestClient(base, null);
+  }
+
+  public static String basic(String name, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A response: status, headers and the body, parsed when it is JSON. */
@@ -79,6 +104,9 @@ public final class HttpTestClient {
   }
 
   private Response send(HttpRequest.Builder request) {
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
       HttpResponse<String> response =
           client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

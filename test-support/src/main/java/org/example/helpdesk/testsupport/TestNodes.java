@@ -23,6 +23,8 @@ public final class TestNodes {
             "helpdesk.http.host", "127.0.0.1",
             "helpdesk.http.port", 0,
             "helpdesk.cluster.port", 0,
-            "helpdesk.cluster.seed-nodes", ""));
+            "helpdesk.cluster.seed-nodes", "",
+            // (ignored by the customer node)
+            "helpdesk.auth.employees", TestEmployees.ENTRIES));
   }
 }

@@ -63,7 +63,7 @@ public final class CommandHandling {
       return tickets.prepare(p.ticketId(), p.ticketType(), p.description(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout);
     }
     if (command instanceof CancelTicket c) {
-      return tickets.cancel(c.ticketId(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout);
+      return tickets.cancelForCustomer(c.ticketId(), askTimeout);
     }
     throw new IllegalStateException("no handler for " + command);
   }

@@ -14,6 +14,8 @@ import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.Json;
@@ -28,11 +30,13 @@ public final class DeadLetterRoutes extends ApiDirectives {
 
   private final DeadLetters deadLetters;
   private final DeadLetterStore store;
+  private final Access access;
 
-  public DeadLetterRoutes(DeadLetters deadLetters, long maxBodyBytes) {
+  public DeadLetterRoutes(DeadLetters deadLetters, Access access, long maxBodyBytes) {
     super(maxBodyBytes);
     this.deadLetters = deadLetters;
     this.store = deadLetters.store();
+    this.access = access;
   }
 
   /** A dead letter in JSON; a body that is not UTF-8 text is shown in base64. */
@@ -53,7 +57,7 @@ public final class DeadLetterRoutes extends ApiDirectives {
       java.util.UUID ticketId,
       String waitsFor) {
 
-    static DeadLetterView of(DeadLetter d) {
+    public static DeadLetterView of(DeadLetter d) {
       boolean truncated = !d.complete();
       String text = utf8(d.body(), truncated);
       return new DeadLetterView(
@@ -79,7 +83,7 @@ public final class DeadLetterRoutes extends ApiDirectives {
     return pathPrefix(
         "dead-letters",
         () ->
-            concat(
+            access.api(Employee.Role.OPERATOR, employee -> concat(
                 pathEndOrSingleSlash(() -> get(this::list)),
                 pathPrefix(
                     PathMatchers.segment(),
@@ -93,7 +97,7 @@ public final class DeadLetterRoutes extends ApiDirectives {
                                             concat(
                                                 get(() -> show(id)),
                                                 delete(() -> remove(id)))),
-                                    path("replay", () -> post(() -> replay(id))))))));
+                                    path("replay", () -> post(() -> replay(id)))))))));
   }
 
   private Route list() {

@@ -43,6 +43,9 @@ public final class Ticket
   public static final int MAX_DESCRIPTION_LENGTH = 10_000;
   public static final int MAX_ASSIGNEE_LENGTH = 200;
 
+  /** Who cancelled a ticket when its customer closed the issue. */
+  public static final String CUSTOMER_SERVICE = "customer-service";
+
   // ---- commands -------------------------------------------------------------------------------
 
   public sealed interface Command permits PrepareTicket, CancelTicket, AssignTicket, GetTicket {}
@@ -59,9 +62,11 @@ public final class Ticket
       String ticketType, String description, Origin origin, ActorRef<StatusReply<Details>> replyTo)
       implements Command {}
 
-  public record CancelTicket(Origin by, ActorRef<StatusReply<Details>> replyTo) implements Command {}
+  /** {@code employee}: who cancels, when {@code by} is the backoffice. */
+  public record CancelTicket(Origin by, String employee, ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
-  public record AssignTicket(String assignee, ActorRef<StatusReply<Details>> replyTo) implements Command {}
+  /** {@code by}: the employee who assigns. */
+  public record AssignTicket(String assignee, String by, ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
   public record GetTicket(ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
@@ -83,9 +88,11 @@ public final class Ticket
     }
   }
 
-  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt) implements Event {}
+  /** {@code cancelledBy}: the employee, or {@code customer-service}; null in events recorded before it was kept. */
+  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy) implements Event {}
 
-  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt) implements Event {}
+  /** {@code assignedBy}: the employee; null in events recorded before it was kept. */
+  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy) implements Event {}
 
   // ---- state ----------------------------------------------------------------------------------
 
@@ -108,15 +115,17 @@ public final class Ticket
       String assignee,
       Instant preparedAt,
       Instant updatedAt,
-      Origin origin)
+      Origin origin,
+      String assignedBy,
+      String cancelledBy)
       implements State {
 
-    Prepared cancelled(Instant at) {
-      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at, origin);
+    Prepared cancelled(Instant at, String by) {
+      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at, origin, assignedBy, by);
     }
 
-    Prepared assignedTo(String employee, Instant at) {
-      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at, origin);
+    Prepared assignedTo(String employee, Instant at, String by) {
+      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at, origin, by, cancelledBy);
     }
 
     boolean isPreparedBy(PrepareTicket command) {
@@ -126,7 +135,7 @@ public final class Ticket
     }
 
     Details details() {
-      return new Details(ticketId, ticketType, description, status, assignee, preparedAt, updatedAt);
+      return new Details(ticketId, ticketType, description, status, assignee, preparedAt, updatedAt, assignedBy, cancelledBy);
     }
   }
 
@@ -138,7 +147,9 @@ public final class Ticket
       Status status,
       String assignee,
       Instant preparedAt,
-      Instant updatedAt) {}
+      Instant updatedAt,
+      String assignedBy,
+      String cancelledBy) {}
 
   // ---- behaviour ------------------------------------------------------------------------------
 
@@ -240,7 +251,7 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
     return Effect()
-        .persist(new TicketWasCancelled(ticketId, clock.instant()))
+        .persist(new TicketWasCancelled(ticketId, clock.instant(), command.by() == Origin.CUSTOMER_SERVICE ? CUSTOMER_SERVICE : command.employee()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
   }
 
@@ -268,7 +279,7 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
     return Effect()
-        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant()))
+        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant(), command.by()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
   }
 
@@ -301,11 +312,11 @@ public final class Ticket
         .forStateType(Unprepared.class)
         .onEvent(
             TicketWasPrepared.class,
-            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt(), e.origin()));
+            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt(), e.origin(), null, null));
     builder
         .forStateType(Prepared.class)
-        .onEvent(TicketWasCancelled.class, (s, e) -> s.cancelled(e.cancelledAt()))
-        .onEvent(TicketWasAssigned.class, (s, e) -> s.assignedTo(e.assignee(), e.assignedAt()));
+        .onEvent(TicketWasCancelled.class, (s, e) -> s.cancelled(e.cancelledAt(), e.cancelledBy()))
+        .onEvent(TicketWasAssigned.class, (s, e) -> s.assignedTo(e.assignee(), e.assignedAt(), e.assignedBy()));
     return builder.build();
   }
 }

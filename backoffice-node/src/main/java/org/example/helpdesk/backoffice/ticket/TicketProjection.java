@@ -67,6 +67,7 @@ public final class TicketProjection {
           connection -> {
             // an event that cannot be read was logged and counted by the feed, and is passed
             TicketReadModel.apply(connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
+            TicketReadModel.notifyChanged(connection);
             return null;
           });
     }

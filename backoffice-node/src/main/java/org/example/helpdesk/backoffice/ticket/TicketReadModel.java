@@ -21,6 +21,7 @@ public final class TicketReadModel {
 
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 500;
+  public static final String TABLE = "tickets";
 
   private final Database database;
 
@@ -43,9 +44,9 @@ public final class TicketReadModel {
       if (event instanceof Ticket.TicketWasPrepared e) {
         inserts.putIfAbsent(e.ticketId(), e);
       } else if (event instanceof Ticket.TicketWasCancelled e) {
-        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.CANCELLED, null, e.cancelledAt()), RowUpdate::then);
+        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.CANCELLED, null, e.cancelledAt(), null, e.cancelledBy()), RowUpdate::then);
       } else if (event instanceof Ticket.TicketWasAssigned e) {
-        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt()), RowUpdate::then);
+        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt(), e.assignedBy(), null), RowUpdate::then);
       }
     }
     if (!inserts.isEmpty()) {
@@ -68,8 +69,10 @@ public final class TicketReadModel {
       List<UUID> ids = new ArrayList<>(updates.keySet());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "UPDATE tickets SET status = u.status, assignee = coalesce(u.assignee, tickets.assignee), updated_at = u.at"
-                  + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS u(id, status, assignee, at)"
+              "UPDATE tickets SET status = u.status, assignee = coalesce(u.assignee, tickets.assignee), updated_at = u.at,"
+                  + " assigned_by = coalesce(u.assigned_by, tickets.assigned_by), cancelled_by = coalesce(u.cancelled_by, tickets.cancelled_by)"
+                  + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])"
+                  + " AS u(id, status, assignee, at, assigned_by, cancelled_by)"
                   + " WHERE tickets.ticket_id = u.id")) {
         // (joins the table: planned with its current size, see PlannedEachTime)
         PlannedEachTime.mark(s);
@@ -77,15 +80,33 @@ public final class TicketReadModel {
         s.setArray(2, connection.createArrayOf("text", ids.stream().map(id -> TicketView.statusName(updates.get(id).status())).toArray()));
         s.setArray(3, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).assignee()).toArray()));
         s.setArray(4, connection.createArrayOf("timestamptz", ids.stream().map(id -> Timestamp.from(updates.get(id).at())).toArray()));
+        s.setArray(5, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).assignedBy()).toArray()));
+        s.setArray(6, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).cancelledBy()).toArray()));
         s.executeUpdate();
       }
     }
   }
 
-  /** Where a ticket's row ends up after some of its events; a null assignee leaves it as it is. */
-  private record RowUpdate(Ticket.Status status, String assignee, Instant at) {
+  /**
+   * Tells the console's live pages that rows changed: PostgreSQL delivers a notification only when
+   * the transaction commits, so a page that reloads on it sees the new rows.
+   */
+  static void notifyChanged(Connection connection) throws SQLException {
+    try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(left(current_schema() || '.' || ?, 63), '')")) {
+      s.setString(1, TABLE);
+      s.execute();
+    }
+  }
+
+  /** Where a ticket's row ends up after some of its events; a null value leaves a column as it is. */
+  private record RowUpdate(Ticket.Status status, String assignee, Instant at, String assignedBy, String cancelledBy) {
     RowUpdate then(RowUpdate later) {
-      return new RowUpdate(later.status(), later.assignee() != null ? later.assignee() : assignee, later.at());
+      return new RowUpdate(
+          later.status(),
+          later.assignee() != null ? later.assignee() : assignee,
+          later.at(),
+          later.assignedBy() != null ? later.assignedBy() : assignedBy,
+          later.cancelledBy() != null ? later.cancelledBy() : cancelledBy);
     }
   }
 
@@ -105,18 +126,24 @@ public final class TicketReadModel {
 
   /** The last prepared tickets, newest first, optionally only those in one status. */
   public CompletionStage<List<TicketView>> latest(Optional<Ticket.Status> status, int limit) {
+    return latest(status, limit, 0);
+  }
+
+  /** A page of {@link #latest(Optional, int)}: {@code limit} tickets after the first {@code offset}. */
+  public CompletionStage<List<TicketView>> latest(Optional<Ticket.Status> status, int limit, int offset) {
     return database.run(
         c -> {
           String sql =
               SELECT
                   + (status.isPresent() ? " WHERE status = ?" : "")
-                  + " ORDER BY prepared_at DESC, ticket_id LIMIT ?";
+                  + " ORDER BY prepared_at DESC, ticket_id LIMIT ? OFFSET ?";
           try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             if (status.isPresent()) {
               s.setString(i++, TicketView.statusName(status.get()));
             }
-            s.setInt(i, limit);
+            s.setInt(i++, limit);
+            s.setInt(i, offset);
             try (ResultSet rs = s.executeQuery()) {
               List<TicketView> tickets = new ArrayList<>();
               while (rs.next()) {
@@ -129,7 +156,8 @@ public final class TicketReadModel {
   }
 
   private static final String SELECT =
-      "SELECT ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at FROM tickets";
+      "SELECT ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at, assigned_by, cancelled_by"
+          + " FROM tickets";
 
   private static TicketView view(ResultSet rs) throws SQLException {
     return new TicketView(
@@ -139,6 +167,8 @@ public final class TicketReadModel {
         rs.getString("status"),
         rs.getString("assignee"),
         rs.getTimestamp("prepared_at").toInstant(),
-        rs.getTimestamp("updated_at").toInstant());
+        rs.getTimestamp("updated_at").toInstant(),
+        rs.getString("assigned_by"),
+        rs.getString("cancelled_by"));
   }
 }

@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
@@ -17,11 +19,13 @@ public final class TicketRoutes extends ApiDirectives {
 
   private final Tickets tickets;
   private final TicketReadModel readModel;
+  private final Access access;
 
-  public TicketRoutes(Tickets tickets, TicketReadModel readModel, long maxBodyBytes) {
+  public TicketRoutes(Tickets tickets, TicketReadModel readModel, Access access, long maxBodyBytes) {
     super(maxBodyBytes);
     this.tickets = tickets;
     this.readModel = readModel;
+    this.access = access;
   }
 
   /** Body of {@code POST /tickets}: an internal ticket. */
@@ -45,7 +49,7 @@ public final class TicketRoutes extends ApiDirectives {
     return pathPrefix(
         "tickets",
         () ->
-            concat(
+            access.api(Employee.Role.AGENT, employee -> concat(
                 pathEndOrSingleSlash(
                     () ->
                         concat(
@@ -60,8 +64,8 @@ public final class TicketRoutes extends ApiDirectives {
                             id ->
                                 concat(
                                     pathEnd(() -> get(() -> find(id))),
-                                    path("assign", () -> post(() -> jsonBody(Assignment.class, a -> assign(id, a)))),
-                                    path("cancel", () -> post(() -> cancel(id))))))));
+                                    path("assign", () -> post(() -> jsonBody(Assignment.class, a -> assign(id, a, employee)))),
+                                    path("cancel", () -> post(() -> cancel(id, employee)))))))));
   }
 
   private Route list() {
@@ -99,12 +103,12 @@ public final class TicketRoutes extends ApiDirectives {
         details -> created("/tickets/" + id, new Created(id)));
   }
 
-  private Route assign(UUID id, Assignment body) {
-    return onReply(tickets.assign(id, body.assignee().strip()), d -> json(StatusCodes.OK, TicketView.of(d)));
+  private Route assign(UUID id, Assignment body, Employee by) {
+    return onReply(tickets.assign(id, body.assignee().strip(), by.name()), d -> json(StatusCodes.OK, TicketView.of(d)));
   }
 
-  private Route cancel(UUID id) {
-    return onReply(tickets.cancel(id), d -> json(StatusCodes.OK, TicketView.of(d)));
+  private Route cancel(UUID id, Employee by) {
+    return onReply(tickets.cancel(id, by.name()), d -> json(StatusCodes.OK, TicketView.of(d)));
   }
 
   private static Ticket.Status status(String raw) {

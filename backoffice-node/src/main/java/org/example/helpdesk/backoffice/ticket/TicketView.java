@@ -12,11 +12,21 @@ public record TicketView(
     String status,
     String assignee,
     Instant preparedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String assignedBy,
+    String cancelledBy) {
 
   public static TicketView of(Ticket.Details d) {
     return new TicketView(
-        d.ticketId(), d.ticketType(), d.description(), statusName(d.status()), d.assignee(), d.preparedAt(), d.updatedAt());
+        d.ticketId(),
+        d.ticketType(),
+        d.description(),
+        statusName(d.status()),
+        d.assignee(),
+        d.preparedAt(),
+        d.updatedAt(),
+        d.assignedBy(),
+        d.cancelledBy());
   }
 
   public static String statusName(Ticket.Status status) {

@@ -38,16 +38,18 @@ public final class Tickets {
   }
 
   /** An employee cancels a ticket. */
-  public CompletionStage<Ticket.Details> cancel(UUID ticketId) {
-    return cancel(ticketId, Ticket.Origin.BACKOFFICE, askTimeout);
+  public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.BACKOFFICE, employee, r), askTimeout);
   }
 
-  public CompletionStage<Ticket.Details> cancel(UUID ticketId, Ticket.Origin by, Duration timeout) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, r), timeout);
+  /** The customer service cancels the ticket one of its issues prepared. */
+  public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.CUSTOMER_SERVICE, null, r), timeout);
   }
 
-  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, r), askTimeout);
+  /** An employee ({@code by}) assigns a ticket. */
+  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee, String by) {
+    return ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, by, r), askTimeout);
   }
 
   public CompletionStage<Ticket.Details> get(UUID ticketId) {

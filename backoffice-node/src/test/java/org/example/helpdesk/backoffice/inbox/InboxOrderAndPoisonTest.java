@@ -97,6 +97,11 @@ class InboxOrderAndPoisonTest {
           http.sendAsync(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node.node().httpAddress().getPort() + "/dead-letters/" + id + "/replay"))
                   .header("Content-Type", "application/json")
+                  .header(
+                      "Authorization",
+                      org.example.helpdesk.testsupport.HttpTestClient.basic(
+                          org.example.helpdesk.testsupport.TestEmployees.OPERATOR,
+                          org.example.helpdesk.testsupport.TestEmployees.OPERATOR_PASSWORD))
                   .POST(HttpRequest.BodyPublishers.ofByteArray(corrected))
                   .build(),
               HttpResponse.BodyHandlers.ofString()));

@@ -416,7 +416,8 @@ class TicketHostileInputTest {
 
   private static List<Case> unknownPathsAndMethods() {
     List<Case> c = new ArrayList<>();
-    for (String path : List.of("/", "/ticket", "/tickets-all", "/tickets/{ticket}/close", "/tickets/{ticket}/assign/x", "/tickets/{ticket}/cancel/", "/dead-letter",
+    // ("/" leads to the console: ConsoleTest)
+    for (String path : List.of("/ticket", "/tickets-all", "/tickets/{ticket}/close", "/tickets/{ticket}/assign/x", "/tickets/{ticket}/cancel/", "/dead-letter",
         "/dead-letters/{dl}/retry", "/dead-letters/{dl}/replay/x", "/health/nothing", "/admin", "/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/TICKETS")) {
       c.add(new Case("GET " + path, Request.of("GET", path), 404, NO_SUCH));
     }

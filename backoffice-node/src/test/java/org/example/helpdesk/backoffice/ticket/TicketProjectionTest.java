@@ -66,11 +66,11 @@ class TicketProjectionTest {
         List.of(
             new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasPrepared(b, "internal", "second", T0.plusSeconds(1), Ticket.Origin.BACKOFFICE),
-            new Ticket.TicketWasAssigned(a, "alice", T0.plusSeconds(2)),
-            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3)),
+            new Ticket.TicketWasAssigned(a, "alice", T0.plusSeconds(2), "carol"),
+            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol"),
             new Ticket.TicketWasPrepared(c, "customer-issue", "third", T0.plusSeconds(4), Ticket.Origin.CUSTOMER_SERVICE),
-            new Ticket.TicketWasAssigned(a, "bob", T0.plusSeconds(5)),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6)));
+            new Ticket.TicketWasAssigned(a, "bob", T0.plusSeconds(5), "dave"),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin"));
     ProjectionId id = ProjectionId.of(TicketProjection.NAME, "test-" + UUID.randomUUID());
 
     ProjectionTestKit.create(testKit.system())
@@ -90,8 +90,13 @@ class TicketProjectionTest {
 
     TicketReadModel readModel = new TicketReadModel(database);
     TicketView third = readModel.find(c).toCompletableFuture().join().orElseThrow();
-    assertEquals(new TicketView(c, "customer-issue", "third", "awaiting", null, T0.plusSeconds(4), T0.plusSeconds(4)), third);
+    assertEquals(new TicketView(c, "customer-issue", "third", "awaiting", null, T0.plusSeconds(4), T0.plusSeconds(4), null, null), third);
     assertEquals(Optional.empty(), readModel.find(UUID.randomUUID()).toCompletableFuture().join());
+    // who assigned and who cancelled: the latest of each, even when merged in one batch
+    TicketView first = readModel.find(a).toCompletableFuture().join().orElseThrow();
+    assertEquals(List.of("dave", "erin"), java.util.Arrays.asList(first.assignedBy(), first.cancelledBy()));
+    TicketView second = readModel.find(b).toCompletableFuture().join().orElseThrow();
+    assertEquals(java.util.Arrays.asList(null, "carol"), java.util.Arrays.asList(second.assignedBy(), second.cancelledBy()));
     List<UUID> cancelledNewestFirst =
         readModel.latest(Optional.of(Ticket.Status.CANCELLED), 10).toCompletableFuture().join().stream().map(TicketView::ticketId).toList();
     assertEquals(List.of(b, a), cancelledNewestFirst);
@@ -104,7 +109,7 @@ class TicketProjectionTest {
     List<Ticket.Event> events =
         List.of(
             new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1)),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol"),
             new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE));
     ProjectionTestKit.create(testKit.system())
         .run(

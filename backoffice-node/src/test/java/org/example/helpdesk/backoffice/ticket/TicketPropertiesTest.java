@@ -149,8 +149,9 @@ class TicketPropertiesTest {
   }
 
   /** A ticket as the model sees it; {@code prepared == false} is a ticket that does not exist. */
-  record Model(boolean prepared, String ticketType, String description, Status status, String assignee, Ticket.Origin origin) {
-    static final Model NONE = new Model(false, null, null, null, null, null);
+  record Model(
+      boolean prepared, String ticketType, String description, Status status, String assignee, Ticket.Origin origin, String assignedBy, String cancelledBy) {
+    static final Model NONE = new Model(false, null, null, null, null, null, null, null);
 
     @Override
     public String toString() {
@@ -174,7 +175,7 @@ class TicketPropertiesTest {
       return new Step(
           Answer.OK,
           List.of(new TicketWasPrepared(id, p.ticketType(), p.description(), NOW, p.origin())),
-          new Model(true, p.ticketType(), p.description(), Status.AWAITING, null, p.origin()));
+          new Model(true, p.ticketType(), p.description(), Status.AWAITING, null, p.origin(), null, null));
     }
     if (!t.prepared()) {
       return new Step(Answer.NOT_FOUND, List.of(), t);
@@ -189,10 +190,11 @@ class TicketPropertiesTest {
       if (t.status() == Status.CANCELLED) {
         return new Step(Answer.OK, List.of(), t);
       }
+      String by = c.by() == Ticket.Origin.CUSTOMER_SERVICE ? Ticket.CUSTOMER_SERVICE : "carol";
       return new Step(
           Answer.OK,
-          List.of(new TicketWasCancelled(id, NOW)),
-          new Model(true, t.ticketType(), t.description(), Status.CANCELLED, t.assignee(), t.origin()));
+          List.of(new TicketWasCancelled(id, NOW, by)),
+          new Model(true, t.ticketType(), t.description(), Status.CANCELLED, t.assignee(), t.origin(), t.assignedBy(), by));
     }
     Assign a = (Assign) cmd;
     if (t.status() == Status.CANCELLED) {
@@ -207,8 +209,8 @@ class TicketPropertiesTest {
     }
     return new Step(
         Answer.OK,
-        List.of(new TicketWasAssigned(id, assignee, NOW)),
-        new Model(true, t.ticketType(), t.description(), Status.ASSIGNED, assignee, t.origin()));
+        List.of(new TicketWasAssigned(id, assignee, NOW, "carol")),
+        new Model(true, t.ticketType(), t.description(), Status.ASSIGNED, assignee, t.origin(), "carol", t.cancelledBy()));
   }
 
   private static boolean validPrepare(Prepare p) {
@@ -343,10 +345,10 @@ class TicketPropertiesTest {
       return kit.runCommand(r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), p.origin(), r));
     }
     if (cmd instanceof Cancel c) {
-      return kit.runCommand(r -> new Ticket.CancelTicket(c.by(), r));
+      return kit.runCommand(r -> new Ticket.CancelTicket(c.by(), c.by() == Ticket.Origin.CUSTOMER_SERVICE ? null : "carol", r));
     }
     if (cmd instanceof Assign a) {
-      return kit.runCommand(r -> new Ticket.AssignTicket(a.assignee(), r));
+      return kit.runCommand(r -> new Ticket.AssignTicket(a.assignee(), "carol", r));
     }
     return kit.runCommand(Ticket.GetTicket::new);
   }
@@ -378,7 +380,7 @@ class TicketPropertiesTest {
   }
 
   private static Details details(UUID id, Model m) {
-    return new Details(id, m.ticketType(), m.description(), m.status(), m.assignee(), NOW, NOW);
+    return new Details(id, m.ticketType(), m.description(), m.status(), m.assignee(), NOW, NOW, m.assignedBy(), m.cancelledBy());
   }
 
   private static List<String> withoutId(List<Event> events) {

@@ -109,14 +109,14 @@ class TicketTest {
   @Test
   void theCustomerServiceCancelsOnlyWhatItPrepared() {
     prepare("internal", "an employee's ticket", Origin.BACKOFFICE);
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var fromCustomer = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, r));
+    var fromCustomer = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
 
     assertTrue(fromCustomer.hasNoEvents());
     assertRejected(ConflictException.class, fromCustomer.reply());
     assertEquals(Status.ASSIGNED, ((Prepared) ticket.getState()).status());
-    var fromEmployee = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    var fromEmployee = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
     assertEquals(Status.CANCELLED, fromEmployee.reply().getValue().status());
   }
 
@@ -124,9 +124,9 @@ class TicketTest {
   void aTicketThatACustomersIssuePreparedIsCancelledByTheCustomerServiceAndByEmployees() {
     prepare("customer-issue", "bug", Origin.CUSTOMER_SERVICE);
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
 
-    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW)), result.events());
+    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, Ticket.CUSTOMER_SERVICE)), result.events());
   }
 
   @Test
@@ -152,8 +152,8 @@ class TicketTest {
 
   @Test
   void everyCommandButPrepareOnAnUnknownTicketIsRejectedAsNotFound() {
-    var cancel = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
-    var assign = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    var cancel = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var assign = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
     var get = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
 
     for (var result : List.of(cancel, assign, get)) {
@@ -166,10 +166,10 @@ class TicketTest {
   void cancellingRecordsTicketWasCancelledOnceAndThenIsIdempotent() {
     prepare("customer-issue", "bug");
 
-    var first = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
-    var second = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    var first = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var second = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
-    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW)), first.events());
+    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, "carol")), first.events());
     assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).status());
     assertTrue(second.hasNoEvents());
     assertEquals(Status.CANCELLED, second.reply().getValue().status());
@@ -179,9 +179,9 @@ class TicketTest {
   void assigningRecordsTicketWasAssigned() {
     prepare("customer-issue", "bug");
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    assertEquals(List.of(new TicketWasAssigned(ticketId, "alice", NOW)), result.events());
+    assertEquals(List.of(new TicketWasAssigned(ticketId, "alice", NOW, "carol")), result.events());
     Prepared state = result.stateOfType(Prepared.class);
     assertEquals(Status.ASSIGNED, state.status());
     assertEquals("alice", state.assignee());
@@ -191,9 +191,9 @@ class TicketTest {
   @Test
   void assigningToTheCurrentAssigneeRecordsNothing() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var again = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    var again = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
     assertTrue(again.hasNoEvents());
     assertEquals("alice", again.reply().getValue().assignee());
@@ -202,20 +202,20 @@ class TicketTest {
   @Test
   void assigningToAnotherEmployeeRecordsANewAssignment() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("bob", r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("bob", "carol", r));
 
-    assertEquals(List.of(new TicketWasAssigned(ticketId, "bob", NOW)), result.events());
+    assertEquals(List.of(new TicketWasAssigned(ticketId, "bob", NOW, "carol")), result.events());
     assertEquals("bob", result.stateOfType(Prepared.class).assignee());
   }
 
   @Test
   void assigningACancelledTicketIsRejectedAsAConflict() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
     assertTrue(result.hasNoEvents());
     assertRejected(ConflictException.class, result.reply());
@@ -225,9 +225,9 @@ class TicketTest {
   @Test
   void cancellingAnAssignedTicketKeepsItsAssignee() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
     assertEquals(Status.CANCELLED, result.reply().getValue().status());
     assertEquals("alice", result.reply().getValue().assignee());
@@ -237,7 +237,7 @@ class TicketTest {
   void aBlankAssigneeIsRejected() {
     prepare("customer-issue", "bug");
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("  ", r));
+    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("  ", "carol", r));
 
     assertTrue(result.hasNoEvents());
     assertRejected(InvalidCommandInputException.class, result.reply());
@@ -250,14 +250,14 @@ class TicketTest {
     var result = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
 
     assertTrue(result.hasNoEvents());
-    assertEquals(new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW), result.reply().getValue());
+    assertEquals(new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW, null, null), result.reply().getValue());
   }
 
   @Test
   void theStateIsRebuiltFromTheEvents() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", r));
-    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, r));
+    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
     State before = ticket.getState();
 
     ticket.restart();
@@ -283,7 +283,7 @@ class TicketTest {
       assertEquals(rejection.getClass(), back.getError().getClass());
       assertEquals(rejection.getMessage(), back.getError().getMessage());
     }
-    Details details = new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW);
+    Details details = new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW, "carol", null);
     serialization.verifySerialization(StatusReply.success(details), true);
   }
 

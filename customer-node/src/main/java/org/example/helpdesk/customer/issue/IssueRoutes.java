@@ -42,7 +42,8 @@ public final class IssueRoutes extends ApiDirectives {
       }
     }
 
-    Email validEmail() {
+    /** The e-mail as an {@link Email}; an {@link InvalidRequestException} (400) when it is none. */
+    public Email validEmail() {
       try {
         return Email.of(email);
       } catch (InvalidCommandInputException e) {
@@ -56,7 +57,7 @@ public final class IssueRoutes extends ApiDirectives {
   public record IssueView(
       UUID issueId, String email, String content, String status, Instant reportedAt, Instant closedAt) {
 
-    static IssueView of(Issue.Summary s) {
+    public static IssueView of(Issue.Summary s) {
       return new IssueView(s.issueId(), s.email().value(), s.content(), statusName(s.status()), s.reportedAt(), s.closedAt());
     }
   }

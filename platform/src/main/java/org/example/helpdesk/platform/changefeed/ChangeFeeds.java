@@ -47,6 +47,11 @@ public final class ChangeFeeds implements AutoCloseable {
         metrics);
   }
 
+  /** Raised when a transaction that notified on this table's channel commits. */
+  public ChangeSignal signal(String table) {
+    return notifications.signal(table);
+  }
+
   @Override
   public void close() {
     notifications.close();

@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.web.WebRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,7 @@ public final class HttpServer {
       ActorSystem<?> system, String host, int port, long maxBodyBytes, Route routes) {
     return Http.get(system)
         .newServerAt(host, port)
-        .bind(ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))
+        .bind(WebRoutes.withSecurityHeaders(ApiErrors.handled(limitingBodies(maxBodyBytes, routes))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

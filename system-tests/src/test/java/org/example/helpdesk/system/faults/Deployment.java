@@ -74,6 +74,8 @@ final class Deployment implements AutoCloseable {
       env.put("CLUSTER_HOST", "127.0.0.1");
       env.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("SEED_NODES", seeds);
+      env.put("EMPLOYEES", org.example.helpdesk.testsupport.TestEmployees.ENTRIES);
+      env.put("SESSION_SECRET", "fault-injection-session-secret-of-32-bytes");
       String name = kind + "-" + (i + 1) + "-" + applicationName;
       into.add(
           new NodeProcess(

@@ -1,0 +1,248 @@
+package org.example.helpdesk.backoffice.auth;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.Cookie;
+import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
+import org.apache.pekko.http.javadsl.model.headers.HttpCookiePair;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.model.headers.SameSite;
+import org.apache.pekko.http.javadsl.model.headers.SetCookie;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.http.ApiErrors;
+import org.example.helpdesk.platform.web.Pages;
+
+/**
+ * Who may do what on the backoffice node. The JSON API takes HTTP Basic or the console's session
+ * cookie (then a state-changing request must carry the session's CSRF token in
+ * {@code X-CSRF-Token}); pages take the session only and send strangers to the sign-in page.
+ * Without credentials: 401; with a role that may not: 403; both with a JSON error on the API.
+ */
+public final class Access extends AllDirectives {
+
+  public static final String SESSION_COOKIE = "helpdesk_session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+
+  private final Employees employees;
+  private final Sessions sessions;
+  private final SignInThrottle throttle;
+  private final boolean secureCookie;
+
+  /** A signed-in employee on a page, with the session (its CSRF token goes into every form). */
+  public record SignedIn(Employee employee, Sessions.Session session, String csrf) {}
+
+  public Access(Employees employees, Sessions sessions, SignInThrottle throttle, boolean secureCookie) {
+    this.employees = employees;
+    this.sessions = sessions;
+    this.throttle = throttle;
+    this.secureCookie = secureCookie;
+  }
+
+  public Employees employees() {
+    return employees;
+  }
+
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  public SignInThrottle throttle() {
+    return throttle;
+  }
+
+  // ---- the JSON API ----------------------------------------------------------------------------
+
+  /** The employee behind the request, if their role includes {@code needed}; 401/403/429 otherwise. */
+  public Route api(Employee.Role needed, Function<Employee, Route> inner) {
+    return extractRequest(
+        request ->
+            clientAddress(
+                address -> {
+                  Optional<String[]> basic = basicCredentials(request);
+                  if (basic.isPresent()) {
+                    String name = basic.get()[0];
+                    Optional<Duration> wait = throttle.wait(name, address);
+                    if (wait.isPresent()) {
+                      return tooMany(wait.get());
+                    }
+                    Optional<Employee> employee = employees.verify(name, basic.get()[1]);
+                    if (employee.isEmpty()) {
+                      throttle.failed(name, address);
+                      return unauthorized("wrong name or password");
+                    }
+                    throttle.succeeded(name, address);
+                    return allowed(employee.get(), needed, inner);
+                  }
+                  Optional<Sessions.Session> session = session(request);
+                  Optional<Employee> employee = session.flatMap(s -> employees.named(s.employee()));
+                  if (employee.isEmpty()) {
+                    return unauthorized("sign in first: HTTP Basic credentials or the console's session are required");
+                  }
+                  if (changesState(request)
+                      && !sessions.csrfMatches(session.get(), request.getHeader(CSRF_HEADER).map(HttpHeader::value).orElse(null))) {
+                    return ApiErrors.complete(StatusCodes.FORBIDDEN, "missing or wrong " + CSRF_HEADER + " header");
+                  }
+                  return allowed(employee.get(), needed, inner);
+                }));
+  }
+
+  /**
+   * Open from the loopback address (a local scraper, the node's own tests), otherwise to a signed-in
+   * employee like the API. (A TLS proxy on the same host makes every request loopback: then give
+   * the proxy its own rule for {@code /metrics}.)
+   */
+  public Route loopbackOrSignedIn(Route inner) {
+    return extractRequest(
+        request -> peer(request).map(InetAddress::isLoopbackAddress).orElse(false) ? inner : api(Employee.Role.AGENT, e -> inner));
+  }
+
+  private Route allowed(Employee employee, Employee.Role needed, Function<Employee, Route> inner) {
+    if (!employee.may(needed)) {
+      return ApiErrors.complete(
+          StatusCodes.FORBIDDEN, "employee " + employee.name() + " (" + employee.role().label() + ") may not do this; it needs the role " + needed.label());
+    }
+    return inner.apply(employee);
+  }
+
+  private Route unauthorized(String message) {
+    return respondWithHeader(
+        RawHeader.create("WWW-Authenticate", "Basic realm=\"helpdesk backoffice\", charset=\"UTF-8\""),
+        () -> ApiErrors.complete(StatusCodes.UNAUTHORIZED, message));
+  }
+
+  private Route tooMany(Duration wait) {
+    long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+    return respondWithHeader(
+        RawHeader.create("Retry-After", Long.toString(seconds)),
+        () -> ApiErrors.complete(StatusCodes.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s"));
+  }
+
+  // ---- pages -----------------------------------------------------------------------------------
+
+  /** A page for signed-in employees whose role includes {@code needed}; others go to sign in. */
+  public Route page(Employee.Role needed, Function<SignedIn, Route> inner) {
+    return extractRequest(
+        request -> {
+          Optional<Sessions.Session> session = session(request);
+          Optional<Employee> employee = session.flatMap(s -> employees.named(s.employee()));
+          if (employee.isEmpty()) {
+            // htmx would follow a redirect and swap the sign-in page into a fragment of the page
+            return request.getHeader("HX-Request").isPresent()
+                ? complete(
+                    HttpResponse.create()
+                        .withStatus(StatusCodes.UNAUTHORIZED)
+                        .addHeader(RawHeader.create("HX-Redirect", "/sign-in")))
+                : redirect("/sign-in");
+          }
+          SignedIn signedIn = new SignedIn(employee.get(), session.get(), sessions.csrfToken(session.get()));
+          if (!employee.get().may(needed)) {
+            return complete(
+                Pages.response(
+                    StatusCodes.FORBIDDEN,
+                    "console-forbidden",
+                    Map.of("employee", employee.get().name(), "role", employee.get().role().label(), "needed", needed.label(), "csrf", signedIn.csrf())));
+          }
+          return inner.apply(signedIn);
+        });
+  }
+
+  /** A form post of a signed-in page: its {@code csrf} field must be the session's token. */
+  public Route form(SignedIn signedIn, Map<String, String> fields, Supplier<Route> inner) {
+    if (!sessions.csrfMatches(signedIn.session(), fields.get("csrf"))) {
+      return complete(
+          Pages.response(
+              StatusCodes.FORBIDDEN,
+              "console-message",
+              Map.of("title", "Form expired", "message", "This form was not sent from a page of this session (CSRF check failed). Go back, reload the page and try again.", "csrf", signedIn.csrf())));
+    }
+    return inner.get();
+  }
+
+  public Route redirect(String to) {
+    return redirect(org.apache.pekko.http.javadsl.model.Uri.create(to), StatusCodes.SEE_OTHER);
+  }
+
+  public HttpHeader sessionCookie(String token) {
+    return SetCookie.create(
+        HttpCookie.create(SESSION_COOKIE, token)
+            .withPath("/")
+            .withHttpOnly(true)
+            .withSecure(secureCookie)
+            .withSameSite(SameSite.Strict)
+            .withMaxAge(sessions.ttl().toSeconds()));
+  }
+
+  public HttpHeader clearedSessionCookie() {
+    return SetCookie.create(
+        HttpCookie.create(SESSION_COOKIE, "deleted")
+            .withPath("/")
+            .withHttpOnly(true)
+            .withSecure(secureCookie)
+            .withSameSite(SameSite.Strict)
+            .withMaxAge(0));
+  }
+
+  /**
+   * The address of the connection's peer, for the per-address throttle. Not {@code
+   * extractClientIP}: it believes {@code X-Forwarded-For}, which any client can send (and so could
+   * open /metrics or spread its guesses over invented addresses).
+   */
+  public Route clientAddress(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(peer(request).map(InetAddress::getHostAddress).orElse("unknown")));
+  }
+
+  private static Optional<InetAddress> peer(HttpRequest request) {
+    // (pekko.http.server.remote-address-attribute = on, in helpdesk-node.conf)
+    return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
+  }
+
+  Optional<Sessions.Session> session(HttpRequest request) {
+    for (HttpHeader h : request.getHeaders()) {
+      if (h instanceof Cookie cookie) {
+        for (HttpCookiePair pair : cookie.getCookies()) {
+          if (pair.name().equals(SESSION_COOKIE)) {
+            return sessions.read(pair.value());
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean changesState(HttpRequest request) {
+    return !(request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD) || request.method().equals(HttpMethods.OPTIONS));
+  }
+
+  private static Optional<String[]> basicCredentials(HttpRequest request) {
+    return request
+        .getHeader("Authorization")
+        .map(HttpHeader::value)
+        .filter(v -> v.regionMatches(true, 0, "Basic ", 0, 6))
+        .flatMap(
+            v -> {
+              try {
+                String decoded = new String(Base64.getDecoder().decode(v.substring(6).strip()), UTF_8);
+                int colon = decoded.indexOf(':');
+                return colon < 0 ? Optional.<String[]>empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+              } catch (IllegalArgumentException e) {
+                return Optional.<String[]>of(new String[] {"", ""});
+              }
+            });
+  }
+
+}

@@ -1,0 +1,145 @@
+package org.example.helpdesk.backoffice.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/**
+ * The employees who may sign in, from configuration: entries {@code name:role:bcrypt-hash}, one per
+ * line in {@code EMPLOYEES_FILE} and/or separated by spaces or commas in {@code EMPLOYEES}. Only
+ * bcrypt hashes are accepted (a plain-text password is refused at start-up); make one with
+ * {@code java -cp backoffice-node.jar org.example.helpdesk.backoffice.auth.HashPassword}.
+ */
+public final class Employees {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
+  private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+  /** Checked when the name is unknown, so that an unknown name takes as long as a wrong password. */
+  private static final String DUMMY_HASH = new BCryptPasswordEncoder(10).encode("no such employee");
+  private static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
+  private static final int MAX_VERIFIED = 10_000;
+
+  private final Map<String, Entry> byName;
+  private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
+  private final Clock clock;
+  /**
+   * Credentials that passed recently, by their SHA-256: HTTP Basic sends the password with every
+   * request, and bcrypt is meant to be slow (tens of milliseconds).
+   */
+  private final Map<String, Instant> verified = new ConcurrentHashMap<>();
+
+  private record Entry(Employee employee, String hash) {}
+
+  private Employees(Map<String, Entry> byName, Clock clock) {
+    this.byName = byName;
+    this.clock = clock;
+  }
+
+  /**
+   * @param entries entries separated by whitespace or commas
+   * @param file a file of entries, one per line ({@code #} starts a comment), or empty
+   */
+  public static Employees parse(String entries, String file, Clock clock) {
+    List<String> all = new ArrayList<>();
+    for (String e : entries.split("[\\s,]+")) {
+      if (!e.isBlank()) {
+        all.add(e.strip());
+      }
+    }
+    if (!file.isBlank()) {
+      try {
+        for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+          String l = line.strip();
+          if (!l.isEmpty() && !l.startsWith("#")) {
+            all.add(l);
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("EMPLOYEES_FILE " + file + " cannot be read: " + e.getMessage(), e);
+      }
+    }
+    Map<String, Entry> byName = new HashMap<>();
+    for (String e : all) {
+      String[] parts = e.split(":", 3);
+      if (parts.length != 3) {
+        throw new IllegalArgumentException("employee entry must be name:role:bcrypt-hash, got '" + preview(e) + "'");
+      }
+      if (!NAME.matcher(parts[0]).matches()) {
+        throw new IllegalArgumentException("employee name '" + preview(parts[0]) + "' must be 1 to 64 of A-Z a-z 0-9 . _ @ -");
+      }
+      Employee.Role role = Employee.Role.parse(parts[1]);
+      if (!BCRYPT.matcher(parts[2]).matches()) {
+        throw new IllegalArgumentException(
+            "the password of employee '" + parts[0] + "' must be a bcrypt hash ($2a$/$2b$/$2y$), not a password");
+      }
+      if (byName.put(parts[0], new Entry(new Employee(parts[0], role), parts[2])) != null) {
+        throw new IllegalArgumentException("employee '" + parts[0] + "' is listed twice");
+      }
+    }
+    return new Employees(Map.copyOf(byName), clock);
+  }
+
+  public boolean isEmpty() {
+    return byName.isEmpty();
+  }
+
+  public int size() {
+    return byName.size();
+  }
+
+  /** Still on the list (a session outlives a removal only until its next request). */
+  public Optional<Employee> named(String name) {
+    Entry e = byName.get(name);
+    return e == null ? Optional.empty() : Optional.of(e.employee());
+  }
+
+  /** The employee whose password this is; the same work whether the name exists or not. */
+  public Optional<Employee> verify(String name, String password) {
+    if (name == null || password == null) {
+      return Optional.empty();
+    }
+    Entry e = byName.get(name);
+    String key = fingerprint(name, password);
+    Instant until = verified.get(key);
+    if (e != null && until != null && until.isAfter(clock.instant())) {
+      return Optional.of(e.employee());
+    }
+    boolean matches = encoder.matches(password, e == null ? DUMMY_HASH : e.hash());
+    if (e == null || !matches) {
+      return Optional.empty();
+    }
+    if (verified.size() >= MAX_VERIFIED) {
+      verified.clear();
+    }
+    verified.put(key, clock.instant().plus(VERIFIED_FOR));
+    return Optional.of(e.employee());
+  }
+
+  private static String fingerprint(String name, String password) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest((name + '\u0000' + password).getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String preview(String s) {
+    return s.length() > 20 ? s.substring(0, 20) + "..." : s;
+  }
+}

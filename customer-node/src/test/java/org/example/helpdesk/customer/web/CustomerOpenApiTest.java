@@ -1,0 +1,278 @@
+package org.example.helpdesk.customer.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.example.helpdesk.customer.web.Requests.BROWSER_ACCEPT;
+import static org.example.helpdesk.customer.web.Requests.get;
+import static org.example.helpdesk.customer.web.Requests.header;
+import static org.example.helpdesk.customer.web.Requests.postForm;
+import static org.example.helpdesk.customer.web.Requests.postJson;
+import static org.example.helpdesk.customer.web.Requests.send;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.testsupport.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The OpenAPI document at {@code /openapi.json} against the node itself: every route the node serves
+ * is in it, every operation in it is served, and each documented status (with each documented media
+ * type) is one the node really answers, provoked here by a real request.
+ */
+class CustomerOpenApiTest {
+
+  /** Every route of the JSON API: IssueRoutes, and the health and metrics routes of every node. */
+  private static final Set<String> SERVED =
+      Set.of(
+          "POST /issues", "GET /issues/{issueId}", "POST /issues/{issueId}/close",
+          "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics");
+
+  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String JANE = "jane@example.com";
+
+  private static CustomerTestNode node;
+
+  /** A node that never joins its cluster (its seed node does not exist): how a node answers when it cannot serve. */
+  private static CustomerTestNode cutOff;
+
+  private static JsonNode doc;
+
+  @BeforeAll
+  static void start() throws IOException {
+    node = new CustomerTestNode();
+    cutOff =
+        new CustomerTestNode(
+            TestPostgres.newSchemaName("customer"),
+            ConfigFactory.parseMap(Map.of("helpdesk.cluster.seed-nodes", "127.0.0.1:1", "helpdesk.http.ask-timeout", "1s")));
+    HttpResponse<String> served = get(node, "/openapi.json", null);
+    assertEquals(200, served.statusCode());
+    assertEquals("application/json", header(served, "Content-Type"));
+    doc = JSON.readTree(served.body());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cutOff != null) {
+      cutOff.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  /** A request for each documented "METHOD path status [media type]" that gets exactly that answer. */
+  private static Map<String, Supplier<HttpResponse<String>>> provocations() {
+    String json = "application/json";
+    String html = "text/html";
+    String big = "{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(70_000) + "\"}";
+    Map<String, Supplier<HttpResponse<String>>> p = new LinkedHashMap<>();
+
+    p.put("POST /issues 201 " + json, () -> postJson(node, "/issues", report(UUID.randomUUID(), "new")));
+    p.put("POST /issues 200 " + json, () -> {
+      String again = report(UUID.randomUUID(), "twice");
+      postJson(node, "/issues", again);
+      return postJson(node, "/issues", again);
+    });
+    p.put("POST /issues 400 " + json, () -> postJson(node, "/issues", "{\"email\":\"jane\",\"content\":\"c\"}"));
+    p.put("POST /issues 409 " + json, () -> {
+      UUID id = UUID.randomUUID();
+      postJson(node, "/issues", report(id, "first"));
+      return postJson(node, "/issues", report(id, "other"));
+    });
+    p.put("POST /issues 413 " + json, () -> postJson(node, "/issues", big));
+    p.put("POST /issues 415 " + json, () -> send(node, "POST", "/issues", null, "text/plain", "{}".getBytes(UTF_8)));
+    p.put("POST /issues 503 " + json, () -> postJson(cutOff, "/issues", report(UUID.randomUUID(), "unanswered")));
+
+    String unknown = "/issues/" + UUID.randomUUID();
+    p.put("GET /issues/{issueId} 200 " + json, () -> get(node, reported(), "application/json"));
+    p.put("GET /issues/{issueId} 200 " + html, () -> get(node, reported(), BROWSER_ACCEPT));
+    p.put("GET /issues/{issueId} 400 " + json, () -> get(node, "/issues/nope", null));
+    p.put("GET /issues/{issueId} 400 " + html, () -> get(node, "/issues/nope", BROWSER_ACCEPT));
+    p.put("GET /issues/{issueId} 404 " + json, () -> get(node, unknown, null));
+    p.put("GET /issues/{issueId} 404 " + html, () -> get(node, unknown, BROWSER_ACCEPT));
+    p.put("GET /issues/{issueId} 503 " + json, () -> get(cutOff, unknown, null));
+    p.put("GET /issues/{issueId} 503 " + html, () -> get(cutOff, unknown, BROWSER_ACCEPT));
+
+    p.put("POST /issues/{issueId}/close 200 " + json, () -> send(node, "POST", reported() + "/close", null, null, new byte[0]));
+    p.put("POST /issues/{issueId}/close 303", () -> postForm(node, reported() + "/close", Map.of()));
+    p.put("POST /issues/{issueId}/close 400 " + json, () -> send(node, "POST", "/issues/nope/close", null, null, new byte[0]));
+    p.put("POST /issues/{issueId}/close 400 " + html, () -> postForm(node, "/issues/nope/close", Map.of()));
+    p.put("POST /issues/{issueId}/close 404 " + json, () -> send(node, "POST", unknown + "/close", null, null, new byte[0]));
+    p.put("POST /issues/{issueId}/close 404 " + html, () -> postForm(node, unknown + "/close", Map.of()));
+    p.put("POST /issues/{issueId}/close 413 " + json, () -> postJson(node, reported() + "/close", big));
+    p.put("POST /issues/{issueId}/close 503 " + json, () -> send(cutOff, "POST", unknown + "/close", null, null, new byte[0]));
+    p.put("POST /issues/{issueId}/close 503 " + html, () -> postForm(cutOff, unknown + "/close", Map.of()));
+
+    p.put("GET /health 200 " + json, () -> get(node, "/health", null));
+    p.put("GET /health 503 " + json, () -> get(cutOff, "/health", null));
+    p.put("GET /health/live 200 " + json, () -> get(node, "/health/live", null));
+    p.put("GET /health/ready 200 " + json, () -> get(node, "/health/ready", null));
+    p.put("GET /health/ready 503 " + json, () -> get(cutOff, "/health/ready", null));
+    p.put("GET /metrics 200 text/plain", () -> get(node, "/metrics", null));
+    return p;
+  }
+
+  @Test
+  void theDocumentIsOpenApi3AndEveryReferenceResolves() {
+    assertTrue(doc.path("openapi").asText().startsWith("3.0."), doc.path("openapi").asText());
+    assertFalse(doc.path("info").path("title").asText().isBlank());
+    List<String> refs = new ArrayList<>();
+    collectRefs(doc, refs);
+    assertFalse(refs.isEmpty());
+    for (String ref : refs) {
+      assertTrue(ref.startsWith("#/") && !doc.at(ref.substring(1)).isMissingNode(), "unresolved " + ref);
+    }
+  }
+
+  @Test
+  void everyRouteTheNodeServesIsDocumentedAndNothingElse() {
+    assertEquals(new TreeSet<>(SERVED), operations());
+  }
+
+  @Test
+  void everyDocumentedStatusHasARequestThatProvokesIt() {
+    assertEquals(documentedAnswers(), new TreeSet<>(provocations().keySet()));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> eachDocumentedStatusIsReal() {
+    return provocations().entrySet().stream()
+        .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> assertAnswers(e.getKey(), e.getValue().get())));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> eachDocumentedOperationIsServed() {
+    Map<String, Supplier<HttpResponse<String>>> provocations = provocations();
+    return operations().stream()
+        .map(
+            op ->
+                DynamicTest.dynamicTest(
+                    op,
+                    () -> {
+                      // its first documented success, on the node that serves
+                      String success =
+                          provocations.keySet().stream().filter(k -> k.startsWith(op + " 2")).findFirst().orElseThrow();
+                      HttpResponse<String> response = provocations.get(success).get();
+                      assertFalse(response.statusCode() == 404 || response.statusCode() == 405, op + ": " + response.body());
+                      assertEquals(2, response.statusCode() / 100, op + ": " + response.body());
+                    }));
+  }
+
+  @Test
+  void swaggerUiIsServedWithItsAssets() {
+    HttpResponse<String> docs = get(node, "/docs", BROWSER_ACCEPT);
+
+    assertEquals(200, docs.statusCode());
+    assertEquals("text/html; charset=UTF-8", header(docs, "Content-Type"));
+    assertTrue(docs.body().contains("swagger-ui-bundle.js") && docs.body().contains("\"/assets/app/docs.js\""), docs.body());
+    Matcher assets = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"").matcher(docs.body());
+    int count = 0;
+    while (assets.find()) {
+      HttpResponse<String> asset = get(node, assets.group(1), null);
+      assertEquals(200, asset.statusCode(), assets.group(1));
+      count++;
+    }
+    assertTrue(count >= 3, "the page's scripts and styles");
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  /** The status, media type and (for JSON) the top level of the documented schema. */
+  private static void assertAnswers(String documented, HttpResponse<String> response) throws IOException {
+    String[] parts = documented.split(" ");
+    int status = Integer.parseInt(parts[2]);
+    assertEquals(status, response.statusCode(), () -> documented + ": " + response.body());
+    if (parts.length == 3) {
+      return;
+    }
+    String mediaType = header(response, "Content-Type").split(";")[0].trim();
+    assertEquals(parts[3], mediaType, documented);
+    if (mediaType.equals("application/json")) {
+      JsonNode schema = resolve(response(parts[0], parts[1], parts[2]).path("content").path(mediaType).path("schema"));
+      assertFitsTopLevel(documented, schema, JSON.readTree(response.body()));
+    }
+  }
+
+  /** The body is an object with the schema's required properties and, when it says so, no others. */
+  private static void assertFitsTopLevel(String what, JsonNode schema, JsonNode body) {
+    assertTrue(body.isObject(), what + ": " + body);
+    schema.path("required").forEach(r -> assertTrue(body.has(r.asText()), what + ": no " + r + " in " + body));
+    if (schema.path("additionalProperties").isBoolean() && !schema.path("additionalProperties").asBoolean()) {
+      body.fieldNames().forEachRemaining(f -> assertTrue(schema.path("properties").has(f), what + ": undocumented " + f + " in " + body));
+    }
+  }
+
+  private static TreeSet<String> operations() {
+    TreeSet<String> operations = new TreeSet<>();
+    doc.path("paths").fields().forEachRemaining(
+        path -> path.getValue().fieldNames().forEachRemaining(method -> {
+          if (METHODS.contains(method)) {
+            operations.add(method.toUpperCase() + " " + path.getKey());
+          }
+        }));
+    return operations;
+  }
+
+  private static TreeSet<String> documentedAnswers() {
+    TreeSet<String> answers = new TreeSet<>();
+    for (String op : operations()) {
+      String[] parts = op.split(" ");
+      doc.path("paths").path(parts[1]).path(parts[0].toLowerCase()).path("responses").fieldNames().forEachRemaining(status -> {
+        JsonNode content = response(parts[0], parts[1], status).path("content");
+        if (content.isEmpty()) {
+          answers.add(op + " " + status);
+        }
+        content.fieldNames().forEachRemaining(mediaType -> answers.add(op + " " + status + " " + mediaType));
+      });
+    }
+    return answers;
+  }
+
+  private static JsonNode response(String method, String path, String status) {
+    return resolve(doc.path("paths").path(path).path(method.toLowerCase()).path("responses").path(status));
+  }
+
+  private static JsonNode resolve(JsonNode node) {
+    return node.has("$ref") ? doc.at(node.path("$ref").asText().substring(1)) : node;
+  }
+
+  private static void collectRefs(JsonNode node, List<String> refs) {
+    if (node.has("$ref")) {
+      refs.add(node.path("$ref").asText());
+    }
+    node.forEach(child -> collectRefs(child, refs));
+  }
+
+  private static String report(UUID id, String content) {
+    return "{\"issueId\":\"" + id + "\",\"email\":\"" + JANE + "\",\"content\":\"" + content + "\"}";
+  }
+
+  /** The path of a newly reported, open issue. */
+  private static String reported() {
+    UUID id = UUID.randomUUID();
+    assertEquals(201, postJson(node, "/issues", report(id, "documented")).statusCode());
+    return "/issues/" + id;
+  }
+}
