@@ -4,9 +4,11 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.backoffice.auth.Employees;
 import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
@@ -25,6 +27,9 @@ import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import org.example.helpdesk.backoffice.ticket.TicketRebuild;
+import org.example.helpdesk.platform.projection.admin.AdminProjection;
+import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketRoutes;
 import org.example.helpdesk.backoffice.ticket.Tickets;
@@ -94,15 +99,32 @@ public final class BackofficeNode {
             RestartSettings.create(
                 inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)),
         metrics);
-    DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling);
+    DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
+    AdminProjection ticketsAdmin =
+        new AdminProjection(node.system(), node.database(), TicketProjection.NAME, Ticket.tags(), BackofficeMetrics.TICKETS_LAG);
+    ProjectionAdminRoutes projectionAdmin =
+        new ProjectionAdminRoutes(
+            List.of(ticketsAdmin),
+            Map.of(
+                TicketProjection.NAME,
+                new TicketRebuild(
+                    node.system(),
+                    node.database(),
+                    ticketsAdmin,
+                    clock,
+                    config.getDuration("helpdesk.tickets-projection.rebuild.pause-timeout"),
+                    config.getInt("helpdesk.tickets-projection.rebuild.batch-size"))),
+            routes -> access.api(Employee.Role.OPERATOR, employee -> routes),
+            node.maxBodyBytes());
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
             new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
+            projectionAdmin.routes(),
             new SignInRoutes(access).routes(),
             new ConsoleRoutes(
                     access,

@@ -1,6 +1,7 @@
 package org.example.helpdesk.backoffice;
 
 import com.typesafe.config.ConfigFactory;
+import org.example.helpdesk.platform.logging.Logging;
 
 /** {@code java -jar backoffice-node.jar}: one node of the Backoffice Service. */
 public final class Main {
@@ -9,6 +10,7 @@ public final class Main {
 
   public static void main(String[] args) {
     // a standalone node exits when its actor system stops, e.g. after leaving the cluster
-    BackofficeNode.start(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on"));
+    // (a node that cannot start logs why, without secrets, and exits with status 1)
+    Logging.startOrExit(() -> BackofficeNode.start(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")));
   }
 }

@@ -60,6 +60,10 @@ class BackofficeApiDocsTest {
           "GET /dead-letters/{id}",
           "DELETE /dead-letters/{id}",
           "POST /dead-letters/{id}/replay",
+          "GET /admin/projections",
+          "POST /admin/projections/{name}/pause",
+          "POST /admin/projections/{name}/resume",
+          "POST /admin/projections/{name}/rebuild",
           "GET /health",
           "GET /health/live",
           "GET /health/ready",
@@ -154,7 +158,7 @@ class BackofficeApiDocsTest {
   void everyDocumentedOperationIsServed() {
     for (String op : operations().keySet()) {
       String[] parts = op.split(" ", 2);
-      String path = parts[1].replace("{ticketId}", UUID.randomUUID().toString()).replace("{id}", "987654321");
+      String path = parts[1].replace("{ticketId}", UUID.randomUUID().toString()).replace("{id}", "987654321").replace("{name}", "none");
       String body = parts[1].endsWith("/assign") ? "{\"assignee\":\"alice\"}" : parts[1].equals("/tickets") ? "{\"ticketType\":\"t\",\"description\":\"d\"}" : null;
       Page page = operator().request(parts[0], path, body == null ? null : "application/json", body == null ? null : body.getBytes(UTF_8));
 
@@ -204,6 +208,9 @@ class BackofficeApiDocsTest {
     assertFields("DeadLetter", operator().get("/dead-letters").json().get(0));
     assertFields("Readiness", node.browser().get("/health/ready").json());
     assertFields("Health", node.browser().get("/health").json());
+    JsonNode projection = operator().get("/admin/projections").json().path("projections").get(0);
+    assertFields("Projection", projection);
+    assertFields("ProjectionInstance", projection.path("instances").get(0));
   }
 
   @Test
@@ -348,6 +355,22 @@ class BackofficeApiDocsTest {
     p.put("POST /dead-letters/{id}/replay 415", () -> operator().request("POST", letter + "/replay", "text/plain", "again".getBytes(UTF_8)));
     p.put("POST /dead-letters/{id}/replay 429", () -> blocked().request("POST", letter + "/replay", null, null));
 
+    p.put("GET /admin/projections 200", () -> operator().get("/admin/projections"));
+    p.put("GET /admin/projections 401", () -> node.browser().get("/admin/projections"));
+    p.put("GET /admin/projections 403", () -> agent().get("/admin/projections"));
+    p.put("GET /admin/projections 429", () -> blocked().get("/admin/projections"));
+    // (in this order: pause, rebuild while paused, resume)
+    for (String control : List.of("pause", "resume", "rebuild")) {
+      String op = "POST /admin/projections/{name}/" + control;
+      String path = "/admin/projections/tickets/" + control;
+      p.put(op + (control.equals("rebuild") ? " 202" : " 200"), () -> operator().request("POST", path, null, null));
+      p.put(op + " 401", () -> node.browser().request("POST", path, null, null));
+      p.put(op + " 403", () -> agent().request("POST", path, null, null));
+      p.put(op + " 404", () -> operator().request("POST", "/admin/projections/none/" + control, null, null));
+      p.put(op + " 429", () -> blocked().request("POST", path, null, null));
+    }
+    p.put("POST /admin/projections/{name}/rebuild 409", BackofficeApiDocsTest::rebuildWhileAnotherNodeRebuilds);
+
     p.put("GET /health 200", () -> node.browser().get("/health"));
     p.put("GET /health/live 200", () -> node.browser().get("/health/live"));
     p.put("GET /health/ready 200", () -> node.browser().get("/health/ready"));
@@ -369,6 +392,10 @@ class BackofficeApiDocsTest {
     p.put("DELETE /dead-letters/{id}", () -> operator().request("DELETE", "/dead-letters/" + failingLetter, null, null));
     p.put("POST /dead-letters/{id}/replay", () -> operator().request("POST", "/dead-letters/" + failingLetter + "/replay", null, null));
     p.put("GET /health/ready", () -> node.browser().get("/health/ready"));
+    p.put("GET /admin/projections", () -> operator().get("/admin/projections"));
+    p.put("POST /admin/projections/{name}/pause", () -> operator().request("POST", "/admin/projections/tickets/pause", null, null));
+    p.put("POST /admin/projections/{name}/resume", () -> operator().request("POST", "/admin/projections/tickets/resume", null, null));
+    p.put("POST /admin/projections/{name}/rebuild", () -> operator().request("POST", "/admin/projections/tickets/rebuild", null, null));
     return p;
   }
 
@@ -419,6 +446,21 @@ class BackofficeApiDocsTest {
 
   private static Page json(Browser browser, String method, String path, String json) {
     return browser.request(method, path, "application/json", json.getBytes(UTF_8));
+  }
+
+  /** A rebuild while another node's holds the schema's rebuild lock (after this node's ended). */
+  private static Page rebuildWhileAnotherNodeRebuilds() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !Set.of("building", "pausing", "catching-up", "swapping", "resuming")
+            .contains(operator().get("/admin/projections").json().path("projections").get(0).path("rebuild").path("state").asText()));
+    try (java.sql.Connection c = TestPostgres.connect(); java.sql.Statement s = c.createStatement()) {
+      c.setSchema(node.schema);
+      s.execute("SELECT pg_advisory_lock(hashtext(current_schema() || '.tickets-rebuild'))");
+      return operator().request("POST", "/admin/projections/tickets/rebuild", null, null);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String createTicket() {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.customer.issue.Issue;
@@ -18,6 +19,9 @@ import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
+import org.example.helpdesk.platform.projection.admin.AdminProjection;
+import org.example.helpdesk.platform.projection.admin.LoopbackOnly;
+import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 
 /**
  * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at
@@ -74,6 +78,13 @@ public final class CustomerNode {
         new AllDirectives() {}.concat(
             new CustomerPages(issues, node.maxBodyBytes()).routes(),
             new IssueRoutes(issues, node.maxBodyBytes()).routes(),
+            // (no sign-in on this node: its admin API answers its own host only)
+            new ProjectionAdminRoutes(
+                    List.of(new AdminProjection(node.system(), node.database(), OutboxRelay.NAME, Issue.tags(), OutboxMetrics.RELAY_LAG)),
+                    Map.of(),
+                    LoopbackOnly::guard,
+                    node.maxBodyBytes())
+                .routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
         List.of(HealthRoutes.Check.broker(node.amqp())));
     return new CustomerNode(node);

@@ -23,7 +23,9 @@ import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
+import org.example.helpdesk.platform.logging.Secrets;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
+import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.slf4j.Logger;
@@ -63,7 +65,8 @@ public final class Node {
     Config config = NodeConfig.load(resource, overrides);
     String name = config.getString("helpdesk.service-name");
     DatabaseSettings dbSettings = DatabaseSettings.from(config);
-    log.info("Starting {} with {} and broker {}", name, dbSettings, AmqpConnector.redact(config.getString("helpdesk.amqp.uri")));
+    Secrets.registerNodeSecrets(config);
+    log.info("Starting {} with {} and broker {}", name, dbSettings, Secrets.redact(config.getString("helpdesk.amqp.uri")));
     Database database = Database.connect(dbSettings, name);
     try {
       database.migrate(migrations);
@@ -72,6 +75,7 @@ public final class Node {
       throw e;
     }
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
+    Tracing.get(system); // configured now: a wrong OTEL_* setting stops the node at start
     if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -128,7 +132,12 @@ public final class Node {
     try {
       binding =
           HttpServer.start(
-                  system, config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"), maxBodyBytes(), all)
+                  system,
+                  config.getString("helpdesk.http.host"),
+                  config.getInt("helpdesk.http.port"),
+                  maxBodyBytes(),
+                  all,
+                  Tracing.get(system))
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       return binding;
@@ -156,6 +165,10 @@ public final class Node {
 
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  public Tracing tracing() {
+    return Tracing.get(system);
   }
 
   public long maxBodyBytes() {

@@ -3,6 +3,7 @@ package org.example.helpdesk.protocol;
 import com.rabbitmq.client.AMQP;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.Objects;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
@@ -22,9 +23,22 @@ public final class CommandMessage {
    */
   public static OutboundMessage toBackoffice(
       DistributedCommand command, String messageId, String correlationId, Instant timestamp) {
+    return toBackoffice(command, messageId, correlationId, timestamp, null);
+  }
+
+  /**
+   * As {@link #toBackoffice(DistributedCommand, String, String, Instant)}, with application
+   * headers, such as the W3C trace context ({@code traceparent}, {@code tracestate}). Headers are
+   * optional: the receiver takes a message without them alike.
+   *
+   * @param headers null or empty: none
+   */
+  public static OutboundMessage toBackoffice(
+      DistributedCommand command, String messageId, String correlationId, Instant timestamp, Map<String, Object> headers) {
     Objects.requireNonNull(messageId, "messageId");
     AMQP.BasicProperties properties =
         new AMQP.BasicProperties.Builder()
+            .headers(headers == null || headers.isEmpty() ? null : Map.copyOf(headers))
             .type(DistributedCommands.nameOf(command))
             .messageId(messageId)
             .correlationId(correlationId)

@@ -37,7 +37,7 @@ class DockerComposeTest {
   void theFileParsesAndHasTheDocumentedServices() throws IOException {
     Map<String, Object> services = services();
     assertEquals(
-        Set.of("postgres", "rabbitmq", "customer-node-1", "customer-node-2", "backoffice-node-1", "backoffice-node-2"),
+        Set.of("postgres", "rabbitmq", "jaeger", "customer-node-1", "customer-node-2", "backoffice-node-1", "backoffice-node-2"),
         services.keySet());
     assertTrue(String.valueOf(map(services, "rabbitmq").get("image")).contains("management"), "RabbitMQ with its management UI");
     assertTrue(map(services, "postgres").containsKey("healthcheck"));
@@ -68,7 +68,10 @@ class DockerComposeTest {
 
     Map<String, String> env =
         map(node, "environment").entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue())));
-    assertTrue(variablesTheNodesRead().containsAll(env.keySet()), () -> "unknown variables in " + env.keySet());
+    // (the OTEL_* variables are read by the OpenTelemetry SDK itself, see Tracing)
+    assertTrue(
+        variablesTheNodesRead().containsAll(env.keySet().stream().filter(k -> !k.startsWith("OTEL_")).toList()),
+        () -> "unknown variables in " + env.keySet());
     assertTrue(env.keySet().containsAll(Set.of("DATABASE_URL", "DATABASE_USER", "DATABASE_PASSWORD", "AMQP_URI", "HTTP_PORT", "CLUSTER_HOST", "CLUSTER_PORT", "SEED_NODES")));
 
     // what the node makes of that environment
@@ -86,6 +89,28 @@ class DockerComposeTest {
         List.of("pekko://" + system + "@" + kind + "-node-1:" + clusterPort, "pekko://" + system + "@" + kind + "-node-2:" + clusterPort),
         config.getStringList("pekko.cluster.seed-nodes"));
     assertTrue(((List<?>) node.get("ports")).contains((service.endsWith("1") ? httpPort : httpPort + 2) + ":" + httpPort));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "customer-node-1, customer-service",
+    "customer-node-2, customer-service",
+    "backoffice-node-1, backoffice-service",
+    "backoffice-node-2, backoffice-service",
+  })
+  void everyNodeSendsItsSpansToJaeger(String service, String serviceName) throws IOException {
+    Map<String, Object> services = services();
+    Map<String, Object> jaeger = map(services, "jaeger");
+    assertTrue(String.valueOf(jaeger.get("image")).startsWith("jaegertracing/all-in-one"));
+    assertTrue(((List<?>) jaeger.get("ports")).containsAll(List.of("16686:16686", "4317:4317", "4318:4318")), "UI and OTLP ports");
+
+    Map<String, Object> node = map(services, service);
+    Map<String, Object> env = map(node, "environment");
+    assertEquals("${OTEL_TRACES_EXPORTER:-otlp}", env.get("OTEL_TRACES_EXPORTER"), "on by default, OTEL_TRACES_EXPORTER=none turns it off");
+    assertEquals("http://jaeger:4318", env.get("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assertEquals("http/protobuf", env.get("OTEL_EXPORTER_OTLP_PROTOCOL"), "the JDK's HTTP client sends OTLP; no gRPC sender");
+    assertEquals(serviceName, env.get("OTEL_SERVICE_NAME"));
+    assertTrue(map(node, "depends_on").containsKey("jaeger"));
   }
 
   @Test

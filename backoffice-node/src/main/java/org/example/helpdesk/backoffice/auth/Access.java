@@ -80,13 +80,16 @@ public final class Access extends AllDirectives {
                     if (wait.isPresent()) {
                       return tooMany(wait.get());
                     }
-                    Optional<Employee> employee = employees.verify(name, basic.get()[1]);
-                    if (employee.isEmpty()) {
-                      throttle.failed(name, address);
-                      return unauthorized("wrong name or password");
-                    }
-                    throttle.succeeded(name, address);
-                    return allowed(employee.get(), needed, inner);
+                    return onSuccess(
+                        employees.verifyAsync(name, basic.get()[1]),
+                        employee -> {
+                          if (employee.isEmpty()) {
+                            throttle.failed(name, address);
+                            return unauthorized("wrong name or password");
+                          }
+                          throttle.succeeded(name, address);
+                          return allowed(employee.get(), needed, inner);
+                        });
                   }
                   Optional<Sessions.Session> session = session(request);
                   Optional<Employee> employee = session.flatMap(s -> employees.named(s.employee()));

@@ -70,14 +70,17 @@ public final class SignInRoutes extends AllDirectives {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             return form(StatusCodes.TOO_MANY_REQUESTS, name, "Too many failed sign-ins. Try again in " + seconds + " s.");
           }
-          Optional<Employee> employee = access.employees().verify(name, fields.getOrDefault("password", ""));
-          if (employee.isEmpty()) {
-            access.throttle().failed(name, address);
-            return form(StatusCodes.UNAUTHORIZED, name, "Wrong name or password.");
-          }
-          access.throttle().succeeded(name, address);
-          return respondWithHeader(
-              access.sessionCookie(access.sessions().open(employee.get().name())), () -> access.redirect("/console/tickets"));
+          return onSuccess(
+              access.employees().verifyAsync(name, fields.getOrDefault("password", "")),
+              employee -> {
+                if (employee.isEmpty()) {
+                  access.throttle().failed(name, address);
+                  return form(StatusCodes.UNAUTHORIZED, name, "Wrong name or password.");
+                }
+                access.throttle().succeeded(name, address);
+                return respondWithHeader(
+                    access.sessionCookie(access.sessions().open(employee.get().name())), () -> access.redirect("/console/tickets"));
+              });
         });
   }
 

@@ -28,6 +28,7 @@ import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketView;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.web.Pages;
 
@@ -164,33 +165,39 @@ public final class ConsoleRoutes extends AllDirectives {
     String type = f.getOrDefault("ticketType", "").strip();
     String description = f.getOrDefault("description", "");
     UUID id = UUID.randomUUID();
-    return onComplete(
-        tickets.prepare(id, type, description),
-        result ->
-            result.isSuccess()
-                ? access.redirect("/console/tickets/" + id)
-                : message(who, statusOf(result.failed().get()), "Ticket not created", errorOf(result.failed().get())));
+    return HttpTracing.traceparent(
+        trace ->
+            onComplete(
+                tickets.prepare(id, type, description, trace),
+                result ->
+                    result.isSuccess()
+                        ? access.redirect("/console/tickets/" + id)
+                        : message(who, statusOf(result.failed().get()), "Ticket not created", errorOf(result.failed().get()))));
   }
 
   private Route assign(Access.SignedIn who, UUID id, Map<String, String> f) {
-    return onComplete(
-        tickets.assign(id, f.getOrDefault("assignee", ""), who.employee().name()),
-        result ->
-            result.isSuccess()
-                ? access.redirect("/console/tickets/" + id)
-                : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get())));
+    return HttpTracing.traceparent(
+        trace ->
+            onComplete(
+                tickets.assign(id, f.getOrDefault("assignee", ""), who.employee().name(), trace),
+                result ->
+                    result.isSuccess()
+                        ? access.redirect("/console/tickets/" + id)
+                        : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get()))));
   }
 
   private Route cancel(Access.SignedIn who, UUID id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
       return ticketPage(who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
     }
-    return onComplete(
-        tickets.cancel(id, who.employee().name()),
-        result ->
-            result.isSuccess()
-                ? access.redirect("/console/tickets/" + id)
-                : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get())));
+    return HttpTracing.traceparent(
+        trace ->
+            onComplete(
+                tickets.cancel(id, who.employee().name(), trace),
+                result ->
+                    result.isSuccess()
+                        ? access.redirect("/console/tickets/" + id)
+                        : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get()))));
   }
 
   // ---- dead letters ----------------------------------------------------------------------------
@@ -281,8 +288,8 @@ public final class ConsoleRoutes extends AllDirectives {
     }
     String body = f.getOrDefault("body", "").strip();
     Optional<byte[]> replacement = body.isEmpty() ? Optional.empty() : Optional.of(body.getBytes(UTF_8));
-    return onDone(
-        deadLetters.replay(id, replacement),
+    return HttpTracing.traceparent(trace -> onDone(
+        deadLetters.replay(id, replacement, trace),
         r -> {
           if (r instanceof DeadLetters.Replayed.Applied applied) {
             // (resolved, it has no page any more: back to the list)
@@ -300,20 +307,20 @@ public final class ConsoleRoutes extends AllDirectives {
                           ? "Only the start of its body was kept: replay it with a corrected body, or delete it."
                           : "It does not exist.";
           return deadLetterPage(who, id, StatusCodes.CONFLICT, why);
-        });
+        }));
   }
 
   private Route delete(Access.SignedIn who, long id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
       return deadLetterPage(who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the deletion.");
     }
-    return onDone(
-        deadLetters.delete(id),
+    return HttpTracing.traceparent(trace -> onDone(
+        deadLetters.delete(id, trace),
         deleted ->
             deleted.isPresent()
                 // (its page is gone with it: back to the list)
                 ? access.redirect("/console/dead-letters?deleted=" + id)
-                : message(who, StatusCodes.NOT_FOUND, "No such dead letter", "Dead letter " + id + " does not exist."));
+                : message(who, StatusCodes.NOT_FOUND, "No such dead letter", "Dead letter " + id + " does not exist.")));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

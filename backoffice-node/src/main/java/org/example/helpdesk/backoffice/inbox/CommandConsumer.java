@@ -1,5 +1,7 @@
 package org.example.helpdesk.backoffice.inbox;
 
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -25,6 +27,8 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.platform.concurrent.Futures;
+import org.example.helpdesk.platform.logging.LogContext;
+import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.example.helpdesk.protocol.amqp.AmqpSource;
@@ -88,12 +92,15 @@ public final class CommandConsumer {
   private final Set<UUID> ticketsWithDeadLetters = ConcurrentHashMap.newKeySet();
   /** Commands applied so far, to tell a message's own fault from an outage. */
   private final AtomicLong applied = new AtomicLong();
+  private final Tracing tracing;
 
-  private CommandConsumer(CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics) {
+  private CommandConsumer(
+      CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics, Tracing tracing) {
     this.handling = handling;
     this.deadLetters = deadLetters;
     this.settings = settings;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   /**
@@ -110,7 +117,7 @@ public final class CommandConsumer {
       DeadLetterStore deadLetters,
       Settings settings,
       BackofficeMetrics metrics) {
-    CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings, metrics);
+    CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings, metrics, Tracing.get(system));
     ShardedDaemonProcess.get(system)
         .init(Control.class, "inbox", 1, i -> consumer.behavior(connector), Control.STOP);
   }
@@ -168,7 +175,30 @@ public final class CommandConsumer {
             });
   }
 
-  private CompletionStage<Done> process(CommittableMessage delivery, InboundMessage message) {
+  /**
+   * Handles a message in a consume span that continues the message's trace context ({@code
+   * traceparent}, {@code tracestate} headers); a message without one, or with a malformed one,
+   * starts a new trace. What the handling asks of the ticket, and a dead letter, carry the span's
+   * context on.
+   */
+  private CompletionStage<Done> process(CommittableMessage delivery, InboundMessage received) {
+    if (!tracing.enabled()) {
+      return processTraced(delivery, received);
+    }
+    SpanBuilder span =
+        tracing.spanBuilder(
+            "inbox consume",
+            Tracing.contextOf(received.traceparent(), received.tracestate()),
+            SpanKind.CONSUMER,
+            "messaging.system", "rabbitmq",
+            "messaging.operation.type", "process",
+            "messaging.destination.name", AmqpTopology.BACKOFFICE_QUEUE,
+            "messaging.message.id", received.messageId(),
+            "command.name", received.type());
+    return tracing.traced(span, traceparent -> processTraced(delivery, received.withTraceparent(traceparent)));
+  }
+
+  private CompletionStage<Done> processTraced(CommittableMessage delivery, InboundMessage message) {
     if (message.body().length > settings.maxMessageBytes()) {
       return keep(
               message,
@@ -186,7 +216,9 @@ public final class CommandConsumer {
                     : handleWithAttempts(message, ticket).thenCompose(done -> ack(delivery)))
         .exceptionallyCompose(
             failure -> {
-              log.warn("Giving {} back to the broker: {}", delivery.describe(), Futures.unwrap(failure).toString());
+              try (LogContext ignored = logContext(message, ticket)) {
+                log.warn("Giving {} back to the broker: {}", delivery.describe(), Futures.unwrap(failure).toString());
+              }
               metrics.requeued();
               // failing the stream makes the broker requeue the messages behind this one too,
               // in order, rather than let a later command of the same ticket overtake it
@@ -210,7 +242,9 @@ public final class CommandConsumer {
                 ticketsWithDeadLetters.remove(ticket.get());
                 return false;
               }
-              log.info("Parked message {} of ticket {} behind dead letter {}", message.messageId(), ticket.get(), head.get());
+              try (LogContext ignored = logContext(message, ticket)) {
+                log.info("Parked message {} of ticket {} behind dead letter {}", message.messageId(), ticket.get(), head.get());
+              }
               metrics.parked();
               return true;
             });
@@ -248,7 +282,9 @@ public final class CommandConsumer {
   }
 
   private CompletionStage<Done> keep(InboundMessage message, Optional<UUID> ticket, String error) {
-    log.warn("Dead-lettering message {} (type {}, correlation {}): {}", message.messageId(), message.type(), message.correlationId(), error);
+    try (LogContext ignored = logContext(message, ticket)) {
+      log.warn("Dead-lettering message {} (type {}, correlation {}): {}", message.messageId(), message.type(), message.correlationId(), error);
+    }
     ticket.ifPresent(ticketsWithDeadLetters::add);
     return deadLetters
         .record(message, ticket.orElse(null), error)
@@ -257,6 +293,11 @@ public final class CommandConsumer {
               metrics.deadLettered();
               return Done.getInstance();
             });
+  }
+
+  /** The message and its ticket in the MDC of a log line (the stream's callbacks run on any thread). */
+  private static LogContext logContext(InboundMessage message, Optional<UUID> ticket) {
+    return LogContext.put(LogContext.MESSAGE_ID, message.messageId(), LogContext.TICKET_ID, ticket.orElse(null));
   }
 
   private static CompletionStage<Done> ack(CommittableMessage delivery) {

@@ -47,7 +47,7 @@ public final class CommandHandling {
     } catch (InvalidCommandException e) {
       return CompletableFuture.completedFuture(new Rejected(e.getMessage()));
     }
-    return dispatch(command)
+    return dispatch(command, message.traceparent())
         .<Outcome>thenApply(done -> new Processed(message.type()))
         .exceptionallyCompose(
             failure -> {
@@ -58,12 +58,13 @@ public final class CommandHandling {
             });
   }
 
-  private CompletionStage<?> dispatch(DistributedCommand command) {
+  /** @param traceparent the trace context the ticket's span continues (the consume's, or a replay's) */
+  private CompletionStage<?> dispatch(DistributedCommand command, String traceparent) {
     if (command instanceof PrepareTicket p) {
-      return tickets.prepare(p.ticketId(), p.ticketType(), p.description(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout);
+      return tickets.prepare(p.ticketId(), p.ticketType(), p.description(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout, traceparent);
     }
     if (command instanceof CancelTicket c) {
-      return tickets.cancelForCustomer(c.ticketId(), askTimeout);
+      return tickets.cancelForCustomer(c.ticketId(), askTimeout, traceparent);
     }
     throw new IllegalStateException("no handler for " + command);
   }

@@ -7,6 +7,7 @@ import java.util.UUID;
  * A message the inbox gave up on ({@code failed}: the head of its ticket), or one it keeps waiting
  * behind such a head ({@code parked}, {@code waitsFor} the head's message id), with why, when and
  * how often. {@code body} may be only the start of the body; {@code bodySize} is its full size.
+ * {@code traceId}: the W3C trace id of the message's consume, or null.
  */
 public record DeadLetter(
     long id,
@@ -21,7 +22,25 @@ public record DeadLetter(
     int attempts,
     Status status,
     UUID ticketId,
-    String waitsFor) {
+    String waitsFor,
+    String traceId) {
+
+  public DeadLetter(
+      long id,
+      String messageId,
+      String type,
+      byte[] body,
+      int bodySize,
+      String headersJson,
+      String error,
+      Instant firstFailedAt,
+      Instant lastFailedAt,
+      int attempts,
+      Status status,
+      UUID ticketId,
+      String waitsFor) {
+    this(id, messageId, type, body, bodySize, headersJson, error, firstFailedAt, lastFailedAt, attempts, status, ticketId, waitsFor, null);
+  }
 
   public enum Status {
     FAILED,

@@ -16,6 +16,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
+import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.Json;
@@ -55,7 +56,8 @@ public final class DeadLetterRoutes extends ApiDirectives {
       int attempts,
       String status,
       java.util.UUID ticketId,
-      String waitsFor) {
+      String waitsFor,
+      String traceId) {
 
     public static DeadLetterView of(DeadLetter d) {
       boolean truncated = !d.complete();
@@ -75,7 +77,8 @@ public final class DeadLetterRoutes extends ApiDirectives {
           d.attempts(),
           d.status().column(),
           d.ticketId(),
-          d.waitsFor());
+          d.waitsFor(),
+          d.traceId());
     }
   }
 
@@ -131,9 +134,9 @@ public final class DeadLetterRoutes extends ApiDirectives {
   }
 
   private Route remove(long id) {
-    return onReply(
-        deadLetters.delete(id),
-        deleted -> deleted.isPresent() ? complete(StatusCodes.NO_CONTENT) : notFound(id));
+    return traceparent(trace -> onReply(
+        deadLetters.delete(id, trace),
+        deleted -> deleted.isPresent() ? complete(StatusCodes.NO_CONTENT) : notFound(id)));
   }
 
   /**
@@ -149,8 +152,8 @@ public final class DeadLetterRoutes extends ApiDirectives {
   }
 
   private Route replay(long id, Optional<byte[]> replacement) {
-    return onReply(
-        deadLetters.replay(id, replacement),
+    return traceparent(trace -> onReply(
+        deadLetters.replay(id, replacement, trace),
         replayed -> {
           if (replayed instanceof DeadLetters.Replayed.Applied applied) {
             return json(
@@ -179,12 +182,13 @@ public final class DeadLetterRoutes extends ApiDirectives {
                     + " replay it with a corrected body, or delete it");
           }
           return notFound(id);
-        });
+        }));
   }
 
   private Route id(String raw, Function<Long, Route> inner) {
     try {
-      return inner.apply(Long.parseLong(raw));
+      long id = Long.parseLong(raw);
+      return withLogContext(LogContext.DEAD_LETTER_ID, id, inner.apply(id));
     } catch (NumberFormatException e) {
       return ApiErrors.complete(StatusCodes.BAD_REQUEST, "dead letter id must be a number");
     }

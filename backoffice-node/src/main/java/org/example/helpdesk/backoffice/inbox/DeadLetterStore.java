@@ -56,13 +56,16 @@ public final class DeadLetterStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT INTO dead_letters (message_id, type, body, body_size, headers, error, first_failed_at,"
-                      + " last_failed_at, attempts, status, ticket_id) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, 1, 'failed', ?)"
+                      + " last_failed_at, attempts, status, ticket_id, trace_id)"
+                      + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, 1, 'failed', ?, ?)"
                       + " ON CONFLICT (message_id) DO UPDATE SET attempts = dead_letters.attempts + 1,"
                       + " body = EXCLUDED.body, body_size = EXCLUDED.body_size, headers = EXCLUDED.headers,"
-                      + " type = EXCLUDED.type, error = EXCLUDED.error, last_failed_at = EXCLUDED.last_failed_at"
+                      + " type = EXCLUDED.type, error = EXCLUDED.error, last_failed_at = EXCLUDED.last_failed_at,"
+                      + " trace_id = coalesce(EXCLUDED.trace_id, dead_letters.trace_id)"
                       + " WHERE dead_letters.status = 'failed'")) {
             bindMessage(s, message, error);
             s.setObject(9, ticketId);
+            s.setString(10, message.traceId());
             return s.executeUpdate() > 0;
           }
         });
@@ -86,12 +89,13 @@ public final class DeadLetterStore {
           try (PreparedStatement s =
               c.prepareStatement(
                   "INSERT INTO dead_letters (message_id, type, body, body_size, headers, error, first_failed_at,"
-                      + " last_failed_at, attempts, status, ticket_id, waits_for)"
-                      + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, 'parked', ?, ?)"
+                      + " last_failed_at, attempts, status, ticket_id, waits_for, trace_id)"
+                      + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, 'parked', ?, ?, ?)"
                       + " ON CONFLICT (message_id) DO NOTHING")) {
             bindMessage(s, message, "waits for " + head.get() + ", an earlier command of ticket " + ticketId + " that failed");
             s.setObject(9, ticketId);
             s.setString(10, head.get());
+            s.setString(11, message.traceId());
             s.executeUpdate();
           }
           return head;
@@ -332,8 +336,8 @@ public final class DeadLetterStore {
 
   private static String select(int bodyBytes) {
     return "SELECT id, message_id, type, substring(body from 1 for " + Math.max(bodyBytes, 1) + ") AS body, "
-        + "body_size, headers::text AS headers, error, first_failed_at, last_failed_at, attempts, status, ticket_id, waits_for "
-        + "FROM dead_letters";
+        + "body_size, headers::text AS headers, error, first_failed_at, last_failed_at, attempts, status, ticket_id, waits_for, "
+        + "trace_id FROM dead_letters";
   }
 
   private static DeadLetter deadLetter(ResultSet rs) throws SQLException {
@@ -350,7 +354,8 @@ public final class DeadLetterStore {
         rs.getInt("attempts"),
         DeadLetter.Status.of(rs.getString("status")),
         rs.getObject("ticket_id", UUID.class),
-        rs.getString("waits_for"));
+        rs.getString("waits_for"),
+        rs.getString("trace_id"));
   }
 
   private static String truncate(String s, int max) {

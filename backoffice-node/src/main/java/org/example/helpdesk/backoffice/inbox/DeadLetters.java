@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.example.helpdesk.platform.tracing.Tracing;
 
 /**
  * What an operator does with dead letters, keeping each ticket's commands in order: replaying a
@@ -32,10 +33,17 @@ public final class DeadLetters {
 
   private final DeadLetterStore store;
   private final CommandHandling handling;
+  private final Tracing tracing;
 
   public DeadLetters(DeadLetterStore store, CommandHandling handling) {
+    this(store, handling, Tracing.off());
+  }
+
+  /** @param tracing replays and deletes are spans, and what they apply continues them */
+  public DeadLetters(DeadLetterStore store, CommandHandling handling, Tracing tracing) {
     this.store = store;
     this.handling = handling;
+    this.tracing = tracing;
   }
 
   public DeadLetterStore store() {
@@ -44,6 +52,16 @@ public final class DeadLetters {
 
   /** @param replacement a corrected body to replay instead of the stored one */
   public CompletionStage<Replayed> replay(long id, Optional<byte[]> replacement) {
+    return replay(id, replacement, null);
+  }
+
+  /** @param traceparent the trace context of the operator's request, or null */
+  public CompletionStage<Replayed> replay(long id, Optional<byte[]> replacement, String traceparent) {
+    return tracing.traced(
+        "DeadLetter replay", traceparent, tp -> replayIn(id, replacement, tp), "deadletter.id", String.valueOf(id));
+  }
+
+  private CompletionStage<Replayed> replayIn(long id, Optional<byte[]> replacement, String traceparent) {
     return store
         .claim(id)
         .thenCompose(
@@ -58,7 +76,7 @@ public final class DeadLetters {
               if (replacement.isEmpty() && !d.complete()) {
                 return store.failedAgain(id, d.error()).thenApply(x -> new Replayed.Incomplete(d));
               }
-              InboundMessage message = message(d);
+              InboundMessage message = message(d, traceparent);
               return handling
                   .handle(replacement.map(message::withBody).orElse(message))
                   .exceptionally(failure -> new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()))
@@ -69,7 +87,7 @@ public final class DeadLetters {
                         }
                         return store
                             .resolved(id)
-                            .thenCompose(x -> release(d.ticketId()))
+                            .thenCompose(x -> release(d.ticketId(), traceparent))
                             .thenApply(released -> new Replayed.Applied(d, released));
                       });
             });
@@ -77,24 +95,38 @@ public final class DeadLetters {
 
   /** @return the dead letter deleted, if there was an open one (not being replayed) */
   public CompletionStage<Optional<DeadLetter>> delete(long id) {
-    return store
-        .delete(id)
-        .thenCompose(
-            deleted ->
-                deleted.isPresent() && deleted.get().status() == DeadLetter.Status.FAILED
-                    ? release(deleted.get().ticketId()).thenApply(released -> deleted)
-                    : CompletableFuture.completedFuture(deleted));
+    return delete(id, null);
+  }
+
+  /** @param traceparent the trace context of the operator's request, or null */
+  public CompletionStage<Optional<DeadLetter>> delete(long id, String traceparent) {
+    return tracing.traced(
+        "DeadLetter delete",
+        traceparent,
+        tp ->
+            store
+                .delete(id)
+                .thenCompose(
+                    deleted ->
+                        deleted.isPresent() && deleted.get().status() == DeadLetter.Status.FAILED
+                            ? release(deleted.get().ticketId(), tp).thenApply(released -> deleted)
+                            : CompletableFuture.completedFuture(deleted)),
+        "deadletter.id", String.valueOf(id));
   }
 
   /** Applies the ticket's parked commands in order until one fails; returns how many applied. */
   CompletionStage<Integer> release(UUID ticketId) {
+    return release(ticketId, null);
+  }
+
+  private CompletionStage<Integer> release(UUID ticketId, String traceparent) {
     if (ticketId == null) {
       return CompletableFuture.completedFuture(0);
     }
-    return releaseFrom(ticketId, 0);
+    return releaseFrom(ticketId, 0, traceparent);
   }
 
-  private CompletionStage<Integer> releaseFrom(UUID ticketId, int released) {
+  private CompletionStage<Integer> releaseFrom(UUID ticketId, int released, String traceparent) {
     return store
         .nextParked(ticketId)
         .thenCompose(
@@ -104,7 +136,7 @@ public final class DeadLetters {
               }
               DeadLetter d = next.get();
               return handling
-                  .handle(message(d))
+                  .handle(message(d, traceparent))
                   .exceptionally(failure -> new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()))
                   .thenCompose(
                       outcome -> {
@@ -113,12 +145,13 @@ public final class DeadLetters {
                               .becameHead(d.id(), d.messageId(), ticketId, rejected.error())
                               .thenApply(x -> released);
                         }
-                        return store.resolved(d.id()).thenCompose(x -> releaseFrom(ticketId, released + 1));
+                        return store.resolved(d.id()).thenCompose(x -> releaseFrom(ticketId, released + 1, traceparent));
                       });
             });
   }
 
-  private static InboundMessage message(DeadLetter d) {
-    return InboundMessage.replayed(d.messageId(), d.type(), d.body(), d.headersJson());
+  /** A dead letter to apply again, in the trace context of the operator's action. */
+  private static InboundMessage message(DeadLetter d, String traceparent) {
+    return InboundMessage.replayed(d.messageId(), d.type(), d.body(), d.headersJson()).withTraceparent(traceparent);
   }
 }

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.InvalidCommandException;
@@ -31,17 +32,37 @@ public final class InboundMessage {
   private final byte[] body;
   private final String headersJson;
   private final String correlationId;
+  private final String traceparent;
+  private final String tracestate;
   private DistributedCommand command;
   private InvalidCommandException problem;
 
   public InboundMessage(
       String messageId, boolean hasMessageId, String type, byte[] body, String headersJson, String correlationId) {
+    this(messageId, hasMessageId, type, body, headersJson, correlationId, null, null);
+  }
+
+  /**
+   * @param traceparent the W3C trace context the message's handling continues (as received, or
+   *     the inbox's own span's once it made one); null: none
+   */
+  public InboundMessage(
+      String messageId,
+      boolean hasMessageId,
+      String type,
+      byte[] body,
+      String headersJson,
+      String correlationId,
+      String traceparent,
+      String tracestate) {
     this.messageId = messageId;
     this.hasMessageId = hasMessageId;
     this.type = type;
     this.body = body;
     this.headersJson = headersJson;
     this.correlationId = correlationId;
+    this.traceparent = traceparent;
+    this.tracestate = tracestate;
   }
 
   public String messageId() {
@@ -64,6 +85,29 @@ public final class InboundMessage {
     return correlationId;
   }
 
+  /** The W3C trace context of the message (see the constructor), or null. */
+  public String traceparent() {
+    return traceparent;
+  }
+
+  public String tracestate() {
+    return tracestate;
+  }
+
+  /** The trace id of {@link #traceparent()}, if it is well formed. */
+  public String traceId() {
+    return Tracing.traceIdOf(traceparent);
+  }
+
+  /** This message, handled in the trace context {@code traceparent}. */
+  public synchronized InboundMessage withTraceparent(String replacement) {
+    InboundMessage m =
+        new InboundMessage(messageId, hasMessageId, type, body, headersJson, correlationId, replacement, tracestate);
+    m.command = command;
+    m.problem = problem;
+    return m;
+  }
+
   public static InboundMessage from(CommittableMessage delivery) {
     AMQP.BasicProperties p = delivery.properties();
     String id = p.getMessageId();
@@ -74,7 +118,13 @@ public final class InboundMessage {
         p.getType(),
         delivery.body(),
         headersOf(delivery),
-        p.getCorrelationId());
+        p.getCorrelationId(),
+        header(p, Tracing.TRACEPARENT),
+        header(p, Tracing.TRACESTATE));
+  }
+
+  private static String header(AMQP.BasicProperties p, String name) {
+    return p.getHeaders() == null ? null : Tracing.headerText(p.getHeaders().get(name));
   }
 
   /** A replayed dead letter: it was given its identity when it was stored. */
@@ -125,7 +175,7 @@ public final class InboundMessage {
 
   /** A replayed dead letter with its body replaced (an operator fixed it). */
   public InboundMessage withBody(byte[] replacement) {
-    return new InboundMessage(messageId, hasMessageId, type, replacement, headersJson, correlationId);
+    return new InboundMessage(messageId, hasMessageId, type, replacement, headersJson, correlationId, traceparent, tracestate);
   }
 
   private static String headersOf(CommittableMessage delivery) {

@@ -36,11 +36,15 @@ public final class BackofficeMetrics {
         TicketProjection.NAME,
         Ticket.tags(),
         "events",
-        ProjectionLag.STORED_POSITION
-            + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0))"
-            + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id, stored"
-            + " WHERE t.tag = ? AND (t.tx_id, t.event_id) > (stored.tx, stored.off)");
+        TICKETS_LAG);
   }
+
+  /** The tickets projection's lag of a tag: (events, seconds), see {@link ProjectionLag#register}. */
+  public static final String TICKETS_LAG =
+      ProjectionLag.STORED_POSITION
+          + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0))"
+          + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id, stored"
+          + " WHERE t.tag = ? AND (t.tx_id, t.event_id) > (stored.tx, stored.off)";
 
   public void processed() {
     inbox.labelValues("processed").inc();

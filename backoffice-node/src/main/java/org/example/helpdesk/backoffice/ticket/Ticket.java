@@ -1,5 +1,6 @@
 package org.example.helpdesk.backoffice.ticket;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -58,27 +59,57 @@ public final class Ticket
     BACKOFFICE
   }
 
+  // (traceparent: the W3C trace context of whatever asked, kept with the event; may be null)
+
   public record PrepareTicket(
-      String ticketType, String description, Origin origin, ActorRef<StatusReply<Details>> replyTo)
-      implements Command {}
+      String ticketType, String description, Origin origin, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+      implements Command {
+
+    public PrepareTicket(String ticketType, String description, Origin origin, ActorRef<StatusReply<Details>> replyTo) {
+      this(ticketType, description, origin, null, replyTo);
+    }
+  }
 
   /** {@code employee}: who cancels, when {@code by} is the backoffice. */
-  public record CancelTicket(Origin by, String employee, ActorRef<StatusReply<Details>> replyTo) implements Command {}
+  public record CancelTicket(Origin by, String employee, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+      implements Command {
+
+    public CancelTicket(Origin by, String employee, ActorRef<StatusReply<Details>> replyTo) {
+      this(by, employee, null, replyTo);
+    }
+  }
 
   /** {@code by}: the employee who assigns. */
-  public record AssignTicket(String assignee, String by, ActorRef<StatusReply<Details>> replyTo) implements Command {}
+  public record AssignTicket(String assignee, String by, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+      implements Command {
+
+    public AssignTicket(String assignee, String by, ActorRef<StatusReply<Details>> replyTo) {
+      this(assignee, by, null, replyTo);
+    }
+  }
 
   public record GetTicket(ActorRef<StatusReply<Details>> replyTo) implements Command {}
 
   // ---- events ---------------------------------------------------------------------------------
 
+  /**
+   * {@code traceparent}: the W3C trace context of the command that caused the event (which the
+   * read model's update continues); null when there was none, and in events recorded before it was
+   * kept.
+   */
   public sealed interface Event permits TicketWasPrepared, TicketWasCancelled, TicketWasAssigned {
     UUID ticketId();
+
+    String traceparent();
   }
 
   public record TicketWasPrepared(
-      UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin)
+      UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
       implements Event {
+
+    public TicketWasPrepared(UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin) {
+      this(ticketId, ticketType, description, preparedAt, origin, null);
+    }
 
     public TicketWasPrepared {
       if (origin == null) {
@@ -89,10 +120,22 @@ public final class Ticket
   }
 
   /** {@code cancelledBy}: the employee, or {@code customer-service}; null in events recorded before it was kept. */
-  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy) implements Event {}
+  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements Event {
+
+    public TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy) {
+      this(ticketId, cancelledAt, cancelledBy, null);
+    }
+  }
 
   /** {@code assignedBy}: the employee; null in events recorded before it was kept. */
-  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy) implements Event {}
+  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      implements Event {
+
+    public TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy) {
+      this(ticketId, assignee, assignedAt, assignedBy, null);
+    }
+  }
 
   // ---- state ----------------------------------------------------------------------------------
 
@@ -222,7 +265,9 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem)));
     }
     return Effect()
-        .persist(new TicketWasPrepared(ticketId, command.ticketType(), command.description(), clock.instant(), command.origin()))
+        .persist(
+            new TicketWasPrepared(
+                ticketId, command.ticketType(), command.description(), clock.instant(), command.origin(), command.traceparent()))
         .thenReply(command.replyTo(), state -> StatusReply.success(((Prepared) state).details()));
   }
 
@@ -251,7 +296,12 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
     return Effect()
-        .persist(new TicketWasCancelled(ticketId, clock.instant(), command.by() == Origin.CUSTOMER_SERVICE ? CUSTOMER_SERVICE : command.employee()))
+        .persist(
+            new TicketWasCancelled(
+                ticketId,
+                clock.instant(),
+                command.by() == Origin.CUSTOMER_SERVICE ? CUSTOMER_SERVICE : command.employee(),
+                command.traceparent()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
   }
 
@@ -279,7 +329,7 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
     return Effect()
-        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant(), command.by()))
+        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant(), command.by(), command.traceparent()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
   }
 

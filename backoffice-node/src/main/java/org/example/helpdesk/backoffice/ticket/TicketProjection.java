@@ -1,6 +1,9 @@
 package org.example.helpdesk.backoffice.ticket;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -15,6 +18,8 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
+import org.example.helpdesk.platform.tracing.Tracing;
+import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
 
 /**
  * Keeps the {@code tickets} table up to date from the Ticket events: one projection instance per
@@ -55,21 +60,57 @@ public final class TicketProjection {
       DataSource dataSource,
       int groupSize,
       Duration groupWithin) {
-    return JdbcProjection.groupedWithin(id, events, () -> new PooledJdbcSession(dataSource), Handler::new, system)
-        .withGroup(groupSize, groupWithin);
+    return JdbcProjection.groupedWithin(id, events, () -> new PooledJdbcSession(dataSource), () -> new Handler(Tracing.get(system)), system)
+        .withGroup(groupSize, groupWithin)
+        .withStatusObserver(ProjectionObservations.get(system).observer());
   }
 
   /** Applies a group of events, in order, inside the projection's transaction. */
   static final class Handler extends JdbcHandler<List<Change<Ticket.Event>>, PooledJdbcSession> {
+    private final Tracing tracing;
+
+    Handler(Tracing tracing) {
+      this.tracing = tracing;
+    }
+
     @Override
     public void process(PooledJdbcSession session, List<Change<Ticket.Event>> changes) throws Exception {
-      session.withConnection(
-          connection -> {
-            // an event that cannot be read was logged and counted by the feed, and is passed
-            TicketReadModel.apply(connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
-            TicketReadModel.notifyChanged(connection);
-            return null;
-          });
+      List<Span> spans = tracing.enabled() ? updateSpans(changes) : List.of();
+      try {
+        session.withConnection(
+            connection -> {
+              // an event that cannot be read was logged and counted by the feed, and is passed
+              TicketReadModel.apply(connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
+              TicketReadModel.notifyChanged(connection);
+              return null;
+            });
+      } catch (Exception | Error e) {
+        spans.forEach(span -> Tracing.failed(span, e));
+        throw e;
+      } finally {
+        spans.forEach(Span::end);
+      }
+    }
+
+    /** A read-model update span per event that kept its trace context, a child of that context. */
+    private List<Span> updateSpans(List<Change<Ticket.Event>> changes) {
+      List<Span> spans = new ArrayList<>();
+      for (Change<Ticket.Event> change : changes) {
+        Ticket.Event event = change.value();
+        if (event != null && event.traceparent() != null) {
+          spans.add(
+              tracing
+                  .spanBuilder(
+                      "tickets read-model update",
+                      Tracing.contextOf(event.traceparent(), null),
+                      SpanKind.INTERNAL,
+                      "ticket.id", event.ticketId().toString(),
+                      "event.type", event.getClass().getSimpleName())
+                  .setAttribute("group.size", changes.size())
+                  .startSpan());
+        }
+      }
+      return spans;
     }
   }
 }

@@ -38,6 +38,11 @@ public final class TicketReadModel {
    * statements, their rows as arrays.
    */
   public static void apply(Connection connection, List<Ticket.Event> events) throws SQLException {
+    apply(connection, events, TABLE);
+  }
+
+  /** As {@link #apply(Connection, List)}, into another table of the same columns (a rebuild's). */
+  static void apply(Connection connection, List<Ticket.Event> events, String table) throws SQLException {
     Map<UUID, Ticket.TicketWasPrepared> inserts = new LinkedHashMap<>();
     Map<UUID, RowUpdate> updates = new LinkedHashMap<>();
     for (Ticket.Event event : events) {
@@ -53,7 +58,7 @@ public final class TicketReadModel {
       List<Ticket.TicketWasPrepared> prepared = new ArrayList<>(inserts.values());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "INSERT INTO tickets (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at)"
+              "INSERT INTO " + table + " (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at)"
                   + " SELECT t.id, t.type, t.description, ?, NULL, t.at, t.at"
                   + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, type, description, at)"
                   + " ON CONFLICT (ticket_id) DO NOTHING")) {
@@ -69,11 +74,11 @@ public final class TicketReadModel {
       List<UUID> ids = new ArrayList<>(updates.keySet());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "UPDATE tickets SET status = u.status, assignee = coalesce(u.assignee, tickets.assignee), updated_at = u.at,"
-                  + " assigned_by = coalesce(u.assigned_by, tickets.assigned_by), cancelled_by = coalesce(u.cancelled_by, tickets.cancelled_by)"
+              "UPDATE " + table + " AS r SET status = u.status, assignee = coalesce(u.assignee, r.assignee), updated_at = u.at,"
+                  + " assigned_by = coalesce(u.assigned_by, r.assigned_by), cancelled_by = coalesce(u.cancelled_by, r.cancelled_by)"
                   + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])"
                   + " AS u(id, status, assignee, at, assigned_by, cancelled_by)"
-                  + " WHERE tickets.ticket_id = u.id")) {
+                  + " WHERE r.ticket_id = u.id")) {
         // (joins the table: planned with its current size, see PlannedEachTime)
         PlannedEachTime.mark(s);
         s.setArray(1, connection.createArrayOf("uuid", ids.toArray()));

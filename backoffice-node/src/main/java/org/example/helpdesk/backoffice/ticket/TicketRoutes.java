@@ -9,6 +9,7 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
+import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
@@ -98,17 +99,24 @@ public final class TicketRoutes extends ApiDirectives {
 
   private Route create(NewTicket body) {
     UUID id = UUID.randomUUID();
-    return onReply(
-        tickets.prepare(id, body.ticketType(), body.description()),
-        details -> created("/tickets/" + id, new Created(id)));
+    return LogContext.with(
+        LogContext.TICKET_ID,
+        id,
+        () ->
+            traceparent(
+                trace ->
+                    onReply(
+                        tickets.prepare(id, body.ticketType(), body.description(), trace),
+                        details -> created("/tickets/" + id, new Created(id)))));
   }
 
   private Route assign(UUID id, Assignment body, Employee by) {
-    return onReply(tickets.assign(id, body.assignee().strip(), by.name()), d -> json(StatusCodes.OK, TicketView.of(d)));
+    return traceparent(
+        trace -> onReply(tickets.assign(id, body.assignee().strip(), by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
   }
 
   private Route cancel(UUID id, Employee by) {
-    return onReply(tickets.cancel(id, by.name()), d -> json(StatusCodes.OK, TicketView.of(d)));
+    return traceparent(trace -> onReply(tickets.cancel(id, by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
   }
 
   private static Ticket.Status status(String raw) {

@@ -8,23 +8,26 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.example.helpdesk.platform.tracing.Tracing;
 
 /** The Ticket entities of the cluster, wherever their shards live. */
 public final class Tickets {
 
   private final ClusterSharding sharding;
   private final Duration askTimeout;
+  private final Tracing tracing;
 
-  private Tickets(ClusterSharding sharding, Duration askTimeout) {
+  private Tickets(ClusterSharding sharding, Duration askTimeout, Tracing tracing) {
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.tracing = tracing;
   }
 
   public static Tickets init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
-    return new Tickets(sharding, askTimeout);
+    return new Tickets(sharding, askTimeout, Tracing.get(system));
   }
 
   /** An employee prepares a ticket. */
@@ -32,24 +35,65 @@ public final class Tickets {
     return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout);
   }
 
+  /** An employee prepares a ticket; {@code traceparent}: the request's trace context, or null. */
+  public CompletionStage<Ticket.Details> prepare(UUID ticketId, String ticketType, String description, String traceparent) {
+    return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout, traceparent);
+  }
+
   public CompletionStage<Ticket.Details> prepare(
       UUID ticketId, String ticketType, String description, Ticket.Origin origin, Duration timeout) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, origin, r), timeout);
+    return prepare(ticketId, ticketType, description, origin, timeout, null);
+  }
+
+  // Each command to a ticket is a span, a child of traceparent (the request's or the message's trace
+  // context; null: a new trace), and the event it persists keeps the span's context.
+
+  public CompletionStage<Ticket.Details> prepare(
+      UUID ticketId, String ticketType, String description, Ticket.Origin origin, Duration timeout, String traceparent) {
+    return tracing.traced(
+        "Ticket prepare",
+        traceparent,
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, origin, tp, r), timeout),
+        "ticket.id", ticketId.toString(), "ticket.origin", origin.name());
   }
 
   /** An employee cancels a ticket. */
   public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.BACKOFFICE, employee, r), askTimeout);
+    return cancel(ticketId, employee, null);
+  }
+
+  public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee, String traceparent) {
+    return tracing.traced(
+        "Ticket cancel",
+        traceparent,
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.BACKOFFICE, employee, tp, r), askTimeout),
+        "ticket.id", ticketId.toString(), "ticket.origin", Ticket.Origin.BACKOFFICE.name());
   }
 
   /** The customer service cancels the ticket one of its issues prepared. */
   public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.CUSTOMER_SERVICE, null, r), timeout);
+    return cancelForCustomer(ticketId, timeout, null);
+  }
+
+  public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout, String traceparent) {
+    return tracing.traced(
+        "Ticket cancel",
+        traceparent,
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.CUSTOMER_SERVICE, null, tp, r), timeout),
+        "ticket.id", ticketId.toString(), "ticket.origin", Ticket.Origin.CUSTOMER_SERVICE.name());
   }
 
   /** An employee ({@code by}) assigns a ticket. */
   public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee, String by) {
-    return ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, by, r), askTimeout);
+    return assign(ticketId, assignee, by, null);
+  }
+
+  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee, String by, String traceparent) {
+    return tracing.traced(
+        "Ticket assign",
+        traceparent,
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, by, tp, r), askTimeout),
+        "ticket.id", ticketId.toString());
   }
 
   public CompletionStage<Ticket.Details> get(UUID ticketId) {

@@ -1,5 +1,6 @@
 package org.example.helpdesk.customer.issue;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Clock;
@@ -48,10 +49,22 @@ public final class Issue
 
   public sealed interface Command permits ReportIssue, CloseIssue, GetIssue {}
 
-  public record ReportIssue(Email email, String content, ActorRef<StatusReply<Reported>> replyTo)
-      implements Command {}
+  /** {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be null. */
+  public record ReportIssue(Email email, String content, String traceparent, ActorRef<StatusReply<Reported>> replyTo)
+      implements Command {
 
-  public record CloseIssue(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
+    public ReportIssue(Email email, String content, ActorRef<StatusReply<Reported>> replyTo) {
+      this(email, content, null, replyTo);
+    }
+  }
+
+  /** {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be null. */
+  public record CloseIssue(String traceparent, ActorRef<StatusReply<Summary>> replyTo) implements Command {
+
+    public CloseIssue(ActorRef<StatusReply<Summary>> replyTo) {
+      this(null, replyTo);
+    }
+  }
 
   public record GetIssue(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
@@ -94,10 +107,10 @@ public final class Issue
       return new Summary(issueId, email, content, status, reportedAt, closedAt);
     }
 
-    ReportedIssue closed(Instant at) {
+    ReportedIssue closed(Instant at, String traceparent) {
       long next = lastEntryNumber + 1;
       List<OutboxEntry> entries = new ArrayList<>(outbox);
-      entries.add(new OutboxEntry(next, new CancelTicket(issueId), at));
+      entries.add(new OutboxEntry(next, new CancelTicket(issueId), at, traceparent));
       return new ReportedIssue(issueId, email, content, Status.CLOSED, reportedAt, at, entries, next);
     }
 
@@ -109,7 +122,9 @@ public final class Issue
 
   /**
    * A distributed command waiting to be published. Its message id is stable, so that a re-publish
-   * is recognisably the same command.
+   * is recognisably the same command. {@code traceparent}: the W3C trace context of the request
+   * that caused it, which its publishing continues; null when there was none (or in entries
+   * recorded before it was kept).
    */
   public record OutboxEntry(
       long number,
@@ -119,7 +134,12 @@ public final class Issue
             @JsonSubTypes.Type(value = CancelTicket.class, name = DistributedCommands.CANCEL_TICKET)
           })
           DistributedCommand command,
-      Instant recordedAt) {
+      Instant recordedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
+
+    public OutboxEntry(long number, DistributedCommand command, Instant recordedAt) {
+      this(number, command, recordedAt, null);
+    }
 
     public String messageId() {
       return command.ticketId() + ":" + number;
@@ -189,7 +209,7 @@ public final class Issue
           .reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem != null ? problem : "email is required")));
     }
     Instant now = clock.instant();
-    OutboxEntry prepareTicket = new OutboxEntry(1, new PrepareTicket(issueId, TICKET_TYPE, command.content()), now);
+    OutboxEntry prepareTicket = new OutboxEntry(1, new PrepareTicket(issueId, TICKET_TYPE, command.content()), now, command.traceparent());
     ReportedIssue reported =
         new ReportedIssue(issueId, command.email(), command.content(), Status.OPEN, now, null, List.of(prepareTicket), 1);
     return Effect()
@@ -212,7 +232,7 @@ public final class Issue
       return Effect().reply(command.replyTo(), StatusReply.success(state.summary()));
     }
     return Effect()
-        .persist(state.closed(clock.instant()))
+        .persist(state.closed(clock.instant(), command.traceparent()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((ReportedIssue) s).summary()));
   }
 

@@ -9,6 +9,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.InvalidRequestException;
+import org.example.helpdesk.platform.logging.LogContext;
 
 /** The issues API customers use. */
 public final class IssueRoutes extends ApiDirectives {
@@ -88,16 +89,19 @@ public final class IssueRoutes extends ApiDirectives {
       return org.example.helpdesk.platform.http.ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
     }
     UUID id = body.issueId() == null ? UUID.randomUUID() : parseUuid(body.issueId());
-    return onReply(
-        issues.report(id, email, body.content()),
-        reported -> {
-          IssueStatus status = new IssueStatus(id, statusName(reported.issue().status()));
-          return reported.newlyReported() ? created("/issues/" + id, status) : json(StatusCodes.OK, status);
-        });
+    return withLogContext(LogContext.ISSUE_ID, id, traceparent(
+        trace ->
+            onReply(
+                issues.report(id, email, body.content(), trace),
+                reported -> {
+                  IssueStatus status = new IssueStatus(id, statusName(reported.issue().status()));
+                  return reported.newlyReported() ? created("/issues/" + id, status) : json(StatusCodes.OK, status);
+                })));
   }
 
   private Route close(UUID id) {
-    return onReply(issues.close(id), s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status()))));
+    return traceparent(
+        trace -> onReply(issues.close(id, trace), s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status())))));
   }
 
   static String statusName(Issue.Status status) {

@@ -27,10 +27,14 @@ public final class OutboxMetrics {
         OutboxRelay.NAME,
         Issue.tags(),
         "changes",
-        ProjectionLag.STORED_POSITION
-            + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(d.state_timestamp) / 1000.0, 0))"
-            + " FROM durable_state d, stored WHERE d.tag = ? AND (d.tx_id, d.global_offset) > (stored.tx, stored.off)");
+        RELAY_LAG);
   }
+
+  /** The relay's lag of a tag: (issue changes, seconds), see {@link ProjectionLag#register}. */
+  public static final String RELAY_LAG =
+      ProjectionLag.STORED_POSITION
+          + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(d.state_timestamp) / 1000.0, 0))"
+          + " FROM durable_state d, stored WHERE d.tag = ? AND (d.tx_id, d.global_offset) > (stored.tx, stored.off)";
 
   void published(int entries) {
     published.inc(entries);

@@ -1,7 +1,12 @@
 package org.example.helpdesk.customer.outbox;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +27,11 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
+import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
+import org.example.helpdesk.platform.tracing.Tracing;
+import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
@@ -83,9 +92,10 @@ public final class OutboxRelay {
             id,
             changes,
             () -> new PooledJdbcSession(database.dataSource()),
-            () -> new RelayHandler(database, publisher, metrics),
+            () -> new RelayHandler(database, publisher, metrics, Tracing.get(system)),
             system)
-        .withGroup(settings.groupSize(), settings.groupWithin());
+        .withGroup(settings.groupSize(), settings.groupWithin())
+        .withStatusObserver(ProjectionObservations.get(system).observer());
   }
 
   /**
@@ -99,11 +109,13 @@ public final class OutboxRelay {
     private final Database database;
     private final CommandPublisher publisher;
     private final OutboxMetrics metrics;
+    private final Tracing tracing;
 
-    RelayHandler(Database database, CommandPublisher publisher, OutboxMetrics metrics) {
+    RelayHandler(Database database, CommandPublisher publisher, OutboxMetrics metrics, Tracing tracing) {
       this.database = database;
       this.publisher = publisher;
       this.metrics = metrics;
+      this.tracing = tracing;
     }
 
     @Override
@@ -120,15 +132,17 @@ public final class OutboxRelay {
       return published.thenCompose(
           upTo -> {
             List<OutboundMessage> unit = new ArrayList<>();
+            List<Span> spans = new ArrayList<>();
             Map<String, Long> progress = new LinkedHashMap<>();
             latest.forEach(
                 (persistenceId, change) -> {
                   Issue.ReportedIssue issue = (Issue.ReportedIssue) change.value();
                   List<Issue.OutboxEntry> entries = issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
                   for (Issue.OutboxEntry entry : entries) {
+                    Map<String, Object> headers = tracing.enabled() ? publishSpan(entry, spans) : null;
                     unit.add(
                         CommandMessage.toBackoffice(
-                            entry.command(), entry.messageId(), issue.issueId().toString(), entry.recordedAt()));
+                            entry.command(), entry.messageId(), issue.issueId().toString(), entry.recordedAt(), headers));
                   }
                   if (!entries.isEmpty()) {
                     progress.put(persistenceId, entries.get(entries.size() - 1).number());
@@ -136,6 +150,7 @@ public final class OutboxRelay {
                 });
             return publisher
                 .publish(unit)
+                .whenComplete((confirmed, failure) -> ended(spans, failure))
                 .thenCompose(confirmed -> database.transact(c -> OutboxProgress.record(c, progress)))
                 .thenApply(
                     recorded -> {
@@ -143,6 +158,51 @@ public final class OutboxRelay {
                       return Done.getInstance();
                     });
           });
+    }
+
+    /**
+     * Starts the span of an entry's publishing, a child of the request that caused the entry (a
+     * new trace if it kept none), with the time it waited in the outbox as an attribute and as a
+     * span of its own; returns the message headers that carry the span on to the backoffice.
+     */
+    private Map<String, Object> publishSpan(Issue.OutboxEntry entry, List<Span> spans) {
+      Context parent = Tracing.contextOf(entry.traceparent(), null);
+      Instant now = Instant.now();
+      long waitedMs = Math.max(0, Duration.between(entry.recordedAt(), now).toMillis());
+      tracing
+          .spanBuilder("outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", entry.messageId())
+          .setStartTimestamp(entry.recordedAt())
+          .startSpan()
+          .end(now);
+      Span span =
+          tracing
+              .spanBuilder(
+                  "outbox publish",
+                  parent,
+                  SpanKind.PRODUCER,
+                  "messaging.system", "rabbitmq",
+                  "messaging.operation.type", "publish",
+                  "messaging.destination.name", AmqpTopology.COMMANDS_EXCHANGE,
+                  "messaging.message.id", entry.messageId(),
+                  "command.name", DistributedCommands.nameOf(entry.command()),
+                  "ticket.id", entry.command().ticketId().toString())
+              .setAttribute("outbox.wait_ms", waitedMs)
+              .setStartTimestamp(now)
+              .startSpan();
+      spans.add(span);
+      Map<String, Object> headers = new HashMap<>(2);
+      Tracing.inject(parent.with(span), headers);
+      return headers;
+    }
+
+    /** The publish spans end when the broker confirmed their unit, or it failed. */
+    private static void ended(List<Span> spans, Throwable failure) {
+      for (Span span : spans) {
+        if (failure != null) {
+          Tracing.failed(span, failure);
+        }
+        span.end();
+      }
     }
   }
 

@@ -160,16 +160,18 @@ public final class CustomerPages extends ApiDirectives {
       return page(StatusCodes.BAD_REQUEST, entered.refused(e.getMessage(), null));
     }
     UUID id = issue.issueId() == null ? UUID.randomUUID() : parseUuid(issue.issueId());
-    return onComplete(
-        issues.report(id, email, content),
-        result -> {
-          if (result.isSuccess()) {
-            return seeIssue(id);
-          }
-          HttpResponse error = ApiErrors.responseFor(result.failed().get());
-          boolean conflict = error.status().equals(StatusCodes.CONFLICT);
-          return page(error.status(), entered.refused(errorMessage(error), conflict ? id : null));
-        });
+    return traceparent(
+        trace ->
+            onComplete(
+                issues.report(id, email, content, trace),
+                result -> {
+                  if (result.isSuccess()) {
+                    return seeIssue(id);
+                  }
+                  HttpResponse error = ApiErrors.responseFor(result.failed().get());
+                  boolean conflict = error.status().equals(StatusCodes.CONFLICT);
+                  return page(error.status(), entered.refused(errorMessage(error), conflict ? id : null));
+                }));
   }
 
   private Route show(UUID id) {
@@ -180,7 +182,7 @@ public final class CustomerPages extends ApiDirectives {
 
   /** Closing a closed issue is no error: the customer lands on the issue's page either way. */
   private Route close(UUID id) {
-    return onReply(issues.close(id), closed -> seeIssue(id));
+    return traceparent(trace -> onReply(issues.close(id, trace), closed -> seeIssue(id)));
   }
 
   private Route seeIssue(UUID id) {

@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +47,8 @@ class CustomerOpenApiTest {
   private static final Set<String> SERVED =
       Set.of(
           "POST /issues", "GET /issues/{issueId}", "POST /issues/{issueId}/close",
-          "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics");
+          "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics",
+          "GET /admin/projections", "POST /admin/projections/{name}/pause", "POST /admin/projections/{name}/resume");
 
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +67,15 @@ class CustomerOpenApiTest {
     cutOff =
         new CustomerTestNode(
             TestPostgres.newSchemaName("customer"),
-            ConfigFactory.parseMap(Map.of("helpdesk.cluster.seed-nodes", "127.0.0.1:1", "helpdesk.http.ask-timeout", "1s")));
+            ConfigFactory.parseMap(
+                Map.of(
+                    "helpdesk.cluster.seed-nodes", "127.0.0.1:1",
+                    "helpdesk.http.ask-timeout", "1s",
+                    // its projections never start: a pause waits this long for them
+                    "pekko.projection.management.ask-timeout", "1s",
+                    "pekko.projection.management.operation-timeout", "1s",
+                    // reachable from another address of this host: the admin API refuses it
+                    "helpdesk.http.host", "0.0.0.0")));
     HttpResponse<String> served = get(node, "/openapi.json", null);
     assertEquals(200, served.statusCode());
     assertEquals("application/json", header(served, "Content-Type"));
@@ -131,6 +141,18 @@ class CustomerOpenApiTest {
     p.put("GET /health/ready 200 " + json, () -> get(node, "/health/ready", null));
     p.put("GET /health/ready 503 " + json, () -> get(cutOff, "/health/ready", null));
     p.put("GET /metrics 200 text/plain", () -> get(node, "/metrics", null));
+
+    p.put("GET /admin/projections 200 " + json, () -> get(node, "/admin/projections", null));
+    p.put("GET /admin/projections 403 " + json, () -> fromElsewhere(cutOff, "GET", "/admin/projections"));
+    // (in this order: pause, then resume)
+    for (String control : List.of("pause", "resume")) {
+      String op = "POST /admin/projections/{name}/" + control;
+      String path = "/admin/projections/" + OutboxRelay.NAME + "/" + control;
+      p.put(op + " 200 " + json, () -> send(node, "POST", path, null, null, new byte[0]));
+      p.put(op + " 403 " + json, () -> fromElsewhere(cutOff, "POST", path));
+      p.put(op + " 404 " + json, () -> send(node, "POST", "/admin/projections/none/" + control, null, null, new byte[0]));
+      p.put(op + " 503 " + json, () -> send(cutOff, "POST", path, null, null, new byte[0]));
+    }
     return p;
   }
 
@@ -263,6 +285,43 @@ class CustomerOpenApiTest {
       refs.add(node.path("$ref").asText());
     }
     node.forEach(child -> collectRefs(child, refs));
+  }
+
+  /** A request to the node from an address of this host other than loopback. */
+  private static HttpResponse<String> fromElsewhere(CustomerTestNode to, String method, String path) {
+    java.util.Optional<java.net.InetAddress> address;
+    try {
+      address =
+          java.net.NetworkInterface.networkInterfaces()
+              .filter(i -> {
+                try {
+                  return i.isUp() && !i.isLoopback();
+                } catch (java.net.SocketException e) {
+                  return false;
+                }
+              })
+              .flatMap(java.net.NetworkInterface::inetAddresses)
+              .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+              .findFirst();
+    } catch (java.net.SocketException e) {
+      address = java.util.Optional.empty();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(address.isPresent(), "this host has no address but loopback");
+    try {
+      return java.net.http.HttpClient.newHttpClient()
+          .send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://" + address.get().getHostAddress() + ":" + to.node.node().httpAddress().getPort() + path))
+                  .timeout(java.time.Duration.ofSeconds(30))
+                  .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(UTF_8));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String report(UUID id, String content) {

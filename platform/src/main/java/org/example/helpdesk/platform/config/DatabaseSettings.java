@@ -132,7 +132,7 @@ public record DatabaseSettings(
 
   @Override
   public String toString() {
-    return "DatabaseSettings[" + url + ", user=" + user + ", schema=" + schema + ", pool=" + poolSize
+    return "DatabaseSettings[" + org.example.helpdesk.platform.logging.Secrets.redact(url) + ", user=" + user + ", schema=" + schema + ", pool=" + poolSize
         + ", timeouts: connection " + connectionTimeout.toMillis() + " ms, connect " + connectTimeout + " s, socket "
         + socketTimeout + " s, statement " + statementTimeout + " s, call " + callTimeout.toMillis() + " ms, queue "
         + queueSize + "]";

@@ -41,7 +41,8 @@ public final class NodeConfig {
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
             .withValue(
                 "pekko-persistence-jdbc.shared-databases.slick.db.url",
-                ConfigValueFactory.fromAnyRef(jdbcUrl));
+                ConfigValueFactory.fromAnyRef(jdbcUrl))
+            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef(pekkoLogLevel(first.getString("pekko.loglevel"))));
     return ConfigFactory.load(derived.withFallback(unresolved));
   }
 
@@ -74,6 +75,18 @@ public final class NodeConfig {
 
   private static String address(String systemName, String host, int port) {
     return "pekko://" + systemName + "@" + host + ":" + port;
+  }
+
+  /**
+   * {@code LOG_LEVEL} names Logback's levels (also the root level in logback.xml); Pekko calls WARN
+   * WARNING and has no TRACE.
+   */
+  static String pekkoLogLevel(String level) {
+    return switch (level.trim().toUpperCase(java.util.Locale.ROOT)) {
+      case "WARN" -> "WARNING";
+      case "TRACE", "ALL" -> "DEBUG";
+      default -> level.trim();
+    };
   }
 
   /** The JDBC URL whose connections default to the node's schema. */

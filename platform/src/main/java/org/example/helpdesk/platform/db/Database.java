@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.example.helpdesk.platform.config.DatabaseSettings;
+import org.example.helpdesk.platform.logging.Secrets;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +71,14 @@ public final class Database implements AutoCloseable {
     driverProperties(settings).forEach((k, v) -> config.addDataSourceProperty((String) k, v));
     // start without a database; the pool connects when first used and after outages
     config.setInitializationFailTimeout(-1);
-    this.dataSource = new HikariDataSource(config);
+    try {
+      this.dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      // e.g. Hikari's "Failed to get driver instance for jdbcUrl=<the URL, password and all>"
+      throw new IllegalArgumentException(
+          "cannot use the database URL " + Secrets.redact(settings.url()) + ": " + Secrets.redact(String.valueOf(e.getMessage()))
+              + (e.getCause() == null ? "" : " (" + Secrets.redact(e.getCause().toString()) + ")"));
+    }
     AtomicInteger threads = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(

@@ -17,7 +17,9 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.server.directives.RouteAdapter;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.protocol.JsonFieldErrors;
 import org.example.helpdesk.protocol.TextRules;
 
@@ -66,17 +68,45 @@ public abstract class ApiDirectives extends AllDirectives {
     } catch (IllegalArgumentException e) {
       return ApiErrors.complete(StatusCodes.BAD_REQUEST, what + " must be a UUID, got '" + shorten(raw) + "'");
     }
-    return inner.apply(id);
+    // (every line logged while handling the request names the id: "issueId", "ticketId")
+    return withLogContext(what, id, inner.apply(id));
+  }
+
+  /**
+   * The inner route with {@code key=value} in the MDC of what it logs (see {@link LogContext}), also
+   * in the completions of {@link #onReply} it started.
+   */
+  protected static Route withLogContext(String key, Object value, Route inner) {
+    scala.Function1<org.apache.pekko.http.scaladsl.server.RequestContext, scala.concurrent.Future<org.apache.pekko.http.scaladsl.server.RouteResult>>
+        route = inner.asScala();
+    return RouteAdapter.asJava(
+        ctx -> {
+          try (LogContext ignored = LogContext.put(key, value)) {
+            return route.apply(ctx);
+          }
+        });
+  }
+
+  /**
+   * The W3C {@code traceparent} of this request's server span, or null when tracing is off, for
+   * what the route asks of an entity to carry on (see {@code HttpTracing}).
+   */
+  protected Route traceparent(Function<String, Route> inner) {
+    return org.example.helpdesk.platform.tracing.HttpTracing.traceparent(inner);
   }
 
   /** Completes with the reply, or with the error status its failure maps to. */
   protected <T> Route onReply(CompletionStage<T> reply, Function<T, Route> onSuccess) {
+    // the reply completes on another thread: the request's log context goes along
+    LogContext.Captured context = LogContext.capture();
     return onComplete(
         reply,
         result ->
-            result.isSuccess()
-                ? onSuccess.apply(result.get())
-                : complete(ApiErrors.responseFor(result.failed().get())));
+            context.call(
+                () ->
+                    result.isSuccess()
+                        ? onSuccess.apply(result.get())
+                        : complete(ApiErrors.responseFor(result.failed().get()))));
   }
 
   protected <T> Route json(StatusCode status, T body) {

@@ -8,6 +8,8 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.platform.tracing.HttpTracing;
+import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +36,15 @@ public final class HttpServer {
    */
   public static CompletionStage<ServerBinding> start(
       ActorSystem<?> system, String host, int port, long maxBodyBytes, Route routes) {
+    return start(system, host, port, maxBodyBytes, routes, Tracing.off());
+  }
+
+  /** As {@link #start(ActorSystem, String, int, long, Route)}, with a server span per request. */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system, String host, int port, long maxBodyBytes, Route routes, Tracing tracing) {
     return Http.get(system)
         .newServerAt(host, port)
-        .bind(WebRoutes.withSecurityHeaders(ApiErrors.handled(limitingBodies(maxBodyBytes, routes))))
+        .bind(HttpTracing.traced(tracing, WebRoutes.withSecurityHeaders(ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
