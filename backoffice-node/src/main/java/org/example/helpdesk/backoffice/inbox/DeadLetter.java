@@ -25,23 +25,6 @@ public record DeadLetter(
     String waitsFor,
     String traceId) {
 
-  public DeadLetter(
-      long id,
-      String messageId,
-      String type,
-      byte[] body,
-      int bodySize,
-      String headersJson,
-      String error,
-      Instant firstFailedAt,
-      Instant lastFailedAt,
-      int attempts,
-      Status status,
-      UUID ticketId,
-      String waitsFor) {
-    this(id, messageId, type, body, bodySize, headersJson, error, firstFailedAt, lastFailedAt, attempts, status, ticketId, waitsFor, null);
-  }
-
   public enum Status {
     FAILED,
     PARKED,

@@ -63,11 +63,7 @@ public final class Tickets {
   }
 
   public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee, String traceparent) {
-    return tracing.traced(
-        "Ticket cancel",
-        traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.BACKOFFICE, employee, tp, r), askTimeout),
-        "ticket.id", ticketId.toString(), "ticket.origin", Ticket.Origin.BACKOFFICE.name());
+    return cancel(ticketId, Ticket.Origin.BACKOFFICE, employee, askTimeout, traceparent);
   }
 
   /** The customer service cancels the ticket one of its issues prepared. */
@@ -76,11 +72,16 @@ public final class Tickets {
   }
 
   public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout, String traceparent) {
+    return cancel(ticketId, Ticket.Origin.CUSTOMER_SERVICE, null, timeout, traceparent);
+  }
+
+  private CompletionStage<Ticket.Details> cancel(
+      UUID ticketId, Ticket.Origin by, String employee, Duration timeout, String traceparent) {
     return tracing.traced(
         "Ticket cancel",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(Ticket.Origin.CUSTOMER_SERVICE, null, tp, r), timeout),
-        "ticket.id", ticketId.toString(), "ticket.origin", Ticket.Origin.CUSTOMER_SERVICE.name());
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, employee, tp, r), timeout),
+        "ticket.id", ticketId.toString(), "ticket.origin", by.name());
   }
 
   /** An employee ({@code by}) assigns a ticket. */
