@@ -16,27 +16,27 @@ import org.example.helpdesk.backoffice.auth.SignInThrottle;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
 import org.example.helpdesk.backoffice.console.TicketChanges;
-import org.example.helpdesk.platform.web.ApiDocsRoutes;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
-import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
+import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
-import org.example.helpdesk.backoffice.ticket.TicketRebuild;
-import org.example.helpdesk.platform.projection.admin.AdminProjection;
-import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
+import org.example.helpdesk.backoffice.ticket.TicketRebuild;
 import org.example.helpdesk.backoffice.ticket.TicketRoutes;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.projection.admin.AdminProjection;
+import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
+import org.example.helpdesk.platform.web.ApiDocsRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Backoffice Service node: Ticket entities, the tickets read model, the inbox of distributed
@@ -72,12 +72,15 @@ public final class BackofficeNode {
     ChangeFeeds feeds = node.changeFeeds(EventTagTable.TABLE, TicketReadModel.TABLE);
     TicketProjection.init(
         node.system(),
-        feeds.feed(new EventTagTable<>(node.system(), Ticket.Event.class), config.getInt("helpdesk.tickets-projection.batch-size")),
+        feeds.feed(
+            new EventTagTable<>(node.system(), Ticket.Event.class),
+            config.getInt("helpdesk.tickets-projection.batch-size")),
         node.database().dataSource(),
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
-    BackofficeMetrics metrics = new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
+    BackofficeMetrics metrics =
+        new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
     Config inbox = config.getConfig("helpdesk.inbox");
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
     DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
@@ -97,14 +100,21 @@ public final class BackofficeNode {
             inbox.getDuration("retry-min-backoff"),
             inbox.getDuration("retry-max-backoff"),
             RestartSettings.create(
-                inbox.getDuration("restart-min-backoff"), inbox.getDuration("restart-max-backoff"), 0.2)),
+                inbox.getDuration("restart-min-backoff"),
+                inbox.getDuration("restart-max-backoff"),
+                0.2)),
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
     AdminProjection ticketsAdmin =
-        new AdminProjection(node.system(), node.database(), TicketProjection.NAME, Ticket.tags(), BackofficeMetrics.TICKETS_LAG);
+        new AdminProjection(
+            node.system(),
+            node.database(),
+            TicketProjection.NAME,
+            Ticket.tags(),
+            BackofficeMetrics.TICKETS_LAG);
     ProjectionAdminRoutes projectionAdmin =
         new ProjectionAdminRoutes(
             List.of(ticketsAdmin),
@@ -137,14 +147,21 @@ public final class BackofficeNode {
             new ApiDocsRoutes("openapi/backoffice.json", "Backoffice Service").routes()),
         List.of(HealthRoutes.Check.broker(node.amqp())),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
-        scrape -> d.extractUri(uri -> uri.path().equals("/metrics") ? access.loopbackOrSignedIn(scrape) : d.reject()));
+        scrape ->
+            d.extractUri(
+                uri ->
+                    uri.path().equals("/metrics")
+                        ? access.loopbackOrSignedIn(scrape)
+                        : d.reject()));
     return new BackofficeNode(node, deadLetters);
   }
 
   private static Access access(Config auth, Clock clock) {
-    Employees employees = Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock);
+    Employees employees =
+        Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock);
     if (employees.isEmpty()) {
-      log.warn("No employees configured (EMPLOYEES or EMPLOYEES_FILE): nobody can sign in to the backoffice");
+      log.warn(
+          "No employees configured (EMPLOYEES or EMPLOYEES_FILE): nobody can sign in to the backoffice");
     } else {
       log.info("{} employee(s) may sign in to the backoffice", employees.size());
     }

@@ -11,6 +11,9 @@ public final class Main {
   public static void main(String[] args) {
     // a standalone node exits when its actor system stops, e.g. after leaving the cluster
     // (a node that cannot start logs why, without secrets, and exits with status 1)
-    Logging.startOrExit(() -> BackofficeNode.start(ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")));
+    Logging.startOrExit(
+        () ->
+            BackofficeNode.start(
+                ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")));
   }
 }

@@ -99,9 +99,14 @@ class BackofficeApiDocsTest {
         new BackofficeTestNode(
             ConfigFactory.parseMap(
                 Map.of(
-                    "helpdesk.database.url", TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
+                    "helpdesk.database.url",
+                        TestPostgres.jdbcUrl()
+                            .replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/"),
                     "helpdesk.database.connection-timeout", "2s",
-                    "helpdesk.auth.employees", TestEmployees.ENTRIES + " " + BackofficeTestNode.employee(TESS, "agent", "tess-password"),
+                    "helpdesk.auth.employees",
+                        TestEmployees.ENTRIES
+                            + " "
+                            + BackofficeTestNode.employee(TESS, "agent", "tess-password"),
                     "helpdesk.auth.base-delay", "60s",
                     // /metrics asks for credentials from addresses other than loopback
                     "helpdesk.http.host", "0.0.0.0")));
@@ -111,11 +116,15 @@ class BackofficeApiDocsTest {
     awaitingTicket = createTicket();
     ticketToCancel = createTicket();
     cancelledTicket = createTicket();
-    assertEquals(200, node.http.post("/tickets/" + cancelledTicket + "/cancel", null, new byte[0]).status());
+    assertEquals(
+        200, node.http.post("/tickets/" + cancelledTicket + "/cancel", null, new byte[0]).status());
     BackofficeTestNode.publishRaw("ticket.cancel", "docs-failing", "not json");
     BackofficeTestNode.publishRaw("ticket.cancel", "docs-delete", "not json either");
     fixableTicket = UUID.randomUUID();
-    BackofficeTestNode.publishRaw("ticket.prepareTicket", "docs-fixable", "{\"ticketId\":\"" + fixableTicket + "\",\"ticketType\":\" \",\"description\":\"d\"}");
+    BackofficeTestNode.publishRaw(
+        "ticket.prepareTicket",
+        "docs-fixable",
+        "{\"ticketId\":\"" + fixableTicket + "\",\"ticketType\":\" \",\"description\":\"d\"}");
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetters().size() == 3);
     failingLetter = node.deadLetter("docs-failing").orElseThrow().path("id").asLong();
     letterToDelete = node.deadLetter("docs-delete").orElseThrow().path("id").asLong();
@@ -124,7 +133,9 @@ class BackofficeApiDocsTest {
     for (int i = 0; i < 4; i++) {
       assertEquals(401, node.http.as(TESS, "guess").get("/tickets").status());
     }
-    await().atMost(Duration.ofSeconds(20)).until(() -> node.http.anonymous().get("/health/ready").status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> node.http.anonymous().get("/health/ready").status() == 200);
   }
 
   @AfterAll
@@ -143,7 +154,8 @@ class BackofficeApiDocsTest {
     assertEquals("basic", schemes.path("basicAuth").path("scheme").asText());
     assertEquals(Access.SESSION_COOKIE, schemes.path("cookieAuth").path("name").asText());
     // every $ref leads somewhere
-    Matcher refs = Pattern.compile("\"\\$ref\"\\s*:\\s*\"#/([^\"]+)\"").matcher(document.toString());
+    Matcher refs =
+        Pattern.compile("\"\\$ref\"\\s*:\\s*\"#/([^\"]+)\"").matcher(document.toString());
     while (refs.find()) {
       JsonNode target = document;
       for (String part : refs.group(1).split("/")) {
@@ -158,9 +170,22 @@ class BackofficeApiDocsTest {
   void everyDocumentedOperationIsServed() {
     for (String op : operations().keySet()) {
       String[] parts = op.split(" ", 2);
-      String path = parts[1].replace("{ticketId}", UUID.randomUUID().toString()).replace("{id}", "987654321").replace("{name}", "none");
-      String body = parts[1].endsWith("/assign") ? "{\"assignee\":\"alice\"}" : parts[1].equals("/tickets") ? "{\"ticketType\":\"t\",\"description\":\"d\"}" : null;
-      Page page = operator().request(parts[0], path, body == null ? null : "application/json", body == null ? null : body.getBytes(UTF_8));
+      String path =
+          parts[1]
+              .replace("{ticketId}", UUID.randomUUID().toString())
+              .replace("{id}", "987654321")
+              .replace("{name}", "none");
+      String body =
+          parts[1].endsWith("/assign")
+              ? "{\"assignee\":\"alice\"}"
+              : parts[1].equals("/tickets") ? "{\"ticketType\":\"t\",\"description\":\"d\"}" : null;
+      Page page =
+          operator()
+              .request(
+                  parts[0],
+                  path,
+                  body == null ? null : "application/json",
+                  body == null ? null : body.getBytes(UTF_8));
 
       assertNotEquals(405, page.status(), () -> op + ": " + page);
       assertFalse(page.body().contains("no such resource"), () -> op + " is not served: " + page);
@@ -180,8 +205,11 @@ class BackofficeApiDocsTest {
 
     List<String> wrong = new ArrayList<>();
     for (String status : statuses) {
-      if (NOT_PROVOKED.contains(status) || status.endsWith(" 503") || status.startsWith("GET /metrics 4")) {
-        continue; // the 503s with the database down, /metrics' 401 and 429 from another address: below
+      if (NOT_PROVOKED.contains(status)
+          || status.endsWith(" 503")
+          || status.startsWith("GET /metrics 4")) {
+        continue; // the 503s with the database down, /metrics' 401 and 429 from another address:
+        // below
       }
       Supplier<Page> request = provoke.get(status);
       if (request == null) {
@@ -222,8 +250,19 @@ class BackofficeApiDocsTest {
 
     assertEquals(Set.of(200, 401, 429), operations().get("GET /metrics"));
     assertEquals(401, elsewhere.get("/metrics").status());
-    assertEquals(429, elsewhere.get("/metrics", "Authorization", HttpTestClient.basic(TESS, "tess-password")).status());
-    assertEquals(200, elsewhere.get("/metrics", "Authorization", HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD)).status());
+    assertEquals(
+        429,
+        elsewhere
+            .get("/metrics", "Authorization", HttpTestClient.basic(TESS, "tess-password"))
+            .status());
+    assertEquals(
+        200,
+        elsewhere
+            .get(
+                "/metrics",
+                "Authorization",
+                HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD))
+            .status());
   }
 
   @Test
@@ -250,11 +289,13 @@ class BackofficeApiDocsTest {
   @Order(7)
   void withTheDatabaseDownTheDocumented503sAreAnswered() {
     List<String> unavailable = new ArrayList<>();
-    operations().forEach((op, codes) -> {
-      if (codes.contains(503) && !NOT_PROVOKED.contains(op + " 503")) {
-        unavailable.add(op);
-      }
-    });
+    operations()
+        .forEach(
+            (op, codes) -> {
+              if (codes.contains(503) && !NOT_PROVOKED.contains(op + " 503")) {
+                unavailable.add(op);
+              }
+            });
     Map<String, Supplier<Page>> requests = whileDown();
     assertEquals(new TreeSet<>(unavailable), new TreeSet<>(requests.keySet()));
 
@@ -290,13 +331,45 @@ class BackofficeApiDocsTest {
     p.put("GET /tickets 401", () -> node.browser().get("/tickets"));
     p.put("GET /tickets 429", () -> blocked().get("/tickets"));
 
-    p.put("POST /tickets 201", () -> json(operator(), "POST", "/tickets", "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
-    p.put("POST /tickets 400", () -> json(operator(), "POST", "/tickets", "{\"ticketType\":\"internal\"}"));
-    p.put("POST /tickets 401", () -> json(node.browser(), "POST", "/tickets", "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
-    p.put("POST /tickets 403", () -> json(signedIn, "POST", "/tickets", "{\"ticketType\":\"internal\",\"description\":\"no token\"}"));
+    p.put(
+        "POST /tickets 201",
+        () ->
+            json(
+                operator(),
+                "POST",
+                "/tickets",
+                "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
+    p.put(
+        "POST /tickets 400",
+        () -> json(operator(), "POST", "/tickets", "{\"ticketType\":\"internal\"}"));
+    p.put(
+        "POST /tickets 401",
+        () ->
+            json(
+                node.browser(),
+                "POST",
+                "/tickets",
+                "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
+    p.put(
+        "POST /tickets 403",
+        () ->
+            json(
+                signedIn,
+                "POST",
+                "/tickets",
+                "{\"ticketType\":\"internal\",\"description\":\"no token\"}"));
     p.put("POST /tickets 413", () -> json(operator(), "POST", "/tickets", BIG));
-    p.put("POST /tickets 415", () -> operator().request("POST", "/tickets", "text/plain", "ticket".getBytes(UTF_8)));
-    p.put("POST /tickets 429", () -> json(blocked(), "POST", "/tickets", "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
+    p.put(
+        "POST /tickets 415",
+        () -> operator().request("POST", "/tickets", "text/plain", "ticket".getBytes(UTF_8)));
+    p.put(
+        "POST /tickets 429",
+        () ->
+            json(
+                blocked(),
+                "POST",
+                "/tickets",
+                "{\"ticketType\":\"internal\",\"description\":\"docs\"}"));
 
     p.put("GET /tickets/{ticketId} 200", () -> operator().get(ticket));
     p.put("GET /tickets/{ticketId} 400", () -> operator().get("/tickets/not-a-uuid"));
@@ -305,23 +378,52 @@ class BackofficeApiDocsTest {
     p.put("GET /tickets/{ticketId} 429", () -> blocked().get(ticket));
 
     String assignment = "{\"assignee\":\"alice\"}";
-    p.put("POST /tickets/{ticketId}/assign 200", () -> json(operator(), "POST", ticket + "/assign", assignment));
-    p.put("POST /tickets/{ticketId}/assign 400", () -> json(operator(), "POST", ticket + "/assign", "{\"assignee\":\" \"}"));
-    p.put("POST /tickets/{ticketId}/assign 401", () -> json(node.browser(), "POST", ticket + "/assign", assignment));
-    p.put("POST /tickets/{ticketId}/assign 403", () -> json(signedIn, "POST", ticket + "/assign", assignment));
-    p.put("POST /tickets/{ticketId}/assign 404", () -> json(operator(), "POST", unknownTicket + "/assign", assignment));
-    p.put("POST /tickets/{ticketId}/assign 409", () -> json(operator(), "POST", "/tickets/" + cancelledTicket + "/assign", assignment));
-    p.put("POST /tickets/{ticketId}/assign 413", () -> json(operator(), "POST", ticket + "/assign", BIG));
-    p.put("POST /tickets/{ticketId}/assign 415", () -> operator().request("POST", ticket + "/assign", "text/plain", "alice".getBytes(UTF_8)));
-    p.put("POST /tickets/{ticketId}/assign 429", () -> json(blocked(), "POST", ticket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 200",
+        () -> json(operator(), "POST", ticket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 400",
+        () -> json(operator(), "POST", ticket + "/assign", "{\"assignee\":\" \"}"));
+    p.put(
+        "POST /tickets/{ticketId}/assign 401",
+        () -> json(node.browser(), "POST", ticket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 403",
+        () -> json(signedIn, "POST", ticket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 404",
+        () -> json(operator(), "POST", unknownTicket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 409",
+        () -> json(operator(), "POST", "/tickets/" + cancelledTicket + "/assign", assignment));
+    p.put(
+        "POST /tickets/{ticketId}/assign 413",
+        () -> json(operator(), "POST", ticket + "/assign", BIG));
+    p.put(
+        "POST /tickets/{ticketId}/assign 415",
+        () ->
+            operator().request("POST", ticket + "/assign", "text/plain", "alice".getBytes(UTF_8)));
+    p.put(
+        "POST /tickets/{ticketId}/assign 429",
+        () -> json(blocked(), "POST", ticket + "/assign", assignment));
 
     String cancel = "/tickets/" + ticketToCancel + "/cancel";
-    p.put("POST /tickets/{ticketId}/cancel 200", () -> operator().request("POST", cancel, null, null));
-    p.put("POST /tickets/{ticketId}/cancel 400", () -> operator().request("POST", "/tickets/123/cancel", null, null));
-    p.put("POST /tickets/{ticketId}/cancel 401", () -> node.browser().request("POST", cancel, null, null));
-    p.put("POST /tickets/{ticketId}/cancel 403", () -> signedIn.request("POST", cancel, null, null));
-    p.put("POST /tickets/{ticketId}/cancel 404", () -> operator().request("POST", unknownTicket + "/cancel", null, null));
-    p.put("POST /tickets/{ticketId}/cancel 429", () -> blocked().request("POST", cancel, null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 200",
+        () -> operator().request("POST", cancel, null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 400",
+        () -> operator().request("POST", "/tickets/123/cancel", null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 401",
+        () -> node.browser().request("POST", cancel, null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 403", () -> signedIn.request("POST", cancel, null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 404",
+        () -> operator().request("POST", unknownTicket + "/cancel", null, null));
+    p.put(
+        "POST /tickets/{ticketId}/cancel 429", () -> blocked().request("POST", cancel, null, null));
 
     p.put("GET /dead-letters 200", () -> operator().get("/dead-letters?limit=10"));
     p.put("GET /dead-letters 400", () -> operator().get("/dead-letters?limit=0"));
@@ -338,22 +440,50 @@ class BackofficeApiDocsTest {
 
     String delete = "/dead-letters/" + letterToDelete;
     p.put("DELETE /dead-letters/{id} 204", () -> operator().request("DELETE", delete, null, null));
-    p.put("DELETE /dead-letters/{id} 400", () -> operator().request("DELETE", "/dead-letters/first", null, null));
-    p.put("DELETE /dead-letters/{id} 401", () -> node.browser().request("DELETE", delete, null, null));
+    p.put(
+        "DELETE /dead-letters/{id} 400",
+        () -> operator().request("DELETE", "/dead-letters/first", null, null));
+    p.put(
+        "DELETE /dead-letters/{id} 401",
+        () -> node.browser().request("DELETE", delete, null, null));
     p.put("DELETE /dead-letters/{id} 403", () -> agent().request("DELETE", delete, null, null));
-    p.put("DELETE /dead-letters/{id} 404", () -> operator().request("DELETE", "/dead-letters/987654321", null, null));
+    p.put(
+        "DELETE /dead-letters/{id} 404",
+        () -> operator().request("DELETE", "/dead-letters/987654321", null, null));
     p.put("DELETE /dead-letters/{id} 429", () -> blocked().request("DELETE", delete, null, null));
 
-    String corrected = "{\"ticketId\":\"" + fixableTicket + "\",\"ticketType\":\"customer-issue\",\"description\":\"d\"}";
-    p.put("POST /dead-letters/{id}/replay 200", () -> json(operator(), "POST", "/dead-letters/" + fixableLetter + "/replay", corrected));
-    p.put("POST /dead-letters/{id}/replay 400", () -> json(operator(), "POST", letter + "/replay", "{\"ticketId\":"));
-    p.put("POST /dead-letters/{id}/replay 401", () -> node.browser().request("POST", letter + "/replay", null, null));
-    p.put("POST /dead-letters/{id}/replay 403", () -> agent().request("POST", letter + "/replay", null, null));
-    p.put("POST /dead-letters/{id}/replay 404", () -> operator().request("POST", "/dead-letters/987654321/replay", null, null));
-    p.put("POST /dead-letters/{id}/replay 409", () -> operator().request("POST", letter + "/replay", null, null));
-    p.put("POST /dead-letters/{id}/replay 413", () -> json(operator(), "POST", letter + "/replay", BIG));
-    p.put("POST /dead-letters/{id}/replay 415", () -> operator().request("POST", letter + "/replay", "text/plain", "again".getBytes(UTF_8)));
-    p.put("POST /dead-letters/{id}/replay 429", () -> blocked().request("POST", letter + "/replay", null, null));
+    String corrected =
+        "{\"ticketId\":\""
+            + fixableTicket
+            + "\",\"ticketType\":\"customer-issue\",\"description\":\"d\"}";
+    p.put(
+        "POST /dead-letters/{id}/replay 200",
+        () -> json(operator(), "POST", "/dead-letters/" + fixableLetter + "/replay", corrected));
+    p.put(
+        "POST /dead-letters/{id}/replay 400",
+        () -> json(operator(), "POST", letter + "/replay", "{\"ticketId\":"));
+    p.put(
+        "POST /dead-letters/{id}/replay 401",
+        () -> node.browser().request("POST", letter + "/replay", null, null));
+    p.put(
+        "POST /dead-letters/{id}/replay 403",
+        () -> agent().request("POST", letter + "/replay", null, null));
+    p.put(
+        "POST /dead-letters/{id}/replay 404",
+        () -> operator().request("POST", "/dead-letters/987654321/replay", null, null));
+    p.put(
+        "POST /dead-letters/{id}/replay 409",
+        () -> operator().request("POST", letter + "/replay", null, null));
+    p.put(
+        "POST /dead-letters/{id}/replay 413",
+        () -> json(operator(), "POST", letter + "/replay", BIG));
+    p.put(
+        "POST /dead-letters/{id}/replay 415",
+        () ->
+            operator().request("POST", letter + "/replay", "text/plain", "again".getBytes(UTF_8)));
+    p.put(
+        "POST /dead-letters/{id}/replay 429",
+        () -> blocked().request("POST", letter + "/replay", null, null));
 
     p.put("GET /admin/projections 200", () -> operator().get("/admin/projections"));
     p.put("GET /admin/projections 401", () -> node.browser().get("/admin/projections"));
@@ -363,13 +493,19 @@ class BackofficeApiDocsTest {
     for (String control : List.of("pause", "resume", "rebuild")) {
       String op = "POST /admin/projections/{name}/" + control;
       String path = "/admin/projections/tickets/" + control;
-      p.put(op + (control.equals("rebuild") ? " 202" : " 200"), () -> operator().request("POST", path, null, null));
+      p.put(
+          op + (control.equals("rebuild") ? " 202" : " 200"),
+          () -> operator().request("POST", path, null, null));
       p.put(op + " 401", () -> node.browser().request("POST", path, null, null));
       p.put(op + " 403", () -> agent().request("POST", path, null, null));
-      p.put(op + " 404", () -> operator().request("POST", "/admin/projections/none/" + control, null, null));
+      p.put(
+          op + " 404",
+          () -> operator().request("POST", "/admin/projections/none/" + control, null, null));
       p.put(op + " 429", () -> blocked().request("POST", path, null, null));
     }
-    p.put("POST /admin/projections/{name}/rebuild 409", BackofficeApiDocsTest::rebuildWhileAnotherNodeRebuilds);
+    p.put(
+        "POST /admin/projections/{name}/rebuild 409",
+        BackofficeApiDocsTest::rebuildWhileAnotherNodeRebuilds);
 
     p.put("GET /health 200", () -> node.browser().get("/health"));
     p.put("GET /health/live 200", () -> node.browser().get("/health/live"));
@@ -383,19 +519,40 @@ class BackofficeApiDocsTest {
     Map<String, Supplier<Page>> p = new LinkedHashMap<>();
     String ticket = "/tickets/" + awaitingTicket;
     p.put("GET /tickets", () -> operator().get("/tickets"));
-    p.put("POST /tickets", () -> json(operator(), "POST", "/tickets", "{\"ticketType\":\"internal\",\"description\":\"while down\"}"));
+    p.put(
+        "POST /tickets",
+        () ->
+            json(
+                operator(),
+                "POST",
+                "/tickets",
+                "{\"ticketType\":\"internal\",\"description\":\"while down\"}"));
     p.put("GET /tickets/{ticketId}", () -> operator().get(ticket));
-    p.put("POST /tickets/{ticketId}/assign", () -> json(operator(), "POST", ticket + "/assign", "{\"assignee\":\"bob\"}"));
-    p.put("POST /tickets/{ticketId}/cancel", () -> operator().request("POST", ticket + "/cancel", null, null));
+    p.put(
+        "POST /tickets/{ticketId}/assign",
+        () -> json(operator(), "POST", ticket + "/assign", "{\"assignee\":\"bob\"}"));
+    p.put(
+        "POST /tickets/{ticketId}/cancel",
+        () -> operator().request("POST", ticket + "/cancel", null, null));
     p.put("GET /dead-letters", () -> operator().get("/dead-letters"));
     p.put("GET /dead-letters/{id}", () -> operator().get("/dead-letters/" + failingLetter));
-    p.put("DELETE /dead-letters/{id}", () -> operator().request("DELETE", "/dead-letters/" + failingLetter, null, null));
-    p.put("POST /dead-letters/{id}/replay", () -> operator().request("POST", "/dead-letters/" + failingLetter + "/replay", null, null));
+    p.put(
+        "DELETE /dead-letters/{id}",
+        () -> operator().request("DELETE", "/dead-letters/" + failingLetter, null, null));
+    p.put(
+        "POST /dead-letters/{id}/replay",
+        () -> operator().request("POST", "/dead-letters/" + failingLetter + "/replay", null, null));
     p.put("GET /health/ready", () -> node.browser().get("/health/ready"));
     p.put("GET /admin/projections", () -> operator().get("/admin/projections"));
-    p.put("POST /admin/projections/{name}/pause", () -> operator().request("POST", "/admin/projections/tickets/pause", null, null));
-    p.put("POST /admin/projections/{name}/resume", () -> operator().request("POST", "/admin/projections/tickets/resume", null, null));
-    p.put("POST /admin/projections/{name}/rebuild", () -> operator().request("POST", "/admin/projections/tickets/rebuild", null, null));
+    p.put(
+        "POST /admin/projections/{name}/pause",
+        () -> operator().request("POST", "/admin/projections/tickets/pause", null, null));
+    p.put(
+        "POST /admin/projections/{name}/resume",
+        () -> operator().request("POST", "/admin/projections/tickets/resume", null, null));
+    p.put(
+        "POST /admin/projections/{name}/rebuild",
+        () -> operator().request("POST", "/admin/projections/tickets/rebuild", null, null));
     return p;
   }
 
@@ -404,15 +561,21 @@ class BackofficeApiDocsTest {
   /** The documented operations, "METHOD path", with their statuses. */
   private static Map<String, Set<Integer>> operations() {
     Map<String, Set<Integer>> ops = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields();
+        paths.hasNext(); ) {
       Map.Entry<String, JsonNode> path = paths.next();
-      for (Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields(); methods.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields();
+          methods.hasNext(); ) {
         Map.Entry<String, JsonNode> method = methods.next();
         if (method.getKey().equals("parameters")) {
           continue;
         }
         Set<Integer> codes = new TreeSet<>();
-        method.getValue().path("responses").fieldNames().forEachRemaining(code -> codes.add(Integer.parseInt(code)));
+        method
+            .getValue()
+            .path("responses")
+            .fieldNames()
+            .forEachRemaining(code -> codes.add(Integer.parseInt(code)));
         ops.put(method.getKey().toUpperCase(java.util.Locale.ROOT) + " " + path.getKey(), codes);
       }
     }
@@ -421,7 +584,13 @@ class BackofficeApiDocsTest {
 
   private static void assertFields(String schema, JsonNode value) {
     Set<String> documented = new TreeSet<>();
-    document.path("components").path("schemas").path(schema).path("properties").fieldNames().forEachRemaining(documented::add);
+    document
+        .path("components")
+        .path("schemas")
+        .path(schema)
+        .path("properties")
+        .fieldNames()
+        .forEachRemaining(documented::add);
     Set<String> actual = new TreeSet<>();
     value.fieldNames().forEachRemaining(actual::add);
     assertEquals(documented, actual, schema + ": " + value);
@@ -452,9 +621,20 @@ class BackofficeApiDocsTest {
   private static Page rebuildWhileAnotherNodeRebuilds() {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> !Set.of("building", "pausing", "catching-up", "swapping", "resuming")
-            .contains(operator().get("/admin/projections").json().path("projections").get(0).path("rebuild").path("state").asText()));
-    try (java.sql.Connection c = TestPostgres.connect(); java.sql.Statement s = c.createStatement()) {
+        .until(
+            () ->
+                !Set.of("building", "pausing", "catching-up", "swapping", "resuming")
+                    .contains(
+                        operator()
+                            .get("/admin/projections")
+                            .json()
+                            .path("projections")
+                            .get(0)
+                            .path("rebuild")
+                            .path("state")
+                            .asText()));
+    try (java.sql.Connection c = TestPostgres.connect();
+        java.sql.Statement s = c.createStatement()) {
       c.setSchema(node.schema);
       s.execute("SELECT pg_advisory_lock(hashtext(current_schema() || '.tickets-rebuild'))");
       return operator().request("POST", "/admin/projections/tickets/rebuild", null, null);
@@ -464,7 +644,9 @@ class BackofficeApiDocsTest {
   }
 
   private static String createTicket() {
-    var created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"for the documentation\"}");
+    var created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"for the documentation\"}");
     assertEquals(201, created.status(), created::toString);
     String id = created.json().path("ticketId").asText();
     node.awaitStatus(UUID.fromString(id), "awaiting");

@@ -39,7 +39,9 @@ public final class BackofficeTestNode implements AutoCloseable {
     this(ConfigFactory.empty());
   }
 
-  /** @param overrides settings over the test's, e.g. more employees */
+  /**
+   * @param overrides settings over the test's, e.g. more employees
+   */
   public BackofficeTestNode(Config overrides) {
     TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
     node = BackofficeNode.start(overrides.withFallback(TestNodes.config(schema)));
@@ -55,13 +57,17 @@ public final class BackofficeTestNode implements AutoCloseable {
     return new Browser("http://127.0.0.1:" + port());
   }
 
-  /** An IPv4 address of this host other than loopback, if it has one (to reach a node bound to 0.0.0.0). */
+  /**
+   * An IPv4 address of this host other than loopback, if it has one (to reach a node bound to
+   * 0.0.0.0).
+   */
   public static Optional<InetAddress> nonLoopbackAddress() {
     try {
       return NetworkInterface.networkInterfaces()
           .filter(BackofficeTestNode::upAndNotLoopback)
           .flatMap(NetworkInterface::inetAddresses)
-          .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+          .filter(
+              a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
           .findFirst();
     } catch (SocketException e) {
       return Optional.empty();
@@ -78,12 +84,17 @@ public final class BackofficeTestNode implements AutoCloseable {
 
   /** An entry for {@code helpdesk.auth.employees} (bcrypt cost 4, as TestEmployees). */
   public static String employee(String name, String role, String password) {
-    return name + ":" + role + ":" + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(password);
+    return name
+        + ":"
+        + role
+        + ":"
+        + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(password);
   }
 
   /** Publishes a command the way the customer service does, and waits for the broker's confirm. */
   public static void publish(DistributedCommand command, String messageId) {
-    OutboundMessage m = CommandMessage.toBackoffice(command, messageId, "test-correlation", Instant.now());
+    OutboundMessage m =
+        CommandMessage.toBackoffice(command, messageId, "test-correlation", Instant.now());
     publishRaw(m.properties(), m.body());
   }
 
@@ -92,13 +103,20 @@ public final class BackofficeTestNode implements AutoCloseable {
         channel -> {
           AmqpTopology.declare(channel);
           channel.confirmSelect();
-          channel.basicPublish(AmqpTopology.COMMANDS_EXCHANGE, AmqpTopology.BACKOFFICE_ROUTING_KEY, true, properties, body);
+          channel.basicPublish(
+              AmqpTopology.COMMANDS_EXCHANGE,
+              AmqpTopology.BACKOFFICE_ROUTING_KEY,
+              true,
+              properties,
+              body);
           channel.waitForConfirmsOrDie(10_000);
         });
   }
 
   public static void publishRaw(String type, String messageId, String body) {
-    publishRaw(new AMQP.BasicProperties.Builder().type(type).messageId(messageId).deliveryMode(2).build(), body.getBytes(UTF_8));
+    publishRaw(
+        new AMQP.BasicProperties.Builder().type(type).messageId(messageId).deliveryMode(2).build(),
+        body.getBytes(UTF_8));
   }
 
   /** The open dead letters, as {@code GET /dead-letters} lists them. */
@@ -112,7 +130,9 @@ public final class BackofficeTestNode implements AutoCloseable {
 
   /** The open dead letter of this message id. */
   public Optional<JsonNode> deadLetter(String messageId) {
-    return deadLetters().stream().filter(d -> d.path("messageId").asText().equals(messageId)).findFirst();
+    return deadLetters().stream()
+        .filter(d -> d.path("messageId").asText().equals(messageId))
+        .findFirst();
   }
 
   /** The ticket's row in the read table; empty when there is none. */
@@ -127,7 +147,10 @@ public final class BackofficeTestNode implements AutoCloseable {
 
   /** The ticket's events, as the names of their types, in order. */
   public List<String> events(UUID id) {
-    return sql.rows("SELECT event_ser_manifest FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number", "Ticket|" + id)
+    return sql
+        .rows(
+            "SELECT event_ser_manifest FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number",
+            "Ticket|" + id)
         .stream()
         .map(row -> ((String) row.get("event_ser_manifest")).replaceAll(".*\\$", ""))
         .toList();

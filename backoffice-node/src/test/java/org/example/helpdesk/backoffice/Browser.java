@@ -28,10 +28,13 @@ public final class Browser {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]*)\"");
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
+
   /** Sent with every request when set (an API client rather than a browser). */
   private final String authorization;
+
   private final Map<String, String> cookies = new LinkedHashMap<>();
 
   public Browser(String base) {
@@ -56,7 +59,10 @@ public final class Browser {
 
     /** The {@code Set-Cookie} header that sets this cookie, or null. */
     public String setCookie(String name) {
-      return raw.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(name + "=")).findFirst().orElse(null);
+      return raw.headers().allValues("Set-Cookie").stream()
+          .filter(c -> c.startsWith(name + "="))
+          .findFirst()
+          .orElse(null);
     }
 
     /** The value of the {@code csrf} field of the page's first form. */
@@ -98,7 +104,11 @@ public final class Browser {
   public Page postForm(String path, Map<String, String> fields, String... headers) {
     String body =
         fields.entrySet().stream()
-            .map(e -> URLEncoder.encode(e.getKey(), UTF_8) + "=" + URLEncoder.encode(e.getValue(), UTF_8))
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), UTF_8))
             .collect(Collectors.joining("&"));
     return send(
         HttpRequest.newBuilder(uri(path))
@@ -112,14 +122,24 @@ public final class Browser {
     return send(
         HttpRequest.newBuilder(uri(path))
             .header("Content-Type", "application/json")
-            .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)),
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json)),
         headers);
   }
 
   /** Any request; {@code contentType} and {@code body} may be null. */
-  public Page request(String method, String path, String contentType, byte[] body, String... headers) {
+  public Page request(
+      String method, String path, String contentType, byte[] body, String... headers) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path)).method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.newBuilder(uri(path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -151,7 +171,10 @@ public final class Browser {
       request.header("Authorization", authorization);
     }
     try {
-      HttpResponse<String> response = client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       remember(response.headers().allValues("Set-Cookie"));
       return new Page(response.statusCode(), response.body(), response);
     } catch (IOException e) {
@@ -163,7 +186,9 @@ public final class Browser {
   }
 
   public String cookieHeader() {
-    return cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; "));
+    return cookies.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining("; "));
   }
 
   public HttpClient client() {

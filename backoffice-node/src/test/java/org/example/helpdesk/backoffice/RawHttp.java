@@ -59,7 +59,11 @@ public final class RawHttp {
     @Override
     public String toString() {
       String t = text();
-      return status + " " + header("content-type") + " " + (t.length() > 300 ? t.substring(0, 300) + "..." : t);
+      return status
+          + " "
+          + header("content-type")
+          + " "
+          + (t.length() > 300 ? t.substring(0, 300) + "..." : t);
     }
   }
 
@@ -88,13 +92,18 @@ public final class RawHttp {
       if (r.headers().keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Authorization"))) {
         // the test operator, as HttpTestClient signs in
         head.append("Authorization: ")
-            .append(org.example.helpdesk.testsupport.HttpTestClient.basic(
-                org.example.helpdesk.testsupport.TestEmployees.OPERATOR, org.example.helpdesk.testsupport.TestEmployees.OPERATOR_PASSWORD))
+            .append(
+                org.example.helpdesk.testsupport.HttpTestClient.basic(
+                    org.example.helpdesk.testsupport.TestEmployees.OPERATOR,
+                    org.example.helpdesk.testsupport.TestEmployees.OPERATOR_PASSWORD))
             .append("\r\n");
       }
       r.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
       if (r.body() != null) {
-        head.append(r.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + r.body().length + "\r\n");
+        head.append(
+            r.chunked()
+                ? "Transfer-Encoding: chunked\r\n"
+                : "Content-Length: " + r.body().length + "\r\n");
       }
       head.append("\r\n");
       out.write(head.toString().getBytes(UTF_8));
@@ -165,7 +174,9 @@ public final class RawHttp {
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
     }
     return headers;
@@ -182,7 +193,9 @@ public final class RawHttp {
     byte[] rest = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
     byte[] body;
     if (headers.containsKey("content-length")) {
-      body = java.util.Arrays.copyOf(rest, Math.min(rest.length, Integer.parseInt(headers.get("content-length").trim())));
+      body =
+          java.util.Arrays.copyOf(
+              rest, Math.min(rest.length, Integer.parseInt(headers.get("content-length").trim())));
     } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(rest);
     } else {

@@ -30,7 +30,10 @@ final class Baselines {
     try (var c = DriverManager.getConnection(infra.databaseUrl(), infra.user(), infra.password());
         Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA " + schema);
-      s.execute("CREATE TABLE " + schema + ".rows (id BIGSERIAL PRIMARY KEY, id2 UUID NOT NULL, payload TEXT NOT NULL)");
+      s.execute(
+          "CREATE TABLE "
+              + schema
+              + ".rows (id BIGSERIAL PRIMARY KEY, id2 UUID NOT NULL, payload TEXT NOT NULL)");
     }
     try {
       AtomicLong commits = new AtomicLong();
@@ -40,9 +43,12 @@ final class Baselines {
         Thread t =
             new Thread(
                 () -> {
-                  try (var c = DriverManager.getConnection(infra.databaseUrl(), infra.user(), infra.password());
+                  try (var c =
+                          DriverManager.getConnection(
+                              infra.databaseUrl(), infra.user(), infra.password());
                       PreparedStatement insert =
-                          c.prepareStatement("INSERT INTO " + schema + ".rows (id2, payload) VALUES (?, ?)")) {
+                          c.prepareStatement(
+                              "INSERT INTO " + schema + ".rows (id2, payload) VALUES (?, ?)")) {
                     c.setAutoCommit(true);
                     String payload = "x".repeat(200);
                     while (System.nanoTime() < end) {
@@ -63,14 +69,17 @@ final class Baselines {
       }
       return commits.get() / (double) duration.toSeconds();
     } finally {
-      try (var c = DriverManager.getConnection(infra.databaseUrl(), infra.user(), infra.password());
+      try (var c =
+              DriverManager.getConnection(infra.databaseUrl(), infra.user(), infra.password());
           Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA " + schema + " CASCADE");
       }
     }
   }
 
-  /** Confirmed persistent publishes per second on one channel, {@code window} unconfirmed at most. */
+  /**
+   * Confirmed persistent publishes per second on one channel, {@code window} unconfirmed at most.
+   */
   static double confirmedPublishRate(Infra infra, int window, Duration duration) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(infra.amqpUri());
@@ -85,9 +94,17 @@ final class Baselines {
           (tag, multiple) -> confirmed.addAndGet(settle(outstanding, tag, multiple)),
           (tag, multiple) -> settle(outstanding, tag, multiple));
       AMQP.BasicProperties persistent =
-          new AMQP.BasicProperties.Builder().deliveryMode(2).contentType("application/json").build();
-      byte[] body = ("{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"customer-issue\",\"description\":\""
-              + "x".repeat(100) + "\"}").getBytes();
+          new AMQP.BasicProperties.Builder()
+              .deliveryMode(2)
+              .contentType("application/json")
+              .build();
+      byte[] body =
+          ("{\"ticketId\":\""
+                  + UUID.randomUUID()
+                  + "\",\"ticketType\":\"customer-issue\",\"description\":\""
+                  + "x".repeat(100)
+                  + "\"}")
+              .getBytes();
       long end = System.nanoTime() + duration.toNanos();
       long start = System.nanoTime();
       while (System.nanoTime() < end) {
@@ -104,7 +121,8 @@ final class Baselines {
     }
   }
 
-  private static long settle(ConcurrentNavigableMap<Long, Boolean> outstanding, long tag, boolean multiple) {
+  private static long settle(
+      ConcurrentNavigableMap<Long, Boolean> outstanding, long tag, boolean multiple) {
     if (multiple) {
       var head = outstanding.headMap(tag, true);
       int n = head.size();

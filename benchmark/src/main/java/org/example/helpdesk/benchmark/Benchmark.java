@@ -26,12 +26,14 @@ public final class Benchmark {
 
   /** The performance targets. */
   static final double TARGET_SUSTAINED_PER_SECOND = 1_000;
+
   static final double TARGET_RATIO_TO_COMMIT_RATE = 0.065;
   static final double TARGET_END_TO_END_P99_MS = 100;
   static final double TARGET_HTTP_P99_MS = 20;
   static final double TARGET_CPU_MS_PER_ISSUE = 1.5;
   static final double TARGET_IDLE_CORES_BOTH_NODES = 0.05;
   static final long TARGET_RSS_MIB = 512;
+
   /** "No growth": RSS after the fixed-rate run at most this much above RSS before it. */
   static final double TARGET_RSS_GROWTH_SHARE = 0.10;
 
@@ -48,11 +50,22 @@ public final class Benchmark {
     Infra infra = Infra.choose();
     log("Infrastructure: " + infra.description());
 
-    log("Baseline: single-row INSERT commits, " + s.dbConcurrency() + " connections, " + s.baselineDuration().toSeconds() + " s ...");
+    log(
+        "Baseline: single-row INSERT commits, "
+            + s.dbConcurrency()
+            + " connections, "
+            + s.baselineDuration().toSeconds()
+            + " s ...");
     double commitRate = Baselines.commitRate(infra, s.dbConcurrency(), s.baselineDuration());
     log(String.format("  %.0f commits/s", commitRate));
-    log("Baseline: persistent confirmed publishes, window " + s.confirmWindow() + ", " + s.baselineDuration().toSeconds() + " s ...");
-    double publishRate = Baselines.confirmedPublishRate(infra, s.confirmWindow(), s.baselineDuration());
+    log(
+        "Baseline: persistent confirmed publishes, window "
+            + s.confirmWindow()
+            + ", "
+            + s.baselineDuration().toSeconds()
+            + " s ...");
+    double publishRate =
+        Baselines.confirmedPublishRate(infra, s.confirmWindow(), s.baselineDuration());
     log(String.format("  %.0f publishes/s", publishRate));
 
     String id = UUID.randomUUID().toString().substring(0, 8);
@@ -77,16 +90,31 @@ public final class Benchmark {
       backofficeDb = withSchema(infra.databaseUrl(), "bench_backoffice_" + id);
       customerPid = OptionalLong.of(customer.pid());
       backofficePid = OptionalLong.of(backoffice.pid());
-      log("Nodes: customer " + customerUrl + ", backoffice " + backofficeUrl + " (JVM " + String.join(" ", s.nodeJvmOptions()) + ")");
+      log(
+          "Nodes: customer "
+              + customerUrl
+              + ", backoffice "
+              + backofficeUrl
+              + " (JVM "
+              + String.join(" ", s.nodeJvmOptions())
+              + ")");
     }
 
     Map<String, Object> result = new LinkedHashMap<>();
     List<Map<String, Object>> steps = new ArrayList<>();
     CpuMeter cpu = new CpuMeter(customerPid, backofficePid, infra);
-    cpu.groups.forEach(g -> log("CPU of " + g.name() + ": " + (g.measured() ? g.processes() : "unavailable, " + g.unavailable())));
+    cpu.groups.forEach(
+        g ->
+            log(
+                "CPU of "
+                    + g.name()
+                    + ": "
+                    + (g.measured() ? g.processes() : "unavailable, " + g.unavailable())));
     try (Visibility visibility = new Visibility(backofficeDb, infra.user(), infra.password());
         OpenLoop load = new OpenLoop(customerUrl, s.maxInFlight(), s.closeRatio(), visibility);
-        Sampler sampler = new Sampler(load, visibility, customerUrl, backofficeUrl, customerPid, backofficePid, cpu)) {
+        Sampler sampler =
+            new Sampler(
+                load, visibility, customerUrl, backofficeUrl, customerPid, backofficePid, cpu)) {
 
       log("Warm-up: " + s.startRate() + " reports/s for " + s.warmup().toSeconds() + " s");
       sampler.begin("warm-up", s.startRate());
@@ -113,12 +141,20 @@ public final class Benchmark {
           boolean higher = ok && rate <= 50_000;
           int next = (int) Math.round(rate * 1.25);
           // the next phase begins before this step's figures are taken, so that they are complete
-          Sampler.Phase nextStep = higher ? sampler.begin("step " + next, next) : sampler.begin("drained", 0);
+          Sampler.Phase nextStep =
+              higher ? sampler.begin("step " + next, next) : sampler.begin("drained", 0);
           Map<String, Object> figures = phaseFigures(step, ok, cpu);
           steps.add(figures);
-          log(String.format("  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms, backlog at end %d, CPU %s ms/issue -> %s",
-              rate, step.acceptedPerSecond(), ms(step.http, 99), ms(step.endToEnd, 99), step.lastBacklog,
-              cpuMsPerIssue(figures), ok ? "sustained" : "not sustained"));
+          log(
+              String.format(
+                  "  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms, backlog at end %d, CPU %s ms/issue -> %s",
+                  rate,
+                  step.acceptedPerSecond(),
+                  ms(step.http, 99),
+                  ms(step.endToEnd, 99),
+                  step.lastBacklog,
+                  cpuMsPerIssue(figures),
+                  ok ? "sustained" : "not sustained"));
           if (!higher) {
             break;
           }
@@ -137,8 +173,17 @@ public final class Benchmark {
               : s.findMax()
                   ? Math.max(10, sustained / 2)
                   : (int) Math.max(10, Math.round(commitRate * TARGET_RATIO_TO_COMMIT_RATE / 2));
-      log("Fixed rate: " + rate + " reports/s for " + s.duration().toSeconds() + " s"
-          + (s.rate() > 0 ? "" : s.findMax() ? " (half the highest sustained rate)" : " (half the target: 3.25 % of the commit rate)"));
+      log(
+          "Fixed rate: "
+              + rate
+              + " reports/s for "
+              + s.duration().toSeconds()
+              + " s"
+              + (s.rate() > 0
+                  ? ""
+                  : s.findMax()
+                      ? " (half the highest sustained rate)"
+                      : " (half the target: 3.25 % of the commit rate)"));
       long rssBefore = Math.max(Sampler.rssMb(customerPid), 0);
       long backofficeRssBefore = Sampler.rssMb(backofficePid);
       Sampler.Phase fixed = sampler.begin("fixed " + rate, rate);
@@ -151,17 +196,37 @@ public final class Benchmark {
 
       boolean fixedSustained = drained && sustains(fixed, rate);
       Map<String, Object> fixedFigures = phaseFigures(fixed, fixedSustained, cpu);
-      result.put("run", Map.of("at", Instant.now().toString(), "infrastructure", infra.description(),
-          "nodeJvmOptions", s.nodeJvmOptions(), "closeRatio", s.closeRatio(), "maxInFlight", s.maxInFlight()));
-      result.put("baselines", Map.of(
-          "singleRowCommitsPerSecond", Math.round(commitRate), "commitConcurrency", s.dbConcurrency(),
-          "confirmedPublishesPerSecond", Math.round(publishRate), "confirmWindow", s.confirmWindow()));
+      result.put(
+          "run",
+          Map.of(
+              "at",
+              Instant.now().toString(),
+              "infrastructure",
+              infra.description(),
+              "nodeJvmOptions",
+              s.nodeJvmOptions(),
+              "closeRatio",
+              s.closeRatio(),
+              "maxInFlight",
+              s.maxInFlight()));
+      result.put(
+          "baselines",
+          Map.of(
+              "singleRowCommitsPerSecond",
+              Math.round(commitRate),
+              "commitConcurrency",
+              s.dbConcurrency(),
+              "confirmedPublishesPerSecond",
+              Math.round(publishRate),
+              "confirmWindow",
+              s.confirmWindow()));
       Map<String, Object> search = new LinkedHashMap<>();
       search.put("steps", steps);
       search.put("highestSustainedPerSecond", sustained);
       search.put("ratioToCommitRate", round(sustained / commitRate));
       search.put("ratioToCommitRateTarget", TARGET_RATIO_TO_COMMIT_RATE);
-      search.put("ratioToCommitRateTargetMet", sustained / commitRate >= TARGET_RATIO_TO_COMMIT_RATE);
+      search.put(
+          "ratioToCommitRateTargetMet", sustained / commitRate >= TARGET_RATIO_TO_COMMIT_RATE);
       search.put("ratioToPublishRate", round(sustained / publishRate));
       if (s.findMax()) {
         result.put("search", search);
@@ -174,10 +239,14 @@ public final class Benchmark {
       result.put("fixedRate", fixedFigures);
       result.put("cpuMeasurement", cpu.description());
       Map<String, Object> memory = new LinkedHashMap<>();
-      memory.put("customerPeakRssMb", Math.max(sampler.customerPeakRssMb, Sampler.peakRssMb(customerPid)));
-      memory.put("backofficePeakRssMb", Math.max(sampler.backofficePeakRssMb, Sampler.peakRssMb(backofficePid)));
+      memory.put(
+          "customerPeakRssMb", Math.max(sampler.customerPeakRssMb, Sampler.peakRssMb(customerPid)));
+      memory.put(
+          "backofficePeakRssMb",
+          Math.max(sampler.backofficePeakRssMb, Sampler.peakRssMb(backofficePid)));
       memory.put("customerRssMbBeforeAfterFixedRun", List.of(rssBefore, rssAfter));
-      memory.put("backofficeRssMbBeforeAfterFixedRun", List.of(backofficeRssBefore, backofficeRssAfter));
+      memory.put(
+          "backofficeRssMbBeforeAfterFixedRun", List.of(backofficeRssBefore, backofficeRssAfter));
       result.put("memory", memory);
       Map<String, Object> throughput = new LinkedHashMap<>();
       if (s.findMax()) {
@@ -185,11 +254,14 @@ public final class Benchmark {
         throughput.put("perSecond", sustained);
         throughput.put("sustained", sustained > 0);
       } else {
-        throughput.put("basis", "accepted rate of the fixed-rate run (a lower bound; --find-max searches the highest)");
+        throughput.put(
+            "basis",
+            "accepted rate of the fixed-rate run (a lower bound; --find-max searches the highest)");
         throughput.put("perSecond", round(fixed.acceptedPerSecond()));
         throughput.put("sustained", fixedSustained);
       }
-      result.put("targets", targets(commitRate, throughput, fixed, fixedFigures, idleFigures, memory));
+      result.put(
+          "targets", targets(commitRate, throughput, fixed, fixedFigures, idleFigures, memory));
       result.put("timeline", sampler.points);
       Report.write(s.out(), result, sampler.points);
       log("Results in " + s.out().toAbsolutePath());
@@ -211,7 +283,8 @@ public final class Benchmark {
         && phase.lastBacklog <= Math.max(rate, 100);
   }
 
-  private static Map<String, Object> phaseFigures(Sampler.Phase p, boolean sustained, CpuMeter cpu) {
+  private static Map<String, Object> phaseFigures(
+      Sampler.Phase p, boolean sustained, CpuMeter cpu) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", p.name);
     m.put("targetPerSecond", p.targetRate);
@@ -242,7 +315,9 @@ public final class Benchmark {
     m.put("seconds", round(idle.wallSeconds));
     m.put("customerNodeCores", customer);
     m.put("backofficeNodeCores", backoffice);
-    m.put("bothNodesCores", customer == null || backoffice == null ? null : round(customer + backoffice));
+    m.put(
+        "bothNodesCores",
+        customer == null || backoffice == null ? null : round(customer + backoffice));
     m.put("cpu", cpu.figures(idle.cpuTicks, idle.wallSeconds, idle.accepted));
     return m;
   }
@@ -271,35 +346,82 @@ public final class Benchmark {
     Map<String, Object> t = new LinkedHashMap<>();
     double rate = ((Number) throughput.get("perSecond")).doubleValue();
     boolean sustained = (Boolean) throughput.get("sustained");
-    t.put("sustainedReportsPerSecond",
-        target(throughput.get("perSecond"), "reports/s", ">= " + (long) TARGET_SUSTAINED_PER_SECOND, sustained && rate >= TARGET_SUSTAINED_PER_SECOND,
+    t.put(
+        "sustainedReportsPerSecond",
+        target(
+            throughput.get("perSecond"),
+            "reports/s",
+            ">= " + (long) TARGET_SUSTAINED_PER_SECOND,
+            sustained && rate >= TARGET_SUSTAINED_PER_SECOND,
             (String) throughput.get("basis")));
-    t.put("sustainedRatioToCommitRate",
-        target(round(rate / commitRate), "of commit rate", ">= " + TARGET_RATIO_TO_COMMIT_RATE,
-            sustained && rate / commitRate >= TARGET_RATIO_TO_COMMIT_RATE, Math.round(commitRate) + " single-row commits/s"));
+    t.put(
+        "sustainedRatioToCommitRate",
+        target(
+            round(rate / commitRate),
+            "of commit rate",
+            ">= " + TARGET_RATIO_TO_COMMIT_RATE,
+            sustained && rate / commitRate >= TARGET_RATIO_TO_COMMIT_RATE,
+            Math.round(commitRate) + " single-row commits/s"));
     double e2e = ms(fixed.endToEnd, 99);
-    t.put("fixedRunEndToEndP99Ms",
-        target(round(e2e), "ms", "< " + (long) TARGET_END_TO_END_P99_MS, fixed.endToEnd.getTotalCount() > 0 && e2e < TARGET_END_TO_END_P99_MS, null));
+    t.put(
+        "fixedRunEndToEndP99Ms",
+        target(
+            round(e2e),
+            "ms",
+            "< " + (long) TARGET_END_TO_END_P99_MS,
+            fixed.endToEnd.getTotalCount() > 0 && e2e < TARGET_END_TO_END_P99_MS,
+            null));
     double http = ms(fixed.http, 99);
-    t.put("fixedRunHttpP99Ms", target(round(http), "ms", "< " + (long) TARGET_HTTP_P99_MS, fixed.http.getTotalCount() > 0 && http < TARGET_HTTP_P99_MS, null));
+    t.put(
+        "fixedRunHttpP99Ms",
+        target(
+            round(http),
+            "ms",
+            "< " + (long) TARGET_HTTP_P99_MS,
+            fixed.http.getTotalCount() > 0 && http < TARGET_HTTP_P99_MS,
+            null));
     Map<String, Object> cpu = (Map<String, Object>) fixedFigures.get("cpu");
     Double perIssue = (Double) cpu.get("cpuMsPerIssue");
-    t.put("fixedRunCpuMsPerIssue",
-        target(perIssue, "ms", "<= " + TARGET_CPU_MS_PER_ISSUE, perIssue == null ? null : perIssue <= TARGET_CPU_MS_PER_ISSUE,
+    t.put(
+        "fixedRunCpuMsPerIssue",
+        target(
+            perIssue,
+            "ms",
+            "<= " + TARGET_CPU_MS_PER_ISSUE,
+            perIssue == null ? null : perIssue <= TARGET_CPU_MS_PER_ISSUE,
             "total of " + String.join(" + ", (List<String>) cpu.get("totalCovers"))));
     Double idleCores = idle == null ? null : (Double) idle.get("bothNodesCores");
-    t.put("idleCoresBothNodes",
-        target(idleCores, "cores", "<= " + TARGET_IDLE_CORES_BOTH_NODES, idleCores == null ? null : idleCores <= TARGET_IDLE_CORES_BOTH_NODES,
+    t.put(
+        "idleCoresBothNodes",
+        target(
+            idleCores,
+            "cores",
+            "<= " + TARGET_IDLE_CORES_BOTH_NODES,
+            idleCores == null ? null : idleCores <= TARGET_IDLE_CORES_BOTH_NODES,
             idle == null ? "not measured (--idle 0)" : null));
-    long peak = Math.max((Long) memory.get("customerPeakRssMb"), (Long) memory.get("backofficePeakRssMb"));
-    t.put("peakRssMiBPerNode", target(peak, "MiB", "< " + TARGET_RSS_MIB, peak > 0 ? peak < TARGET_RSS_MIB : null, "the larger of the two nodes"));
+    long peak =
+        Math.max((Long) memory.get("customerPeakRssMb"), (Long) memory.get("backofficePeakRssMb"));
+    t.put(
+        "peakRssMiBPerNode",
+        target(
+            peak,
+            "MiB",
+            "< " + TARGET_RSS_MIB,
+            peak > 0 ? peak < TARGET_RSS_MIB : null,
+            "the larger of the two nodes"));
     List<Long> customer = (List<Long>) memory.get("customerRssMbBeforeAfterFixedRun");
     List<Long> backoffice = (List<Long>) memory.get("backofficeRssMbBeforeAfterFixedRun");
-    long growth = Math.max(customer.get(1) - customer.get(0), backoffice.get(1) - backoffice.get(0));
+    long growth =
+        Math.max(customer.get(1) - customer.get(0), backoffice.get(1) - backoffice.get(0));
     boolean measured = customer.get(0) > 0 && backoffice.get(0) > 0;
-    t.put("rssGrowthOverFixedRunMiB",
-        target(growth, "MiB", "<= " + Math.round(TARGET_RSS_GROWTH_SHARE * 100) + " % of RSS before",
-            measured ? grewAtMost(customer) && grewAtMost(backoffice) : null, "the larger growth of the two nodes"));
+    t.put(
+        "rssGrowthOverFixedRunMiB",
+        target(
+            growth,
+            "MiB",
+            "<= " + Math.round(TARGET_RSS_GROWTH_SHARE * 100) + " % of RSS before",
+            measured ? grewAtMost(customer) && grewAtMost(backoffice) : null,
+            "the larger growth of the two nodes"));
     return t;
   }
 
@@ -307,7 +429,8 @@ public final class Benchmark {
     return beforeAfter.get(1) - beforeAfter.get(0) <= TARGET_RSS_GROWTH_SHARE * beforeAfter.get(0);
   }
 
-  private static Map<String, Object> target(Object measured, String unit, String target, Boolean met, String note) {
+  private static Map<String, Object> target(
+      Object measured, String unit, String target, Boolean met, String note) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("measured", measured);
     m.put("unit", unit);
@@ -319,7 +442,8 @@ public final class Benchmark {
     return m;
   }
 
-  private static boolean drain(OpenLoop load, Visibility visibility, Settings s, Duration within) throws InterruptedException {
+  private static boolean drain(OpenLoop load, Visibility visibility, Settings s, Duration within)
+      throws InterruptedException {
     load.awaitAnswers(s.maxInFlight(), Duration.ofSeconds(30));
     long deadline = System.nanoTime() + within.toNanos();
     while (System.nanoTime() < deadline) {
@@ -331,7 +455,8 @@ public final class Benchmark {
     return false;
   }
 
-  private static NodeProcess node(Settings s, Infra infra, String module, String schema) throws IOException {
+  private static NodeProcess node(Settings s, Infra infra, String module, String schema)
+      throws IOException {
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", infra.databaseUrl());
     env.put("DATABASE_USER", infra.user());
@@ -344,8 +469,14 @@ public final class Benchmark {
     env.put("CLUSTER_PORT", String.valueOf(freePort()));
     env.put("SEED_NODES", "");
     String name = module + "-" + schema;
-    return new NodeProcess(name, Path.of("").toAbsolutePath(), module, Integer.parseInt(env.get("HTTP_PORT")),
-        s.nodeJvmOptions(), env, s.out().resolve("logs/" + name + ".log"));
+    return new NodeProcess(
+        name,
+        Path.of("").toAbsolutePath(),
+        module,
+        Integer.parseInt(env.get("HTTP_PORT")),
+        s.nodeJvmOptions(),
+        env,
+        s.out().resolve("logs/" + name + ".log"));
   }
 
   private static void purgeQueue(Infra infra) throws Exception {

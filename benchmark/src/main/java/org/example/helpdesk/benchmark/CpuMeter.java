@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 /**
  * The CPU of the processes the benchmark is about, in groups, from /proc: each node, PostgreSQL
  * (every process named postgres), the broker (RabbitMQ's Erlang processes) and, for information
- * only, this JVM, the load generator. PostgreSQL and the broker are counted whole: whatever else
- * on the machine uses them is in their figures too.
+ * only, this JVM, the load generator. PostgreSQL and the broker are counted whole: whatever else on
+ * the machine uses them is in their figures too.
  */
 final class CpuMeter {
 
@@ -27,7 +27,13 @@ final class CpuMeter {
   static final Set<String> BROKER_COMMS = Set.of("beam.smp", "erl_child_setup", "epmd");
 
   /** A group of processes; {@code unavailable} says why it cannot be measured, else null. */
-  record Group(String name, String processes, String unavailable, boolean inTotal, Supplier<List<ProcessCpu.Stat>> find, ProcessCpu.Counter counter) {
+  record Group(
+      String name,
+      String processes,
+      String unavailable,
+      boolean inTotal,
+      Supplier<List<ProcessCpu.Stat>> find,
+      ProcessCpu.Counter counter) {
     boolean measured() {
       return unavailable == null;
     }
@@ -39,8 +45,12 @@ final class CpuMeter {
     boolean proc = ProcessCpu.available();
     String noProc = proc ? null : "no /proc (not Linux)";
     String notStarted = "not started by the benchmark (--customer-url)";
-    node(CUSTOMER, customerPid, noProc != null ? noProc : customerPid.isEmpty() ? notStarted : null);
-    node(BACKOFFICE, backofficePid, noProc != null ? noProc : backofficePid.isEmpty() ? notStarted : null);
+    node(
+        CUSTOMER, customerPid, noProc != null ? noProc : customerPid.isEmpty() ? notStarted : null);
+    node(
+        BACKOFFICE,
+        backofficePid,
+        noProc != null ? noProc : backofficePid.isEmpty() ? notStarted : null);
 
     String postgresUnavailable = noProc;
     if (postgresUnavailable == null && !Infra.onThisMachine(infra.databaseHost())) {
@@ -48,7 +58,12 @@ final class CpuMeter {
     } else if (postgresUnavailable == null && ProcessCpu.named(POSTGRES_COMMS).isEmpty()) {
       postgresUnavailable = "no process named postgres found";
     }
-    add(POSTGRES, "every process named " + names(POSTGRES_COMMS), postgresUnavailable, true, () -> ProcessCpu.named(POSTGRES_COMMS));
+    add(
+        POSTGRES,
+        "every process named " + names(POSTGRES_COMMS),
+        postgresUnavailable,
+        true,
+        () -> ProcessCpu.named(POSTGRES_COMMS));
 
     String brokerUnavailable = noProc;
     if (brokerUnavailable == null && infra.brokerInThisJvm()) {
@@ -58,10 +73,20 @@ final class CpuMeter {
     } else if (brokerUnavailable == null && ProcessCpu.named(BROKER_COMMS).isEmpty()) {
       brokerUnavailable = "no RabbitMQ process (" + names(BROKER_COMMS) + ") found";
     }
-    add(BROKER, "every process named " + names(BROKER_COMMS), brokerUnavailable, true, () -> ProcessCpu.named(BROKER_COMMS));
+    add(
+        BROKER,
+        "every process named " + names(BROKER_COMMS),
+        brokerUnavailable,
+        true,
+        () -> ProcessCpu.named(BROKER_COMMS));
 
     long self = ProcessHandle.current().pid();
-    add(LOAD_GENERATOR, "this JVM, pid " + self, noProc, false, () -> ProcessCpu.read(self).stream().toList());
+    add(
+        LOAD_GENERATOR,
+        "this JVM, pid " + self,
+        noProc,
+        false,
+        () -> ProcessCpu.read(self).stream().toList());
   }
 
   private static String names(Set<String> comms) {
@@ -69,11 +94,20 @@ final class CpuMeter {
   }
 
   private void node(String name, OptionalLong pid, String unavailable) {
-    add(name, pid.isPresent() ? "pid " + pid.getAsLong() : "-", unavailable, true,
+    add(
+        name,
+        pid.isPresent() ? "pid " + pid.getAsLong() : "-",
+        unavailable,
+        true,
         () -> ProcessCpu.read(pid.orElse(-1)).stream().toList());
   }
 
-  private void add(String name, String processes, String unavailable, boolean inTotal, Supplier<List<ProcessCpu.Stat>> find) {
+  private void add(
+      String name,
+      String processes,
+      String unavailable,
+      boolean inTotal,
+      Supplier<List<ProcessCpu.Stat>> find) {
     groups.add(new Group(name, processes, unavailable, inTotal, find, new ProcessCpu.Counter()));
   }
 
@@ -94,7 +128,10 @@ final class CpuMeter {
   Double[] cores(long[] ticks, double seconds) {
     Double[] cores = new Double[ticks.length];
     for (int i = 0; i < ticks.length; i++) {
-      cores[i] = groups.get(i).measured() && seconds > 0 ? Benchmark.round(ticks[i] / (double) ProcessCpu.TICKS_PER_SECOND / seconds) : null;
+      cores[i] =
+          groups.get(i).measured() && seconds > 0
+              ? Benchmark.round(ticks[i] / (double) ProcessCpu.TICKS_PER_SECOND / seconds)
+              : null;
     }
     return cores;
   }
@@ -111,8 +148,10 @@ final class CpuMeter {
   /** How each group is measured, for the results. */
   Map<String, Object> description() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("source", "utime + stime of /proc/<pid>/stat, sampled once a second, per pid (processes that appear count from 0, "
-        + "those that vanish up to their last sample)");
+    m.put(
+        "source",
+        "utime + stime of /proc/<pid>/stat, sampled once a second, per pid (processes that appear count from 0, "
+            + "those that vanish up to their last sample)");
     m.put("clockTicksPerSecond", ProcessCpu.TICKS_PER_SECOND);
     Map<String, Object> byGroup = new LinkedHashMap<>();
     for (Group g : groups) {
@@ -120,16 +159,24 @@ final class CpuMeter {
     }
     m.put("processes", byGroup);
     m.put("totalCovers", totalCovers());
-    m.put("note", "PostgreSQL and broker figures include whatever else on this machine uses them; the load generator is not in the total");
+    m.put(
+        "note",
+        "PostgreSQL and broker figures include whatever else on this machine uses them; the load generator is not in the total");
     return m;
   }
 
-  /** The groups the total (cpuMsPerIssue) is over: the nodes, PostgreSQL and the broker, where measured. */
+  /**
+   * The groups the total (cpuMsPerIssue) is over: the nodes, PostgreSQL and the broker, where
+   * measured.
+   */
   List<String> totalCovers() {
     return groups.stream().filter(g -> g.inTotal() && g.measured()).map(Group::name).toList();
   }
 
-  /** A phase's CPU: per group and in total, in seconds, average cores and milliseconds per accepted issue. */
+  /**
+   * A phase's CPU: per group and in total, in seconds, average cores and milliseconds per accepted
+   * issue.
+   */
   Map<String, Object> figures(long[] ticks, double seconds, long accepted) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("wallSeconds", Benchmark.round(seconds));

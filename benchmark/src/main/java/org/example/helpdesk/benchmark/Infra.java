@@ -22,17 +22,24 @@ record Infra(String databaseUrl, String user, String password, String amqpUri, S
     Infra infra;
     if (url != null && !url.isBlank()) {
       db = url;
-      infra = new Infra(url, env("DATABASE_USER", "postgres"), env("DATABASE_PASSWORD", ""), null, null);
+      infra =
+          new Infra(
+              url, env("DATABASE_USER", "postgres"), env("DATABASE_PASSWORD", ""), null, null);
     } else {
       db = TestPostgres.endpoint().kind() + " " + TestPostgres.jdbcUrl();
-      infra = new Infra(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), null, null);
+      infra =
+          new Infra(
+              TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), null, null);
     }
     String amqp = env("AMQP_URI", null);
     if (amqp == null) {
       amqp = TestBroker.amqpUri();
     }
     return new Infra(
-        infra.databaseUrl(), infra.user(), infra.password(), amqp,
+        infra.databaseUrl(),
+        infra.user(),
+        infra.password(),
+        amqp,
         "PostgreSQL " + db + "; broker " + amqp.replaceAll(":[^:@/]*@", ":***@"));
   }
 
@@ -93,7 +100,9 @@ record Infra(String databaseUrl, String user, String password, String amqpUri, S
     }
     try {
       InetAddress address = InetAddress.getByName(host);
-      return address.isLoopbackAddress() || address.isAnyLocalAddress() || NetworkInterface.getByInetAddress(address) != null;
+      return address.isLoopbackAddress()
+          || address.isAnyLocalAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
     } catch (IOException e) {
       return false;
     }

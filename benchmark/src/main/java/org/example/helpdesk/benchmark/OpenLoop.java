@@ -63,7 +63,14 @@ final class OpenLoop implements AutoCloseable {
   private void send(long dueNanos) {
     UUID id = UUID.randomUUID();
     long n = sent.incrementAndGet();
-    String body = "{\"issueId\":\"" + id + "\",\"email\":\"bench" + n + "@example.com\",\"content\":\"benchmark issue " + n + "\"}";
+    String body =
+        "{\"issueId\":\""
+            + id
+            + "\",\"email\":\"bench"
+            + n
+            + "@example.com\",\"content\":\"benchmark issue "
+            + n
+            + "\"}";
     http.sendAsync(post("/issues", body), HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, failure) -> {
@@ -73,13 +80,16 @@ final class OpenLoop implements AutoCloseable {
                 visibility.accepted(id, nowMicros());
                 if (ThreadLocalRandom.current().nextDouble() < closeRatio) {
                   closes.incrementAndGet();
-                  http.sendAsync(post("/issues/" + id + "/close", ""), HttpResponse.BodyHandlers.discarding())
-                      .whenComplete((r, e) -> {
-                        if (r == null || r.statusCode() != 200) {
-                          errors.incrementAndGet();
-                        }
-                        inFlight.release();
-                      });
+                  http.sendAsync(
+                          post("/issues/" + id + "/close", ""),
+                          HttpResponse.BodyHandlers.discarding())
+                      .whenComplete(
+                          (r, e) -> {
+                            if (r == null || r.statusCode() != 200) {
+                              errors.incrementAndGet();
+                            }
+                            inFlight.release();
+                          });
                   return;
                 }
               } else {
@@ -103,7 +113,8 @@ final class OpenLoop implements AutoCloseable {
 
   /** Waits for the answers still on their way. */
   void awaitAnswers(int maxInFlight, Duration timeout) throws InterruptedException {
-    if (inFlight.tryAcquire(maxInFlight, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (inFlight.tryAcquire(
+        maxInFlight, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
       inFlight.release(maxInFlight);
     }
   }
@@ -112,5 +123,4 @@ final class OpenLoop implements AutoCloseable {
   public void close() {
     callbacks.shutdownNow();
   }
-
 }

@@ -26,7 +26,9 @@ final class ProcessCpu {
   /** What /proc/<pid>/stat says of a process; its start time tells a reused pid apart. */
   record Stat(long pid, String comm, long startTicks, long cpuTicks) {}
 
-  /** A process over its life: the same pid later is another process if it started at another time. */
+  /**
+   * A process over its life: the same pid later is another process if it started at another time.
+   */
   private record Key(long pid, long startTicks) {}
 
   /**
@@ -60,9 +62,13 @@ final class ProcessCpu {
   /** Every process whose command name ({@code /proc/<pid>/comm}, also in stat) is one of these. */
   static List<Stat> named(Set<String> comms) {
     List<Stat> found = new ArrayList<>();
-    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
+    try (DirectoryStream<Path> proc =
+        Files.newDirectoryStream(
+            Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : proc) {
-        read(Long.parseLong(p.getFileName().toString())).filter(s -> comms.contains(s.comm())).ifPresent(found::add);
+        read(Long.parseLong(p.getFileName().toString()))
+            .filter(s -> comms.contains(s.comm()))
+            .ifPresent(found::add);
       }
     } catch (IOException e) {
       // not Linux
@@ -75,17 +81,19 @@ final class ProcessCpu {
   }
 
   /**
-   * The CPU a set of processes used between one sample and the next, pid by pid, so that
-   * processes that come and go (PostgreSQL backends) count for the time they ran: one that appeared
-   * since the previous sample counts from 0, one that vanished counts up to its last sample (what
-   * it used after that, less than a sample interval's worth, is lost; one that lived less than an
-   * interval is not seen at all).
+   * The CPU a set of processes used between one sample and the next, pid by pid, so that processes
+   * that come and go (PostgreSQL backends) count for the time they ran: one that appeared since the
+   * previous sample counts from 0, one that vanished counts up to its last sample (what it used
+   * after that, less than a sample interval's worth, is lost; one that lived less than an interval
+   * is not seen at all).
    */
   static final class Counter {
 
     private Map<Key, Long> previous;
 
-    /** Ticks used since the previous sample; 0 for the first, which only sets the starting point. */
+    /**
+     * Ticks used since the previous sample; 0 for the first, which only sets the starting point.
+     */
     long next(Collection<Stat> now) {
       Map<Key, Long> current = new HashMap<>();
       long used = 0;

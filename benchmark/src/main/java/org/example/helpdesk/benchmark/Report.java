@@ -16,15 +16,27 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** The results: results.json (every figure and the settings), summary.txt and chart.png. */
 final class Report {
 
-  private static final Map<String, String> LABELS = Map.of(
-      CpuMeter.CUSTOMER, "customer", CpuMeter.BACKOFFICE, "backoffice", CpuMeter.POSTGRES, "PostgreSQL", CpuMeter.BROKER, "broker",
-      CpuMeter.LOAD_GENERATOR, "load generator");
+  private static final Map<String, String> LABELS =
+      Map.of(
+          CpuMeter.CUSTOMER,
+          "customer",
+          CpuMeter.BACKOFFICE,
+          "backoffice",
+          CpuMeter.POSTGRES,
+          "PostgreSQL",
+          CpuMeter.BROKER,
+          "broker",
+          CpuMeter.LOAD_GENERATOR,
+          "load generator");
 
   private Report() {}
 
-  static void write(Path out, Map<String, Object> result, List<Sampler.Point> points) throws IOException {
+  static void write(Path out, Map<String, Object> result, List<Sampler.Point> points)
+      throws IOException {
     Files.createDirectories(out);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), result);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(out.resolve("results.json").toFile(), result);
     Files.writeString(out.resolve("summary.txt"), summary(result));
     chart(points, out.resolve("chart.png"));
   }
@@ -39,60 +51,113 @@ final class Report {
     Map<String, Object> e2e = (Map<String, Object>) f.get("endToEndMs");
     StringBuilder s = new StringBuilder();
     s.append("Helpdesk benchmark\n");
-    s.append(String.format("  machine limits: %s single-row commits/s (%s connections), %s confirmed publishes/s (window %s)%n",
-        b.get("singleRowCommitsPerSecond"), b.get("commitConcurrency"), b.get("confirmedPublishesPerSecond"), b.get("confirmWindow")));
+    s.append(
+        String.format(
+            "  machine limits: %s single-row commits/s (%s connections), %s confirmed publishes/s (window %s)%n",
+            b.get("singleRowCommitsPerSecond"),
+            b.get("commitConcurrency"),
+            b.get("confirmedPublishesPerSecond"),
+            b.get("confirmWindow")));
     if (r.containsKey("idle")) {
       Map<String, Object> idle = (Map<String, Object>) r.get("idle");
-      s.append(String.format("  idle %s s (no load, /metrics not read): customer %s cores, backoffice %s cores, both nodes %s cores%n",
-          idle.get("seconds"), idle.get("customerNodeCores"), idle.get("backofficeNodeCores"), idle.get("bothNodesCores")));
-      s.append("    average cores: ").append(cpuLine((Map<String, Object>) idle.get("cpu"), "averageCores")).append('\n');
+      s.append(
+          String.format(
+              "  idle %s s (no load, /metrics not read): customer %s cores, backoffice %s cores, both nodes %s cores%n",
+              idle.get("seconds"),
+              idle.get("customerNodeCores"),
+              idle.get("backofficeNodeCores"),
+              idle.get("bothNodesCores")));
+      s.append("    average cores: ")
+          .append(cpuLine((Map<String, Object>) idle.get("cpu"), "averageCores"))
+          .append('\n');
     }
     if (r.containsKey("search")) {
       Map<String, Object> search = (Map<String, Object>) r.get("search");
       for (Map<String, Object> step : (List<Map<String, Object>>) search.get("steps")) {
         Map<String, Object> stepHttp = (Map<String, Object>) step.get("httpMs");
         Map<String, Object> stepE2e = (Map<String, Object>) step.get("endToEndMs");
-        s.append(String.format("  %s/s: accepted %s/s, HTTP p99 %s ms, end-to-end p99 %s ms, %s%n",
-            step.get("name"), step.get("acceptedPerSecond"), stepHttp.get("p99"), stepE2e.get("p99"),
-            Boolean.TRUE.equals(step.get("sustained")) ? "sustained" : "not sustained"));
-        s.append("    CPU ms per issue: ").append(cpuLine((Map<String, Object>) step.get("cpu"), "cpuMsPerIssue")).append('\n');
+        s.append(
+            String.format(
+                "  %s/s: accepted %s/s, HTTP p99 %s ms, end-to-end p99 %s ms, %s%n",
+                step.get("name"),
+                step.get("acceptedPerSecond"),
+                stepHttp.get("p99"),
+                stepE2e.get("p99"),
+                Boolean.TRUE.equals(step.get("sustained")) ? "sustained" : "not sustained"));
+        s.append("    CPU ms per issue: ")
+            .append(cpuLine((Map<String, Object>) step.get("cpu"), "cpuMsPerIssue"))
+            .append('\n');
       }
-      s.append(String.format("  highest sustained: %s reports/s = %s of the commit rate (target %s: %s), %s of the publish rate%n",
-          search.get("highestSustainedPerSecond"), search.get("ratioToCommitRate"), search.get("ratioToCommitRateTarget"),
-          Boolean.TRUE.equals(search.get("ratioToCommitRateTargetMet")) ? "met" : "NOT met", search.get("ratioToPublishRate")));
+      s.append(
+          String.format(
+              "  highest sustained: %s reports/s = %s of the commit rate (target %s: %s), %s of the publish rate%n",
+              search.get("highestSustainedPerSecond"),
+              search.get("ratioToCommitRate"),
+              search.get("ratioToCommitRateTarget"),
+              Boolean.TRUE.equals(search.get("ratioToCommitRateTargetMet")) ? "met" : "NOT met",
+              search.get("ratioToPublishRate")));
     }
-    s.append(String.format("  fixed rate %s/s: accepted %s/s (%s of the commit rate), errors %s%n",
-        f.get("targetPerSecond"), f.get("acceptedPerSecond"), f.get("ratioToCommitRate"), f.get("errors")));
-    s.append(String.format("    HTTP report latency ms: p50 %s, p99 %s, p99.9 %s, max %s%n",
-        http.get("p50"), http.get("p99"), http.get("p99_9"), http.get("max")));
-    s.append(String.format("    end-to-end (201 -> ticket row) ms: p50 %s, p99 %s, max %s%n", e2e.get("p50"), e2e.get("p99"), e2e.get("max")));
+    s.append(
+        String.format(
+            "  fixed rate %s/s: accepted %s/s (%s of the commit rate), errors %s%n",
+            f.get("targetPerSecond"),
+            f.get("acceptedPerSecond"),
+            f.get("ratioToCommitRate"),
+            f.get("errors")));
+    s.append(
+        String.format(
+            "    HTTP report latency ms: p50 %s, p99 %s, p99.9 %s, max %s%n",
+            http.get("p50"), http.get("p99"), http.get("p99_9"), http.get("max")));
+    s.append(
+        String.format(
+            "    end-to-end (201 -> ticket row) ms: p50 %s, p99 %s, max %s%n",
+            e2e.get("p50"), e2e.get("p99"), e2e.get("max")));
     s.append(String.format("    largest backlog: %s tickets%n", f.get("maxBacklog")));
     Map<String, Object> cpu = (Map<String, Object>) f.get("cpu");
     s.append("    CPU ms per issue: ").append(cpuLine(cpu, "cpuMsPerIssue")).append('\n');
     s.append("    average cores: ").append(cpuLine(cpu, "averageCores")).append('\n');
-    s.append(String.format("  memory: customer peak RSS %s MiB, backoffice peak RSS %s MiB; RSS before/after the fixed run %s / %s%n",
-        m.get("customerPeakRssMb"), m.get("backofficePeakRssMb"), m.get("customerRssMbBeforeAfterFixedRun"), m.get("backofficeRssMbBeforeAfterFixedRun")));
+    s.append(
+        String.format(
+            "  memory: customer peak RSS %s MiB, backoffice peak RSS %s MiB; RSS before/after the fixed run %s / %s%n",
+            m.get("customerPeakRssMb"),
+            m.get("backofficePeakRssMb"),
+            m.get("customerRssMbBeforeAfterFixedRun"),
+            m.get("backofficeRssMbBeforeAfterFixedRun")));
     if (r.containsKey("cpuMeasurement")) {
       Map<String, Object> c = (Map<String, Object>) r.get("cpuMeasurement");
-      s.append(String.format("  CPU from /proc/<pid>/stat, %s ticks/s:%n", c.get("clockTicksPerSecond")));
-      ((Map<String, Object>) c.get("processes")).forEach((group, what) -> s.append(String.format("    %-15s %s%n", LABELS.get(group), what)));
-      s.append("    PostgreSQL and broker figures include whatever else on this machine uses them at the time;\n"
-          + "    the total is over nodes, PostgreSQL and broker, not the load generator\n");
+      s.append(
+          String.format(
+              "  CPU from /proc/<pid>/stat, %s ticks/s:%n", c.get("clockTicksPerSecond")));
+      ((Map<String, Object>) c.get("processes"))
+          .forEach(
+              (group, what) -> s.append(String.format("    %-15s %s%n", LABELS.get(group), what)));
+      s.append(
+          "    PostgreSQL and broker figures include whatever else on this machine uses them at the time;\n"
+              + "    the total is over nodes, PostgreSQL and broker, not the load generator\n");
     }
     s.append("  targets:\n");
     String row = "    %-28s %-24s %-22s %s%n";
     s.append(String.format(row, "", "measured", "target", ""));
-    t.forEach((name, v) -> {
-      Map<String, Object> target = (Map<String, Object>) v;
-      Object met = target.get("met");
-      Object measured = target.get("measured");
-      s.append(String.format(row, name, measured == null ? "-" : measured + " " + target.get("unit"), target.get("target"),
-          met == null ? "not measured" : Boolean.TRUE.equals(met) ? "met" : "NOT met"));
-    });
+    t.forEach(
+        (name, v) -> {
+          Map<String, Object> target = (Map<String, Object>) v;
+          Object met = target.get("met");
+          Object measured = target.get("measured");
+          s.append(
+              String.format(
+                  row,
+                  name,
+                  measured == null ? "-" : measured + " " + target.get("unit"),
+                  target.get("target"),
+                  met == null ? "not measured" : Boolean.TRUE.equals(met) ? "met" : "NOT met"));
+        });
     return s.toString();
   }
 
-  /** A figure of each process group, and of the total: "customer 1.2, ... = 3.4 (load generator 0.5, not in the total)". */
+  /**
+   * A figure of each process group, and of the total: "customer 1.2, ... = 3.4 (load generator 0.5,
+   * not in the total)".
+   */
   @SuppressWarnings("unchecked")
   private static String cpuLine(Map<String, Object> cpu, String figure) {
     Map<String, Object> byProcess = (Map<String, Object>) cpu.get("byProcess");
@@ -105,9 +170,13 @@ final class Report {
         loadGenerator = value;
         continue;
       }
-      s.append(s.length() == 0 ? "" : ", ").append(LABELS.getOrDefault(e.getKey(), e.getKey())).append(' ').append(value);
+      s.append(s.length() == 0 ? "" : ", ")
+          .append(LABELS.getOrDefault(e.getKey(), e.getKey()))
+          .append(' ')
+          .append(value);
     }
-    Object total = figure.equals("cpuMsPerIssue") ? cpu.get("cpuMsPerIssue") : cpu.get("totalAverageCores");
+    Object total =
+        figure.equals("cpuMsPerIssue") ? cpu.get("cpuMsPerIssue") : cpu.get("totalAverageCores");
     return s + " = " + total + " (load generator " + loadGenerator + ", not in the total)";
   }
 
@@ -117,14 +186,39 @@ final class Report {
     }
     double[] t = points.stream().mapToDouble(Sampler.Point::t).toArray();
     XYChart chart =
-        new XYChartBuilder().width(1200).height(600).title("Helpdesk: throughput and end-to-end latency")
-            .xAxisTitle("seconds").yAxisTitle("per second").build();
+        new XYChartBuilder()
+            .width(1200)
+            .height(600)
+            .title("Helpdesk: throughput and end-to-end latency")
+            .xAxisTitle("seconds")
+            .yAxisTitle("per second")
+            .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     chart.setYAxisGroupTitle(1, "end-to-end p99 (ms)");
-    series(chart, "reports accepted/s", t, points.stream().mapToDouble(Sampler.Point::accepted).toArray(), 0);
-    series(chart, "tickets visible/s", t, points.stream().mapToDouble(Sampler.Point::visible).toArray(), 0);
-    series(chart, "backlog (accepted, not yet visible)", t, points.stream().mapToDouble(Sampler.Point::backlog).toArray(), 0);
-    series(chart, "end-to-end p99 ms", t, points.stream().mapToDouble(Sampler.Point::endToEndP99Ms).toArray(), 1);
+    series(
+        chart,
+        "reports accepted/s",
+        t,
+        points.stream().mapToDouble(Sampler.Point::accepted).toArray(),
+        0);
+    series(
+        chart,
+        "tickets visible/s",
+        t,
+        points.stream().mapToDouble(Sampler.Point::visible).toArray(),
+        0);
+    series(
+        chart,
+        "backlog (accepted, not yet visible)",
+        t,
+        points.stream().mapToDouble(Sampler.Point::backlog).toArray(),
+        0);
+    series(
+        chart,
+        "end-to-end p99 ms",
+        t,
+        points.stream().mapToDouble(Sampler.Point::endToEndP99Ms).toArray(),
+        1);
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 

@@ -52,8 +52,10 @@ final class Sampler implements AutoCloseable {
   static final class Phase {
     final String name;
     final int targetRate;
+
     /** Whether the nodes' /metrics are read: not while measuring what the nodes cost at rest. */
     final boolean scrape;
+
     final Histogram http = new Histogram(3);
     final Histogram endToEnd = new Histogram(3);
     long sent;
@@ -63,10 +65,13 @@ final class Sampler implements AutoCloseable {
     long seconds;
     long lastBacklog;
     long maxBacklog;
+
     /** How long the load of this phase ran (the phase goes on while its backlog drains). */
     double loadSeconds;
+
     /** How long the phase ran, measured, and the CPU clock ticks each group used meanwhile. */
     double wallSeconds;
+
     final long[] cpuTicks;
 
     Phase(String name, int targetRate, boolean scrape, int cpuGroups) {
@@ -90,7 +95,8 @@ final class Sampler implements AutoCloseable {
   private final OptionalLong customerPid;
   private final OptionalLong backofficePid;
   final CpuMeter cpu;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final long start = System.nanoTime();
   private final Histogram httpInterval = new Histogram(3);
@@ -105,7 +111,13 @@ final class Sampler implements AutoCloseable {
   long customerPeakRssMb;
   long backofficePeakRssMb;
 
-  Sampler(OpenLoop load, Visibility visibility, String customerUrl, String backofficeUrl, OptionalLong customerPid, OptionalLong backofficePid,
+  Sampler(
+      OpenLoop load,
+      Visibility visibility,
+      String customerUrl,
+      String backofficeUrl,
+      OptionalLong customerPid,
+      OptionalLong backofficePid,
       CpuMeter cpu) {
     this.load = load;
     this.visibility = visibility;
@@ -192,8 +204,12 @@ final class Sampler implements AutoCloseable {
               errors - lastErrors,
               visible - lastVisible,
               accepted - visible,
-              httpInterval.getTotalCount() == 0 ? 0 : httpInterval.getValueAtPercentile(99) / 1000.0,
-              endToEndInterval.getTotalCount() == 0 ? 0 : endToEndInterval.getValueAtPercentile(99) / 1000.0,
+              httpInterval.getTotalCount() == 0
+                  ? 0
+                  : httpInterval.getValueAtPercentile(99) / 1000.0,
+              endToEndInterval.getTotalCount() == 0
+                  ? 0
+                  : endToEndInterval.getValueAtPercentile(99) / 1000.0,
               sum(customerMetrics, "helpdesk_projection_lag_changes"),
               sum(backofficeMetrics, "helpdesk_projection_lag_events"),
               customerRss,
@@ -224,7 +240,9 @@ final class Sampler implements AutoCloseable {
     }
     try {
       return http.send(
-              HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).timeout(Duration.ofSeconds(2)).build(),
+              HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
               HttpResponse.BodyHandlers.ofString())
           .body();
     } catch (IOException e) {
@@ -237,7 +255,9 @@ final class Sampler implements AutoCloseable {
 
   /** The sum of a metric's series; 0 where the metric is absent. */
   static double sum(String metrics, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+)$")
+            .matcher(metrics);
     double total = 0;
     while (m.find()) {
       total += Double.parseDouble(m.group(2));

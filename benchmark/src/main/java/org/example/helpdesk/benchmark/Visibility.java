@@ -5,8 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
-import java.time.temporal.ChronoUnit;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * Watches the backoffice read table for new tickets (a cheap query every 200 ms on the row's
- * {@code projected_at}), and takes end-to-end latency as the time from the customer's 201 to the
+ * Watches the backoffice read table for new tickets (a cheap query every 200 ms on the row's {@code
+ * projected_at}), and takes end-to-end latency as the time from the customer's 201 to the
  * projection's insert of the row.
  */
 final class Visibility implements AutoCloseable {

@@ -41,13 +41,16 @@ class ProcessCpuTest {
 
     // the first sample only sets the starting point: what the processes used before is not counted
     assertEquals(0, counter.next(List.of(stat(1, 10, 100), stat(2, 20, 50))));
-    // pid 1 used 30; pid 2 vanished (what it used up to its last sample was counted); pid 3 appeared: all its 20
+    // pid 1 used 30; pid 2 vanished (what it used up to its last sample was counted); pid 3
+    // appeared: all its 20
     assertEquals(50, counter.next(List.of(stat(1, 10, 130), stat(3, 30, 20))));
-    // pid 2 again, but another process (it started later): all its 5; pid 3 used 5 more; pid 1 nothing
+    // pid 2 again, but another process (it started later): all its 5; pid 3 used 5 more; pid 1
+    // nothing
     assertEquals(10, counter.next(List.of(stat(1, 10, 130), stat(2, 40, 5), stat(3, 30, 25))));
     // no process at all
     assertEquals(0, counter.next(List.of()));
-    // a process seen before the gap counts again from 0 once it is back under another start time only
+    // a process seen before the gap counts again from 0 once it is back under another start time
+    // only
     assertEquals(7, counter.next(List.of(stat(4, 50, 7))));
   }
 

@@ -14,18 +14,18 @@ import org.example.helpdesk.customer.outbox.CommandPublisher;
 import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.customer.web.CustomerPages;
+import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
-import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
-import org.example.helpdesk.platform.web.ApiDocsRoutes;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.LoopbackOnly;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
+import org.example.helpdesk.platform.web.ApiDocsRoutes;
 
 /**
- * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at
- * {@code /openapi.json} and {@code /docs}) and the customer's pages.
+ * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at {@code
+ * /openapi.json} and {@code /docs}) and the customer's pages.
  */
 public final class CustomerNode {
 
@@ -65,13 +65,14 @@ public final class CustomerNode {
     ChangeFeeds feeds = node.changeFeeds(DurableStateTable.TABLE);
     OutboxRelay.init(
         node.system(),
-        feeds.feed(new DurableStateTable<>(node.system(), Issue.State.class), outbox.getInt("relay.batch-size")),
+        feeds.feed(
+            new DurableStateTable<>(node.system(), Issue.State.class),
+            outbox.getInt("relay.batch-size")),
         node.database(),
         publisher,
         new OutboxMetrics(node.metrics().registry(), node.database().dataSource()),
         new OutboxRelay.Settings(
-            outbox.getInt("relay.group-size"),
-            outbox.getDuration("relay.group-within")));
+            outbox.getInt("relay.group-size"), outbox.getDuration("relay.group-within")));
 
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on
     node.serve(
@@ -80,7 +81,13 @@ public final class CustomerNode {
             new IssueRoutes(issues, node.maxBodyBytes()).routes(),
             // (no sign-in on this node: its admin API answers its own host only)
             new ProjectionAdminRoutes(
-                    List.of(new AdminProjection(node.system(), node.database(), OutboxRelay.NAME, Issue.tags(), OutboxMetrics.RELAY_LAG)),
+                    List.of(
+                        new AdminProjection(
+                            node.system(),
+                            node.database(),
+                            OutboxRelay.NAME,
+                            Issue.tags(),
+                            OutboxMetrics.RELAY_LAG)),
                     Map.of(),
                     LoopbackOnly::guard,
                     node.maxBodyBytes())

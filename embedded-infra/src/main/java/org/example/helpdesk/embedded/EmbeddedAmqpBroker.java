@@ -39,7 +39,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
     try {
       Files.createDirectories(workDirectory);
       Path initialConfig = workDirectory.resolve("initial-config.json");
-      Files.writeString(initialConfig, JsonMapper.builder().build().writeValueAsString(initialConfig(workDirectory, port)));
+      Files.writeString(
+          initialConfig,
+          JsonMapper.builder().build().writeValueAsString(initialConfig(workDirectory, port)));
       // Derby writes its log to the working directory unless told otherwise
       System.setProperty("derby.stream.error.file", workDirectory.resolve("derby.log").toString());
 
@@ -67,7 +69,8 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
       }
       return new EmbeddedAmqpBroker(launcher, port, workDirectory);
     } catch (Exception e) {
-      throw new IllegalStateException("could not start the embedded AMQP broker on port " + port, e);
+      throw new IllegalStateException(
+          "could not start the embedded AMQP broker on port " + port, e);
     }
   }
 
@@ -78,23 +81,32 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
         "authenticationproviders",
             List.of(
                 Map.of(
-                    "name", "plain",
-                    "type", "Plain",
-                    // a local development broker: PLAIN without TLS, as RabbitMQ's guest on localhost
-                    "secureOnlyMechanisms", List.of(),
-                    "users", List.of(Map.of("name", "guest", "type", "managed", "password", "guest")))),
+                    "name",
+                    "plain",
+                    "type",
+                    "Plain",
+                    // a local development broker: PLAIN without TLS, as RabbitMQ's guest on
+                    // localhost
+                    "secureOnlyMechanisms",
+                    List.of(),
+                    "users",
+                    List.of(Map.of("name", "guest", "type", "managed", "password", "guest")))),
         "ports",
             List.of(
                 Map.of(
-                    "name", "AMQP",
-                    "port", port,
-                    "authenticationProvider", "plain",
-                    "protocols", List.of("AMQP_0_9_1"),
+                    "name",
+                    "AMQP",
+                    "port",
+                    port,
+                    "authenticationProvider",
+                    "plain",
+                    "protocols",
+                    List.of("AMQP_0_9_1"),
                     "virtualhostaliases",
-                        List.of(
-                            Map.of("name", "nameAlias", "type", "nameAlias"),
-                            Map.of("name", "defaultAlias", "type", "defaultAlias"),
-                            Map.of("name", "hostnameAlias", "type", "hostnameAlias")))),
+                    List.of(
+                        Map.of("name", "nameAlias", "type", "nameAlias"),
+                        Map.of("name", "defaultAlias", "type", "defaultAlias"),
+                        Map.of("name", "hostnameAlias", "type", "hostnameAlias")))),
         "virtualhostnodes",
             List.of(
                 Map.of(
@@ -121,5 +133,4 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
   public void close() {
     launcher.shutdown();
   }
-
 }

@@ -38,10 +38,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
         builder.setPort(port);
       }
       var postgres = builder.start();
-      log.info("Embedded PostgreSQL runs on port {} with its data in {}", postgres.getPort(), dataDirectory);
+      log.info(
+          "Embedded PostgreSQL runs on port {} with its data in {}",
+          postgres.getPort(),
+          dataDirectory);
       return new EmbeddedPostgres(postgres);
     } catch (IOException e) {
-      throw new IllegalStateException("could not start the embedded PostgreSQL in " + dataDirectory, e);
+      throw new IllegalStateException(
+          "could not start the embedded PostgreSQL in " + dataDirectory, e);
     }
   }
 

@@ -27,33 +27,42 @@ class EmbeddedInfraTest {
   void theBrokerConfirmsPublishesAndKeepsPersistentMessagesAcrossARestart() throws Exception {
     int port = freePort();
     try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(work.resolve("broker"), port)) {
-      withChannel(broker.amqpUri(), channel -> {
-        channel.exchangeDeclare("x", BuiltinExchangeType.DIRECT, true, false, null);
-        channel.queueDeclare("q", true, false, false, null);
-        channel.queueBind("q", "x", "q");
-        channel.confirmSelect();
-        for (int i = 0; i < 3; i++) {
-          channel.basicPublish("x", "q", true, new AMQP.BasicProperties.Builder().deliveryMode(2).messageId("m" + i).build(), ("m" + i).getBytes(UTF_8));
-        }
-        channel.waitForConfirmsOrDie(5_000);
-        // manual ack and nack with requeue
-        GetResponse first = channel.basicGet("q", false);
-        channel.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
-        GetResponse again = channel.basicGet("q", false);
-        assertEquals("m0", new String(again.getBody(), UTF_8));
-        assertTrue(again.getEnvelope().isRedeliver());
-        channel.basicAck(again.getEnvelope().getDeliveryTag(), false);
-      });
+      withChannel(
+          broker.amqpUri(),
+          channel -> {
+            channel.exchangeDeclare("x", BuiltinExchangeType.DIRECT, true, false, null);
+            channel.queueDeclare("q", true, false, false, null);
+            channel.queueBind("q", "x", "q");
+            channel.confirmSelect();
+            for (int i = 0; i < 3; i++) {
+              channel.basicPublish(
+                  "x",
+                  "q",
+                  true,
+                  new AMQP.BasicProperties.Builder().deliveryMode(2).messageId("m" + i).build(),
+                  ("m" + i).getBytes(UTF_8));
+            }
+            channel.waitForConfirmsOrDie(5_000);
+            // manual ack and nack with requeue
+            GetResponse first = channel.basicGet("q", false);
+            channel.basicNack(first.getEnvelope().getDeliveryTag(), false, true);
+            GetResponse again = channel.basicGet("q", false);
+            assertEquals("m0", new String(again.getBody(), UTF_8));
+            assertTrue(again.getEnvelope().isRedeliver());
+            channel.basicAck(again.getEnvelope().getDeliveryTag(), false);
+          });
     }
     try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(work.resolve("broker"), port)) {
-      withChannel(broker.amqpUri(), channel -> {
-        // the declarations are idempotent against what survived
-        channel.queueDeclare("q", true, false, false, null);
-        GetResponse m1 = channel.basicGet("q", true);
-        assertNotNull(m1, "a confirmed persistent message survives the restart");
-        assertEquals("m1", new String(m1.getBody(), UTF_8));
-        assertEquals("m2", new String(channel.basicGet("q", true).getBody(), UTF_8));
-      });
+      withChannel(
+          broker.amqpUri(),
+          channel -> {
+            // the declarations are idempotent against what survived
+            channel.queueDeclare("q", true, false, false, null);
+            GetResponse m1 = channel.basicGet("q", true);
+            assertNotNull(m1, "a confirmed persistent message survives the restart");
+            assertEquals("m1", new String(m1.getBody(), UTF_8));
+            assertEquals("m2", new String(channel.basicGet("q", true).getBody(), UTF_8));
+          });
     }
   }
 

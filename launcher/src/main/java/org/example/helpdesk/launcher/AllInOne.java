@@ -24,10 +24,13 @@ final class AllInOne implements AutoCloseable {
 
   static AllInOne start(Infrastructure infra, Ports ports, Config common) {
     BackofficeNode backoffice =
-        BackofficeNode.start(common.withFallback(overrides(infra, ports.backofficeHttp(), ports.backofficeCluster())));
+        BackofficeNode.start(
+            common.withFallback(
+                overrides(infra, ports.backofficeHttp(), ports.backofficeCluster())));
     try {
       CustomerNode customer =
-          CustomerNode.start(common.withFallback(overrides(infra, ports.customerHttp(), ports.customerCluster())));
+          CustomerNode.start(
+              common.withFallback(overrides(infra, ports.customerHttp(), ports.customerCluster())));
       return new AllInOne(backoffice, customer);
     } catch (RuntimeException e) {
       backoffice.node().stop().toCompletableFuture().join();
@@ -49,16 +52,25 @@ final class AllInOne implements AutoCloseable {
   private static Config overrides(Infrastructure infra, int httpPort, int clusterPort) {
     return ConfigFactory.parseMap(
         Map.of(
-            "helpdesk.database.url", infra.databaseUrl,
-            "helpdesk.database.user", infra.databaseUser,
-            "helpdesk.database.password", infra.databasePassword,
-            "helpdesk.amqp.uri", infra.amqpUri,
-            "helpdesk.http.port", httpPort,
-            "helpdesk.cluster.host", "127.0.0.1",
-            "helpdesk.cluster.port", clusterPort,
-            "helpdesk.cluster.seed-nodes", "",
+            "helpdesk.database.url",
+            infra.databaseUrl,
+            "helpdesk.database.user",
+            infra.databaseUser,
+            "helpdesk.database.password",
+            infra.databasePassword,
+            "helpdesk.amqp.uri",
+            infra.amqpUri,
+            "helpdesk.http.port",
+            httpPort,
+            "helpdesk.cluster.host",
+            "127.0.0.1",
+            "helpdesk.cluster.port",
+            clusterPort,
+            "helpdesk.cluster.seed-nodes",
+            "",
             // the launcher stops the nodes itself, in order, before the embedded infrastructure
-            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off"));
+            "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook",
+            "off"));
   }
 
   String customerUrl() {

@@ -23,7 +23,9 @@ record DemoEmployee(String password, String hash) {
   }
 
   String basicAuthorization() {
-    return "Basic " + Base64.getEncoder().encodeToString((NAME + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((NAME + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

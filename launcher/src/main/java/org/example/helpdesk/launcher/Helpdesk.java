@@ -32,7 +32,9 @@ public final class Helpdesk {
       return;
     }
     boolean scenarioOnly = options.contains("--scenario");
-    Path home = Path.of(Infrastructure.setting(System::getenv, "HELPDESK_HOME", ".helpdesk")).toAbsolutePath();
+    Path home =
+        Path.of(Infrastructure.setting(System::getenv, "HELPDESK_HOME", ".helpdesk"))
+            .toAbsolutePath();
     // before the first logger: node logs go to a file, the console stays readable
     System.setProperty("helpdesk.log.dir", home.resolve("logs").toString());
     System.setProperty("logback.configurationFile", "helpdesk-launcher-logback.xml");
@@ -44,7 +46,10 @@ public final class Helpdesk {
    * @return the exit status
    */
   static int run(Path home, boolean scenarioOnly, PrintStream out, Function<String, String> env) {
-    out.println("Helpdesk: Customer Service and Backoffice Service on Apache Pekko (logs: " + home.resolve("logs") + ")");
+    out.println(
+        "Helpdesk: Customer Service and Backoffice Service on Apache Pekko (logs: "
+            + home.resolve("logs")
+            + ")");
     Infrastructure infra;
     AllInOne nodes;
     out.println("Starting ...");
@@ -62,7 +67,8 @@ public final class Helpdesk {
         common.put("helpdesk.database.connect-retries", Integer.parseInt(retries));
       }
       String employees = env.apply("EMPLOYEES");
-      common.put("helpdesk.auth.employees", (employees == null ? "" : employees + " ") + demo.entry());
+      common.put(
+          "helpdesk.auth.employees", (employees == null ? "" : employees + " ") + demo.entry());
       nodes = AllInOne.start(infra, AllInOne.Ports.from(env), ConfigFactory.parseMap(common));
     } catch (RuntimeException e) {
       out.println("Could not start the nodes: " + rootMessage(e));
@@ -70,12 +76,24 @@ public final class Helpdesk {
       return 2;
     }
     out.println("Customer Service  : " + nodes.customerUrl() + "/");
-    out.println("Backoffice Service: " + nodes.backofficeUrl() + "/   sign in as " + DemoEmployee.NAME + " (operator) with password " + demo.password());
+    out.println(
+        "Backoffice Service: "
+            + nodes.backofficeUrl()
+            + "/   sign in as "
+            + DemoEmployee.NAME
+            + " (operator) with password "
+            + demo.password());
     out.println("                    (a new password at every start; it is printed only here)");
 
     int status = 0;
     try {
-      new SeedScenario(nodes.customerUrl(), nodes.backofficeUrl(), demo.basicAuthorization(), Duration.ofSeconds(30), out).run();
+      new SeedScenario(
+              nodes.customerUrl(),
+              nodes.backofficeUrl(),
+              demo.basicAuthorization(),
+              Duration.ofSeconds(30),
+              out)
+          .run();
     } catch (SeedScenario.Failed e) {
       out.println("SCENARIO FAILED: " + e.getMessage());
       status = 1;
@@ -116,15 +134,22 @@ public final class Helpdesk {
     out.println();
     out.println("Both services are running. Try:");
     out.println("  curl -s -X POST " + c + "/issues -H 'Content-Type: application/json' \\");
-    out.println("       -d '{\"email\":\"jane@example.com\",\"content\":\"My printer is on fire\"}'");
+    out.println(
+        "       -d '{\"email\":\"jane@example.com\",\"content\":\"My printer is on fire\"}'");
     out.println("  curl -s " + c + "/issues/<issueId>");
     String u = "-u " + DemoEmployee.NAME + ":<password> ";
     out.println("  curl -s " + u + b + "/tickets/<issueId>");
     out.println("  curl -s " + u + "'" + b + "/tickets?status=awaiting&limit=10'");
-    out.println("  curl -s " + u + "-X POST " + b + "/tickets/<issueId>/assign -H 'Content-Type: application/json' -d '{\"assignee\":\"alice\"}'");
+    out.println(
+        "  curl -s "
+            + u
+            + "-X POST "
+            + b
+            + "/tickets/<issueId>/assign -H 'Content-Type: application/json' -d '{\"assignee\":\"alice\"}'");
     out.println("  curl -s -X POST " + c + "/issues/<issueId>/close");
     out.println("  curl -s " + u + b + "/dead-letters");
-    out.println("Pages: " + c + "/ (report an issue), " + b + "/ (the console), API docs at /docs on both");
+    out.println(
+        "Pages: " + c + "/ (report an issue), " + b + "/ (the console), API docs at /docs on both");
     out.println("  curl -s " + c + "/health/ready   " + b + "/health/ready");
     out.println("Press Ctrl-C to stop.");
   }

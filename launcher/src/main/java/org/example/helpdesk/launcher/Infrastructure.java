@@ -11,8 +11,8 @@ import org.example.helpdesk.embedded.EmbeddedPostgres;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
- * The database and broker the nodes use: those DATABASE_URL and AMQP_URI name, or, for each that
- * is not set, an embedded one with its data under the launcher's home folder.
+ * The database and broker the nodes use: those DATABASE_URL and AMQP_URI name, or, for each that is
+ * not set, an embedded one with its data under the launcher's home folder.
  */
 final class Infrastructure implements AutoCloseable {
 
@@ -23,7 +23,11 @@ final class Infrastructure implements AutoCloseable {
   private final List<AutoCloseable> embedded;
 
   private Infrastructure(
-      String databaseUrl, String databaseUser, String databasePassword, String amqpUri, List<AutoCloseable> embedded) {
+      String databaseUrl,
+      String databaseUser,
+      String databasePassword,
+      String amqpUri,
+      List<AutoCloseable> embedded) {
     this.databaseUrl = databaseUrl;
     this.databaseUser = databaseUser;
     this.databasePassword = databasePassword;
@@ -39,7 +43,9 @@ final class Infrastructure implements AutoCloseable {
       String password = setting(env, "DATABASE_PASSWORD", "");
       if (url == null) {
         Path data = home.resolve("postgres");
-        EmbeddedPostgres postgres = EmbeddedPostgres.start(data, Integer.parseInt(setting(env, "EMBEDDED_POSTGRES_PORT", "5433")));
+        EmbeddedPostgres postgres =
+            EmbeddedPostgres.start(
+                data, Integer.parseInt(setting(env, "EMBEDDED_POSTGRES_PORT", "5433")));
         started.add(postgres);
         url = postgres.jdbcUrl();
         user = postgres.user();
@@ -52,10 +58,20 @@ final class Infrastructure implements AutoCloseable {
       if (amqp == null) {
         Path work = home.resolve("broker");
         EmbeddedAmqpBroker broker =
-            EmbeddedAmqpBroker.start(work, Integer.parseInt(setting(env, "EMBEDDED_AMQP_PORT", String.valueOf(EmbeddedAmqpBroker.DEFAULT_PORT))));
+            EmbeddedAmqpBroker.start(
+                work,
+                Integer.parseInt(
+                    setting(
+                        env,
+                        "EMBEDDED_AMQP_PORT",
+                        String.valueOf(EmbeddedAmqpBroker.DEFAULT_PORT))));
         started.add(broker);
         amqp = broker.amqpUri();
-        out.println("AMQP broker: embedded Qpid Broker-J (no AMQP_URI), " + AmqpConnector.redact(amqp) + ", data in " + work);
+        out.println(
+            "AMQP broker: embedded Qpid Broker-J (no AMQP_URI), "
+                + AmqpConnector.redact(amqp)
+                + ", data in "
+                + work);
       } else {
         out.println("AMQP broker: " + AmqpConnector.redact(amqp) + " (AMQP_URI)");
       }

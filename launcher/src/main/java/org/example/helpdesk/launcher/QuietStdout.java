@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Standard output without one debugging line: pekko-projection-jdbc 1.0.0 prints
- * "# stop JdbcRunningProjection@..." (Scala println) whenever a projection stops. The all-in-one
- * console is for people, so that line goes; everything else passes through unchanged.
+ * Standard output without one debugging line: pekko-projection-jdbc 1.0.0 prints "# stop
+ * JdbcRunningProjection@..." (Scala println) whenever a projection stops. The all-in-one console is
+ * for people, so that line goes; everything else passes through unchanged.
  */
 final class QuietStdout extends OutputStream {
 

@@ -27,15 +27,23 @@ final class SeedScenario {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   /** HTTP Basic credentials of an employee: the backoffice's API is closed to strangers. */
   private final String backofficeAuthorization;
+
   private final String customer;
   private final String backoffice;
   private final Duration stepTimeout;
   private final PrintStream out;
 
-  SeedScenario(String customerUrl, String backofficeUrl, String backofficeAuthorization, Duration stepTimeout, PrintStream out) {
+  SeedScenario(
+      String customerUrl,
+      String backofficeUrl,
+      String backofficeAuthorization,
+      Duration stepTimeout,
+      PrintStream out) {
     this.backofficeAuthorization = backofficeAuthorization;
     this.customer = customerUrl;
     this.backoffice = backofficeUrl;
@@ -48,28 +56,49 @@ final class SeedScenario {
     out.println();
     out.println("Customer Service: a customer reports an issue");
     JsonNode reported =
-        expect(201, post(customer + "/issues", "{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}"));
+        expect(
+            201,
+            post(
+                customer + "/issues",
+                "{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}"));
     String id = reported.path("issueId").asText();
     out.println("  issue " + id + " reported (status " + reported.path("status").asText() + ")");
     JsonNode issue = expect(200, get(customer + "/issues/" + id));
-    out.println("  stored: " + issue.path("email").asText() + " - \"" + issue.path("content").asText() + "\"");
+    out.println(
+        "  stored: "
+            + issue.path("email").asText()
+            + " - \""
+            + issue.path("content").asText()
+            + "\"");
 
-    out.println("Backoffice Service: the ticket is prepared (prepareTicket over the outbox and RabbitMQ)");
-    JsonNode ticket = awaitTicket(id, t -> "awaiting".equals(t.path("status").asText()), "status awaiting");
-    out.println("  ticket " + id + ": status " + ticket.path("status").asText() + ", type " + ticket.path("ticketType").asText()
-        + ", prepared at " + ticket.path("preparedAt").asText());
+    out.println(
+        "Backoffice Service: the ticket is prepared (prepareTicket over the outbox and RabbitMQ)");
+    JsonNode ticket =
+        awaitTicket(id, t -> "awaiting".equals(t.path("status").asText()), "status awaiting");
+    out.println(
+        "  ticket "
+            + id
+            + ": status "
+            + ticket.path("status").asText()
+            + ", type "
+            + ticket.path("ticketType").asText()
+            + ", prepared at "
+            + ticket.path("preparedAt").asText());
     if (!"customer-issue".equals(ticket.path("ticketType").asText())
         || !"Really important bug!".equals(ticket.path("description").asText())) {
       throw new Failed("the ticket does not carry the issue: " + ticket);
     }
 
-    out.println("Customer Service: the customer closes the issue (twice; the second close changes nothing)");
+    out.println(
+        "Customer Service: the customer closes the issue (twice; the second close changes nothing)");
     expect(200, post(customer + "/issues/" + id + "/close", ""));
     JsonNode closed = expect(200, post(customer + "/issues/" + id + "/close", ""));
     out.println("  issue " + id + " " + closed.path("status").asText());
 
-    out.println("Backoffice Service: the ticket is cancelled (cancel over the outbox and RabbitMQ)");
-    JsonNode cancelled = awaitTicket(id, t -> "cancelled".equals(t.path("status").asText()), "status cancelled");
+    out.println(
+        "Backoffice Service: the ticket is cancelled (cancel over the outbox and RabbitMQ)");
+    JsonNode cancelled =
+        awaitTicket(id, t -> "cancelled".equals(t.path("status").asText()), "status cancelled");
     out.println("  ticket " + id + ": status " + cancelled.path("status").asText());
     out.printf("Scenario passed in %.1f s%n", (System.nanoTime() - start) / 1e9);
   }
@@ -88,13 +117,23 @@ final class SeedScenario {
       sleep(100);
     }
     throw new Failed(
-        "ticket " + id + " did not reach " + what + " within " + stepTimeout.toSeconds() + " s; last answer: "
+        "ticket "
+            + id
+            + " did not reach "
+            + what
+            + " within "
+            + stepTimeout.toSeconds()
+            + " s; last answer: "
             + (last == null ? "none" : last.statusCode() + " " + last.body()));
   }
 
   private JsonNode expect(int status, HttpResponse<String> response) throws Failed {
     if (response == null || response.statusCode() != status) {
-      throw new Failed("expected HTTP " + status + " but got " + (response == null ? "no answer" : response.statusCode() + " " + response.body()));
+      throw new Failed(
+          "expected HTTP "
+              + status
+              + " but got "
+              + (response == null ? "no answer" : response.statusCode() + " " + response.body()));
     }
     return parse(response);
   }
@@ -124,7 +163,8 @@ final class SeedScenario {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {

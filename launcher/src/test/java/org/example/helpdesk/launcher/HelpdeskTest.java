@@ -24,7 +24,8 @@ class HelpdeskTest {
   @TempDir Path home;
 
   @Test
-  void withNothingConfiguredItRunsTheScenarioOnEmbeddedInfrastructureAndKeepsTheData() throws Exception {
+  void withNothingConfiguredItRunsTheScenarioOnEmbeddedInfrastructureAndKeepsTheData()
+      throws Exception {
     Map<String, String> env = freePorts();
 
     String first = runScenario(env);
@@ -36,7 +37,9 @@ class HelpdeskTest {
     assertTrue(first.contains("status cancelled"), first);
     assertTrue(first.contains("Scenario passed"), first);
     assertTrue(first.contains("Stopped."), first);
-    assertTrue(Files.isDirectory(home.resolve("postgres")), "the database keeps its data under the home folder");
+    assertTrue(
+        Files.isDirectory(home.resolve("postgres")),
+        "the database keeps its data under the home folder");
     assertTrue(second.contains("Scenario passed"), second);
   }
 
@@ -47,7 +50,8 @@ class HelpdeskTest {
     env.put("AMQP_URI", "amqp://guest:guest@127.0.0.1:" + freePort() + "/%2f");
     env.put("DATABASE_CONNECT_RETRIES", "0");
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int status = Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+    int status =
+        Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
 
     String output = buffer.toString(StandardCharsets.UTF_8);
     assertEquals(2, status, output);
@@ -57,7 +61,8 @@ class HelpdeskTest {
 
   private String runScenario(Map<String, String> env) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    int status = Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+    int status =
+        Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
     String output = buffer.toString(StandardCharsets.UTF_8);
     assertEquals(0, status, output);
     return output;
@@ -66,8 +71,14 @@ class HelpdeskTest {
   private static Map<String, String> freePorts() throws IOException {
     Map<String, String> env = new HashMap<>();
     for (String name :
-        new String[] {"EMBEDDED_POSTGRES_PORT", "EMBEDDED_AMQP_PORT", "CUSTOMER_HTTP_PORT", "CUSTOMER_CLUSTER_PORT",
-          "BACKOFFICE_HTTP_PORT", "BACKOFFICE_CLUSTER_PORT"}) {
+        new String[] {
+          "EMBEDDED_POSTGRES_PORT",
+          "EMBEDDED_AMQP_PORT",
+          "CUSTOMER_HTTP_PORT",
+          "CUSTOMER_CLUSTER_PORT",
+          "BACKOFFICE_HTTP_PORT",
+          "BACKOFFICE_CLUSTER_PORT"
+        }) {
       env.put(name, String.valueOf(freePort()));
     }
     return env;

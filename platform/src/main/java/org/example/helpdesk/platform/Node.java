@@ -66,7 +66,11 @@ public final class Node {
     String name = config.getString("helpdesk.service-name");
     DatabaseSettings dbSettings = DatabaseSettings.from(config);
     Secrets.registerNodeSecrets(config);
-    log.info("Starting {} with {} and broker {}", name, dbSettings, Secrets.redact(config.getString("helpdesk.amqp.uri")));
+    log.info(
+        "Starting {} with {} and broker {}",
+        name,
+        dbSettings,
+        Secrets.redact(config.getString("helpdesk.amqp.uri")));
     Database database = Database.connect(dbSettings, name);
     try {
       database.migrate(migrations);
@@ -83,7 +87,11 @@ public final class Node {
     AmqpConnector amqp =
         new AmqpConnector(
             config.getString("helpdesk.amqp.uri"),
-            name + "@" + config.getString("helpdesk.cluster.host") + ":" + config.getInt("helpdesk.cluster.port"));
+            name
+                + "@"
+                + config.getString("helpdesk.cluster.host")
+                + ":"
+                + config.getInt("helpdesk.cluster.port"));
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -100,7 +108,9 @@ public final class Node {
    * (settings {@code helpdesk.change-feed}); stopped with the node.
    */
   public ChangeFeeds changeFeeds(String... tables) {
-    ChangeFeeds feeds = ChangeFeeds.start(system, database, metrics.registry(), config.getConfig("helpdesk.change-feed"), tables);
+    ChangeFeeds feeds =
+        ChangeFeeds.start(
+            system, database, metrics.registry(), config.getConfig("helpdesk.change-feed"), tables);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -122,13 +132,18 @@ public final class Node {
    * open on the loopback address only, or to signed-in users).
    */
   public ServerBinding serve(
-      Route routes, List<HealthRoutes.Check> readinessChecks, java.util.function.UnaryOperator<Route> guardMetrics) {
+      Route routes,
+      List<HealthRoutes.Check> readinessChecks,
+      java.util.function.UnaryOperator<Route> guardMetrics) {
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
     checks.addAll(readinessChecks);
     Route all =
-        new AllDirectives() {}
-            .concat(routes, new HealthRoutes(system, checks).routes(), guardMetrics.apply(metrics.routes()), WebRoutes.assets());
+        new AllDirectives() {}.concat(
+            routes,
+            new HealthRoutes(system, checks).routes(),
+            guardMetrics.apply(metrics.routes()),
+            WebRoutes.assets());
     try {
       binding =
           HttpServer.start(
@@ -143,7 +158,8 @@ public final class Node {
       return binding;
     } catch (Exception e) {
       system.terminate();
-      throw new IllegalStateException("could not serve HTTP on port " + config.getInt("helpdesk.http.port"), e);
+      throw new IllegalStateException(
+          "could not serve HTTP on port " + config.getInt("helpdesk.http.port"), e);
     }
   }
 

@@ -34,7 +34,11 @@ public final class CommandMessage {
    * @param headers null or empty: none
    */
   public static OutboundMessage toBackoffice(
-      DistributedCommand command, String messageId, String correlationId, Instant timestamp, Map<String, Object> headers) {
+      DistributedCommand command,
+      String messageId,
+      String correlationId,
+      Instant timestamp,
+      Map<String, Object> headers) {
     Objects.requireNonNull(messageId, "messageId");
     AMQP.BasicProperties properties =
         new AMQP.BasicProperties.Builder()

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 /**
  * The one place that maps a command's name on the wire to its Java type and its JSON body.
  *
- * <p>Bodies are read as a tolerant reader: unknown fields are ignored so that a newer sender can add
- * fields, but every field the command needs must be present, of the right type and valid.
+ * <p>Bodies are read as a tolerant reader: unknown fields are ignored so that a newer sender can
+ * add fields, but every field the command needs must be present, of the right type and valid.
  */
 public final class DistributedCommands {
 
@@ -73,7 +73,8 @@ public final class DistributedCommands {
     } catch (MismatchedInputException e) {
       throw new InvalidCommandException(name + ": " + JsonFieldErrors.describe(e));
     } catch (JsonProcessingException e) {
-      throw new InvalidCommandException(name + ": malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
+      throw new InvalidCommandException(
+          name + ": malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new InvalidCommandException(name + ": unreadable body: " + e.getMessage());
     }
@@ -81,6 +82,7 @@ public final class DistributedCommands {
 
   private static ObjectMapper strictMapper() {
     // a tolerant reader of what it needs: unknown fields are a newer sender's, not an error
-    return StrictJson.build(StrictJson.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+    return StrictJson.build(
+        StrictJson.builder().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
   }
 }

@@ -60,7 +60,8 @@ public final class JsonFieldErrors {
     if (target == UUID.class) {
       return "a UUID";
     }
-    if (Number.class.isAssignableFrom(target) || (target.isPrimitive() && target != boolean.class)) {
+    if (Number.class.isAssignableFrom(target)
+        || (target.isPrimitive() && target != boolean.class)) {
       return "a number";
     }
     if (target == Boolean.class || target == boolean.class) {

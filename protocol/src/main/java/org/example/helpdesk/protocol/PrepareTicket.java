@@ -3,11 +3,15 @@ package org.example.helpdesk.protocol;
 import java.util.Objects;
 import java.util.UUID;
 
-/** {@code ticket.prepareTicket}: open a ticket in the backoffice for work that arrived elsewhere. */
+/**
+ * {@code ticket.prepareTicket}: open a ticket in the backoffice for work that arrived elsewhere.
+ */
 public record PrepareTicket(UUID ticketId, String ticketType, String description)
     implements DistributedCommand {
 
-  /** Longest description the backoffice accepts; the customer's issue content has the same bound. */
+  /**
+   * Longest description the backoffice accepts; the customer's issue content has the same bound.
+   */
   public static final int MAX_DESCRIPTION_LENGTH = 10_000;
 
   public static final int MAX_TICKET_TYPE_LENGTH = 100;

@@ -31,7 +31,9 @@ public final class StrictJson {
   /** Finishes a strict mapper: bounded nesting, and no coercion of other shapes into text. */
   public static ObjectMapper build(JsonMapper.Builder builder) {
     JsonMapper mapper = builder.build();
-    mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
     mapper
         .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

@@ -6,8 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What counts as text in this system, wherever it comes in (HTTP bodies, AMQP messages): well-formed
- * UTF-8, whole Unicode characters, and no control characters but tab and line breaks.
+ * What counts as text in this system, wherever it comes in (HTTP bodies, AMQP messages):
+ * well-formed UTF-8, whole Unicode characters, and no control characters but tab and line breaks.
  */
 public final class TextRules {
 
@@ -31,19 +31,24 @@ public final class TextRules {
   }
 
   /**
-   * No visible character at all: empty, or only white space, Unicode spaces (U+00A0, U+202F ...) and
-   * invisible format characters (U+200B, U+FEFF ...). {@code String.isBlank} knows only the first.
+   * No visible character at all: empty, or only white space, Unicode spaces (U+00A0, U+202F ...)
+   * and invisible format characters (U+200B, U+FEFF ...). {@code String.isBlank} knows only the
+   * first.
    */
   public static boolean isBlank(String value) {
-    return value.codePoints()
+    return value
+        .codePoints()
         .allMatch(
-            cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.getType(cp) == Character.FORMAT);
+            cp ->
+                Character.isWhitespace(cp)
+                    || Character.isSpaceChar(cp)
+                    || Character.getType(cp) == Character.FORMAT);
   }
 
   /**
-   * Makes text safe to store in PostgreSQL, which refuses NUL in text and half characters in
-   * UTF-8: each becomes U+FFFD. For text that must be kept whatever it holds, such as what a
-   * broken message carried.
+   * Makes text safe to store in PostgreSQL, which refuses NUL in text and half characters in UTF-8:
+   * each becomes U+FFFD. For text that must be kept whatever it holds, such as what a broken
+   * message carried.
    */
   public static String storable(String value) {
     if (value == null) {
@@ -52,7 +57,9 @@ public final class TextRules {
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         out.append(c).append(value.charAt(++i));
       } else if (c == 0 || Character.isSurrogate(c)) {
         out.append('\uFFFD');
@@ -70,7 +77,9 @@ public final class TextRules {
       if (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t') {
         return field + " must not contain control characters";
       }
-      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < value.length()
+          && Character.isLowSurrogate(value.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return field + " must be valid Unicode text (it holds half a character)";

@@ -24,7 +24,9 @@ class DistributedCommandsTest {
 
     assertEquals("ticket.prepareTicket", DistributedCommands.nameOf(command));
     assertEquals(
-        "{\"ticketId\":\"" + ID + "\",\"ticketType\":\"customer-issue\","
+        "{\"ticketId\":\""
+            + ID
+            + "\",\"ticketType\":\"customer-issue\","
             + "\"description\":\"Really important bug!\"}",
         new String(DistributedCommands.toJson(command), UTF_8));
     assertEquals(
@@ -39,7 +41,9 @@ class DistributedCommandsTest {
     assertEquals("ticket.cancel", DistributedCommands.nameOf(command));
     assertEquals(
         "{\"ticketId\":\"" + ID + "\"}", new String(DistributedCommands.toJson(command), UTF_8));
-    assertEquals(command, DistributedCommands.fromJson("ticket.cancel", bytes("{\"ticketId\":\"" + ID + "\"}")));
+    assertEquals(
+        command,
+        DistributedCommands.fromJson("ticket.cancel", bytes("{\"ticketId\":\"" + ID + "\"}")));
   }
 
   @Test
@@ -64,7 +68,9 @@ class DistributedCommandsTest {
         "ticket.cancel        | {}                                               | ticketId is required",
         "ticket.cancel        | {\"ticketId\":\"not-a-uuid\"}                    | invalid field 'ticketId'",
         "ticket.cancel        | {\"ticketId\":42}                                | invalid field 'ticketId'",
-        "ticket.prepareTicket | {\"ticketId\":\"" + "0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55" + "\",\"description\":\"d\"} | ticketType is required",
+        "ticket.prepareTicket | {\"ticketId\":\""
+            + "0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55"
+            + "\",\"description\":\"d\"} | ticketType is required",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\" \",\"description\":\"d\"} | ticketType is required",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":7,\"description\":\"d\"} | invalid field 'ticketType'",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\"t\"} | description is required",
@@ -72,24 +78,36 @@ class DistributedCommandsTest {
       })
   void invalidMessagesAreRejectedWithAReadableReason(String type, String body, String reason) {
     InvalidCommandException e =
-        assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson(type, bytes(body)));
-    assertTrue(e.getMessage().contains(reason), () -> "'" + e.getMessage() + "' should say " + reason);
+        assertThrows(
+            InvalidCommandException.class, () -> DistributedCommands.fromJson(type, bytes(body)));
+    assertTrue(
+        e.getMessage().contains(reason), () -> "'" + e.getMessage() + "' should say " + reason);
   }
 
   @Test
   void garbageBytesAndDeepNestingAreRejected() {
     byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, (byte) 0xc3};
-    assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.cancel", garbage));
+    assertThrows(
+        InvalidCommandException.class,
+        () -> DistributedCommands.fromJson("ticket.cancel", garbage));
     String bomb = "[".repeat(10_000) + "]".repeat(10_000);
-    assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.cancel", bytes(bomb)));
+    assertThrows(
+        InvalidCommandException.class,
+        () -> DistributedCommands.fromJson("ticket.cancel", bytes(bomb)));
   }
 
   @Test
   void overlongDescriptionIsRejected() {
     String body =
-        "{\"ticketId\":\"" + ID + "\",\"ticketType\":\"t\",\"description\":\"" + "x".repeat(10_001) + "\"}";
+        "{\"ticketId\":\""
+            + ID
+            + "\",\"ticketType\":\"t\",\"description\":\""
+            + "x".repeat(10_001)
+            + "\"}";
     InvalidCommandException e =
-        assertThrows(InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.prepareTicket", bytes(body)));
+        assertThrows(
+            InvalidCommandException.class,
+            () -> DistributedCommands.fromJson("ticket.prepareTicket", bytes(body)));
     assertTrue(e.getMessage().contains("at most 10000"), e.getMessage());
   }
 

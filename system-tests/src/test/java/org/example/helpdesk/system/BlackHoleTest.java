@@ -39,15 +39,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Both nodes with their database and broker behind proxies that black-hole the traffic: the
- * connections stay open, nothing comes back. Every request is still answered in bounded time (a
- * 503 with a JSON error), the JDBC queue stays within its bound, liveness stays up while readiness
- * goes down, and all comes back after the dependency does.
+ * connections stay open, nothing comes back. Every request is still answered in bounded time (a 503
+ * with a JSON error), the JDBC queue stays within its bound, liveness stays up while readiness goes
+ * down, and all comes back after the dependency does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BlackHoleTest {
 
   /** The longest any request may take while a dependency hangs. */
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
+
   private static final int CONCURRENT = 50;
 
   private static TcpProxy database;
@@ -89,7 +90,8 @@ class BlackHoleTest {
   }
 
   private static Config throughProxies(String schema) {
-    String url = TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
+    String url =
+        TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
     String amqp = TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + broker.port() + "/");
     return ConfigFactory.parseMap(Map.of("helpdesk.database.url", url, "helpdesk.amqp.uri", amqp))
         .withFallback(TestNodes.config(schema));
@@ -109,9 +111,11 @@ class BlackHoleTest {
     long blackHoled = System.nanoTime();
     // (b, measured from the start) readiness goes DOWN within the bound
     CompletableFuture<Long> customerNotReady =
-        CompletableFuture.supplyAsync(() -> awaitCheckWithin(customer, "database", "DOWN", ANSWER_BOUND));
+        CompletableFuture.supplyAsync(
+            () -> awaitCheckWithin(customer, "database", "DOWN", ANSWER_BOUND));
     CompletableFuture<Long> backofficeNotReady =
-        CompletableFuture.supplyAsync(() -> awaitCheckWithin(backoffice, "database", "DOWN", ANSWER_BOUND));
+        CompletableFuture.supplyAsync(
+            () -> awaitCheckWithin(backoffice, "database", "DOWN", ANSWER_BOUND));
     try {
       // (a) every request answers, in bounded time, with a 503 and a JSON error; the JDBC queues
       // stay within their bounds meanwhile
@@ -133,9 +137,15 @@ class BlackHoleTest {
       sampling.set(false);
       sampler.join();
       assertTrue(
-          maxWaiting.get() <= customerDb.queueCapacity() && maxWaiting.get() <= backofficeDb.queueCapacity(),
+          maxWaiting.get() <= customerDb.queueCapacity()
+              && maxWaiting.get() <= backofficeDb.queueCapacity(),
           "JDBC calls waiting: " + maxWaiting.get());
-      figures.add("max JDBC calls waiting " + maxWaiting.get() + " (bound " + customerDb.queueCapacity() + ")");
+      figures.add(
+          "max JDBC calls waiting "
+              + maxWaiting.get()
+              + " (bound "
+              + customerDb.queueCapacity()
+              + ")");
 
       // (b) the processes are alive; they are not ready
       for (HttpTestClient node : List.of(customer, backoffice)) {
@@ -144,12 +154,18 @@ class BlackHoleTest {
         assertTrue(live.millis() < 2_000, "liveness took " + live.millis() + " ms");
       }
       figures.add(
-          "readiness DOWN after " + customerNotReady.get(30, TimeUnit.SECONDS) + " ms (customer), "
-              + backofficeNotReady.get(30, TimeUnit.SECONDS) + " ms (backoffice)");
+          "readiness DOWN after "
+              + customerNotReady.get(30, TimeUnit.SECONDS)
+              + " ms (customer), "
+              + backofficeNotReady.get(30, TimeUnit.SECONDS)
+              + " ms (backoffice)");
       // and stays DOWN
       assertEquals(503, customer.get("/health/ready").status());
       assertEquals(503, backoffice.get("/health/ready").status());
-      figures.add("black hole lasted " + Duration.ofNanos(System.nanoTime() - blackHoled).toMillis() + " ms");
+      figures.add(
+          "black hole lasted "
+              + Duration.ofNanos(System.nanoTime() - blackHoled).toMillis()
+              + " ms");
     } finally {
       database.restore();
       System.out.println("[blackhole] database, during: " + String.join("; ", figures));
@@ -165,7 +181,12 @@ class BlackHoleTest {
     long accepted = Duration.ofNanos(System.nanoTime() - restored).toMillis();
     reportAndAwaitTicket("after the black hole, end to end");
     long endToEnd = Duration.ofNanos(System.nanoTime() - restored).toMillis();
-    figures.add("after restore: report accepted in " + accepted + " ms, a new report's ticket seen " + endToEnd + " ms after restore");
+    figures.add(
+        "after restore: report accepted in "
+            + accepted
+            + " ms, a new report's ticket seen "
+            + endToEnd
+            + " ms after restore");
     awaitReady(customer, "UP");
     awaitReady(backoffice, "UP");
     System.out.println("[blackhole] database, after restore: " + String.join("; ", figures));
@@ -181,7 +202,12 @@ class BlackHoleTest {
     try {
       long customerDown = awaitCheckWithin(customer, "broker", "DOWN", ANSWER_BOUND);
       long backofficeDown = awaitCheckWithin(backoffice, "broker", "DOWN", ANSWER_BOUND);
-      figures.add("readiness DOWN after " + customerDown + " ms (customer), " + backofficeDown + " ms (backoffice)");
+      figures.add(
+          "readiness DOWN after "
+              + customerDown
+              + " ms (customer), "
+              + backofficeDown
+              + " ms (backoffice)");
       for (HttpTestClient node : List.of(customer, backoffice)) {
         assertEquals(200, node.get("/health/live").status());
       }
@@ -195,16 +221,22 @@ class BlackHoleTest {
     long restored = System.nanoTime();
     awaitReady(customer, "UP");
     awaitReady(backoffice, "UP");
-    figures.add("ready again " + Duration.ofNanos(System.nanoTime() - restored).toMillis() + " ms after restore");
+    figures.add(
+        "ready again "
+            + Duration.ofNanos(System.nanoTime() - restored).toMillis()
+            + " ms after restore");
     reportAndAwaitTicket("after the broker came back");
-    figures.add("a new report's ticket seen " + Duration.ofNanos(System.nanoTime() - restored).toMillis() + " ms after restore");
+    figures.add(
+        "a new report's ticket seen "
+            + Duration.ofNanos(System.nanoTime() - restored).toMillis()
+            + " ms after restore");
     System.out.println("[blackhole] broker: " + String.join("; ", figures));
   }
 
   /**
    * Fires {@link #CONCURRENT} requests at once, a third each of {@code POST /issues}, {@code GET
-   * /tickets/{id}} and {@code GET /tickets}; asserts each is a 503 with a JSON error, within
-   * {@link #ANSWER_BOUND}. Returns the times to answer.
+   * /tickets/{id}} and {@code GET /tickets}; asserts each is a 503 with a JSON error, within {@link
+   * #ANSWER_BOUND}. Returns the times to answer.
    */
   private static String burst(String knownTicket) throws Exception {
     List<Supplier<HttpTestClient.Response>> requests = new ArrayList<>();
@@ -232,10 +264,17 @@ class BlackHoleTest {
         assertEquals(503, t.response().status(), "request " + i + ": " + t);
         JsonNode error = t.response().json().path("error");
         assertTrue(error.isTextual() && !error.asText().isBlank(), "request " + i + ": " + t);
-        assertTrue(t.millis() <= ANSWER_BOUND.toMillis(), "request " + i + " took " + t.millis() + " ms: " + t);
+        assertTrue(
+            t.millis() <= ANSWER_BOUND.toMillis(),
+            "request " + i + " took " + t.millis() + " ms: " + t);
         (i % 3 == 0 ? post : i % 3 == 1 ? get : list).add(t.millis());
       }
-      return "POST /issues " + stats(post) + ", GET /tickets/{id} " + stats(get) + ", GET /tickets " + stats(list);
+      return "POST /issues "
+          + stats(post)
+          + ", GET /tickets/{id} "
+          + stats(get)
+          + ", GET /tickets "
+          + stats(list);
     } finally {
       clients.shutdownNow();
     }
@@ -244,8 +283,15 @@ class BlackHoleTest {
   private static String stats(List<Long> millis) {
     List<Long> sorted = new ArrayList<>(millis);
     Collections.sort(sorted);
-    return "n=" + sorted.size() + " min " + sorted.get(0) + " / median " + sorted.get(sorted.size() / 2) + " / max "
-        + sorted.get(sorted.size() - 1) + " ms";
+    return "n="
+        + sorted.size()
+        + " min "
+        + sorted.get(0)
+        + " / median "
+        + sorted.get(sorted.size() / 2)
+        + " / max "
+        + sorted.get(sorted.size() - 1)
+        + " ms";
   }
 
   private record Timed(HttpTestClient.Response response, long millis) {
@@ -292,7 +338,8 @@ class BlackHoleTest {
   }
 
   /** Waits for a readiness check to show this status; returns after how long, in ms. */
-  private static long awaitCheckWithin(HttpTestClient node, String check, String status, Duration bound) {
+  private static long awaitCheckWithin(
+      HttpTestClient node, String check, String status, Duration bound) {
     long start = System.nanoTime();
     await()
         .atMost(bound)
@@ -301,7 +348,8 @@ class BlackHoleTest {
             () -> {
               HttpTestClient.Response ready = node.get("/health/ready");
               JsonNode checks = ready.json().path("checks");
-              return checks.path(check).asText().equals(status) && ready.status() == ("UP".equals(status) ? 200 : 503);
+              return checks.path(check).asText().equals(status)
+                  && ready.status() == ("UP".equals(status) ? 200 : 503);
             });
     return Duration.ofNanos(System.nanoTime() - start).toMillis();
   }

@@ -52,17 +52,23 @@ class CommitOrderTest {
       services.customerSql.execute(
           "UPDATE durable_state SET state_timestamp = state_timestamp + 60000,"
               + " global_offset = nextval('durable_state_global_offset_seq'), tx_id = pg_current_xact_id()"
-              + " WHERE persistence_id = 'Issue|" + ahead + "'");
+              + " WHERE persistence_id = 'Issue|"
+              + ahead
+              + "'");
 
       long start = System.nanoTime();
       UUID next = report(services, idInTag(tag), "reported right after, same tag");
       awaitTicket(services, next, Duration.ofSeconds(1));
-      System.out.println("[commit-order] report to ticket after a row stamped 60 s ahead: " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      System.out.println(
+          "[commit-order] report to ticket after a row stamped 60 s ahead: "
+              + (System.nanoTime() - start) / 1_000_000
+              + " ms");
     }
   }
 
   @Test
-  void aReportWhoseTransactionStaysOpenWhileLaterOnesCommitIsPublishedAndProjected() throws Exception {
+  void aReportWhoseTransactionStaysOpenWhileLaterOnesCommitIsPublishedAndProjected()
+      throws Exception {
     try (TwoServices services = new TwoServices()) {
       services.customerSql.execute(String.format(HOLD_OPEN, "state_payload", "durable_state"));
       String tag = Issue.tagFor(UUID.randomUUID());
@@ -70,7 +76,8 @@ class CommitOrderTest {
       CompletableFuture<Instant> heldAnswered =
           CompletableFuture.supplyAsync(
               () -> {
-                report(services, held, "HOLD-OPEN: committed three seconds after it took its offset");
+                report(
+                    services, held, "HOLD-OPEN: committed three seconds after it took its offset");
                 return Instant.now();
               });
       await().atMost(Duration.ofSeconds(5)).until(() -> sleepingBackends(services.customerSql) > 0);
@@ -80,7 +87,8 @@ class CommitOrderTest {
         later.add(report(services, idInTag(tag), "committed while the first was open " + i));
       }
       Instant laterAnswered = Instant.now();
-      assertTrue(!heldAnswered.isDone(), "the later reports committed while the first was still open");
+      assertTrue(
+          !heldAnswered.isDone(), "the later reports committed while the first was still open");
 
       assertTrue(heldAnswered.get().isAfter(laterAnswered));
       awaitTicket(services, held, Duration.ofSeconds(10));
@@ -107,7 +115,11 @@ class CommitOrderTest {
           .until(
               () ->
                   java.util.stream.StreamSupport.stream(
-                              org.apache.pekko.cluster.typed.Cluster.get(a.node().system()).state().getMembers().spliterator(), false)
+                              org.apache.pekko.cluster.typed.Cluster.get(a.node().system())
+                                  .state()
+                                  .getMembers()
+                                  .spliterator(),
+                              false)
                           .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up())
                           .count()
                       == 2);
@@ -122,9 +134,16 @@ class CommitOrderTest {
             for (int i = 0; i < 80; i++) {
               UUID id = UUID.randomUUID();
               tickets.add(id);
-              String description = i == 10 ? "HOLD-OPEN: its journal write commits three seconds late" : "ticket " + i;
+              String description =
+                  i == 10
+                      ? "HOLD-OPEN: its journal write commits three seconds late"
+                      : "ticket " + i;
               OutboundMessage m =
-                  CommandMessage.toBackoffice(new PrepareTicket(id, "internal", description), id + ":1", id.toString(), Instant.now());
+                  CommandMessage.toBackoffice(
+                      new PrepareTicket(id, "internal", description),
+                      id + ":1",
+                      id.toString(),
+                      Instant.now());
               channel.basicPublish(m.exchange(), m.routingKey(), true, m.properties(), m.body());
             }
           });
@@ -133,10 +152,22 @@ class CommitOrderTest {
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(100))
           .until(() -> sql.count("SELECT count(*) FROM tickets") == tickets.size());
-      assertEquals(1L, sql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", tickets.get(10)));
+      assertEquals(
+          1L, sql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", tickets.get(10)));
       var stats = shardingStats(a);
-      assertEquals(2, stats.getRegions().size(), "both nodes hold tickets (and so both write the journal)");
-      stats.getRegions().values().forEach(region -> assertTrue(region.getStats().values().stream().mapToInt(v -> ((Number) v).intValue()).sum() > 0, stats::toString));
+      assertEquals(
+          2, stats.getRegions().size(), "both nodes hold tickets (and so both write the journal)");
+      stats
+          .getRegions()
+          .values()
+          .forEach(
+              region ->
+                  assertTrue(
+                      region.getStats().values().stream()
+                              .mapToInt(v -> ((Number) v).intValue())
+                              .sum()
+                          > 0,
+                      stats::toString));
     } finally {
       b.node().stop().toCompletableFuture().join();
       a.node().stop().toCompletableFuture().join();
@@ -148,26 +179,40 @@ class CommitOrderTest {
 
   private static int regionsKnownToTheCoordinator(BackofficeNode node) throws Exception {
     var system = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.node().system());
-    var region = org.apache.pekko.cluster.sharding.ClusterSharding.get(system).shardRegion(Ticket.ENTITY_TYPE.name());
+    var region =
+        org.apache.pekko.cluster.sharding.ClusterSharding.get(system)
+            .shardRegion(Ticket.ENTITY_TYPE.name());
     var regions =
         (org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions)
-            org.apache.pekko.pattern.Patterns.ask(region, org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(), Duration.ofSeconds(5))
+            org.apache.pekko.pattern.Patterns.ask(
+                    region,
+                    org.apache.pekko.cluster.sharding.ShardRegion.getCurrentRegionsInstance(),
+                    Duration.ofSeconds(5))
                 .toCompletableFuture()
                 .get();
     return regions.getRegions().size();
   }
 
-  private static org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats shardingStats(BackofficeNode node) throws Exception {
-    return org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
-            org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(node.node().system()).shardState(),
-            replyTo -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(Ticket.ENTITY_TYPE, Duration.ofSeconds(3), replyTo),
-            Duration.ofSeconds(5),
-            node.node().system().scheduler())
+  private static org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats shardingStats(
+      BackofficeNode node) throws Exception {
+    return org.apache.pekko.actor.typed.javadsl.AskPattern
+        .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+            org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>
+            ask(
+                org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(
+                        node.node().system())
+                    .shardState(),
+                replyTo ->
+                    new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
+                        Ticket.ENTITY_TYPE, Duration.ofSeconds(3), replyTo),
+                Duration.ofSeconds(5),
+                node.node().system().scheduler())
         .toCompletableFuture()
         .get();
   }
 
-  private static com.typesafe.config.Config twoNodeConfig(String schema, int clusterPort, String seeds) {
+  private static com.typesafe.config.Config twoNodeConfig(
+      String schema, int clusterPort, String seeds) {
     return ConfigFactory.parseMap(
             Map.of(
                 "helpdesk.cluster.port", clusterPort,
@@ -179,7 +224,12 @@ class CommitOrderTest {
   private static UUID report(TwoServices services, UUID id, String content) {
     Response r =
         services.customer.postJson(
-            "/issues", "{\"issueId\":\"" + id + "\",\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
+            "/issues",
+            "{\"issueId\":\""
+                + id
+                + "\",\"email\":\"jane@example.com\",\"content\":\""
+                + content
+                + "\"}");
     assertEquals(201, r.status(), r.toString());
     return id;
   }
@@ -188,7 +238,10 @@ class CommitOrderTest {
     await()
         .atMost(within)
         .pollInterval(Duration.ofMillis(20))
-        .until(() -> services.backofficeSql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", id) == 1);
+        .until(
+            () ->
+                services.backofficeSql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", id)
+                    == 1);
   }
 
   private static long sleepingBackends(Sql sql) {

@@ -55,13 +55,23 @@ class ConcurrentIssuesTest {
       inFlight.acquireUninterruptibly();
       CompletableFuture<Void> request =
           http.sendAsync(
-                  post(base + "/issues", "{\"issueId\":\"" + id + "\",\"email\":\"c" + i + "@example.com\",\"content\":\"issue " + i + "\"}"),
+                  post(
+                      base + "/issues",
+                      "{\"issueId\":\""
+                          + id
+                          + "\",\"email\":\"c"
+                          + i
+                          + "@example.com\",\"content\":\"issue "
+                          + i
+                          + "\"}"),
                   HttpResponse.BodyHandlers.ofString())
               .thenCompose(
                   r -> {
                     assertEquals(201, r.statusCode(), r.body());
                     return close
-                        ? http.sendAsync(post(base + "/issues/" + id + "/close", ""), HttpResponse.BodyHandlers.ofString())
+                        ? http.sendAsync(
+                                post(base + "/issues/" + id + "/close", ""),
+                                HttpResponse.BodyHandlers.ofString())
                             .thenAccept(c -> assertEquals(200, c.statusCode(), c.body()))
                         : CompletableFuture.completedFuture(null);
                   })
@@ -73,22 +83,35 @@ class ConcurrentIssuesTest {
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(500))
-        .until(() -> services.backofficeSql.count("SELECT count(*) FROM tickets") == ISSUES
-            && services.backofficeSql.count("SELECT count(*) FROM tickets WHERE status = 'cancelled'") == (ISSUES + 2) / 3);
+        .until(
+            () ->
+                services.backofficeSql.count("SELECT count(*) FROM tickets") == ISSUES
+                    && services.backofficeSql.count(
+                            "SELECT count(*) FROM tickets WHERE status = 'cancelled'")
+                        == (ISSUES + 2) / 3);
 
     Map<UUID, String> statuses = new HashMap<>();
-    services.backofficeSql.rows("SELECT ticket_id, status, ticket_type FROM tickets")
+    services
+        .backofficeSql
+        .rows("SELECT ticket_id, status, ticket_type FROM tickets")
         .forEach(row -> statuses.put((UUID) row.get("ticket_id"), (String) row.get("status")));
     for (int i = 0; i < ISSUES; i++) {
-      assertEquals(i % 3 == 0 ? "cancelled" : "awaiting", statuses.get(ids.get(i)), "ticket of issue " + i);
+      assertEquals(
+          i % 3 == 0 ? "cancelled" : "awaiting", statuses.get(ids.get(i)), "ticket of issue " + i);
     }
-    assertEquals(0L, services.backofficeSql.count(
-        "SELECT count(*) FROM (SELECT persistence_id, event_ser_manifest FROM event_journal "
-            + "GROUP BY persistence_id, event_ser_manifest HAVING count(*) > 1) AS duplicates"),
+    assertEquals(
+        0L,
+        services.backofficeSql.count(
+            "SELECT count(*) FROM (SELECT persistence_id, event_ser_manifest FROM event_journal "
+                + "GROUP BY persistence_id, event_ser_manifest HAVING count(*) > 1) AS duplicates"),
         "no Ticket journal holds the same event twice");
-    assertEquals((long) ISSUES + (ISSUES + 2) / 3, services.backofficeSql.count("SELECT count(*) FROM event_journal"));
+    assertEquals(
+        (long) ISSUES + (ISSUES + 2) / 3,
+        services.backofficeSql.count("SELECT count(*) FROM event_journal"));
     assertEquals(0L, services.backofficeSql.count("SELECT count(*) FROM dead_letters"));
-    await().atMost(Duration.ofSeconds(30)).until(() -> services.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES) == 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> services.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES) == 0);
   }
 
   private static HttpRequest post(String uri, String json) {

@@ -29,7 +29,8 @@ class EndToEndTest {
   @Test
   void aReportedIssueBecomesATicketAndClosingItCancelsTheTicket() {
     Response reported =
-        services.customer.postJson("/issues", "{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}");
+        services.customer.postJson(
+            "/issues", "{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}");
     assertEquals(201, reported.status(), reported.toString());
     String id = reported.json().path("issueId").asText();
     assertEquals("open", services.customer.get("/issues/" + id).json().path("status").asText());
@@ -39,14 +40,19 @@ class EndToEndTest {
     assertEquals("Really important bug!", ticket.path("description").asText());
     assertTrue(ticket.path("preparedAt").asText().endsWith("Z"));
 
-    assertEquals(200, services.customer.post("/issues/" + id + "/close", null, new byte[0]).status());
-    assertEquals(200, services.customer.post("/issues/" + id + "/close", null, new byte[0]).status(), "closing twice does nothing");
+    assertEquals(
+        200, services.customer.post("/issues/" + id + "/close", null, new byte[0]).status());
+    assertEquals(
+        200,
+        services.customer.post("/issues/" + id + "/close", null, new byte[0]).status(),
+        "closing twice does nothing");
 
     JsonNode cancelled = awaitTicket(id, "cancelled");
     assertEquals(ticket.path("preparedAt"), cancelled.path("preparedAt"));
     assertEquals(
         2L,
-        services.backofficeSql.count("SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + id),
+        services.backofficeSql.count(
+            "SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + id),
         "one TicketWasPrepared and one TicketWasCancelled");
     assertEquals(0, services.backoffice.get("/dead-letters").json().size());
   }
@@ -54,10 +60,11 @@ class EndToEndTest {
   private static JsonNode awaitTicket(String id, String status) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> {
-          Response r = services.backoffice.get("/tickets/" + id);
-          return r.status() == 200 && status.equals(r.json().path("status").asText());
-        });
+        .until(
+            () -> {
+              Response r = services.backoffice.get("/tickets/" + id);
+              return r.status() == 200 && status.equals(r.json().path("status").asText());
+            });
     return services.backoffice.get("/tickets/" + id).json();
   }
 }

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * The logs of a full run, from the packaged nodes as processes: with {@code LOG_FORMAT=json} every
  * line is a JSON object (level, logger, message, MDC entries as fields; the inbox's lines name the
  * ticket); and no database or broker password is ever printed, neither in a normal run (a report
- * that becomes a ticket, a failed sign-in, a command dead-lettered) nor when a node cannot start
- * (a database URL with the password in it that is no JDBC URL) or cannot log in to the broker.
+ * that becomes a ticket, a failed sign-in, a command dead-lettered) nor when a node cannot start (a
+ * database URL with the password in it that is no JDBC URL) or cannot log in to the broker.
  */
 class LogsIT {
 
@@ -63,20 +63,34 @@ class LogsIT {
     List<NodeProcess> nodes = new ArrayList<>();
     try {
       String url = TestPostgres.jdbcUrl();
-      // the backoffice: JSON lines; the password in the URL (JDBC parameter) and in DATABASE_PASSWORD
+      // the backoffice: JSON lines; the password in the URL (JDBC parameter) and in
+      // DATABASE_PASSWORD
       Map<String, String> backofficeEnv = env(backofficeSchema, amqp);
       backofficeEnv.put("LOG_FORMAT", "json");
-      backofficeEnv.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "user=" + role + "&password=" + dbPassword);
+      backofficeEnv.put(
+          "DATABASE_URL",
+          url + (url.contains("?") ? "&" : "?") + "user=" + role + "&password=" + dbPassword);
       NodeProcess backoffice = node("backoffice-node", "backoffice", backofficeEnv);
       // the customer: text, the password in DATABASE_PASSWORD
       NodeProcess customer = node("customer-node", "customer", env(customerSchema, amqp));
       // a node that cannot start: a DATABASE_URL with user and password that is no JDBC URL
       Map<String, String> unusableEnv = env(customerSchema, amqp);
       URI db = URI.create(url.substring("jdbc:".length()));
-      unusableEnv.put("DATABASE_URL", "postgres://" + role + ":" + urlPassword + "@" + db.getHost() + ":" + db.getPort() + db.getPath());
+      unusableEnv.put(
+          "DATABASE_URL",
+          "postgres://"
+              + role
+              + ":"
+              + urlPassword
+              + "@"
+              + db.getHost()
+              + ":"
+              + db.getPort()
+              + db.getPath());
       NodeProcess unusable = node("customer-node", "unusable-url", unusableEnv);
       // a node whose broker refuses its login
-      Map<String, String> refusedEnv = env(customerSchema + "_refused", amqp.replace(brokerPassword, wrongBrokerPassword));
+      Map<String, String> refusedEnv =
+          env(customerSchema + "_refused", amqp.replace(brokerPassword, wrongBrokerPassword));
       refusedEnv.put("LOG_FORMAT", "json");
       NodeProcess refused = node("customer-node", "broker-refused", refusedEnv);
       nodes.addAll(List.of(backoffice, customer, unusable, refused));
@@ -88,11 +102,19 @@ class LogsIT {
       HttpTestClient customerApi = new HttpTestClient("127.0.0.1", customer.httpPort);
       HttpTestClient backofficeApi = new HttpTestClient("127.0.0.1", backoffice.httpPort);
       HttpTestClient.Response reported =
-          customerApi.postJson("/issues", "{\"email\":\"logs@example.com\",\"content\":\"where are my logs\"}");
+          customerApi.postJson(
+              "/issues", "{\"email\":\"logs@example.com\",\"content\":\"where are my logs\"}");
       assertEquals(201, reported.status(), reported.toString());
       String issueId = reported.json().path("issueId").asText();
-      await().atMost(Duration.ofSeconds(30)).until(() -> backofficeApi.get("/tickets").body().contains(issueId));
-      assertEquals(401, backofficeApi.as(TestEmployees.OPERATOR, "not-the-" + dbPassword).get("/tickets").status());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> backofficeApi.get("/tickets").body().contains(issueId));
+      assertEquals(
+          401,
+          backofficeApi
+              .as(TestEmployees.OPERATOR, "not-the-" + dbPassword)
+              .get("/tickets")
+              .status());
       // a command the inbox rejects: logged with its ticket
       UUID unknownTicket = UUID.randomUUID();
       TestBroker.withChannel(
@@ -102,13 +124,20 @@ class LogsIT {
                 "distributed.commands",
                 "backoffice_service",
                 true,
-                new com.rabbitmq.client.AMQP.BasicProperties.Builder().type("ticket.cancel").messageId(unknownTicket + ":2").build(),
+                new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .type("ticket.cancel")
+                    .messageId(unknownTicket + ":2")
+                    .build(),
                 ("{\"ticketId\":\"" + unknownTicket + "\"}").getBytes(StandardCharsets.UTF_8));
             channel.waitForConfirmsOrDie(10_000);
           });
-      await().atMost(Duration.ofSeconds(20)).until(() -> read(backoffice).contains(unknownTicket + ":2"));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> read(backoffice).contains(unknownTicket + ":2"));
       // the node with the wrong broker password has tried (and failed) to log in by now
-      await().atMost(Duration.ofSeconds(30)).until(() -> refused.get("/health/ready").contains("DOWN"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> refused.get("/health/ready").contains("DOWN"));
       await().atMost(Duration.ofSeconds(60)).until(() -> !unusable.isAlive());
 
       nodes.forEach(NodeProcess::stop);
@@ -133,10 +162,15 @@ class LogsIT {
         }
       }
       assertTrue(deadLettered != null, "no dead-lettering line");
-      assertEquals(unknownTicket.toString(), deadLettered.path("ticketId").asText(), deadLettered.toString());
+      assertEquals(
+          unknownTicket.toString(),
+          deadLettered.path("ticketId").asText(),
+          deadLettered.toString());
       assertEquals("WARN", deadLettered.path("level").asText());
       String customerLog = read(customer);
-      assertTrue(customerLog.contains(" INFO  ["), "the customer's lines are text: " + customerLog.lines().findFirst().orElse(""));
+      assertTrue(
+          customerLog.contains(" INFO  ["),
+          "the customer's lines are text: " + customerLog.lines().findFirst().orElse(""));
       String unusableLog = read(unusable);
       assertTrue(unusableLog.contains("could not start"), unusableLog);
       assertTrue(unusableLog.contains("postgres://" + role + ":***@"), unusableLog);
@@ -144,8 +178,11 @@ class LogsIT {
       // no secret, anywhere
       for (NodeProcess node : nodes) {
         String log = read(node);
-        for (String secret : List.of(dbPassword, urlPassword, brokerPassword, wrongBrokerPassword)) {
-          assertFalse(log.contains(secret), node.name + " printed " + secret + ":\n" + excerpt(log, secret));
+        for (String secret :
+            List.of(dbPassword, urlPassword, brokerPassword, wrongBrokerPassword)) {
+          assertFalse(
+              log.contains(secret),
+              node.name + " printed " + secret + ":\n" + excerpt(log, secret));
         }
       }
       assertNotEquals(0, read(refused).length());
@@ -184,7 +221,8 @@ class LogsIT {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return new NodeProcess(name, ROOT, module, http, List.of("-Xmx256m", "-XX:+UseSerialGC"), env, log);
+    return new NodeProcess(
+        name, ROOT, module, http, List.of("-Xmx256m", "-XX:+UseSerialGC"), env, log);
   }
 
   private static String read(NodeProcess node) {
@@ -211,7 +249,8 @@ class LogsIT {
     String user = "helpdesk-logs-" + run;
     try {
       rabbitmqctl("add_user", user, brokerPassword);
-      rabbitmqctl("set_permissions", "-p", vhost.equals("%2f") ? "/" : vhost, user, ".*", ".*", ".*");
+      rabbitmqctl(
+          "set_permissions", "-p", vhost.equals("%2f") ? "/" : vhost, user, ".*", ".*", ".*");
     } catch (IllegalStateException e) {
       System.out.println("[LogsIT] no broker user of our own: " + e.getMessage());
       return uri.replaceFirst("://[^@]*@", "://guest:" + brokerPassword + "@");

@@ -62,7 +62,8 @@ class OperabilityTest {
   }
 
   private static Config throughProxies(String schema) {
-    String url = TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
+    String url =
+        TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
     String amqp = TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + broker.port() + "/");
     return ConfigFactory.parseMap(Map.of("helpdesk.database.url", url, "helpdesk.amqp.uri", amqp))
         .withFallback(TestNodes.config(schema));
@@ -97,18 +98,34 @@ class OperabilityTest {
       awaitCheck(backoffice, "broker", "DOWN");
       // reports are still accepted: they wait in the outbox, and the metrics say so
       for (int i = 0; i < 3; i++) {
-        assertEquals(201, customer.postJson("/issues", "{\"email\":\"ops@example.com\",\"content\":\"while the broker is away " + i + "\"}").status());
+        assertEquals(
+            201,
+            customer
+                .postJson(
+                    "/issues",
+                    "{\"email\":\"ops@example.com\",\"content\":\"while the broker is away "
+                        + i
+                        + "\"}")
+                .status());
       }
-      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_projection_lag_changes") >= 3);
-      await().atMost(Duration.ofSeconds(20)).until(() -> metric(customer, "helpdesk_projection_lag_seconds") > 0);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> metric(customer, "helpdesk_projection_lag_changes") >= 3);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> metric(customer, "helpdesk_projection_lag_seconds") > 0);
     } finally {
       broker.restore();
     }
 
     awaitReady(customer, "UP");
     awaitReady(backoffice, "UP");
-    await().atMost(Duration.ofSeconds(30)).until(() -> metric(customer, "helpdesk_projection_lag_changes") == 0);
-    await().atMost(Duration.ofSeconds(30)).until(() -> metric(backoffice, "helpdesk_projection_lag_events") == 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(customer, "helpdesk_projection_lag_changes") == 0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(backoffice, "helpdesk_projection_lag_events") == 0);
     assertEquals(0, metric(customer, "helpdesk_projection_lag_seconds"));
     assertEquals(0, metric(customer, "helpdesk_change_feed_horizon_age_seconds"), 5.0);
   }
@@ -119,28 +136,50 @@ class OperabilityTest {
     TestBroker.withChannel(
         channel -> {
           channel.confirmSelect();
-          channel.basicPublish("distributed.commands", "backoffice_service", true,
-              new com.rabbitmq.client.AMQP.BasicProperties.Builder().type("ticket.cancel").messageId("ops-" + UUID.randomUUID()).build(),
-              ("{\"ticketId\":\"" + UUID.randomUUID() + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          channel.basicPublish(
+              "distributed.commands",
+              "backoffice_service",
+              true,
+              new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                  .type("ticket.cancel")
+                  .messageId("ops-" + UUID.randomUUID())
+                  .build(),
+              ("{\"ticketId\":\"" + UUID.randomUUID() + "\"}")
+                  .getBytes(java.nio.charset.StandardCharsets.UTF_8));
           channel.waitForConfirmsOrDie(10_000);
         });
-    await().atMost(Duration.ofSeconds(20)).until(() -> metric(backoffice, "helpdesk_dead_letters") == before + 1);
-    await().atMost(Duration.ofSeconds(20)).until(() -> metric(backoffice, "helpdesk_inbox_messages_total{outcome=\"dead_lettered\"}") >= 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> metric(backoffice, "helpdesk_dead_letters") == before + 1);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                metric(backoffice, "helpdesk_inbox_messages_total{outcome=\"dead_lettered\"}")
+                    >= 1);
   }
 
   private static void awaitReady(HttpTestClient node, String status) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      HttpTestClient.Response ready = node.get("/health/ready");
-      return ready.json().path("status").asText().equals(status) && ready.status() == ("UP".equals(status) ? 200 : 503);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HttpTestClient.Response ready = node.get("/health/ready");
+              return ready.json().path("status").asText().equals(status)
+                  && ready.status() == ("UP".equals(status) ? 200 : 503);
+            });
   }
 
   private static void awaitCheck(HttpTestClient node, String check, String status) {
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      HttpTestClient.Response ready = node.get("/health/ready");
-      JsonNode checks = ready.json().path("checks");
-      return checks.path(check).asText().equals(status) && ready.status() == ("UP".equals(status) ? 200 : 503);
-    });
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              HttpTestClient.Response ready = node.get("/health/ready");
+              JsonNode checks = ready.json().path("checks");
+              return checks.path(check).asText().equals(status)
+                  && ready.status() == ("UP".equals(status) ? 200 : 503);
+            });
   }
 
   /** The sum of a metric's series (e.g. over the tags), from the node's Prometheus text. */
@@ -149,5 +188,4 @@ class OperabilityTest {
     assertEquals(200, response.status());
     return PrometheusText.sum(response.body(), name);
   }
-
 }

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One trace per customer command across both services, recorded by the SDK's in-memory exporter
- * that both nodes (one JVM) share: the customer's request, the Issue write, the outbox entry's
- * wait and publish, the inbox's consume, the Ticket's persist and the read-model update.
+ * that both nodes (one JVM) share: the customer's request, the Issue write, the outbox entry's wait
+ * and publish, the inbox's consume, the Ticket's persist and the read-model update.
  */
 class TracingTest {
 
@@ -50,7 +50,10 @@ class TracingTest {
   static void start() {
     sdk =
         OpenTelemetrySdk.builder()
-            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
             .build();
     Tracing.install(sdk);
     services = new TwoServices();
@@ -72,10 +75,16 @@ class TracingTest {
     HttpResponse<String> reported =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + services.customerNode.node().httpAddress().getPort() + "/issues"))
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + services.customerNode.node().httpAddress().getPort()
+                                + "/issues"))
                     .header("Content-Type", "application/json")
                     .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}"))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"email\":\"johny@example.com\",\"content\":\"Really important bug!\"}"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(201, reported.statusCode(), reported.body());
@@ -122,18 +131,26 @@ class TracingTest {
     }
     Long waited = publish.getAttributes().get(AttributeKey.longKey("outbox.wait_ms"));
     assertTrue(waited != null && waited >= 0, "outbox.wait_ms: " + waited);
-    assertEquals(wait.getEndEpochNanos(), publish.getStartEpochNanos(), "the wait ends where the publish starts");
+    assertEquals(
+        wait.getEndEpochNanos(),
+        publish.getStartEpochNanos(),
+        "the wait ends where the publish starts");
     assertTrue(wait.getStartEpochNanos() <= publish.getStartEpochNanos());
     assertEquals(id, ticket.getAttributes().get(AttributeKey.stringKey("ticket.id")));
 
     // the Ticket's event keeps the context the read-model update continued
     String event =
         String.valueOf(
-            services.backofficeSql
-                .rows("SELECT convert_from(event_payload, 'UTF8') AS e FROM event_journal WHERE persistence_id = ?", "Ticket|" + id)
+            services
+                .backofficeSql
+                .rows(
+                    "SELECT convert_from(event_payload, 'UTF8') AS e FROM event_journal WHERE persistence_id = ?",
+                    "Ticket|" + id)
                 .get(0)
                 .get("e"));
-    assertTrue(event.contains("\"traceparent\":\"00-" + callerTrace + "-" + ticket.getSpanId() + "-01\""), event);
+    assertTrue(
+        event.contains("\"traceparent\":\"00-" + callerTrace + "-" + ticket.getSpanId() + "-01\""),
+        event);
   }
 
   @Test
@@ -164,12 +181,23 @@ class TracingTest {
     publish(ticketId, Map.of());
     awaitReadModelRow(ticketId.toString());
 
-    assertEquals(200, services.backoffice.postJson("/tickets/" + ticketId + "/assign", "{\"assignee\":\"adam\"}").status());
+    assertEquals(
+        200,
+        services
+            .backoffice
+            .postJson("/tickets/" + ticketId + "/assign", "{\"assignee\":\"adam\"}")
+            .status());
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("HTTP POST /tickets/{id}/assign")));
+        .until(
+            () ->
+                spans.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().equals("HTTP POST /tickets/{id}/assign")));
     SpanData http =
-        spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("HTTP POST /tickets/{id}/assign")).findFirst().orElseThrow();
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals("HTTP POST /tickets/{id}/assign"))
+            .findFirst()
+            .orElseThrow();
     List<SpanData> trace = awaitTrace(http.getTraceId(), "tickets read-model update");
     SpanData assign = one(trace, "Ticket assign");
     assertEquals(http.getSpanId(), assign.getParentSpanId());
@@ -188,18 +216,28 @@ class TracingTest {
         DistributedCommands.toJson(new org.example.helpdesk.protocol.CancelTicket(ticketId)),
         Map.of("traceparent", "00-" + messageTrace + "-b7ad6b7169203331-01"));
     await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterOf(ticketId + ":2").isPresent());
-    com.fasterxml.jackson.databind.JsonNode deadLetter = deadLetterOf(ticketId + ":2").orElseThrow();
+    com.fasterxml.jackson.databind.JsonNode deadLetter =
+        deadLetterOf(ticketId + ":2").orElseThrow();
     assertEquals(messageTrace, deadLetter.path("traceId").asText(), deadLetter.toString());
     SpanData consume = one(awaitTrace(messageTrace, "inbox consume"), "inbox consume");
     assertEquals("b7ad6b7169203331", consume.getParentSpanId());
 
     long id = deadLetter.path("id").asLong();
-    assertEquals(409, services.backoffice.post("/dead-letters/" + id + "/replay", null, new byte[0]).status(), "fails again");
+    assertEquals(
+        409,
+        services.backoffice.post("/dead-letters/" + id + "/replay", null, new byte[0]).status(),
+        "fails again");
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> spans.getFinishedSpanItems().stream().anyMatch(s -> s.getName().equals("HTTP POST /dead-letters/{id}/replay")));
+        .until(
+            () ->
+                spans.getFinishedSpanItems().stream()
+                    .anyMatch(s -> s.getName().equals("HTTP POST /dead-letters/{id}/replay")));
     SpanData http =
-        spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("HTTP POST /dead-letters/{id}/replay")).findFirst().orElseThrow();
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getName().equals("HTTP POST /dead-letters/{id}/replay"))
+            .findFirst()
+            .orElseThrow();
     List<SpanData> trace = trace(http.getTraceId());
     SpanData replay = one(trace, "DeadLetter replay");
     assertEquals(http.getSpanId(), replay.getParentSpanId());
@@ -208,7 +246,8 @@ class TracingTest {
   }
 
   private static Optional<com.fasterxml.jackson.databind.JsonNode> deadLetterOf(String messageId) {
-    for (com.fasterxml.jackson.databind.JsonNode d : services.backoffice.get("/dead-letters").json()) {
+    for (com.fasterxml.jackson.databind.JsonNode d :
+        services.backoffice.get("/dead-letters").json()) {
       if (d.path("messageId").asText().equals(messageId)) {
         return Optional.of(d);
       }
@@ -220,11 +259,13 @@ class TracingTest {
     publishRaw(
         DistributedCommands.PREPARE_TICKET,
         ticketId + ":1",
-        DistributedCommands.toJson(new PrepareTicket(ticketId, "customer-issue", "published by hand")),
+        DistributedCommands.toJson(
+            new PrepareTicket(ticketId, "customer-issue", "published by hand")),
         headers);
   }
 
-  private static void publishRaw(String type, String messageId, byte[] body, Map<String, Object> headers) {
+  private static void publishRaw(
+      String type, String messageId, byte[] body, Map<String, Object> headers) {
     AMQP.BasicProperties properties =
         new AMQP.BasicProperties.Builder()
             .type(type)
@@ -239,7 +280,11 @@ class TracingTest {
           AmqpTopology.declare(channel);
           channel.confirmSelect();
           channel.basicPublish(
-              AmqpTopology.COMMANDS_EXCHANGE, AmqpTopology.BACKOFFICE_ROUTING_KEY, true, properties, body);
+              AmqpTopology.COMMANDS_EXCHANGE,
+              AmqpTopology.BACKOFFICE_ROUTING_KEY,
+              true,
+              properties,
+              body);
           channel.waitForConfirmsOrDie(10_000);
         });
   }
@@ -247,7 +292,11 @@ class TracingTest {
   private static void awaitReadModelRow(String ticketId) {
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> services.backofficeSql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?::uuid", ticketId) == 1);
+        .until(
+            () ->
+                services.backofficeSql.count(
+                        "SELECT count(*) FROM tickets WHERE ticket_id = ?::uuid", ticketId)
+                    == 1);
   }
 
   private static SpanData awaitConsumeOf(UUID ticketId) {
@@ -258,23 +307,31 @@ class TracingTest {
   private static Optional<SpanData> consumeOf(UUID ticketId) {
     return spans.getFinishedSpanItems().stream()
         .filter(s -> s.getName().equals("inbox consume"))
-        .filter(s -> (ticketId + ":1").equals(s.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))))
+        .filter(
+            s ->
+                (ticketId + ":1")
+                    .equals(s.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))))
         .findFirst();
   }
 
   /** The spans of a trace, once one of them is the last one expected. */
   private static List<SpanData> awaitTrace(String traceId, String last) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> trace(traceId).stream().anyMatch(s -> s.getName().equals(last)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> trace(traceId).stream().anyMatch(s -> s.getName().equals(last)));
     return trace(traceId);
   }
 
   private static List<SpanData> trace(String traceId) {
-    return spans.getFinishedSpanItems().stream().filter(s -> s.getTraceId().equals(traceId)).toList();
+    return spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getTraceId().equals(traceId))
+        .toList();
   }
 
   private static SpanData one(List<SpanData> trace, String name) {
     List<SpanData> named = trace.stream().filter(s -> s.getName().equals(name)).toList();
-    assertEquals(1, named.size(), () -> name + " in " + trace.stream().map(SpanData::getName).toList());
+    assertEquals(
+        1, named.size(), () -> name + " in " + trace.stream().map(SpanData::getName).toList());
     return named.get(0);
   }
 }

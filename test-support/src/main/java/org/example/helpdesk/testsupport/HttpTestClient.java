@@ -25,7 +25,9 @@ public final class HttpTestClient {
   private final String authorization;
 
   public HttpTestClient(String host, int port) {
-    this("http://" + host + ":" + port, basic(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD));
+    this(
+        "http://" + host + ":" + port,
+        basic(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD));
   }
 
   private HttpTestClient(String base, String authorization) {
@@ -45,7 +47,8 @@ public final class HttpTestClient {
 
   public static String basic(String name, String password) {
     return "Basic "
-        + java.util.Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+        + java.util.Base64.getEncoder()
+            .encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** A response: status, headers and the body, parsed when it is JSON. */
@@ -92,7 +95,11 @@ public final class HttpTestClient {
   public Response send(String method, String path, String contentType, byte[] body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri(path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }
@@ -109,7 +116,9 @@ public final class HttpTestClient {
     }
     try {
       HttpResponse<String> response =
-          client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+          client.send(
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.body(), response);
     } catch (IOException e) {
       throw new IllegalStateException("HTTP request failed: " + e, e);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class NodeProcess implements AutoCloseable {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   public final String name;
   public final int httpPort;
@@ -29,11 +30,18 @@ public final class NodeProcess implements AutoCloseable {
   private Process process;
 
   /**
-   * @param root the repository's root folder; the node runs {@code <root>/<module>/target/<module>.jar}
+   * @param root the repository's root folder; the node runs {@code
+   *     <root>/<module>/target/<module>.jar}
    * @param log where its output goes
    */
   public NodeProcess(
-      String name, Path root, String module, int httpPort, List<String> jvmOptions, Map<String, String> environment, Path log) {
+      String name,
+      Path root,
+      String module,
+      int httpPort,
+      List<String> jvmOptions,
+      Map<String, String> environment,
+      Path log) {
     this.name = name;
     this.jar = root.resolve(module + "/target/" + module + ".jar");
     this.httpPort = httpPort;
@@ -52,7 +60,8 @@ public final class NodeProcess implements AutoCloseable {
 
   public NodeProcess start() {
     if (!Files.exists(jar)) {
-      throw new IllegalStateException(jar + " is missing: package the nodes first (mvn verify or mvn package)");
+      throw new IllegalStateException(
+          jar + " is missing: package the nodes first (mvn verify or mvn package)");
     }
     try {
       Files.createDirectories(log.getParent());
@@ -79,7 +88,14 @@ public final class NodeProcess implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + ", see " + log);
+        throw new IllegalStateException(
+            name
+                + " exited with "
+                + process.exitValue()
+                + ", see "
+                + log
+                + "; it ended:\n"
+                + tail(20));
       }
       if (status("/health") == 200) {
         return this;
@@ -91,7 +107,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public int status(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(3)).GET().build(),
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url() + path))
+                  .timeout(Duration.ofSeconds(3))
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
@@ -104,7 +124,11 @@ public final class NodeProcess implements AutoCloseable {
 
   public String get(String path) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).GET().build(),
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url() + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .GET()
+                  .build(),
               HttpResponse.BodyHandlers.ofString())
           .body();
     } catch (IOException e) {
@@ -153,6 +177,16 @@ public final class NodeProcess implements AutoCloseable {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The last lines of the node's log, for a failure message that explains itself in CI. */
+  public String tail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException | RuntimeException e) {
+      return "(log unreadable: " + e + ")";
     }
   }
 }

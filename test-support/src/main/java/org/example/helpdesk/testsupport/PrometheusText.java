@@ -10,7 +10,9 @@ public final class PrometheusText {
 
   /** The sum of every series of a metric, whatever its labels; 0 when there is none. */
   public static double sum(String metrics, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$").matcher(metrics);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? ([0-9.eE+-]+|NaN)$")
+            .matcher(metrics);
     double total = 0;
     while (m.find()) {
       total += Double.parseDouble(m.group(2));

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP hop between a node and a dependency that a test can cut (every connection closed, new
- * ones refused: the dependency is unreachable), black-hole (connections stay open and new ones are
+ * A TCP hop between a node and a dependency that a test can cut (every connection closed, new ones
+ * refused: the dependency is unreachable), black-hole (connections stay open and new ones are
  * accepted, but nothing gets through in either direction: the dependency hangs) and restore,
  * without touching the dependency itself or anything else that uses it.
  */
@@ -22,8 +22,10 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+
   /** Connections that were open while black-holed: closed on restore (bytes were lost). */
   private final Set<Socket> swallowed = ConcurrentHashMap.newKeySet();
+
   private final Object gate = new Object();
   private volatile ServerSocket server;
   private volatile boolean blackHoled;
@@ -59,8 +61,8 @@ public final class TcpProxy implements AutoCloseable {
 
   /**
    * The dependency hangs: open connections stay open and new ones are accepted, but no byte goes
-   * through in either direction any more (no reset, no close: silence). The proxy stops reading,
-   * so that a sender's buffers fill up as they would in front of a host that has vanished.
+   * through in either direction any more (no reset, no close: silence). The proxy stops reading, so
+   * that a sender's buffers fill up as they would in front of a host that has vanished.
    */
   public synchronized void blackHole() {
     blackHoled = true;

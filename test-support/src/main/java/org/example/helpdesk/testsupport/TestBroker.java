@@ -44,16 +44,23 @@ public final class TestBroker {
           throw new IllegalStateException(e);
         }
         embedded = EmbeddedAmqpBroker.start(embeddedWorkDirectory, embeddedPort);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          synchronized (TestBroker.class) {
-            if (embedded != null) {
-              embedded.close();
-            }
-          }
-        }));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      synchronized (TestBroker.class) {
+                        if (embedded != null) {
+                          embedded.close();
+                        }
+                      }
+                    }));
         uri = embedded.amqpUri();
       }
-      System.out.println("[test-support] AMQP broker: " + (embedded != null ? "embedded" : local ? "local" : "configured") + " " + uri.replaceAll(":[^:@/]*@", ":***@"));
+      System.out.println(
+          "[test-support] AMQP broker: "
+              + (embedded != null ? "embedded" : local ? "local" : "configured")
+              + " "
+              + uri.replaceAll(":[^:@/]*@", ":***@"));
     }
     return uri;
   }
@@ -68,16 +75,20 @@ public final class TestBroker {
       run("rabbitmqctl", "-q", "add_vhost", vhost);
       run("rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
     } catch (IllegalStateException e) {
-      System.out.println("[test-support] no virtual host of our own (" + e.getMessage() + "), using /");
+      System.out.println(
+          "[test-support] no virtual host of our own (" + e.getMessage() + "), using /");
       return "%2f";
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        run("rabbitmqctl", "-q", "delete_vhost", vhost);
-      } catch (IllegalStateException ignored) {
-        // the broker may be stopped by then; a leftover empty vhost is harmless
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    run("rabbitmqctl", "-q", "delete_vhost", vhost);
+                  } catch (IllegalStateException ignored) {
+                    // the broker may be stopped by then; a leftover empty vhost is harmless
+                  }
+                }));
     return vhost;
   }
 

@@ -13,8 +13,10 @@ public final class TestEmployees {
 
   /** The {@code EMPLOYEES} value that defines both. */
   public static final String ENTRIES =
-      OPERATOR + ":operator:$2a$04$J8HrA.VEs41hgY3cz5TWPOSxFVmg7gwcF7Yrx6YTx4XoyPFV7ZzNC "
-          + AGENT + ":agent:$2a$04$iUigdmy2DWn33.XY782dqOSLj9mkU6nQh/S3KQxxEf16vlQQpjlMO";
+      OPERATOR
+          + ":operator:$2a$04$J8HrA.VEs41hgY3cz5TWPOSxFVmg7gwcF7Yrx6YTx4XoyPFV7ZzNC "
+          + AGENT
+          + ":agent:$2a$04$iUigdmy2DWn33.XY782dqOSLj9mkU6nQh/S3KQxxEf16vlQQpjlMO";
 
   private TestEmployees() {}
 }

@@ -10,21 +10,32 @@ public final class TestNodes {
   private TestNodes() {}
 
   /**
-   * @param schema the node's own schema, fresh for the test (see {@link TestPostgres#newSchemaName})
+   * @param schema the node's own schema, fresh for the test (see {@link
+   *     TestPostgres#newSchemaName})
    */
   public static Config config(String schema) {
     return ConfigFactory.parseMap(
         Map.of(
-            "helpdesk.database.url", TestPostgres.jdbcUrl(),
-            "helpdesk.database.user", TestPostgres.user(),
-            "helpdesk.database.password", TestPostgres.password(),
-            "helpdesk.database.schema", schema,
-            "helpdesk.amqp.uri", TestBroker.amqpUri(),
-            "helpdesk.http.host", "127.0.0.1",
-            "helpdesk.http.port", 0,
-            "helpdesk.cluster.port", 0,
-            "helpdesk.cluster.seed-nodes", "",
+            "helpdesk.database.url",
+            TestPostgres.jdbcUrl(),
+            "helpdesk.database.user",
+            TestPostgres.user(),
+            "helpdesk.database.password",
+            TestPostgres.password(),
+            "helpdesk.database.schema",
+            schema,
+            "helpdesk.amqp.uri",
+            TestBroker.amqpUri(),
+            "helpdesk.http.host",
+            "127.0.0.1",
+            "helpdesk.http.port",
+            0,
+            "helpdesk.cluster.port",
+            0,
+            "helpdesk.cluster.seed-nodes",
+            "",
             // (ignored by the customer node)
-            "helpdesk.auth.employees", TestEmployees.ENTRIES));
+            "helpdesk.auth.employees",
+            TestEmployees.ENTRIES));
   }
 }

@@ -10,8 +10,8 @@ import org.example.helpdesk.embedded.EmbeddedPostgres;
 
 /**
  * The PostgreSQL the integration tests use: the one {@code TEST_DATABASE_URL} names, else a local
- * one on 127.0.0.1:5432 if it lets us in, else an embedded one started for this JVM. Each test
- * gets a schema of its own, so tests never see each other's rows.
+ * one on 127.0.0.1:5432 if it lets us in, else an embedded one started for this JVM. Each test gets
+ * a schema of its own, so tests never see each other's rows.
  */
 public final class TestPostgres {
 
@@ -30,7 +30,8 @@ public final class TestPostgres {
       synchronized (TestPostgres.class) {
         if (endpoint == null) {
           endpoint = choose();
-          System.out.println("[test-support] PostgreSQL: " + endpoint.kind() + " " + endpoint.url());
+          System.out.println(
+              "[test-support] PostgreSQL: " + endpoint.kind() + " " + endpoint.url());
         }
       }
     }
@@ -84,15 +85,24 @@ public final class TestPostgres {
   private static Endpoint choose() {
     String url = env("TEST_DATABASE_URL", null);
     if (url != null) {
-      return new Endpoint(url, env("TEST_DATABASE_USER", "postgres"), env("TEST_DATABASE_PASSWORD", ""), "configured");
+      return new Endpoint(
+          url,
+          env("TEST_DATABASE_USER", "postgres"),
+          env("TEST_DATABASE_PASSWORD", ""),
+          "configured");
     }
     if (!Boolean.getBoolean("helpdesk.test.embedded")) {
-      Endpoint local = new Endpoint("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local");
+      Endpoint local =
+          new Endpoint("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local");
       if (TestBroker.listening(5432)) {
-        try (Connection c = DriverManager.getConnection(local.url(), local.user(), local.password())) {
+        try (Connection c =
+            DriverManager.getConnection(local.url(), local.user(), local.password())) {
           return local;
         } catch (SQLException e) {
-          System.out.println("[test-support] local PostgreSQL refused us (" + e.getMessage() + "), using an embedded one");
+          System.out.println(
+              "[test-support] local PostgreSQL refused us ("
+                  + e.getMessage()
+                  + "), using an embedded one");
         }
       }
     }
@@ -103,11 +113,14 @@ public final class TestPostgres {
     }
     embedded = EmbeddedPostgres.start(embeddedData, 0);
     embeddedPort = embedded.port();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      synchronized (TestPostgres.class) {
-        embedded.close();
-      }
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  synchronized (TestPostgres.class) {
+                    embedded.close();
+                  }
+                }));
     return new Endpoint(embedded.jdbcUrl(), embedded.user(), embedded.password(), "embedded");
   }
 
@@ -131,7 +144,8 @@ public final class TestPostgres {
     }
     try {
       Process p =
-          new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart")
+          new ProcessBuilder(
+                  "pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart")
               .redirectErrorStream(true)
               .start();
       String output = new String(p.getInputStream().readAllBytes());
@@ -152,5 +166,4 @@ public final class TestPostgres {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;
   }
-
 }

@@ -29,9 +29,9 @@ import org.example.helpdesk.platform.web.Pages;
 
 /**
  * Who may do what on the backoffice node. The JSON API takes HTTP Basic or the console's session
- * cookie (then a state-changing request must carry the session's CSRF token in
- * {@code X-CSRF-Token}); pages take the session only and send strangers to the sign-in page.
- * Without credentials: 401; with a role that may not: 403; both with a JSON error on the API.
+ * cookie (then a state-changing request must carry the session's CSRF token in {@code
+ * X-CSRF-Token}); pages take the session only and send strangers to the sign-in page. Without
+ * credentials: 401; with a role that may not: 403; both with a JSON error on the API.
  */
 public final class Access extends AllDirectives {
 
@@ -46,7 +46,8 @@ public final class Access extends AllDirectives {
   /** A signed-in employee on a page, with the session (its CSRF token goes into every form). */
   public record SignedIn(Employee employee, Sessions.Session session, String csrf) {}
 
-  public Access(Employees employees, Sessions sessions, SignInThrottle throttle, boolean secureCookie) {
+  public Access(
+      Employees employees, Sessions sessions, SignInThrottle throttle, boolean secureCookie) {
     this.employees = employees;
     this.sessions = sessions;
     this.throttle = throttle;
@@ -67,7 +68,9 @@ public final class Access extends AllDirectives {
 
   // ---- the JSON API ----------------------------------------------------------------------------
 
-  /** The employee behind the request, if their role includes {@code needed}; 401/403/429 otherwise. */
+  /**
+   * The employee behind the request, if their role includes {@code needed}; 401/403/429 otherwise.
+   */
   public Route api(Employee.Role needed, Function<Employee, Route> inner) {
     return extractRequest(
         request ->
@@ -94,37 +97,51 @@ public final class Access extends AllDirectives {
                   Optional<Sessions.Session> session = session(request);
                   Optional<Employee> employee = session.flatMap(s -> employees.named(s.employee()));
                   if (employee.isEmpty()) {
-                    return unauthorized("sign in first: HTTP Basic credentials or the console's session are required");
+                    return unauthorized(
+                        "sign in first: HTTP Basic credentials or the console's session are required");
                   }
                   if (changesState(request)
-                      && !sessions.csrfMatches(session.get(), request.getHeader(CSRF_HEADER).map(HttpHeader::value).orElse(null))) {
-                    return ApiErrors.complete(StatusCodes.FORBIDDEN, "missing or wrong " + CSRF_HEADER + " header");
+                      && !sessions.csrfMatches(
+                          session.get(),
+                          request.getHeader(CSRF_HEADER).map(HttpHeader::value).orElse(null))) {
+                    return ApiErrors.complete(
+                        StatusCodes.FORBIDDEN, "missing or wrong " + CSRF_HEADER + " header");
                   }
                   return allowed(employee.get(), needed, inner);
                 }));
   }
 
   /**
-   * Open from the loopback address (a local scraper, the node's own tests), otherwise to a signed-in
-   * employee like the API. (A TLS proxy on the same host makes every request loopback: then give
-   * the proxy its own rule for {@code /metrics}.)
+   * Open from the loopback address (a local scraper, the node's own tests), otherwise to a
+   * signed-in employee like the API. (A TLS proxy on the same host makes every request loopback:
+   * then give the proxy its own rule for {@code /metrics}.)
    */
   public Route loopbackOrSignedIn(Route inner) {
     return extractRequest(
-        request -> peer(request).map(InetAddress::isLoopbackAddress).orElse(false) ? inner : api(Employee.Role.AGENT, e -> inner));
+        request ->
+            peer(request).map(InetAddress::isLoopbackAddress).orElse(false)
+                ? inner
+                : api(Employee.Role.AGENT, e -> inner));
   }
 
   private Route allowed(Employee employee, Employee.Role needed, Function<Employee, Route> inner) {
     if (!employee.may(needed)) {
       return ApiErrors.complete(
-          StatusCodes.FORBIDDEN, "employee " + employee.name() + " (" + employee.role().label() + ") may not do this; it needs the role " + needed.label());
+          StatusCodes.FORBIDDEN,
+          "employee "
+              + employee.name()
+              + " ("
+              + employee.role().label()
+              + ") may not do this; it needs the role "
+              + needed.label());
     }
     return inner.apply(employee);
   }
 
   private Route unauthorized(String message) {
     return respondWithHeader(
-        RawHeader.create("WWW-Authenticate", "Basic realm=\"helpdesk backoffice\", charset=\"UTF-8\""),
+        RawHeader.create(
+            "WWW-Authenticate", "Basic realm=\"helpdesk backoffice\", charset=\"UTF-8\""),
         () -> ApiErrors.complete(StatusCodes.UNAUTHORIZED, message));
   }
 
@@ -132,7 +149,10 @@ public final class Access extends AllDirectives {
     long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
     return respondWithHeader(
         RawHeader.create("Retry-After", Long.toString(seconds)),
-        () -> ApiErrors.complete(StatusCodes.TOO_MANY_REQUESTS, "too many failed sign-ins; try again in " + seconds + " s"));
+        () ->
+            ApiErrors.complete(
+                StatusCodes.TOO_MANY_REQUESTS,
+                "too many failed sign-ins; try again in " + seconds + " s"));
   }
 
   // ---- pages -----------------------------------------------------------------------------------
@@ -152,13 +172,22 @@ public final class Access extends AllDirectives {
                         .addHeader(RawHeader.create("HX-Redirect", "/sign-in")))
                 : redirect("/sign-in");
           }
-          SignedIn signedIn = new SignedIn(employee.get(), session.get(), sessions.csrfToken(session.get()));
+          SignedIn signedIn =
+              new SignedIn(employee.get(), session.get(), sessions.csrfToken(session.get()));
           if (!employee.get().may(needed)) {
             return complete(
                 Pages.response(
                     StatusCodes.FORBIDDEN,
                     "console-forbidden",
-                    Map.of("employee", employee.get().name(), "role", employee.get().role().label(), "needed", needed.label(), "csrf", signedIn.csrf())));
+                    Map.of(
+                        "employee",
+                        employee.get().name(),
+                        "role",
+                        employee.get().role().label(),
+                        "needed",
+                        needed.label(),
+                        "csrf",
+                        signedIn.csrf())));
           }
           return inner.apply(signedIn);
         });
@@ -171,7 +200,13 @@ public final class Access extends AllDirectives {
           Pages.response(
               StatusCodes.FORBIDDEN,
               "console-message",
-              Map.of("title", "Form expired", "message", "This form was not sent from a page of this session (CSRF check failed). Go back, reload the page and try again.", "csrf", signedIn.csrf())));
+              Map.of(
+                  "title",
+                  "Form expired",
+                  "message",
+                  "This form was not sent from a page of this session (CSRF check failed). Go back, reload the page and try again.",
+                  "csrf",
+                  signedIn.csrf())));
     }
     return inner.get();
   }
@@ -206,7 +241,8 @@ public final class Access extends AllDirectives {
    * open /metrics or spread its guesses over invented addresses).
    */
   public Route clientAddress(Function<String, Route> inner) {
-    return extractRequest(request -> inner.apply(peer(request).map(InetAddress::getHostAddress).orElse("unknown")));
+    return extractRequest(
+        request -> inner.apply(peer(request).map(InetAddress::getHostAddress).orElse("unknown")));
   }
 
   private static Optional<InetAddress> peer(HttpRequest request) {
@@ -228,7 +264,9 @@ public final class Access extends AllDirectives {
   }
 
   private static boolean changesState(HttpRequest request) {
-    return !(request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD) || request.method().equals(HttpMethods.OPTIONS));
+    return !(request.method().equals(HttpMethods.GET)
+        || request.method().equals(HttpMethods.HEAD)
+        || request.method().equals(HttpMethods.OPTIONS));
   }
 
   private static Optional<String[]> basicCredentials(HttpRequest request) {
@@ -239,13 +277,16 @@ public final class Access extends AllDirectives {
         .flatMap(
             v -> {
               try {
-                String decoded = new String(Base64.getDecoder().decode(v.substring(6).strip()), UTF_8);
+                String decoded =
+                    new String(Base64.getDecoder().decode(v.substring(6).strip()), UTF_8);
                 int colon = decoded.indexOf(':');
-                return colon < 0 ? Optional.<String[]>empty() : Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
+                return colon < 0
+                    ? Optional.<String[]>empty()
+                    : Optional.of(
+                        new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
               } catch (IllegalArgumentException e) {
                 return Optional.<String[]>of(new String[] {"", ""});
               }
             });
   }
-
 }

@@ -25,21 +25,26 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 /**
  * The employees who may sign in, from configuration: entries {@code name:role:bcrypt-hash}, one per
  * line in {@code EMPLOYEES_FILE} and/or separated by spaces or commas in {@code EMPLOYEES}. Only
- * bcrypt hashes are accepted (a plain-text password is refused at start-up); make one with
- * {@code java -cp backoffice-node.jar org.example.helpdesk.backoffice.auth.HashPassword}.
+ * bcrypt hashes are accepted (a plain-text password is refused at start-up); make one with {@code
+ * java -cp backoffice-node.jar org.example.helpdesk.backoffice.auth.HashPassword}.
  */
 public final class Employees {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
   private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
-  /** Checked when the name is unknown, so that an unknown name takes as long as a wrong password. */
+
+  /**
+   * Checked when the name is unknown, so that an unknown name takes as long as a wrong password.
+   */
   private static final String DUMMY_HASH = new BCryptPasswordEncoder(10).encode("no such employee");
+
   private static final Duration VERIFIED_FOR = Duration.ofMinutes(5);
   private static final int MAX_VERIFIED = 10_000;
 
   private final Map<String, Entry> byName;
   private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder();
   private final Clock clock;
+
   /**
    * Credentials that passed recently, by their SHA-256: HTTP Basic sends the password with every
    * request, and bcrypt is meant to be slow (tens of milliseconds).
@@ -73,22 +78,27 @@ public final class Employees {
           }
         }
       } catch (IOException e) {
-        throw new IllegalArgumentException("EMPLOYEES_FILE " + file + " cannot be read: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "EMPLOYEES_FILE " + file + " cannot be read: " + e.getMessage(), e);
       }
     }
     Map<String, Entry> byName = new HashMap<>();
     for (String e : all) {
       String[] parts = e.split(":", 3);
       if (parts.length != 3) {
-        throw new IllegalArgumentException("employee entry must be name:role:bcrypt-hash, got '" + preview(e) + "'");
+        throw new IllegalArgumentException(
+            "employee entry must be name:role:bcrypt-hash, got '" + preview(e) + "'");
       }
       if (!NAME.matcher(parts[0]).matches()) {
-        throw new IllegalArgumentException("employee name '" + preview(parts[0]) + "' must be 1 to 64 of A-Z a-z 0-9 . _ @ -");
+        throw new IllegalArgumentException(
+            "employee name '" + preview(parts[0]) + "' must be 1 to 64 of A-Z a-z 0-9 . _ @ -");
       }
       Employee.Role role = Employee.Role.parse(parts[1]);
       if (!BCRYPT.matcher(parts[2]).matches()) {
         throw new IllegalArgumentException(
-            "the password of employee '" + parts[0] + "' must be a bcrypt hash ($2a$/$2b$/$2y$), not a password");
+            "the password of employee '"
+                + parts[0]
+                + "' must be a bcrypt hash ($2a$/$2b$/$2y$), not a password");
       }
       if (byName.put(parts[0], new Entry(new Employee(parts[0], role), parts[2])) != null) {
         throw new IllegalArgumentException("employee '" + parts[0] + "' is listed twice");
@@ -112,8 +122,8 @@ public final class Employees {
   }
 
   /**
-   * As {@link #verify}, off the HTTP threads: a bcrypt check takes tens of milliseconds of CPU.
-   * Two threads at most, so that a flood of guesses cannot take every core.
+   * As {@link #verify}, off the HTTP threads: a bcrypt check takes tens of milliseconds of CPU. Two
+   * threads at most, so that a flood of guesses cannot take every core.
    */
   public CompletionStage<Optional<Employee>> verifyAsync(String name, String password) {
     return CompletableFuture.supplyAsync(() -> verify(name, password), CHECKS);
@@ -153,7 +163,8 @@ public final class Employees {
   private static String fingerprint(String name, String password) {
     try {
       byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest((name + '\u0000' + password).getBytes(StandardCharsets.UTF_8));
+          MessageDigest.getInstance("SHA-256")
+              .digest((name + '\u0000' + password).getBytes(StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

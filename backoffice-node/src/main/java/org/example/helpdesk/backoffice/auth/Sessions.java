@@ -14,9 +14,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed session tokens for the console's cookie, and the CSRF token that goes with each session.
- * A token is {@code name|expiry|nonce} and its HMAC-SHA256: nothing is stored on the server, so
- * any node of the cluster that shares the secret accepts it.
+ * Signed session tokens for the console's cookie, and the CSRF token that goes with each session. A
+ * token is {@code name|expiry|nonce} and its HMAC-SHA256: nothing is stored on the server, so any
+ * node of the cluster that shares the secret accepts it.
  */
 public final class Sessions {
 
@@ -58,8 +58,15 @@ public final class Sessions {
   public String open(String employee) {
     byte[] nonce = new byte[16];
     random.nextBytes(nonce);
-    String payload = employee + "|" + clock.instant().plus(ttl).getEpochSecond() + "|" + B64.encodeToString(nonce);
-    return B64.encodeToString(payload.getBytes(UTF_8)) + "." + B64.encodeToString(mac("session|" + payload));
+    String payload =
+        employee
+            + "|"
+            + clock.instant().plus(ttl).getEpochSecond()
+            + "|"
+            + B64.encodeToString(nonce);
+    return B64.encodeToString(payload.getBytes(UTF_8))
+        + "."
+        + B64.encodeToString(mac("session|" + payload));
   }
 
   /** The session a token stands for, if its signature is ours and it has not expired. */
@@ -94,7 +101,8 @@ public final class Sessions {
   }
 
   public boolean csrfMatches(Session session, String token) {
-    return token != null && MessageDigest.isEqual(token.getBytes(UTF_8), csrfToken(session).getBytes(UTF_8));
+    return token != null
+        && MessageDigest.isEqual(token.getBytes(UTF_8), csrfToken(session).getBytes(UTF_8));
   }
 
   private byte[] mac(String text) {

@@ -39,8 +39,19 @@ public final class SignInRoutes extends AllDirectives {
             () ->
                 concat(
                     get(() -> form(StatusCodes.OK, "", null)),
-                    post(() -> formFieldMap(fields -> cookie(FORM_COOKIE, formCookie -> signIn(fields, formCookie.value()))))
-                        .orElse(post(() -> form(StatusCodes.FORBIDDEN, "", "The sign-in form expired; please try again."))))),
+                    post(() ->
+                            formFieldMap(
+                                fields ->
+                                    cookie(
+                                        FORM_COOKIE,
+                                        formCookie -> signIn(fields, formCookie.value()))))
+                        .orElse(
+                            post(
+                                () ->
+                                    form(
+                                        StatusCodes.FORBIDDEN,
+                                        "",
+                                        "The sign-in form expired; please try again."))))),
         path(
             "sign-out",
             () ->
@@ -54,7 +65,10 @@ public final class SignInRoutes extends AllDirectives {
                                         access.form(
                                             signedIn,
                                             fields,
-                                            () -> respondWithHeader(access.clearedSessionCookie(), () -> access.redirect("/sign-in"))))))));
+                                            () ->
+                                                respondWithHeader(
+                                                    access.clearedSessionCookie(),
+                                                    () -> access.redirect("/sign-in"))))))));
   }
 
   private Route signIn(Map<String, String> fields, String formToken) {
@@ -68,7 +82,10 @@ public final class SignInRoutes extends AllDirectives {
           Optional<java.time.Duration> wait = access.throttle().wait(name, address);
           if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            return form(StatusCodes.TOO_MANY_REQUESTS, name, "Too many failed sign-ins. Try again in " + seconds + " s.");
+            return form(
+                StatusCodes.TOO_MANY_REQUESTS,
+                name,
+                "Too many failed sign-ins. Try again in " + seconds + " s.");
           }
           return onSuccess(
               access.employees().verifyAsync(name, fields.getOrDefault("password", "")),
@@ -79,7 +96,8 @@ public final class SignInRoutes extends AllDirectives {
                 }
                 access.throttle().succeeded(name, address);
                 return respondWithHeader(
-                    access.sessionCookie(access.sessions().open(employee.get().name())), () -> access.redirect("/console/tickets"));
+                    access.sessionCookie(access.sessions().open(employee.get().name())),
+                    () -> access.redirect("/console/tickets"));
               });
         });
   }
@@ -96,7 +114,10 @@ public final class SignInRoutes extends AllDirectives {
     }
     return respondWithHeader(
         SetCookie.create(
-            HttpCookie.create(FORM_COOKIE, token).withPath("/sign-in").withHttpOnly(true).withSameSite(SameSite.Strict)),
+            HttpCookie.create(FORM_COOKIE, token)
+                .withPath("/sign-in")
+                .withHttpOnly(true)
+                .withSameSite(SameSite.Strict)),
         () -> complete(Pages.response(status, "console-signin", context)));
   }
 }

@@ -26,7 +26,8 @@ public final class SignInThrottle {
 
   private record Failures(int count, Instant lastFailedAt, Instant blockedUntil) {}
 
-  public SignInThrottle(int freePerAccount, int freePerAddress, Duration baseDelay, Duration maxDelay, Clock clock) {
+  public SignInThrottle(
+      int freePerAccount, int freePerAddress, Duration baseDelay, Duration maxDelay, Clock clock) {
     this.freePerAccount = freePerAccount;
     this.freePerAddress = freePerAddress;
     this.baseDelay = baseDelay;
@@ -38,7 +39,9 @@ public final class SignInThrottle {
   public Optional<Duration> wait(String account, String address) {
     Instant now = clock.instant();
     Instant until = later(blockedUntil("account:" + account), blockedUntil("address:" + address));
-    return until != null && until.isAfter(now) ? Optional.of(Duration.between(now, until)) : Optional.empty();
+    return until != null && until.isAfter(now)
+        ? Optional.of(Duration.between(now, until))
+        : Optional.empty();
   }
 
   public void failed(String account, String address) {
@@ -48,7 +51,12 @@ public final class SignInThrottle {
       // guesses at many names from many addresses: forget those that wait no longer and have not
       // failed for a while (their counts start again)
       Instant stale = clock.instant().minus(maxDelay);
-      failures.values().removeIf(f -> f.lastFailedAt().isBefore(stale) && (f.blockedUntil() == null || f.blockedUntil().isBefore(stale)));
+      failures
+          .values()
+          .removeIf(
+              f ->
+                  f.lastFailedAt().isBefore(stale)
+                      && (f.blockedUntil() == null || f.blockedUntil().isBefore(stale)));
     }
   }
 
@@ -67,7 +75,8 @@ public final class SignInThrottle {
           if (over <= 0) {
             return new Failures(count, now, null);
           }
-          long millis = Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(over - 1, 20));
+          long millis =
+              Math.min(maxDelay.toMillis(), baseDelay.toMillis() << Math.min(over - 1, 20));
           return new Failures(count, now, now.plusMillis(millis));
         });
   }

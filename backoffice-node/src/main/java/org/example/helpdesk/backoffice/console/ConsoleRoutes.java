@@ -28,8 +28,8 @@ import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketView;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.http.ApiDirectives;
-import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.platform.http.ApiErrors;
+import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.platform.web.Pages;
 
 /**
@@ -50,7 +50,12 @@ public final class ConsoleRoutes extends AllDirectives {
   private final StatusStrip status;
 
   public ConsoleRoutes(
-      Access access, Tickets tickets, TicketReadModel readModel, DeadLetters deadLetters, TicketChanges changes, StatusStrip status) {
+      Access access,
+      Tickets tickets,
+      TicketReadModel readModel,
+      DeadLetters deadLetters,
+      TicketChanges changes,
+      StatusStrip status) {
     this.access = access;
     this.tickets = tickets;
     this.readModel = readModel;
@@ -64,10 +69,31 @@ public final class ConsoleRoutes extends AllDirectives {
         "console",
         () ->
             concat(
-                path("events", () -> get(() -> access.page(Employee.Role.AGENT, s -> completeOK(changes.forOnePage(), EventStreamMarshalling.toEventStream())))),
-                path("status", () -> get(() -> access.page(Employee.Role.AGENT, s -> onDone(status.read(), v -> html(StatusCodes.OK, "console-status", v))))),
+                path(
+                    "events",
+                    () ->
+                        get(
+                            () ->
+                                access.page(
+                                    Employee.Role.AGENT,
+                                    s ->
+                                        completeOK(
+                                            changes.forOnePage(),
+                                            EventStreamMarshalling.toEventStream())))),
+                path(
+                    "status",
+                    () ->
+                        get(
+                            () ->
+                                access.page(
+                                    Employee.Role.AGENT,
+                                    s ->
+                                        onDone(
+                                            status.read(),
+                                            v -> html(StatusCodes.OK, "console-status", v))))),
                 pathPrefix("tickets", () -> access.page(Employee.Role.AGENT, this::tickets)),
-                pathPrefix("dead-letters", () -> access.page(Employee.Role.OPERATOR, this::deadLetters))));
+                pathPrefix(
+                    "dead-letters", () -> access.page(Employee.Role.OPERATOR, this::deadLetters))));
   }
 
   // ---- tickets ---------------------------------------------------------------------------------
@@ -77,9 +103,17 @@ public final class ConsoleRoutes extends AllDirectives {
         pathEndOrSingleSlash(
             () ->
                 concat(
-                    get(() -> listParams((st, page) -> ticketList(who, st, page, "console-tickets"))),
+                    get(
+                        () ->
+                            listParams((st, page) -> ticketList(who, st, page, "console-tickets"))),
                     post(() -> formFieldMap(f -> access.form(who, f, () -> create(who, f)))))),
-        path("rows", () -> get(() -> listParams((st, page) -> ticketList(who, st, page, "console-ticket-rows")))),
+        path(
+            "rows",
+            () ->
+                get(
+                    () ->
+                        listParams(
+                            (st, page) -> ticketList(who, st, page, "console-ticket-rows")))),
         pathPrefix(
             PathMatchers.segment(),
             raw -> {
@@ -87,13 +121,37 @@ public final class ConsoleRoutes extends AllDirectives {
               try {
                 id = ApiDirectives.parseUuid(raw);
               } catch (IllegalArgumentException e) {
-                return message(who, StatusCodes.BAD_REQUEST, "No such ticket", "A ticket id is a UUID.");
+                return message(
+                    who, StatusCodes.BAD_REQUEST, "No such ticket", "A ticket id is a UUID.");
               }
               return concat(
                   pathEnd(() -> get(() -> ticketPage(who, id, StatusCodes.OK, null))),
-                  path("details", () -> get(() -> onDone(readModel.find(id), t -> html(StatusCodes.OK, "console-ticket-details", ticketContext(who, t))))),
-                  path("assign", () -> post(() -> formFieldMap(f -> access.form(who, f, () -> assign(who, id, f))))),
-                  path("cancel", () -> post(() -> formFieldMap(f -> access.form(who, f, () -> cancel(who, id, f))))));
+                  path(
+                      "details",
+                      () ->
+                          get(
+                              () ->
+                                  onDone(
+                                      readModel.find(id),
+                                      t ->
+                                          html(
+                                              StatusCodes.OK,
+                                              "console-ticket-details",
+                                              ticketContext(who, t))))),
+                  path(
+                      "assign",
+                      () ->
+                          post(
+                              () ->
+                                  formFieldMap(
+                                      f -> access.form(who, f, () -> assign(who, id, f))))),
+                  path(
+                      "cancel",
+                      () ->
+                          post(
+                              () ->
+                                  formFieldMap(
+                                      f -> access.form(who, f, () -> cancel(who, id, f))))));
             }));
   }
 
@@ -108,13 +166,15 @@ public final class ConsoleRoutes extends AllDirectives {
             parameterOptional(
                 "page",
                 page -> {
-                  Optional<Ticket.Status> wanted = status.filter(s -> !s.isEmpty()).flatMap(ConsoleRoutes::status);
+                  Optional<Ticket.Status> wanted =
+                      status.filter(s -> !s.isEmpty()).flatMap(ConsoleRoutes::status);
                   int n = page.flatMap(ConsoleRoutes::number).orElse(1);
                   return inner.apply(wanted, n);
                 }));
   }
 
-  private Route ticketList(Access.SignedIn who, Optional<Ticket.Status> status, int page, String template) {
+  private Route ticketList(
+      Access.SignedIn who, Optional<Ticket.Status> status, int page, String template) {
     return onDone(
         readModel.latest(status, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
         rows -> {
@@ -146,7 +206,11 @@ public final class ConsoleRoutes extends AllDirectives {
         readModel.find(id),
         found -> {
           if (found.isEmpty() && error == null) {
-            return message(who, StatusCodes.NOT_FOUND, "No such ticket", "Ticket " + id + " does not exist (or is not in the read model yet).");
+            return message(
+                who,
+                StatusCodes.NOT_FOUND,
+                "No such ticket",
+                "Ticket " + id + " does not exist (or is not in the read model yet).");
           }
           Map<String, Object> c = ticketContext(who, found);
           c.put("error", error);
@@ -172,7 +236,11 @@ public final class ConsoleRoutes extends AllDirectives {
                 result ->
                     result.isSuccess()
                         ? access.redirect("/console/tickets/" + id)
-                        : message(who, statusOf(result.failed().get()), "Ticket not created", errorOf(result.failed().get()))));
+                        : message(
+                            who,
+                            statusOf(result.failed().get()),
+                            "Ticket not created",
+                            errorOf(result.failed().get()))));
   }
 
   private Route assign(Access.SignedIn who, UUID id, Map<String, String> f) {
@@ -183,12 +251,17 @@ public final class ConsoleRoutes extends AllDirectives {
                 result ->
                     result.isSuccess()
                         ? access.redirect("/console/tickets/" + id)
-                        : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get()))));
+                        : ticketPage(
+                            who,
+                            id,
+                            statusOf(result.failed().get()),
+                            errorOf(result.failed().get()))));
   }
 
   private Route cancel(Access.SignedIn who, UUID id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
-      return ticketPage(who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
+      return ticketPage(
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
     }
     return HttpTracing.traceparent(
         trace ->
@@ -197,7 +270,11 @@ public final class ConsoleRoutes extends AllDirectives {
                 result ->
                     result.isSuccess()
                         ? access.redirect("/console/tickets/" + id)
-                        : ticketPage(who, id, statusOf(result.failed().get()), errorOf(result.failed().get()))));
+                        : ticketPage(
+                            who,
+                            id,
+                            statusOf(result.failed().get()),
+                            errorOf(result.failed().get()))));
   }
 
   // ---- dead letters ----------------------------------------------------------------------------
@@ -216,26 +293,48 @@ public final class ConsoleRoutes extends AllDirectives {
                                     released ->
                                         parameterOptional(
                                             "deleted",
-                                            deleted -> deadLetterList(who, outcome(replayed, released, deleted))))))),
+                                            deleted ->
+                                                deadLetterList(
+                                                    who, outcome(replayed, released, deleted))))))),
         pathPrefix(
             PathMatchers.longSegment(),
             id ->
                 concat(
                     pathEnd(() -> get(() -> deadLetterPage(who, id, StatusCodes.OK, null))),
-                    path("replay", () -> post(() -> formFieldMap(f -> access.form(who, f, () -> replay(who, id, f))))),
-                    path("delete", () -> post(() -> formFieldMap(f -> access.form(who, f, () -> delete(who, id, f))))))));
+                    path(
+                        "replay",
+                        () ->
+                            post(
+                                () ->
+                                    formFieldMap(
+                                        f -> access.form(who, f, () -> replay(who, id, f))))),
+                    path(
+                        "delete",
+                        () ->
+                            post(
+                                () ->
+                                    formFieldMap(
+                                        f -> access.form(who, f, () -> delete(who, id, f))))))));
   }
 
   /** The notice after a replay or delete, from the redirect's query (numbers only). */
-  private static String outcome(Optional<String> replayed, Optional<String> released, Optional<String> deleted) {
+  private static String outcome(
+      Optional<String> replayed, Optional<String> released, Optional<String> deleted) {
     Optional<Long> r = replayed.flatMap(ConsoleRoutes::count);
     if (r.isPresent()) {
-      return "Dead letter " + r.get() + " replayed; " + released.flatMap(ConsoleRoutes::count).orElse(0L)
+      return "Dead letter "
+          + r.get()
+          + " replayed; "
+          + released.flatMap(ConsoleRoutes::count).orElse(0L)
           + " parked command(s) of its ticket followed.";
     }
     return deleted
         .flatMap(ConsoleRoutes::count)
-        .map(d -> "Dead letter " + d + " deleted; the next parked command of its ticket, if any, was released.")
+        .map(
+            d ->
+                "Dead letter "
+                    + d
+                    + " deleted; the next parked command of its ticket, if any, was released.")
         .orElse(null);
   }
 
@@ -255,7 +354,11 @@ public final class ConsoleRoutes extends AllDirectives {
         deadLetters.store().find(id),
         found -> {
           if (found.isEmpty()) {
-            return message(who, StatusCodes.NOT_FOUND, "No such dead letter", "Dead letter " + id + " does not exist.");
+            return message(
+                who,
+                StatusCodes.NOT_FOUND,
+                "No such dead letter",
+                "Dead letter " + id + " does not exist.");
           }
           DeadLetterView v = DeadLetterView.of(found.get());
           Map<String, Object> letter = new HashMap<>();
@@ -284,43 +387,57 @@ public final class ConsoleRoutes extends AllDirectives {
 
   private Route replay(Access.SignedIn who, long id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
-      return deadLetterPage(who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the replay.");
+      return deadLetterPage(
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the replay.");
     }
     String body = f.getOrDefault("body", "").strip();
-    Optional<byte[]> replacement = body.isEmpty() ? Optional.empty() : Optional.of(body.getBytes(UTF_8));
-    return HttpTracing.traceparent(trace -> onDone(
-        deadLetters.replay(id, replacement, trace),
-        r -> {
-          if (r instanceof DeadLetters.Replayed.Applied applied) {
-            // (resolved, it has no page any more: back to the list)
-            // (post, redirect, get: reloading the list does not replay again)
-            return access.redirect("/console/dead-letters?replayed=" + id + "&released=" + applied.released());
-          }
-          String why =
-              r instanceof DeadLetters.Replayed.FailedAgain failed
-                  ? "Failed again: " + failed.error()
-                  : r instanceof DeadLetters.Replayed.Busy busy
-                      ? (busy.deadLetter().waitsFor() != null
-                          ? "It waits for " + busy.deadLetter().waitsFor() + ": replay or delete that one first."
-                          : "It is being replayed.")
-                      : r instanceof DeadLetters.Replayed.Incomplete
-                          ? "Only the start of its body was kept: replay it with a corrected body, or delete it."
-                          : "It does not exist.";
-          return deadLetterPage(who, id, StatusCodes.CONFLICT, why);
-        }));
+    Optional<byte[]> replacement =
+        body.isEmpty() ? Optional.empty() : Optional.of(body.getBytes(UTF_8));
+    return HttpTracing.traceparent(
+        trace ->
+            onDone(
+                deadLetters.replay(id, replacement, trace),
+                r -> {
+                  if (r instanceof DeadLetters.Replayed.Applied applied) {
+                    // (resolved, it has no page any more: back to the list)
+                    // (post, redirect, get: reloading the list does not replay again)
+                    return access.redirect(
+                        "/console/dead-letters?replayed=" + id + "&released=" + applied.released());
+                  }
+                  String why =
+                      r instanceof DeadLetters.Replayed.FailedAgain failed
+                          ? "Failed again: " + failed.error()
+                          : r instanceof DeadLetters.Replayed.Busy busy
+                              ? (busy.deadLetter().waitsFor() != null
+                                  ? "It waits for "
+                                      + busy.deadLetter().waitsFor()
+                                      + ": replay or delete that one first."
+                                  : "It is being replayed.")
+                              : r instanceof DeadLetters.Replayed.Incomplete
+                                  ? "Only the start of its body was kept: replay it with a corrected body, or delete it."
+                                  : "It does not exist.";
+                  return deadLetterPage(who, id, StatusCodes.CONFLICT, why);
+                }));
   }
 
   private Route delete(Access.SignedIn who, long id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
-      return deadLetterPage(who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the deletion.");
+      return deadLetterPage(
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the deletion.");
     }
-    return HttpTracing.traceparent(trace -> onDone(
-        deadLetters.delete(id, trace),
-        deleted ->
-            deleted.isPresent()
-                // (its page is gone with it: back to the list)
-                ? access.redirect("/console/dead-letters?deleted=" + id)
-                : message(who, StatusCodes.NOT_FOUND, "No such dead letter", "Dead letter " + id + " does not exist.")));
+    return HttpTracing.traceparent(
+        trace ->
+            onDone(
+                deadLetters.delete(id, trace),
+                deleted ->
+                    deleted.isPresent()
+                        // (its page is gone with it: back to the list)
+                        ? access.redirect("/console/dead-letters?deleted=" + id)
+                        : message(
+                            who,
+                            StatusCodes.NOT_FOUND,
+                            "No such dead letter",
+                            "Dead letter " + id + " does not exist.")));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -339,7 +456,9 @@ public final class ConsoleRoutes extends AllDirectives {
     r.put("ticketId", t.ticketId());
     r.put("ticketType", t.ticketType());
     String d = t.description();
-    r.put("shortDescription", d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
+    r.put(
+        "shortDescription",
+        d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
     r.put("status", t.status());
     r.put("assignee", t.assignee());
     r.put("preparedAt", t.preparedAt());
@@ -360,12 +479,24 @@ public final class ConsoleRoutes extends AllDirectives {
   private <T> Route onDone(CompletionStage<T> stage, java.util.function.Function<T, Route> inner) {
     return onComplete(
         stage,
-        result -> result.isSuccess() ? inner.apply(result.get()) : complete(asPage(ApiErrors.responseFor(result.failed().get()))));
+        result ->
+            result.isSuccess()
+                ? inner.apply(result.get())
+                : complete(asPage(ApiErrors.responseFor(result.failed().get()))));
   }
 
   private static HttpResponse asPage(HttpResponse json) {
     String text = json.status().reason();
-    return json.withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, Pages.render("console-message", Map.of("title", text, "message", "The backoffice could not answer: " + text + ". Try again in a moment."))));
+    return json.withEntity(
+        HttpEntities.create(
+            ContentTypes.TEXT_HTML_UTF8,
+            Pages.render(
+                "console-message",
+                Map.of(
+                    "title",
+                    text,
+                    "message",
+                    "The backoffice could not answer: " + text + ". Try again in a moment."))));
   }
 
   private static StatusCode statusOf(Throwable failure) {
@@ -376,7 +507,10 @@ public final class ConsoleRoutes extends AllDirectives {
     HttpResponse r = ApiErrors.responseFor(failure);
     try {
       return org.example.helpdesk.platform.http.Json.MAPPER
-          .readTree(((org.apache.pekko.http.javadsl.model.HttpEntity.Strict) r.entity()).getData().toArray())
+          .readTree(
+              ((org.apache.pekko.http.javadsl.model.HttpEntity.Strict) r.entity())
+                  .getData()
+                  .toArray())
           .path("error")
           .asText();
     } catch (Exception e) {
@@ -414,5 +548,4 @@ public final class ConsoleRoutes extends AllDirectives {
   private static String query(String status, int page) {
     return "status=" + URLEncoder.encode(status, UTF_8) + "&page=" + page;
   }
-
 }

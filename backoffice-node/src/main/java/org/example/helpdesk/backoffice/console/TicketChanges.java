@@ -21,6 +21,7 @@ public final class TicketChanges {
 
   /** The pages listen for the event's name only; the data says which table changed. */
   private static final ServerSentEvent CHANGED = ServerSentEvent.create("tickets", "changed");
+
   /** At most two reloads a second per page; changes in between are told with the next one. */
   private static final Duration MIN_INTERVAL = Duration.ofMillis(500);
 
@@ -32,16 +33,17 @@ public final class TicketChanges {
     Source<ServerSentEvent, NotUsed> changes =
         Source.unfoldAsync(
             signal.next(),
-            (CompletableFuture<Void> wait) -> wait.thenApply(v -> Optional.of(Pair.create(signal.next(), CHANGED))));
+            (CompletableFuture<Void> wait) ->
+                wait.thenApply(v -> Optional.of(Pair.create(signal.next(), CHANGED))));
     this.hub = changes.toMat(BroadcastHub.of(ServerSentEvent.class, 16), Keep.right()).run(system);
     // keep the hub draining while no page is open
     hub.runForeach(e -> {}, system);
   }
 
   /**
-   * The events for one open page: what it cannot take yet merges into one event (a later event
-   * says the same), spaced out so that a page never drops one (htmx's own throttle would drop the
-   * last), with a heartbeat that keeps proxies from closing the stream.
+   * The events for one open page: what it cannot take yet merges into one event (a later event says
+   * the same), spaced out so that a page never drops one (htmx's own throttle would drop the last),
+   * with a heartbeat that keeps proxies from closing the stream.
    */
   public Source<ServerSentEvent, NotUsed> forOnePage() {
     return hub.conflate((a, b) -> b)

@@ -45,15 +45,17 @@ import org.slf4j.LoggerFactory;
  *       kept in the dead-letter store.
  *   <li>Commands of one ticket are handled one at a time, in arrival order; different tickets in
  *       parallel and independently: one that does not answer holds up no other.
- *   <li>Memory is bounded in bytes: at most {@code prefetch} messages of at most
- *       {@code maxMessageBytes}; a larger message is taken aside alone ({@link AmqpSource}) and kept
- *       as a dead letter, cut short, with its size.
+ *   <li>Memory is bounded in bytes: at most {@code prefetch} messages of at most {@code
+ *       maxMessageBytes}; a larger message is taken aside alone ({@link AmqpSource}) and kept as a
+ *       dead letter, cut short, with its size.
  *   <li>A message that can never succeed is kept as a dead letter, its ticket's head; later
- *       commands of that ticket are parked behind it, never applied past it (see {@link DeadLetters}).
+ *       commands of that ticket are parked behind it, never applied past it (see {@link
+ *       DeadLetters}).
  *   <li>A failure that may pass (database down, entity not answering) is tried {@code attempts}
- *       times. If other messages succeeded meanwhile, the fault is this message's: it becomes a dead
- *       letter. If nothing succeeds (an outage), it is nacked with requeue and the stream restarts
- *       with backoff, so that the broker hands back every unacked message in its original order.
+ *       times. If other messages succeeded meanwhile, the fault is this message's: it becomes a
+ *       dead letter. If nothing succeeds (an outage), it is nacked with requeue and the stream
+ *       restarts with backoff, so that the broker hands back every unacked message in its original
+ *       order.
  * </ul>
  */
 public final class CommandConsumer {
@@ -78,7 +80,9 @@ public final class CommandConsumer {
       Duration retryMaxBackoff,
       RestartSettings restart) {
 
-    /** What the broker may hand over at once: {@code prefetch}, but never more bytes than allowed. */
+    /**
+     * What the broker may hand over at once: {@code prefetch}, but never more bytes than allowed.
+     */
     int effectivePrefetch() {
       return (int) Math.max(1, Math.min(prefetch, maxBytesInFlight / maxMessageBytes));
     }
@@ -88,14 +92,21 @@ public final class CommandConsumer {
   private final DeadLetterStore deadLetters;
   private final Settings settings;
   private final BackofficeMetrics metrics;
+
   /** Tickets that may have open dead letters: their new commands are parked, not applied. */
   private final Set<UUID> ticketsWithDeadLetters = ConcurrentHashMap.newKeySet();
+
   /** Commands applied so far, to tell a message's own fault from an outage. */
   private final AtomicLong applied = new AtomicLong();
+
   private final Tracing tracing;
 
   private CommandConsumer(
-      CommandHandling handling, DeadLetterStore deadLetters, Settings settings, BackofficeMetrics metrics, Tracing tracing) {
+      CommandHandling handling,
+      DeadLetterStore deadLetters,
+      Settings settings,
+      BackofficeMetrics metrics,
+      Tracing tracing) {
     this.handling = handling;
     this.deadLetters = deadLetters;
     this.settings = settings;
@@ -106,9 +117,9 @@ public final class CommandConsumer {
   /**
    * Runs the consumer on exactly one node of the cluster at a time (a sharded daemon process of
    * one). Competing consumers on one queue would lose the per-ticket order: a cancel taken by one
-   * node could overtake its prepare taken by another. One consumer keeps it, and still handles
-   * many tickets in parallel; the entities it drives are sharded over all nodes. If its node
-   * leaves or fails, the consumer starts on another, and the broker redelivers what was unacked.
+   * node could overtake its prepare taken by another. One consumer keeps it, and still handles many
+   * tickets in parallel; the entities it drives are sharded over all nodes. If its node leaves or
+   * fails, the consumer starts on another, and the broker redelivers what was unacked.
    */
   public static void init(
       ActorSystem<?> system,
@@ -117,7 +128,8 @@ public final class CommandConsumer {
       DeadLetterStore deadLetters,
       Settings settings,
       BackofficeMetrics metrics) {
-    CommandConsumer consumer = new CommandConsumer(handling, deadLetters, settings, metrics, Tracing.get(system));
+    CommandConsumer consumer =
+        new CommandConsumer(handling, deadLetters, settings, metrics, Tracing.get(system));
     ShardedDaemonProcess.get(system)
         .init(Control.class, "inbox", 1, i -> consumer.behavior(connector), Control.STOP);
   }
@@ -138,7 +150,9 @@ public final class CommandConsumer {
                   .run(context.getSystem());
           log.info(
               "Consuming queue {}: {} messages of at most {} bytes at once",
-              AmqpTopology.BACKOFFICE_QUEUE, settings.effectivePrefetch(), settings.maxMessageBytes());
+              AmqpTopology.BACKOFFICE_QUEUE,
+              settings.effectivePrefetch(),
+              settings.maxMessageBytes());
           return Behaviors.receive(Control.class)
               .onMessageEquals(
                   Control.STOP,
@@ -149,28 +163,38 @@ public final class CommandConsumer {
                     return Behaviors.same();
                   })
               .onMessageEquals(Control.STOPPED, Behaviors::stopped)
-              .onSignal(PostStop.class, signal -> {
-                running.first().shutdown();
-                return Behaviors.same();
-              })
+              .onSignal(
+                  PostStop.class,
+                  signal -> {
+                    running.first().shutdown();
+                    return Behaviors.same();
+                  })
               .build();
         });
   }
 
   private Source<Done, NotUsed> consume(AmqpConnector connector) {
     AmqpSource.Settings source =
-        new AmqpSource.Settings(settings.effectivePrefetch(), settings.maxMessageBytes(), settings.maxOversizeBytes(), true);
+        new AmqpSource.Settings(
+            settings.effectivePrefetch(),
+            settings.maxMessageBytes(),
+            settings.maxOversizeBytes(),
+            true);
     // (re)learn which tickets have dead letters: replays and deletes may have happened elsewhere
     return Source.completionStage(deadLetters.ticketsWithOpenDeadLetters())
         .flatMapConcat(
             tickets -> {
               ticketsWithDeadLetters.addAll(tickets);
-              return AmqpSource.committable(connector, AmqpTopology.BACKOFFICE_QUEUE, source, AmqpTopology::declare)
+              return AmqpSource.committable(
+                      connector, AmqpTopology.BACKOFFICE_QUEUE, source, AmqpTopology::declare)
                   .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
                   .mapAsyncPartitionedUnordered(
                       settings.parallelism(),
                       // (a message larger than the inbox takes is not even parsed)
-                      pair -> pair.second().body().length > settings.maxMessageBytes() ? pair.second().messageId() : pair.second().partitionKey(),
+                      pair ->
+                          pair.second().body().length > settings.maxMessageBytes()
+                              ? pair.second().messageId()
+                              : pair.second().partitionKey(),
                       (pair, ticket) -> process(pair.first(), pair.second()));
             });
   }
@@ -190,12 +214,18 @@ public final class CommandConsumer {
             "inbox consume",
             Tracing.contextOf(received.traceparent(), received.tracestate()),
             SpanKind.CONSUMER,
-            "messaging.system", "rabbitmq",
-            "messaging.operation.type", "process",
-            "messaging.destination.name", AmqpTopology.BACKOFFICE_QUEUE,
-            "messaging.message.id", received.messageId(),
-            "command.name", received.type());
-    return tracing.traced(span, traceparent -> processTraced(delivery, received.withTraceparent(traceparent)));
+            "messaging.system",
+            "rabbitmq",
+            "messaging.operation.type",
+            "process",
+            "messaging.destination.name",
+            AmqpTopology.BACKOFFICE_QUEUE,
+            "messaging.message.id",
+            received.messageId(),
+            "command.name",
+            received.type());
+    return tracing.traced(
+        span, traceparent -> processTraced(delivery, received.withTraceparent(traceparent)));
   }
 
   private CompletionStage<Done> processTraced(CommittableMessage delivery, InboundMessage message) {
@@ -203,7 +233,10 @@ public final class CommandConsumer {
       return keep(
               message,
               Optional.empty(),
-              "message of " + message.body().length + " bytes is larger than the inbox takes (" + settings.maxMessageBytes()
+              "message of "
+                  + message.body().length
+                  + " bytes is larger than the inbox takes ("
+                  + settings.maxMessageBytes()
                   + " bytes); only its start is kept")
           .thenCompose(done -> ack(delivery));
     }
@@ -217,7 +250,10 @@ public final class CommandConsumer {
         .exceptionallyCompose(
             failure -> {
               try (LogContext ignored = logContext(message, ticket)) {
-                log.warn("Giving {} back to the broker: {}", delivery.describe(), Futures.unwrap(failure).toString());
+                log.warn(
+                    "Giving {} back to the broker: {}",
+                    delivery.describe(),
+                    Futures.unwrap(failure).toString());
               }
               metrics.requeued();
               // failing the stream makes the broker requeue the messages behind this one too,
@@ -243,7 +279,11 @@ public final class CommandConsumer {
                 return false;
               }
               try (LogContext ignored = logContext(message, ticket)) {
-                log.info("Parked message {} of ticket {} behind dead letter {}", message.messageId(), ticket.get(), head.get());
+                log.info(
+                    "Parked message {} of ticket {} behind dead letter {}",
+                    message.messageId(),
+                    ticket.get(),
+                    head.get());
               }
               metrics.parked();
               return true;
@@ -252,7 +292,11 @@ public final class CommandConsumer {
 
   private CompletionStage<Done> handleWithAttempts(InboundMessage message, Optional<UUID> ticket) {
     long appliedBefore = applied.get();
-    return Futures.retry(() -> handleOnce(message, ticket), settings.attempts() - 1, settings.retryMinBackoff(), settings.retryMaxBackoff())
+    return Futures.retry(
+            () -> handleOnce(message, ticket),
+            settings.attempts() - 1,
+            settings.retryMinBackoff(),
+            settings.retryMaxBackoff())
         .exceptionallyCompose(
             failure -> {
               if (applied.get() == appliedBefore) {
@@ -262,7 +306,9 @@ public final class CommandConsumer {
               return keep(
                   message,
                   ticket,
-                  "no answer after " + settings.attempts() + " attempts while other commands were applied: "
+                  "no answer after "
+                      + settings.attempts()
+                      + " attempts while other commands were applied: "
                       + Futures.unwrap(failure).getMessage());
             });
   }
@@ -283,7 +329,12 @@ public final class CommandConsumer {
 
   private CompletionStage<Done> keep(InboundMessage message, Optional<UUID> ticket, String error) {
     try (LogContext ignored = logContext(message, ticket)) {
-      log.warn("Dead-lettering message {} (type {}, correlation {}): {}", message.messageId(), message.type(), message.correlationId(), error);
+      log.warn(
+          "Dead-lettering message {} (type {}, correlation {}): {}",
+          message.messageId(),
+          message.type(),
+          message.correlationId(),
+          error);
     }
     ticket.ifPresent(ticketsWithDeadLetters::add);
     return deadLetters
@@ -295,9 +346,12 @@ public final class CommandConsumer {
             });
   }
 
-  /** The message and its ticket in the MDC of a log line (the stream's callbacks run on any thread). */
+  /**
+   * The message and its ticket in the MDC of a log line (the stream's callbacks run on any thread).
+   */
   private static LogContext logContext(InboundMessage message, Optional<UUID> ticket) {
-    return LogContext.put(LogContext.MESSAGE_ID, message.messageId(), LogContext.TICKET_ID, ticket.orElse(null));
+    return LogContext.put(
+        LogContext.MESSAGE_ID, message.messageId(), LogContext.TICKET_ID, ticket.orElse(null));
   }
 
   private static CompletionStage<Done> ack(CommittableMessage delivery) {

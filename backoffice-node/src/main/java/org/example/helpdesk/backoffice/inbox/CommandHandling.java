@@ -6,19 +6,19 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.pattern.StatusReply;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
-import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.InvalidCommandException;
 import org.example.helpdesk.protocol.PrepareTicket;
 
 /**
- * What the backoffice does with a distributed command, for a fresh delivery and a replay alike.
- * The future completes with the outcome, or fails when the failure may pass (database down, entity
- * not answering in time) and the message should be tried again.
+ * What the backoffice does with a distributed command, for a fresh delivery and a replay alike. The
+ * future completes with the outcome, or fails when the failure may pass (database down, entity not
+ * answering in time) and the message should be tried again.
  */
 public final class CommandHandling {
 
@@ -34,7 +34,9 @@ public final class CommandHandling {
   private final Tickets tickets;
   private final Duration askTimeout;
 
-  /** @param askTimeout how long one try waits for the ticket */
+  /**
+   * @param askTimeout how long one try waits for the ticket
+   */
   public CommandHandling(Tickets tickets, Duration askTimeout) {
     this.tickets = tickets;
     this.askTimeout = askTimeout;
@@ -53,15 +55,24 @@ public final class CommandHandling {
             failure -> {
               Throwable cause = Futures.unwrap(failure);
               return isRejection(cause)
-                  ? CompletableFuture.completedFuture(new Rejected(message.type() + " rejected: " + cause.getMessage()))
+                  ? CompletableFuture.completedFuture(
+                      new Rejected(message.type() + " rejected: " + cause.getMessage()))
                   : CompletableFuture.failedFuture(cause);
             });
   }
 
-  /** @param traceparent the trace context the ticket's span continues (the consume's, or a replay's) */
+  /**
+   * @param traceparent the trace context the ticket's span continues (the consume's, or a replay's)
+   */
   private CompletionStage<?> dispatch(DistributedCommand command, String traceparent) {
     if (command instanceof PrepareTicket p) {
-      return tickets.prepare(p.ticketId(), p.ticketType(), p.description(), Ticket.Origin.CUSTOMER_SERVICE, askTimeout, traceparent);
+      return tickets.prepare(
+          p.ticketId(),
+          p.ticketType(),
+          p.description(),
+          Ticket.Origin.CUSTOMER_SERVICE,
+          askTimeout,
+          traceparent);
     }
     if (command instanceof CancelTicket c) {
       return tickets.cancelForCustomer(c.ticketId(), askTimeout, traceparent);

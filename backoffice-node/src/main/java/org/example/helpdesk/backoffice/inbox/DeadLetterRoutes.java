@@ -16,10 +16,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
-import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.Json;
+import org.example.helpdesk.platform.logging.LogContext;
 
 /**
  * The operators' console for messages the inbox gave up on: list, show, replay (with the stored
@@ -86,21 +86,24 @@ public final class DeadLetterRoutes extends ApiDirectives {
     return pathPrefix(
         "dead-letters",
         () ->
-            access.api(Employee.Role.OPERATOR, employee -> concat(
-                pathEndOrSingleSlash(() -> get(this::list)),
-                pathPrefix(
-                    PathMatchers.segment(),
-                    raw ->
-                        id(
-                            raw,
-                            id ->
-                                concat(
-                                    pathEnd(
-                                        () ->
-                                            concat(
-                                                get(() -> show(id)),
-                                                delete(() -> remove(id)))),
-                                    path("replay", () -> post(() -> replay(id)))))))));
+            access.api(
+                Employee.Role.OPERATOR,
+                employee ->
+                    concat(
+                        pathEndOrSingleSlash(() -> get(this::list)),
+                        pathPrefix(
+                            PathMatchers.segment(),
+                            raw ->
+                                id(
+                                    raw,
+                                    id ->
+                                        concat(
+                                            pathEnd(
+                                                () ->
+                                                    concat(
+                                                        get(() -> show(id)),
+                                                        delete(() -> remove(id)))),
+                                            path("replay", () -> post(() -> replay(id)))))))));
   }
 
   private Route list() {
@@ -134,9 +137,11 @@ public final class DeadLetterRoutes extends ApiDirectives {
   }
 
   private Route remove(long id) {
-    return traceparent(trace -> onReply(
-        deadLetters.delete(id, trace),
-        deleted -> deleted.isPresent() ? complete(StatusCodes.NO_CONTENT) : notFound(id)));
+    return traceparent(
+        trace ->
+            onReply(
+                deadLetters.delete(id, trace),
+                deleted -> deleted.isPresent() ? complete(StatusCodes.NO_CONTENT) : notFound(id)));
   }
 
   /**
@@ -148,41 +153,55 @@ public final class DeadLetterRoutes extends ApiDirectives {
         entity ->
             entity.getContentLengthOption().orElse(0) == 0
                 ? replay(id, Optional.empty())
-                : jsonBody(JsonNode.class, body -> replay(id, Optional.of(body.toString().getBytes(UTF_8)))));
+                : jsonBody(
+                    JsonNode.class,
+                    body -> replay(id, Optional.of(body.toString().getBytes(UTF_8)))));
   }
 
   private Route replay(long id, Optional<byte[]> replacement) {
-    return traceparent(trace -> onReply(
-        deadLetters.replay(id, replacement, trace),
-        replayed -> {
-          if (replayed instanceof DeadLetters.Replayed.Applied applied) {
-            return json(
-                StatusCodes.OK,
-                Map.of(
-                    "id", id,
-                    "messageId", applied.deadLetter().messageId(),
-                    "status", "replayed",
-                    "releasedParked", applied.released()));
-          }
-          if (replayed instanceof DeadLetters.Replayed.FailedAgain failed) {
-            return ApiErrors.complete(StatusCodes.CONFLICT, failed.error());
-          }
-          if (replayed instanceof DeadLetters.Replayed.Busy busy) {
-            DeadLetter d = busy.deadLetter();
-            return ApiErrors.complete(
-                StatusCodes.CONFLICT,
-                d.status() == DeadLetter.Status.PARKED
-                    ? "dead letter " + id + " waits for " + d.waitsFor() + "; replay or delete that one first"
-                    : "dead letter " + id + " is being replayed");
-          }
-          if (replayed instanceof DeadLetters.Replayed.Incomplete) {
-            return ApiErrors.complete(
-                StatusCodes.CONFLICT,
-                "only the start of dead letter " + id + "'s body was kept (it was larger than the inbox takes);"
-                    + " replay it with a corrected body, or delete it");
-          }
-          return notFound(id);
-        }));
+    return traceparent(
+        trace ->
+            onReply(
+                deadLetters.replay(id, replacement, trace),
+                replayed -> {
+                  if (replayed instanceof DeadLetters.Replayed.Applied applied) {
+                    return json(
+                        StatusCodes.OK,
+                        Map.of(
+                            "id",
+                            id,
+                            "messageId",
+                            applied.deadLetter().messageId(),
+                            "status",
+                            "replayed",
+                            "releasedParked",
+                            applied.released()));
+                  }
+                  if (replayed instanceof DeadLetters.Replayed.FailedAgain failed) {
+                    return ApiErrors.complete(StatusCodes.CONFLICT, failed.error());
+                  }
+                  if (replayed instanceof DeadLetters.Replayed.Busy busy) {
+                    DeadLetter d = busy.deadLetter();
+                    return ApiErrors.complete(
+                        StatusCodes.CONFLICT,
+                        d.status() == DeadLetter.Status.PARKED
+                            ? "dead letter "
+                                + id
+                                + " waits for "
+                                + d.waitsFor()
+                                + "; replay or delete that one first"
+                            : "dead letter " + id + " is being replayed");
+                  }
+                  if (replayed instanceof DeadLetters.Replayed.Incomplete) {
+                    return ApiErrors.complete(
+                        StatusCodes.CONFLICT,
+                        "only the start of dead letter "
+                            + id
+                            + "'s body was kept (it was larger than the inbox takes);"
+                            + " replay it with a corrected body, or delete it");
+                  }
+                  return notFound(id);
+                }));
   }
 
   private Route id(String raw, Function<Long, Route> inner) {

@@ -36,7 +36,10 @@ public final class DeadLetterStore {
   private final Clock clock;
   private final int maxMessageBytes;
 
-  /** @param maxMessageBytes a larger body is kept cut to {@link #KEPT_OF_OVERSIZED_BODY} bytes (its size is kept) */
+  /**
+   * @param maxMessageBytes a larger body is kept cut to {@link #KEPT_OF_OVERSIZED_BODY} bytes (its
+   *     size is kept)
+   */
   public DeadLetterStore(Database database, Clock clock, int maxMessageBytes) {
     this.database = database;
     this.clock = clock;
@@ -92,7 +95,14 @@ public final class DeadLetterStore {
                       + " last_failed_at, attempts, status, ticket_id, waits_for, trace_id)"
                       + " VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, 0, 'parked', ?, ?, ?)"
                       + " ON CONFLICT (message_id) DO NOTHING")) {
-            bindMessage(s, message, "waits for " + head.get() + ", an earlier command of ticket " + ticketId + " that failed");
+            bindMessage(
+                s,
+                message,
+                "waits for "
+                    + head.get()
+                    + ", an earlier command of ticket "
+                    + ticketId
+                    + " that failed");
             s.setObject(9, ticketId);
             s.setString(10, head.get());
             s.setString(11, message.traceId());
@@ -107,7 +117,10 @@ public final class DeadLetterStore {
     return database.run(
         c -> {
           try (Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("SELECT DISTINCT ticket_id FROM dead_letters WHERE ticket_id IS NOT NULL AND " + OPEN)) {
+              ResultSet rs =
+                  s.executeQuery(
+                      "SELECT DISTINCT ticket_id FROM dead_letters WHERE ticket_id IS NOT NULL AND "
+                          + OPEN)) {
             Set<UUID> tickets = new HashSet<>();
             while (rs.next()) {
               tickets.add(rs.getObject(1, UUID.class));
@@ -133,7 +146,8 @@ public final class DeadLetterStore {
             return new Claim.Busy(d);
           }
           try (PreparedStatement s =
-              c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ? AND status = 'failed'")) {
+              c.prepareStatement(
+                  "UPDATE dead_letters SET status = 'replaying' WHERE id = ? AND status = 'failed'")) {
             s.setLong(1, id);
             return s.executeUpdate() == 1 ? new Claim.Taken(d) : new Claim.Busy(d);
           }
@@ -171,17 +185,21 @@ public final class DeadLetterStore {
         });
   }
 
-  /** @return the dead letter it was, if there was an open one not being replayed */
+  /**
+   * @return the dead letter it was, if there was an open one not being replayed
+   */
   public CompletionStage<Optional<DeadLetter>> delete(long id) {
     return database.transact(
         c -> {
           Optional<DeadLetter> found = find(c, id, 0);
           if (found.isEmpty()
-              || (found.get().status() != DeadLetter.Status.FAILED && found.get().status() != DeadLetter.Status.PARKED)) {
+              || (found.get().status() != DeadLetter.Status.FAILED
+                  && found.get().status() != DeadLetter.Status.PARKED)) {
             return Optional.<DeadLetter>empty();
           }
           try (PreparedStatement s =
-              c.prepareStatement("UPDATE dead_letters SET status = 'deleted' WHERE id = ? AND status IN ('failed', 'parked')")) {
+              c.prepareStatement(
+                  "UPDATE dead_letters SET status = 'deleted' WHERE id = ? AND status IN ('failed', 'parked')")) {
             s.setLong(1, id);
             return s.executeUpdate() == 1 ? found : Optional.<DeadLetter>empty();
           }
@@ -199,14 +217,17 @@ public final class DeadLetterStore {
           lock(c, ticketId);
           try (PreparedStatement s =
               c.prepareStatement(
-                  "SELECT id, status FROM dead_letters WHERE ticket_id = ? AND " + OPEN + " ORDER BY id LIMIT 1")) {
+                  "SELECT id, status FROM dead_letters WHERE ticket_id = ? AND "
+                      + OPEN
+                      + " ORDER BY id LIMIT 1")) {
             s.setObject(1, ticketId);
             try (ResultSet rs = s.executeQuery()) {
               if (!rs.next() || !"parked".equals(rs.getString("status"))) {
                 return Optional.<DeadLetter>empty(); // none left, or a failed one still ahead
               }
               long id = rs.getLong("id");
-              try (PreparedStatement take = c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ?")) {
+              try (PreparedStatement take =
+                  c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ?")) {
                 take.setLong(1, id);
                 take.executeUpdate();
               }
@@ -217,7 +238,8 @@ public final class DeadLetterStore {
   }
 
   /** A released parked command failed: it is its ticket's head now, the rest waits for it. */
-  public CompletionStage<Boolean> becameHead(long id, String messageId, UUID ticketId, String error) {
+  public CompletionStage<Boolean> becameHead(
+      long id, String messageId, UUID ticketId, String error) {
     return database.transact(
         c -> {
           try (PreparedStatement s =
@@ -230,7 +252,8 @@ public final class DeadLetterStore {
             s.executeUpdate();
           }
           try (PreparedStatement s =
-              c.prepareStatement("UPDATE dead_letters SET waits_for = ? WHERE ticket_id = ? AND status = 'parked'")) {
+              c.prepareStatement(
+                  "UPDATE dead_letters SET waits_for = ? WHERE ticket_id = ? AND status = 'parked'")) {
             s.setString(1, messageId);
             s.setObject(2, ticketId);
             s.executeUpdate();
@@ -242,7 +265,9 @@ public final class DeadLetterStore {
   public CompletionStage<List<DeadLetter>> list(int limit) {
     return database.run(
         c -> {
-          try (PreparedStatement s = c.prepareStatement(select(PREVIEW_BYTES) + " WHERE " + OPEN + " ORDER BY id DESC LIMIT ?")) {
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  select(PREVIEW_BYTES) + " WHERE " + OPEN + " ORDER BY id DESC LIMIT ?")) {
             s.setInt(1, limit);
             try (ResultSet rs = s.executeQuery()) {
               List<DeadLetter> letters = new ArrayList<>();
@@ -278,17 +303,22 @@ public final class DeadLetterStore {
   public static final String COUNT_OPEN = "SELECT count(*) FROM dead_letters WHERE " + OPEN;
 
   private static boolean isOpen(DeadLetter.Status status) {
-    return Arrays.asList(DeadLetter.Status.FAILED, DeadLetter.Status.PARKED, DeadLetter.Status.REPLAYING).contains(status);
+    return Arrays.asList(
+            DeadLetter.Status.FAILED, DeadLetter.Status.PARKED, DeadLetter.Status.REPLAYING)
+        .contains(status);
   }
 
-  private void bindMessage(PreparedStatement s, InboundMessage message, String error) throws SQLException {
+  private void bindMessage(PreparedStatement s, InboundMessage message, String error)
+      throws SQLException {
     Timestamp now = Timestamp.from(clock.instant());
     byte[] body = message.body();
     // what a broken message carries may be anything: the body is kept byte for byte, cut short
     // only when it is larger than the inbox takes
-    byte[] kept = body.length <= maxMessageBytes ? body : Arrays.copyOf(body, KEPT_OF_OVERSIZED_BODY);
+    byte[] kept =
+        body.length <= maxMessageBytes ? body : Arrays.copyOf(body, KEPT_OF_OVERSIZED_BODY);
     s.setString(1, TextRules.storable(message.messageId()));
-    s.setString(2, message.type() == null ? null : TextRules.storable(truncate(message.type(), 255)));
+    s.setString(
+        2, message.type() == null ? null : TextRules.storable(truncate(message.type(), 255)));
     s.setBytes(3, kept);
     s.setInt(4, body.length);
     s.setString(5, message.headersJson());
@@ -298,7 +328,8 @@ public final class DeadLetterStore {
   }
 
   private static void lock(Connection c, UUID ticketId) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
+    try (PreparedStatement s =
+        c.prepareStatement("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")) {
       s.setString(1, "dead-letters:" + ticketId);
       s.execute();
     }
@@ -306,7 +337,10 @@ public final class DeadLetterStore {
 
   private static Optional<String> head(Connection c, UUID ticketId) throws SQLException {
     try (PreparedStatement s =
-        c.prepareStatement("SELECT message_id FROM dead_letters WHERE ticket_id = ? AND " + OPEN + " ORDER BY id LIMIT 1")) {
+        c.prepareStatement(
+            "SELECT message_id FROM dead_letters WHERE ticket_id = ? AND "
+                + OPEN
+                + " ORDER BY id LIMIT 1")) {
       s.setObject(1, ticketId);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
@@ -314,7 +348,8 @@ public final class DeadLetterStore {
     }
   }
 
-  private static Optional<DeadLetter> find(Connection c, long id, int bodyBytes) throws SQLException {
+  private static Optional<DeadLetter> find(Connection c, long id, int bodyBytes)
+      throws SQLException {
     try (PreparedStatement s = c.prepareStatement(select(bodyBytes) + " WHERE id = ?")) {
       s.setLong(1, id);
       try (ResultSet rs = s.executeQuery()) {
@@ -327,7 +362,11 @@ public final class DeadLetterStore {
     return database.run(
         c -> {
           try (PreparedStatement s =
-              c.prepareStatement("UPDATE dead_letters SET status = '" + status + "' WHERE id = ? AND status = " + from)) {
+              c.prepareStatement(
+                  "UPDATE dead_letters SET status = '"
+                      + status
+                      + "' WHERE id = ? AND status = "
+                      + from)) {
             s.setLong(1, id);
             return s.executeUpdate() > 0;
           }
@@ -335,7 +374,9 @@ public final class DeadLetterStore {
   }
 
   private static String select(int bodyBytes) {
-    return "SELECT id, message_id, type, substring(body from 1 for " + Math.max(bodyBytes, 1) + ") AS body, "
+    return "SELECT id, message_id, type, substring(body from 1 for "
+        + Math.max(bodyBytes, 1)
+        + ") AS body, "
         + "body_size, headers::text AS headers, error, first_failed_at, last_failed_at, attempts, status, ticket_id, waits_for, "
         + "trace_id FROM dead_letters";
   }

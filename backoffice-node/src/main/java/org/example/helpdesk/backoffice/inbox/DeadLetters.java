@@ -39,7 +39,9 @@ public final class DeadLetters {
     this(store, handling, Tracing.off());
   }
 
-  /** @param tracing replays and deletes are spans, and what they apply continues them */
+  /**
+   * @param tracing replays and deletes are spans, and what they apply continues them
+   */
   public DeadLetters(DeadLetterStore store, CommandHandling handling, Tracing tracing) {
     this.store = store;
     this.handling = handling;
@@ -50,18 +52,28 @@ public final class DeadLetters {
     return store;
   }
 
-  /** @param replacement a corrected body to replay instead of the stored one */
+  /**
+   * @param replacement a corrected body to replay instead of the stored one
+   */
   public CompletionStage<Replayed> replay(long id, Optional<byte[]> replacement) {
     return replay(id, replacement, null);
   }
 
-  /** @param traceparent the trace context of the operator's request, or null */
-  public CompletionStage<Replayed> replay(long id, Optional<byte[]> replacement, String traceparent) {
+  /**
+   * @param traceparent the trace context of the operator's request, or null
+   */
+  public CompletionStage<Replayed> replay(
+      long id, Optional<byte[]> replacement, String traceparent) {
     return tracing.traced(
-        "DeadLetter replay", traceparent, tp -> replayIn(id, replacement, tp), "deadletter.id", String.valueOf(id));
+        "DeadLetter replay",
+        traceparent,
+        tp -> replayIn(id, replacement, tp),
+        "deadletter.id",
+        String.valueOf(id));
   }
 
-  private CompletionStage<Replayed> replayIn(long id, Optional<byte[]> replacement, String traceparent) {
+  private CompletionStage<Replayed> replayIn(
+      long id, Optional<byte[]> replacement, String traceparent) {
     return store
         .claim(id)
         .thenCompose(
@@ -79,11 +91,16 @@ public final class DeadLetters {
               InboundMessage message = message(d, traceparent);
               return handling
                   .handle(replacement.map(message::withBody).orElse(message))
-                  .exceptionally(failure -> new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()))
+                  .exceptionally(
+                      failure ->
+                          new CommandHandling.Rejected(
+                              "could not be applied now: " + failure.getMessage()))
                   .thenCompose(
                       outcome -> {
                         if (outcome instanceof CommandHandling.Rejected rejected) {
-                          return store.failedAgain(id, rejected.error()).thenApply(x -> new Replayed.FailedAgain(d, rejected.error()));
+                          return store
+                              .failedAgain(id, rejected.error())
+                              .thenApply(x -> new Replayed.FailedAgain(d, rejected.error()));
                         }
                         return store
                             .resolved(id)
@@ -93,12 +110,16 @@ public final class DeadLetters {
             });
   }
 
-  /** @return the dead letter deleted, if there was an open one (not being replayed) */
+  /**
+   * @return the dead letter deleted, if there was an open one (not being replayed)
+   */
   public CompletionStage<Optional<DeadLetter>> delete(long id) {
     return delete(id, null);
   }
 
-  /** @param traceparent the trace context of the operator's request, or null */
+  /**
+   * @param traceparent the trace context of the operator's request, or null
+   */
   public CompletionStage<Optional<DeadLetter>> delete(long id, String traceparent) {
     return tracing.traced(
         "DeadLetter delete",
@@ -111,7 +132,8 @@ public final class DeadLetters {
                         deleted.isPresent() && deleted.get().status() == DeadLetter.Status.FAILED
                             ? release(deleted.get().ticketId(), tp).thenApply(released -> deleted)
                             : CompletableFuture.completedFuture(deleted)),
-        "deadletter.id", String.valueOf(id));
+        "deadletter.id",
+        String.valueOf(id));
   }
 
   /** Applies the ticket's parked commands in order until one fails; returns how many applied. */
@@ -137,7 +159,10 @@ public final class DeadLetters {
               DeadLetter d = next.get();
               return handling
                   .handle(message(d, traceparent))
-                  .exceptionally(failure -> new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()))
+                  .exceptionally(
+                      failure ->
+                          new CommandHandling.Rejected(
+                              "could not be applied now: " + failure.getMessage()))
                   .thenCompose(
                       outcome -> {
                         if (outcome instanceof CommandHandling.Rejected rejected) {
@@ -145,13 +170,16 @@ public final class DeadLetters {
                               .becameHead(d.id(), d.messageId(), ticketId, rejected.error())
                               .thenApply(x -> released);
                         }
-                        return store.resolved(d.id()).thenCompose(x -> releaseFrom(ticketId, released + 1, traceparent));
+                        return store
+                            .resolved(d.id())
+                            .thenCompose(x -> releaseFrom(ticketId, released + 1, traceparent));
                       });
             });
   }
 
   /** A dead letter to apply again, in the trace context of the operator's action. */
   private static InboundMessage message(DeadLetter d, String traceparent) {
-    return InboundMessage.replayed(d.messageId(), d.type(), d.body(), d.headersJson()).withTraceparent(traceparent);
+    return InboundMessage.replayed(d.messageId(), d.type(), d.body(), d.headersJson())
+        .withTraceparent(traceparent);
   }
 }

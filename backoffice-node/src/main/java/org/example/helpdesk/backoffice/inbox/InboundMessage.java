@@ -38,13 +38,18 @@ public final class InboundMessage {
   private InvalidCommandException problem;
 
   public InboundMessage(
-      String messageId, boolean hasMessageId, String type, byte[] body, String headersJson, String correlationId) {
+      String messageId,
+      boolean hasMessageId,
+      String type,
+      byte[] body,
+      String headersJson,
+      String correlationId) {
     this(messageId, hasMessageId, type, body, headersJson, correlationId, null, null);
   }
 
   /**
-   * @param traceparent the W3C trace context the message's handling continues (as received, or
-   *     the inbox's own span's once it made one); null: none
+   * @param traceparent the W3C trace context the message's handling continues (as received, or the
+   *     inbox's own span's once it made one); null: none
    */
   public InboundMessage(
       String messageId,
@@ -102,7 +107,15 @@ public final class InboundMessage {
   /** This message, handled in the trace context {@code traceparent}. */
   public synchronized InboundMessage withTraceparent(String replacement) {
     InboundMessage m =
-        new InboundMessage(messageId, hasMessageId, type, body, headersJson, correlationId, replacement, tracestate);
+        new InboundMessage(
+            messageId,
+            hasMessageId,
+            type,
+            body,
+            headersJson,
+            correlationId,
+            replacement,
+            tracestate);
     m.command = command;
     m.problem = problem;
     return m;
@@ -128,7 +141,8 @@ public final class InboundMessage {
   }
 
   /** A replayed dead letter: it was given its identity when it was stored. */
-  public static InboundMessage replayed(String messageId, String type, byte[] body, String headersJson) {
+  public static InboundMessage replayed(
+      String messageId, String type, byte[] body, String headersJson) {
     return new InboundMessage(messageId, true, type, body, headersJson, null);
   }
 
@@ -161,7 +175,8 @@ public final class InboundMessage {
       return Optional.of(decode().ticketId());
     } catch (InvalidCommandException e) {
       try {
-        return Optional.of(java.util.UUID.fromString(JSON.readTree(body).path("ticketId").asText()));
+        return Optional.of(
+            java.util.UUID.fromString(JSON.readTree(body).path("ticketId").asText()));
       } catch (java.io.IOException | RuntimeException notThere) {
         return Optional.empty();
       }
@@ -175,7 +190,15 @@ public final class InboundMessage {
 
   /** A replayed dead letter with its body replaced (an operator fixed it). */
   public InboundMessage withBody(byte[] replacement) {
-    return new InboundMessage(messageId, hasMessageId, type, replacement, headersJson, correlationId, traceparent, tracestate);
+    return new InboundMessage(
+        messageId,
+        hasMessageId,
+        type,
+        replacement,
+        headersJson,
+        correlationId,
+        traceparent,
+        tracestate);
   }
 
   private static String headersOf(CommittableMessage delivery) {
@@ -199,7 +222,8 @@ public final class InboundMessage {
     if (p.getHeaders() != null && !p.getHeaders().isEmpty()) {
       ObjectNode headers = node.putObject("headers");
       for (Map.Entry<String, Object> h : p.getHeaders().entrySet()) {
-        headers.put(TextRules.storable(h.getKey()), TextRules.storable(String.valueOf(h.getValue())));
+        headers.put(
+            TextRules.storable(h.getKey()), TextRules.storable(String.valueOf(h.getValue())));
       }
     }
     return node.toString();

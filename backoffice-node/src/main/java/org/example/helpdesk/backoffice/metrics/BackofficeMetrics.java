@@ -11,8 +11,8 @@ import org.example.helpdesk.platform.metrics.ProjectionLag;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
- * What an operator of the backoffice watches: how far the tickets projection is behind the
- * journal, how many dead letters wait, and what the inbox does with messages.
+ * What an operator of the backoffice watches: how far the tickets projection is behind the journal,
+ * how many dead letters wait, and what the inbox does with messages.
  */
 public final class BackofficeMetrics {
 
@@ -22,7 +22,8 @@ public final class BackofficeMetrics {
     inbox =
         Counter.builder()
             .name("helpdesk_inbox_messages")
-            .help("Messages the inbox finished with, by outcome (processed, dead_lettered, parked, requeued)")
+            .help(
+                "Messages the inbox finished with, by outcome (processed, dead_lettered, parked, requeued)")
             .labelNames("outcome")
             .register(registry);
     GaugeWithCallback.builder()
@@ -31,15 +32,12 @@ public final class BackofficeMetrics {
         .callback(cb -> cb.call(SqlMetrics.firstRow(dataSource, DeadLetterStore.COUNT_OPEN)[0]))
         .register(registry);
     ProjectionLag.register(
-        registry,
-        dataSource,
-        TicketProjection.NAME,
-        Ticket.tags(),
-        "events",
-        TICKETS_LAG);
+        registry, dataSource, TicketProjection.NAME, Ticket.tags(), "events", TICKETS_LAG);
   }
 
-  /** The tickets projection's lag of a tag: (events, seconds), see {@link ProjectionLag#register}. */
+  /**
+   * The tickets projection's lag of a tag: (events, seconds), see {@link ProjectionLag#register}.
+   */
   public static final String TICKETS_LAG =
       ProjectionLag.STORED_POSITION
           + "SELECT count(*), greatest(0, coalesce(extract(epoch FROM now()) - min(j.write_timestamp) / 1000.0, 0))"
@@ -61,5 +59,4 @@ public final class BackofficeMetrics {
   public void requeued() {
     inbox.labelValues("requeued").inc();
   }
-
 }

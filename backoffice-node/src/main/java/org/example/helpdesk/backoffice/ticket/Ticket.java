@@ -14,10 +14,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
@@ -32,7 +32,8 @@ import org.example.helpdesk.protocol.TextRules;
 public final class Ticket
     extends EventSourcedBehaviorWithEnforcedReplies<Ticket.Command, Ticket.Event, Ticket.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE = EntityTypeKey.create(Command.class, "Ticket");
+  public static final EntityTypeKey<Command> ENTITY_TYPE =
+      EntityTypeKey.create(Command.class, "Ticket");
 
   /**
    * Events are tagged with one of this many tags, one read-model projection instance per tag. The
@@ -62,16 +63,25 @@ public final class Ticket
   // (traceparent: the W3C trace context of whatever asked, kept with the event; may be null)
 
   public record PrepareTicket(
-      String ticketType, String description, Origin origin, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+      String ticketType,
+      String description,
+      Origin origin,
+      String traceparent,
+      ActorRef<StatusReply<Details>> replyTo)
       implements Command {
 
-    public PrepareTicket(String ticketType, String description, Origin origin, ActorRef<StatusReply<Details>> replyTo) {
+    public PrepareTicket(
+        String ticketType,
+        String description,
+        Origin origin,
+        ActorRef<StatusReply<Details>> replyTo) {
       this(ticketType, description, origin, null, replyTo);
     }
   }
 
   /** {@code employee}: who cancels, when {@code by} is the backoffice. */
-  public record CancelTicket(Origin by, String employee, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+  public record CancelTicket(
+      Origin by, String employee, String traceparent, ActorRef<StatusReply<Details>> replyTo)
       implements Command {
 
     public CancelTicket(Origin by, String employee, ActorRef<StatusReply<Details>> replyTo) {
@@ -80,7 +90,8 @@ public final class Ticket
   }
 
   /** {@code by}: the employee who assigns. */
-  public record AssignTicket(String assignee, String by, String traceparent, ActorRef<StatusReply<Details>> replyTo)
+  public record AssignTicket(
+      String assignee, String by, String traceparent, ActorRef<StatusReply<Details>> replyTo)
       implements Command {
 
     public AssignTicket(String assignee, String by, ActorRef<StatusReply<Details>> replyTo) {
@@ -93,9 +104,8 @@ public final class Ticket
   // ---- events ---------------------------------------------------------------------------------
 
   /**
-   * {@code traceparent}: the W3C trace context of the command that caused the event (which the
-   * read model's update continues); null when there was none, and in events recorded before it was
-   * kept.
+   * {@code traceparent}: the W3C trace context of the command that caused the event (which the read
+   * model's update continues); null when there was none, and in events recorded before it was kept.
    */
   public sealed interface Event permits TicketWasPrepared, TicketWasCancelled, TicketWasAssigned {
     UUID ticketId();
@@ -104,10 +114,16 @@ public final class Ticket
   }
 
   public record TicketWasPrepared(
-      UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+      UUID ticketId,
+      String ticketType,
+      String description,
+      Instant preparedAt,
+      Origin origin,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
       implements Event {
 
-    public TicketWasPrepared(UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin) {
+    public TicketWasPrepared(
+        UUID ticketId, String ticketType, String description, Instant preparedAt, Origin origin) {
       this(ticketId, ticketType, description, preparedAt, origin, null);
     }
 
@@ -119,8 +135,15 @@ public final class Ticket
     }
   }
 
-  /** {@code cancelledBy}: the employee, or {@code customer-service}; null in events recorded before it was kept. */
-  public record TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+  /**
+   * {@code cancelledBy}: the employee, or {@code customer-service}; null in events recorded before
+   * it was kept.
+   */
+  public record TicketWasCancelled(
+      UUID ticketId,
+      Instant cancelledAt,
+      String cancelledBy,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
       implements Event {
 
     public TicketWasCancelled(UUID ticketId, Instant cancelledAt, String cancelledBy) {
@@ -129,10 +152,16 @@ public final class Ticket
   }
 
   /** {@code assignedBy}: the employee; null in events recorded before it was kept. */
-  public record TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy, @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
+  public record TicketWasAssigned(
+      UUID ticketId,
+      String assignee,
+      Instant assignedAt,
+      String assignedBy,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent)
       implements Event {
 
-    public TicketWasAssigned(UUID ticketId, String assignee, Instant assignedAt, String assignedBy) {
+    public TicketWasAssigned(
+        UUID ticketId, String assignee, Instant assignedAt, String assignedBy) {
       this(ticketId, assignee, assignedAt, assignedBy, null);
     }
   }
@@ -164,11 +193,31 @@ public final class Ticket
       implements State {
 
     Prepared cancelled(Instant at, String by) {
-      return new Prepared(ticketId, ticketType, description, Status.CANCELLED, assignee, preparedAt, at, origin, assignedBy, by);
+      return new Prepared(
+          ticketId,
+          ticketType,
+          description,
+          Status.CANCELLED,
+          assignee,
+          preparedAt,
+          at,
+          origin,
+          assignedBy,
+          by);
     }
 
     Prepared assignedTo(String employee, Instant at, String by) {
-      return new Prepared(ticketId, ticketType, description, Status.ASSIGNED, employee, preparedAt, at, origin, by, cancelledBy);
+      return new Prepared(
+          ticketId,
+          ticketType,
+          description,
+          Status.ASSIGNED,
+          employee,
+          preparedAt,
+          at,
+          origin,
+          by,
+          cancelledBy);
     }
 
     boolean isPreparedBy(PrepareTicket command) {
@@ -178,7 +227,16 @@ public final class Ticket
     }
 
     Details details() {
-      return new Details(ticketId, ticketType, description, status, assignee, preparedAt, updatedAt, assignedBy, cancelledBy);
+      return new Details(
+          ticketId,
+          ticketType,
+          description,
+          status,
+          assignee,
+          preparedAt,
+          updatedAt,
+          assignedBy,
+          cancelledBy);
     }
   }
 
@@ -255,19 +313,27 @@ public final class Ticket
         .onCommand(PrepareTicket.class, this::prepareAgain)
         .onCommand(CancelTicket.class, this::cancel)
         .onCommand(AssignTicket.class, this::assign)
-        .onCommand(GetTicket.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())));
+        .onCommand(
+            GetTicket.class,
+            (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.details())));
     return builder.build();
   }
 
   private ReplyEffect<Event, State> prepare(PrepareTicket command) {
     String problem = problemWith(command);
     if (problem != null) {
-      return Effect().reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem)));
+      return Effect()
+          .reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem)));
     }
     return Effect()
         .persist(
             new TicketWasPrepared(
-                ticketId, command.ticketType(), command.description(), clock.instant(), command.origin(), command.traceparent()))
+                ticketId,
+                command.ticketType(),
+                command.description(),
+                clock.instant(),
+                command.origin(),
+                command.traceparent()))
         .thenReply(command.replyTo(), state -> StatusReply.success(((Prepared) state).details()));
   }
 
@@ -280,7 +346,10 @@ public final class Ticket
         .reply(
             command.replyTo(),
             StatusReply.error(
-                new ConflictException("ticket " + ticketId + " exists already with a different type, description or origin")));
+                new ConflictException(
+                    "ticket "
+                        + ticketId
+                        + " exists already with a different type, description or origin")));
   }
 
   private ReplyEffect<Event, State> cancel(Prepared state, CancelTicket command) {
@@ -290,7 +359,10 @@ public final class Ticket
           .reply(
               command.replyTo(),
               StatusReply.error(
-                  new ConflictException("ticket " + ticketId + " was not prepared by the customer service, which cannot cancel it")));
+                  new ConflictException(
+                      "ticket "
+                          + ticketId
+                          + " was not prepared by the customer service, which cannot cancel it")));
     }
     if (state.status() == Status.CANCELLED) {
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
@@ -311,7 +383,8 @@ public final class Ticket
           .reply(
               command.replyTo(),
               StatusReply.error(
-                  new ConflictException("ticket " + ticketId + " is cancelled and cannot be assigned")));
+                  new ConflictException(
+                      "ticket " + ticketId + " is cancelled and cannot be assigned")));
     }
     String assignee = command.assignee() == null ? null : command.assignee().strip();
     if (assignee == null
@@ -329,12 +402,17 @@ public final class Ticket
       return Effect().reply(command.replyTo(), StatusReply.success(state.details()));
     }
     return Effect()
-        .persist(new TicketWasAssigned(ticketId, assignee, clock.instant(), command.by(), command.traceparent()))
+        .persist(
+            new TicketWasAssigned(
+                ticketId, assignee, clock.instant(), command.by(), command.traceparent()))
         .thenReply(command.replyTo(), s -> StatusReply.success(((Prepared) s).details()));
   }
 
   private ReplyEffect<Event, State> notFound(ActorRef<StatusReply<Details>> replyTo) {
-    return Effect().reply(replyTo, StatusReply.error(new NotFoundException("ticket " + ticketId + " does not exist")));
+    return Effect()
+        .reply(
+            replyTo,
+            StatusReply.error(new NotFoundException("ticket " + ticketId + " does not exist")));
   }
 
   private static String problemWith(PrepareTicket command) {
@@ -362,11 +440,24 @@ public final class Ticket
         .forStateType(Unprepared.class)
         .onEvent(
             TicketWasPrepared.class,
-            e -> new Prepared(e.ticketId(), e.ticketType(), e.description(), Status.AWAITING, null, e.preparedAt(), e.preparedAt(), e.origin(), null, null));
+            e ->
+                new Prepared(
+                    e.ticketId(),
+                    e.ticketType(),
+                    e.description(),
+                    Status.AWAITING,
+                    null,
+                    e.preparedAt(),
+                    e.preparedAt(),
+                    e.origin(),
+                    null,
+                    null));
     builder
         .forStateType(Prepared.class)
         .onEvent(TicketWasCancelled.class, (s, e) -> s.cancelled(e.cancelledAt(), e.cancelledBy()))
-        .onEvent(TicketWasAssigned.class, (s, e) -> s.assignedTo(e.assignee(), e.assignedAt(), e.assignedBy()));
+        .onEvent(
+            TicketWasAssigned.class,
+            (s, e) -> s.assignedTo(e.assignee(), e.assignedAt(), e.assignedBy()));
     return builder.build();
   }
 }

@@ -18,14 +18,14 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
-import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
+import org.example.helpdesk.platform.tracing.Tracing;
 
 /**
  * Keeps the {@code tickets} table up to date from the Ticket events: one projection instance per
- * event tag over the journal's commit-ordered feed (an event that commits late is never passed
- * by), spread over the cluster's nodes by a sharded daemon process. Exactly once: the rows of a
- * group of events and the offset after them commit in one transaction.
+ * event tag over the journal's commit-ordered feed (an event that commits late is never passed by),
+ * spread over the cluster's nodes by a sharded daemon process. Exactly once: the rows of a group of
+ * events and the offset after them commit in one transaction.
  */
 public final class TicketProjection {
 
@@ -34,7 +34,11 @@ public final class TicketProjection {
   private TicketProjection() {}
 
   public static void init(
-      ActorSystem<?> system, CommitOrderedFeed<Ticket.Event> events, DataSource dataSource, int groupSize, Duration groupWithin) {
+      ActorSystem<?> system,
+      CommitOrderedFeed<Ticket.Event> events,
+      DataSource dataSource,
+      int groupSize,
+      Duration groupWithin) {
     List<String> tags = Ticket.tags();
     ShardedDaemonProcess.get(system)
         .init(
@@ -60,7 +64,12 @@ public final class TicketProjection {
       DataSource dataSource,
       int groupSize,
       Duration groupWithin) {
-    return JdbcProjection.groupedWithin(id, events, () -> new PooledJdbcSession(dataSource), () -> new Handler(Tracing.get(system)), system)
+    return JdbcProjection.groupedWithin(
+            id,
+            events,
+            () -> new PooledJdbcSession(dataSource),
+            () -> new Handler(Tracing.get(system)),
+            system)
         .withGroup(groupSize, groupWithin)
         .withStatusObserver(ProjectionObservations.get(system).observer());
   }
@@ -74,13 +83,15 @@ public final class TicketProjection {
     }
 
     @Override
-    public void process(PooledJdbcSession session, List<Change<Ticket.Event>> changes) throws Exception {
+    public void process(PooledJdbcSession session, List<Change<Ticket.Event>> changes)
+        throws Exception {
       List<Span> spans = tracing.enabled() ? updateSpans(changes) : List.of();
       try {
         session.withConnection(
             connection -> {
               // an event that cannot be read was logged and counted by the feed, and is passed
-              TicketReadModel.apply(connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
+              TicketReadModel.apply(
+                  connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
               TicketReadModel.notifyChanged(connection);
               return null;
             });
@@ -104,8 +115,10 @@ public final class TicketProjection {
                       "tickets read-model update",
                       Tracing.contextOf(event.traceparent(), null),
                       SpanKind.INTERNAL,
-                      "ticket.id", event.ticketId().toString(),
-                      "event.type", event.getClass().getSimpleName())
+                      "ticket.id",
+                      event.ticketId().toString(),
+                      "event.type",
+                      event.getClass().getSimpleName())
                   .setAttribute("group.size", changes.size())
                   .startSpan());
         }

@@ -42,31 +42,54 @@ public final class TicketReadModel {
   }
 
   /** As {@link #apply(Connection, List)}, into another table of the same columns (a rebuild's). */
-  static void apply(Connection connection, List<Ticket.Event> events, String table) throws SQLException {
+  static void apply(Connection connection, List<Ticket.Event> events, String table)
+      throws SQLException {
     Map<UUID, Ticket.TicketWasPrepared> inserts = new LinkedHashMap<>();
     Map<UUID, RowUpdate> updates = new LinkedHashMap<>();
     for (Ticket.Event event : events) {
       if (event instanceof Ticket.TicketWasPrepared e) {
         inserts.putIfAbsent(e.ticketId(), e);
       } else if (event instanceof Ticket.TicketWasCancelled e) {
-        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.CANCELLED, null, e.cancelledAt(), null, e.cancelledBy()), RowUpdate::then);
+        updates.merge(
+            e.ticketId(),
+            new RowUpdate(Ticket.Status.CANCELLED, null, e.cancelledAt(), null, e.cancelledBy()),
+            RowUpdate::then);
       } else if (event instanceof Ticket.TicketWasAssigned e) {
-        updates.merge(e.ticketId(), new RowUpdate(Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt(), e.assignedBy(), null), RowUpdate::then);
+        updates.merge(
+            e.ticketId(),
+            new RowUpdate(
+                Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt(), e.assignedBy(), null),
+            RowUpdate::then);
       }
     }
     if (!inserts.isEmpty()) {
       List<Ticket.TicketWasPrepared> prepared = new ArrayList<>(inserts.values());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "INSERT INTO " + table + " (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at)"
+              "INSERT INTO "
+                  + table
+                  + " (ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at)"
                   + " SELECT t.id, t.type, t.description, ?, NULL, t.at, t.at"
                   + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, type, description, at)"
                   + " ON CONFLICT (ticket_id) DO NOTHING")) {
         s.setString(1, TicketView.statusName(Ticket.Status.AWAITING));
-        s.setArray(2, connection.createArrayOf("uuid", prepared.stream().map(Ticket.TicketWasPrepared::ticketId).toArray()));
-        s.setArray(3, connection.createArrayOf("text", prepared.stream().map(Ticket.TicketWasPrepared::ticketType).toArray()));
-        s.setArray(4, connection.createArrayOf("text", prepared.stream().map(Ticket.TicketWasPrepared::description).toArray()));
-        s.setArray(5, connection.createArrayOf("timestamptz", prepared.stream().map(e -> Timestamp.from(e.preparedAt())).toArray()));
+        s.setArray(
+            2,
+            connection.createArrayOf(
+                "uuid", prepared.stream().map(Ticket.TicketWasPrepared::ticketId).toArray()));
+        s.setArray(
+            3,
+            connection.createArrayOf(
+                "text", prepared.stream().map(Ticket.TicketWasPrepared::ticketType).toArray()));
+        s.setArray(
+            4,
+            connection.createArrayOf(
+                "text", prepared.stream().map(Ticket.TicketWasPrepared::description).toArray()));
+        s.setArray(
+            5,
+            connection.createArrayOf(
+                "timestamptz",
+                prepared.stream().map(e -> Timestamp.from(e.preparedAt())).toArray()));
         s.executeUpdate();
       }
     }
@@ -74,7 +97,9 @@ public final class TicketReadModel {
       List<UUID> ids = new ArrayList<>(updates.keySet());
       try (PreparedStatement s =
           connection.prepareStatement(
-              "UPDATE " + table + " AS r SET status = u.status, assignee = coalesce(u.assignee, r.assignee), updated_at = u.at,"
+              "UPDATE "
+                  + table
+                  + " AS r SET status = u.status, assignee = coalesce(u.assignee, r.assignee), updated_at = u.at,"
                   + " assigned_by = coalesce(u.assigned_by, r.assigned_by), cancelled_by = coalesce(u.cancelled_by, r.cancelled_by)"
                   + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[])"
                   + " AS u(id, status, assignee, at, assigned_by, cancelled_by)"
@@ -82,11 +107,28 @@ public final class TicketReadModel {
         // (joins the table: planned with its current size, see PlannedEachTime)
         PlannedEachTime.mark(s);
         s.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
-        s.setArray(2, connection.createArrayOf("text", ids.stream().map(id -> TicketView.statusName(updates.get(id).status())).toArray()));
-        s.setArray(3, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).assignee()).toArray()));
-        s.setArray(4, connection.createArrayOf("timestamptz", ids.stream().map(id -> Timestamp.from(updates.get(id).at())).toArray()));
-        s.setArray(5, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).assignedBy()).toArray()));
-        s.setArray(6, connection.createArrayOf("text", ids.stream().map(id -> updates.get(id).cancelledBy()).toArray()));
+        s.setArray(
+            2,
+            connection.createArrayOf(
+                "text",
+                ids.stream().map(id -> TicketView.statusName(updates.get(id).status())).toArray()));
+        s.setArray(
+            3,
+            connection.createArrayOf(
+                "text", ids.stream().map(id -> updates.get(id).assignee()).toArray()));
+        s.setArray(
+            4,
+            connection.createArrayOf(
+                "timestamptz",
+                ids.stream().map(id -> Timestamp.from(updates.get(id).at())).toArray()));
+        s.setArray(
+            5,
+            connection.createArrayOf(
+                "text", ids.stream().map(id -> updates.get(id).assignedBy()).toArray()));
+        s.setArray(
+            6,
+            connection.createArrayOf(
+                "text", ids.stream().map(id -> updates.get(id).cancelledBy()).toArray()));
         s.executeUpdate();
       }
     }
@@ -97,14 +139,19 @@ public final class TicketReadModel {
    * the transaction commits, so a page that reloads on it sees the new rows.
    */
   static void notifyChanged(Connection connection) throws SQLException {
-    try (PreparedStatement s = connection.prepareStatement("SELECT pg_notify(left(current_schema() || '.' || ?, 63), '')")) {
+    try (PreparedStatement s =
+        connection.prepareStatement(
+            "SELECT pg_notify(left(current_schema() || '.' || ?, 63), '')")) {
       s.setString(1, TABLE);
       s.execute();
     }
   }
 
-  /** Where a ticket's row ends up after some of its events; a null value leaves a column as it is. */
-  private record RowUpdate(Ticket.Status status, String assignee, Instant at, String assignedBy, String cancelledBy) {
+  /**
+   * Where a ticket's row ends up after some of its events; a null value leaves a column as it is.
+   */
+  private record RowUpdate(
+      Ticket.Status status, String assignee, Instant at, String assignedBy, String cancelledBy) {
     RowUpdate then(RowUpdate later) {
       return new RowUpdate(
           later.status(),
@@ -134,8 +181,11 @@ public final class TicketReadModel {
     return latest(status, limit, 0);
   }
 
-  /** A page of {@link #latest(Optional, int)}: {@code limit} tickets after the first {@code offset}. */
-  public CompletionStage<List<TicketView>> latest(Optional<Ticket.Status> status, int limit, int offset) {
+  /**
+   * A page of {@link #latest(Optional, int)}: {@code limit} tickets after the first {@code offset}.
+   */
+  public CompletionStage<List<TicketView>> latest(
+      Optional<Ticket.Status> status, int limit, int offset) {
     return database.run(
         c -> {
           String sql =

@@ -33,15 +33,16 @@ import org.slf4j.LoggerFactory;
  * Rebuilds the {@code tickets} table from the journal while the API goes on reading the old one:
  *
  * <ol>
- *   <li><b>building</b>: a new table {@code tickets_rebuild} (same columns, constraints and indexes)
- *       is filled with every Ticket event, per tag in the feed's (transaction, event) order, with
- *       {@link TicketReadModel#apply} (the projection's own fold), in batches of {@code batchSize} events;
- *       each tag up to the offset the live projection has stored, read again before each batch;
+ *   <li><b>building</b>: a new table {@code tickets_rebuild} (same columns, constraints and
+ *       indexes) is filled with every Ticket event, per tag in the feed's (transaction, event)
+ *       order, with {@link TicketReadModel#apply} (the projection's own fold), in batches of {@code
+ *       batchSize} events; each tag up to the offset the live projection has stored, read again
+ *       before each batch;
  *   <li><b>pausing</b>: the live projection is paused ({@code ProjectionManagement}: each instance
  *       stops after its last transaction, so its offsets stop moving);
  *   <li><b>catching-up</b>: each tag of the new table is brought up to the live offset;
- *   <li><b>swapping</b>: in one transaction, with {@code tickets} locked, the new table is caught up
- *       once more (see below), the old table is dropped and the new one takes its name and its
+ *   <li><b>swapping</b>: in one transaction, with {@code tickets} locked, the new table is caught
+ *       up once more (see below), the old table is dropped and the new one takes its name and its
  *       indexes' names; readers wait for the few milliseconds of the swap and then read the new
  *       table (PostgreSQL looks the name up again after the lock), never an empty or partial one;
  *   <li><b>resuming</b>: the instances this rebuild paused resume from their offsets, on the new
@@ -54,11 +55,11 @@ import org.slf4j.LoggerFactory;
  * not reach it): the swap transaction first takes {@code tickets} in ACCESS EXCLUSIVE mode, which
  * waits for every transaction of the projection that wrote rows (its rows and its offset commit
  * together), then the offset store in SHARE mode (which waits for one that stored an offset without
- * writing rows, and stops any other until the swap commits); only then does it read the offsets
- * and catch the new table up to them. The locks are taken in the order the projection takes them
- * (rows, then offset), so they cannot deadlock with it. The new table never runs ahead of an
- * offset (every read is bounded by the stored offset), and everything at or below a stored offset
- * is committed and below the feed's horizon, so a bounded read sees all of it.
+ * writing rows, and stops any other until the swap commits); only then does it read the offsets and
+ * catch the new table up to them. The locks are taken in the order the projection takes them (rows,
+ * then offset), so they cannot deadlock with it. The new table never runs ahead of an offset (every
+ * read is bounded by the stored offset), and everything at or below a stored offset is committed
+ * and below the feed's horizon, so a bounded read sees all of it.
  *
  * <p>One rebuild at a time in the whole cluster (a PostgreSQL advisory lock of the schema); if it
  * fails, {@code tickets_rebuild} is dropped, the live table is left as it was and the paused
@@ -101,7 +102,12 @@ public final class TicketRebuild implements Rebuild {
    * @param batchSize events read and applied in one transaction while building
    */
   public TicketRebuild(
-      ActorSystem<?> system, Database database, AdminProjection live, Clock clock, Duration pauseTimeout, int batchSize) {
+      ActorSystem<?> system,
+      Database database,
+      AdminProjection live,
+      Clock clock,
+      Duration pauseTimeout,
+      int batchSize) {
     this.database = database;
     this.events = new EventTagTable<>(system, Ticket.Event.class);
     this.live = live;
@@ -113,13 +119,16 @@ public final class TicketRebuild implements Rebuild {
   @Override
   public RebuildStatus status() {
     RebuildStatus s = status.get();
-    return s.underWay() ? new RebuildStatus(s.state(), s.startedAt(), null, eventsRead.get(), null, null) : s;
+    return s.underWay()
+        ? new RebuildStatus(s.state(), s.startedAt(), null, eventsRead.get(), null, null)
+        : s;
   }
 
   @Override
   public CompletionStage<RebuildStatus> start() {
     if (!running.compareAndSet(false, true)) {
-      return CompletableFuture.failedFuture(new ConflictException("a rebuild of the tickets read model is under way already"));
+      return CompletableFuture.failedFuture(
+          new ConflictException("a rebuild of the tickets read model is under way already"));
     }
     CompletableFuture<RebuildStatus> started = new CompletableFuture<>();
     Thread worker = new Thread(() -> run(started), "tickets-rebuild");
@@ -144,12 +153,15 @@ public final class TicketRebuild implements Rebuild {
     boolean locked = false;
     List<String> paused = List.of();
     try {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
         rs.next();
         locked = rs.getBoolean(1);
       }
       if (!locked) {
-        started.completeExceptionally(new ConflictException("a rebuild of the tickets read model is under way already (on another node)"));
+        started.completeExceptionally(
+            new ConflictException(
+                "a rebuild of the tickets read model is under way already (on another node)"));
         return;
       }
       eventsRead.set(0);
@@ -184,24 +196,43 @@ public final class TicketRebuild implements Rebuild {
       step("resuming");
       List<String> toResume = paused;
       paused = List.of();
-      live.resume(toResume).toCompletableFuture().get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      live.resume(toResume)
+          .toCompletableFuture()
+          .get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS);
       RebuildStatus s = status.get();
-      status.set(new RebuildStatus("done", s.startedAt(), clock.instant(), eventsRead.get(), rows, null));
+      status.set(
+          new RebuildStatus("done", s.startedAt(), clock.instant(), eventsRead.get(), rows, null));
       log.info("Rebuilt the tickets read model: {} events, {} rows", eventsRead.get(), rows);
     } catch (Exception e) {
-      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      Throwable cause =
+          e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+              ? e.getCause()
+              : e;
       log.error("Rebuilding the tickets read model failed; the live table is unchanged", cause);
       RebuildStatus s = status.get();
-      status.set(new RebuildStatus("failed", s.startedAt(), clock.instant(), eventsRead.get(), null, String.valueOf(cause)));
+      status.set(
+          new RebuildStatus(
+              "failed",
+              s.startedAt(),
+              clock.instant(),
+              eventsRead.get(),
+              null,
+              String.valueOf(cause)));
       // (before it started: the caller answers 503 for the database, 409 for another rebuild)
-      started.completeExceptionally(cause instanceof SQLException sql ? new Database.DatabaseException(sql) : cause);
+      started.completeExceptionally(
+          cause instanceof SQLException sql ? new Database.DatabaseException(sql) : cause);
       dropLeftover(c);
     } finally {
       if (!paused.isEmpty()) {
         try {
-          live.resume(paused).toCompletableFuture().get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          live.resume(paused)
+              .toCompletableFuture()
+              .get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-          log.error("Could not resume the tickets projection ({}) after the rebuild: resume it with POST /admin/projections/tickets/resume", paused, e);
+          log.error(
+              "Could not resume the tickets projection ({}) after the rebuild: resume it with POST /admin/projections/tickets/resume",
+              paused,
+              e);
         }
       }
       if (locked) {
@@ -224,7 +255,13 @@ public final class TicketRebuild implements Rebuild {
   private void step(String state) {
     RebuildStatus s = status.get();
     status.set(
-        new RebuildStatus(state, state.equals("building") ? clock.instant() : s.startedAt(), null, eventsRead.get(), null, null));
+        new RebuildStatus(
+            state,
+            state.equals("building") ? clock.instant() : s.startedAt(),
+            null,
+            eventsRead.get(),
+            null,
+            null));
     log.info("Tickets rebuild: {} ({} events read)", state, eventsRead.get());
   }
 
@@ -232,7 +269,9 @@ public final class TicketRebuild implements Rebuild {
    * Applies the tag's events after where the new table stands, up to {@code upTo}, at most {@code
    * limit} of them, in one transaction; returns how many it read.
    */
-  private int catchUp(Connection c, String tag, Map<String, FeedPosition> built, FeedPosition upTo, int limit) throws Exception {
+  private int catchUp(
+      Connection c, String tag, Map<String, FeedPosition> built, FeedPosition upTo, int limit)
+      throws Exception {
     FeedPosition after = built.get(tag);
     if (after.compareTo(upTo) >= 0) {
       return 0;
@@ -256,7 +295,13 @@ public final class TicketRebuild implements Rebuild {
             batch.add(events.decode(rs));
           } catch (Exception e) {
             // as the live projection does (CommitOrderedFeed): an unreadable event is passed
-            log.error("Rebuild skips an event that cannot be read: {} {} at {} (tag {}): {}", rs.getString(4), rs.getLong(5), last, tag, e.toString());
+            log.error(
+                "Rebuild skips an event that cannot be read: {} {} at {} (tag {}): {}",
+                rs.getString(4),
+                rs.getLong(5),
+                last,
+                tag,
+                e.toString());
           }
         }
       }
@@ -295,7 +340,11 @@ public final class TicketRebuild implements Rebuild {
   }
 
   private List<String> pausedKeys() throws Exception {
-    return live.instances().toCompletableFuture().get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS).stream()
+    return live
+        .instances()
+        .toCompletableFuture()
+        .get(pauseTimeout.toMillis(), TimeUnit.MILLISECONDS)
+        .stream()
         .filter(i -> i.state().equals("paused"))
         .map(AdminProjection.Instance::key)
         .toList();
@@ -314,7 +363,8 @@ public final class TicketRebuild implements Rebuild {
         while (catchUp(c, tag, built, upTo, Integer.MAX_VALUE) > 0) {}
       }
       Map<String, String> oldNames = new HashMap<>();
-      indexes(c, TicketReadModel.TABLE).forEach((name, definition) -> oldNames.put(definition, name));
+      indexes(c, TicketReadModel.TABLE)
+          .forEach((name, definition) -> oldNames.put(definition, name));
       Map<String, String> newIndexes = indexes(c, TABLE);
       s.execute("DROP TABLE " + TicketReadModel.TABLE);
       for (Map.Entry<String, String> index : newIndexes.entrySet()) {
@@ -351,7 +401,8 @@ public final class TicketRebuild implements Rebuild {
       s.setString(1, table);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          indexes.put(rs.getString(1), rs.getString(2).replaceFirst("INDEX \\S+ ON \\S+ ", "INDEX ON "));
+          indexes.put(
+              rs.getString(1), rs.getString(2).replaceFirst("INDEX \\S+ ON \\S+ ", "INDEX ON "));
         }
       }
     }

@@ -9,11 +9,11 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
-import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.http.TextField;
+import org.example.helpdesk.platform.logging.LogContext;
 
 /** The tickets API employees use. */
 public final class TicketRoutes extends ApiDirectives {
@@ -22,7 +22,8 @@ public final class TicketRoutes extends ApiDirectives {
   private final TicketReadModel readModel;
   private final Access access;
 
-  public TicketRoutes(Tickets tickets, TicketReadModel readModel, Access access, long maxBodyBytes) {
+  public TicketRoutes(
+      Tickets tickets, TicketReadModel readModel, Access access, long maxBodyBytes) {
     super(maxBodyBytes);
     this.tickets = tickets;
     this.readModel = readModel;
@@ -50,23 +51,35 @@ public final class TicketRoutes extends ApiDirectives {
     return pathPrefix(
         "tickets",
         () ->
-            access.api(Employee.Role.AGENT, employee -> concat(
-                pathEndOrSingleSlash(
-                    () ->
-                        concat(
-                            get(this::list),
-                            post(() -> jsonBody(NewTicket.class, this::create)))),
-                pathPrefix(
-                    PathMatchers.segment(),
-                    raw ->
-                        uuid(
-                            raw,
-                            "ticketId",
-                            id ->
+            access.api(
+                Employee.Role.AGENT,
+                employee ->
+                    concat(
+                        pathEndOrSingleSlash(
+                            () ->
                                 concat(
-                                    pathEnd(() -> get(() -> find(id))),
-                                    path("assign", () -> post(() -> jsonBody(Assignment.class, a -> assign(id, a, employee)))),
-                                    path("cancel", () -> post(() -> cancel(id, employee)))))))));
+                                    get(this::list),
+                                    post(() -> jsonBody(NewTicket.class, this::create)))),
+                        pathPrefix(
+                            PathMatchers.segment(),
+                            raw ->
+                                uuid(
+                                    raw,
+                                    "ticketId",
+                                    id ->
+                                        concat(
+                                            pathEnd(() -> get(() -> find(id))),
+                                            path(
+                                                "assign",
+                                                () ->
+                                                    post(
+                                                        () ->
+                                                            jsonBody(
+                                                                Assignment.class,
+                                                                a -> assign(id, a, employee)))),
+                                            path(
+                                                "cancel",
+                                                () -> post(() -> cancel(id, employee)))))))));
   }
 
   private Route list() {
@@ -94,7 +107,10 @@ public final class TicketRoutes extends ApiDirectives {
         found ->
             found
                 .map(t -> json(StatusCodes.OK, t))
-                .orElseGet(() -> ApiErrors.complete(StatusCodes.NOT_FOUND, "ticket " + id + " does not exist")));
+                .orElseGet(
+                    () ->
+                        ApiErrors.complete(
+                            StatusCodes.NOT_FOUND, "ticket " + id + " does not exist")));
   }
 
   private Route create(NewTicket body) {
@@ -112,11 +128,17 @@ public final class TicketRoutes extends ApiDirectives {
 
   private Route assign(UUID id, Assignment body, Employee by) {
     return traceparent(
-        trace -> onReply(tickets.assign(id, body.assignee().strip(), by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
+        trace ->
+            onReply(
+                tickets.assign(id, body.assignee().strip(), by.name(), trace),
+                d -> json(StatusCodes.OK, TicketView.of(d))));
   }
 
   private Route cancel(UUID id, Employee by) {
-    return traceparent(trace -> onReply(tickets.cancel(id, by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
+    return traceparent(
+        trace ->
+            onReply(
+                tickets.cancel(id, by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
   }
 
   private static Ticket.Status status(String raw) {
@@ -127,7 +149,9 @@ public final class TicketRoutes extends ApiDirectives {
             () ->
                 new InvalidRequestException(
                     "invalid query parameter 'status': must be one of "
-                        + Arrays.stream(Ticket.Status.values()).map(TicketView::statusName).collect(Collectors.joining(", "))));
+                        + Arrays.stream(Ticket.Status.values())
+                            .map(TicketView::statusName)
+                            .collect(Collectors.joining(", "))));
   }
 
   private static int limit(String raw) {
@@ -140,7 +164,7 @@ public final class TicketRoutes extends ApiDirectives {
       // reported below
     }
     throw new InvalidRequestException(
-        "invalid query parameter 'limit': must be a whole number from 1 to " + TicketReadModel.MAX_LIMIT);
+        "invalid query parameter 'limit': must be a whole number from 1 to "
+            + TicketReadModel.MAX_LIMIT);
   }
-
 }

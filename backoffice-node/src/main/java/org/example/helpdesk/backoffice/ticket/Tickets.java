@@ -26,35 +26,55 @@ public final class Tickets {
   public static Tickets init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
-        Entity.of(Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
+        Entity.of(
+            Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Tickets(sharding, askTimeout, Tracing.get(system));
   }
 
   /** An employee prepares a ticket. */
-  public CompletionStage<Ticket.Details> prepare(UUID ticketId, String ticketType, String description) {
+  public CompletionStage<Ticket.Details> prepare(
+      UUID ticketId, String ticketType, String description) {
     return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout);
   }
 
   /** An employee prepares a ticket; {@code traceparent}: the request's trace context, or null. */
-  public CompletionStage<Ticket.Details> prepare(UUID ticketId, String ticketType, String description, String traceparent) {
-    return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout, traceparent);
+  public CompletionStage<Ticket.Details> prepare(
+      UUID ticketId, String ticketType, String description, String traceparent) {
+    return prepare(
+        ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout, traceparent);
   }
 
   public CompletionStage<Ticket.Details> prepare(
-      UUID ticketId, String ticketType, String description, Ticket.Origin origin, Duration timeout) {
+      UUID ticketId,
+      String ticketType,
+      String description,
+      Ticket.Origin origin,
+      Duration timeout) {
     return prepare(ticketId, ticketType, description, origin, timeout, null);
   }
 
-  // Each command to a ticket is a span, a child of traceparent (the request's or the message's trace
+  // Each command to a ticket is a span, a child of traceparent (the request's or the message's
+  // trace
   // context; null: a new trace), and the event it persists keeps the span's context.
 
   public CompletionStage<Ticket.Details> prepare(
-      UUID ticketId, String ticketType, String description, Ticket.Origin origin, Duration timeout, String traceparent) {
+      UUID ticketId,
+      String ticketType,
+      String description,
+      Ticket.Origin origin,
+      Duration timeout,
+      String traceparent) {
     return tracing.traced(
         "Ticket prepare",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.PrepareTicket(ticketType, description, origin, tp, r), timeout),
-        "ticket.id", ticketId.toString(), "ticket.origin", origin.name());
+        tp ->
+            ref(ticketId)
+                .askWithStatus(
+                    r -> new Ticket.PrepareTicket(ticketType, description, origin, tp, r), timeout),
+        "ticket.id",
+        ticketId.toString(),
+        "ticket.origin",
+        origin.name());
   }
 
   /** An employee cancels a ticket. */
@@ -62,7 +82,8 @@ public final class Tickets {
     return cancel(ticketId, employee, null);
   }
 
-  public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee, String traceparent) {
+  public CompletionStage<Ticket.Details> cancel(
+      UUID ticketId, String employee, String traceparent) {
     return cancel(ticketId, Ticket.Origin.BACKOFFICE, employee, askTimeout, traceparent);
   }
 
@@ -71,7 +92,8 @@ public final class Tickets {
     return cancelForCustomer(ticketId, timeout, null);
   }
 
-  public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout, String traceparent) {
+  public CompletionStage<Ticket.Details> cancelForCustomer(
+      UUID ticketId, Duration timeout, String traceparent) {
     return cancel(ticketId, Ticket.Origin.CUSTOMER_SERVICE, null, timeout, traceparent);
   }
 
@@ -80,8 +102,12 @@ public final class Tickets {
     return tracing.traced(
         "Ticket cancel",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, employee, tp, r), timeout),
-        "ticket.id", ticketId.toString(), "ticket.origin", by.name());
+        tp ->
+            ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, employee, tp, r), timeout),
+        "ticket.id",
+        ticketId.toString(),
+        "ticket.origin",
+        by.name());
   }
 
   /** An employee ({@code by}) assigns a ticket. */
@@ -89,12 +115,16 @@ public final class Tickets {
     return assign(ticketId, assignee, by, null);
   }
 
-  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee, String by, String traceparent) {
+  public CompletionStage<Ticket.Details> assign(
+      UUID ticketId, String assignee, String by, String traceparent) {
     return tracing.traced(
         "Ticket assign",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.AssignTicket(assignee, by, tp, r), askTimeout),
-        "ticket.id", ticketId.toString());
+        tp ->
+            ref(ticketId)
+                .askWithStatus(r -> new Ticket.AssignTicket(assignee, by, tp, r), askTimeout),
+        "ticket.id",
+        ticketId.toString());
   }
 
   public CompletionStage<Ticket.Details> get(UUID ticketId) {

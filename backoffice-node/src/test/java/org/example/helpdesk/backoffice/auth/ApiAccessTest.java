@@ -26,6 +26,7 @@ class ApiAccessTest {
 
   /** An agent whose account the throttle test blocks (the test employees stay usable). */
   private static final String TESS = "tess";
+
   private static final String TESS_PASSWORD = "tess-password";
 
   private static BackofficeTestNode node;
@@ -69,7 +70,10 @@ class ApiAccessTest {
         new BackofficeTestNode(
             ConfigFactory.parseMap(
                 Map.of(
-                    "helpdesk.auth.employees", TestEmployees.ENTRIES + " " + BackofficeTestNode.employee(TESS, "agent", TESS_PASSWORD),
+                    "helpdesk.auth.employees",
+                        TestEmployees.ENTRIES
+                            + " "
+                            + BackofficeTestNode.employee(TESS, "agent", TESS_PASSWORD),
                     // long enough that the blocked account is still blocked when asked again
                     "helpdesk.auth.base-delay", "60s",
                     // also on this host's other addresses: /metrics from elsewhere than loopback
@@ -84,7 +88,8 @@ class ApiAccessTest {
   }
 
   private static List<Call> allRoutes() {
-    return java.util.stream.Stream.concat(TICKET_ROUTES.stream(), DEAD_LETTER_ROUTES.stream()).toList();
+    return java.util.stream.Stream.concat(TICKET_ROUTES.stream(), DEAD_LETTER_ROUTES.stream())
+        .toList();
   }
 
   @Test
@@ -107,11 +112,15 @@ class ApiAccessTest {
       assertEquals(401, wrong.status(), () -> call + ": " + wrong);
       assertEquals("wrong name or password", wrong.json().path("error").asText());
       assertNotNull(wrong.header("WWW-Authenticate"));
-      // (a success clears the account's failures: the next call's wrong password is the first again)
+      // (a success clears the account's failures: the next call's wrong password is the first
+      // again)
       assertEquals(200, operator.get("/tickets?limit=1").status());
     }
-    assertEquals(401, operator.as("nobody", TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
-    assertEquals(401, operator.as(TestEmployees.AGENT, TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
+    assertEquals(
+        401, operator.as("nobody", TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
+    assertEquals(
+        401,
+        operator.as(TestEmployees.AGENT, TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
   }
 
   @Test
@@ -119,7 +128,9 @@ class ApiAccessTest {
     for (String header :
         List.of(
             "Basic !!!not-base64!!!",
-            "Basic " + java.util.Base64.getEncoder().encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)),
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)),
             "Basic ",
             "Bearer some-token",
             HttpTestClient.basic(TestEmployees.OPERATOR, "x".repeat(300)),
@@ -128,7 +139,8 @@ class ApiAccessTest {
       assertEquals(401, r.status(), () -> header + ": " + r);
       assertTrue(r.json().has("error"), r::toString);
     }
-    assertEquals(200, operator.get("/tickets?limit=1").status(), "(clears the operator's failures)");
+    assertEquals(
+        200, operator.get("/tickets?limit=1").status(), "(clears the operator's failures)");
   }
 
   @Test
@@ -140,7 +152,8 @@ class ApiAccessTest {
       assertEquals(null, r.header("WWW-Authenticate"), "signed in: no challenge");
     }
     assertEquals(200, agent.get("/tickets").status());
-    Response created = agent.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"by an agent\"}");
+    Response created =
+        agent.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"by an agent\"}");
     assertEquals(201, created.status(), created::toString);
   }
 
@@ -165,7 +178,9 @@ class ApiAccessTest {
     assertEquals(200, metrics.status(), metrics::toString);
     assertTrue(metrics.body().contains("helpdesk_"), "the node's own metrics");
     // what a client claims about its address does not matter: the connection's peer does
-    var forwarded = node.browser().get("/metrics", "X-Forwarded-For", "203.0.113.7", "X-Real-Ip", "203.0.113.7");
+    var forwarded =
+        node.browser()
+            .get("/metrics", "X-Forwarded-For", "203.0.113.7", "X-Real-Ip", "203.0.113.7");
     assertEquals(200, forwarded.status());
   }
 
@@ -179,10 +194,21 @@ class ApiAccessTest {
     Browser.Page stranger = elsewhere.get("/metrics");
     assertEquals(401, stranger.status(), stranger::toString);
     assertNotNull(stranger.header("WWW-Authenticate"));
-    assertEquals(401, elsewhere.get("/metrics", "X-Forwarded-For", "127.0.0.1", "X-Real-Ip", "127.0.0.1").status(), "a claimed address is no address");
+    assertEquals(
+        401,
+        elsewhere
+            .get("/metrics", "X-Forwarded-For", "127.0.0.1", "X-Real-Ip", "127.0.0.1")
+            .status(),
+        "a claimed address is no address");
     assertEquals(200, elsewhere.get("/health/live").status(), "health stays open");
     assertEquals(
-        200, elsewhere.get("/metrics", "Authorization", HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD)).status());
+        200,
+        elsewhere
+            .get(
+                "/metrics",
+                "Authorization",
+                HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD))
+            .status());
     elsewhere.signIn(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
     assertEquals(200, elsewhere.get("/metrics").status(), "the console's session");
   }
@@ -197,7 +223,9 @@ class ApiAccessTest {
 
     Response refused = guesser.get("/tickets");
     assertEquals(429, refused.status(), refused::toString);
-    assertTrue(refused.json().path("error").asText().contains("too many failed sign-ins"), refused::toString);
+    assertTrue(
+        refused.json().path("error").asText().contains("too many failed sign-ins"),
+        refused::toString);
     long retryAfter = Long.parseLong(refused.header("Retry-After"));
     assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
     // even the right password waits: guessing it must not be what ends the wait

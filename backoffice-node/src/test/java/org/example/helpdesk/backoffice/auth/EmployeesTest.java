@@ -25,11 +25,16 @@ class EmployeesTest {
 
   @Test
   void aPlainTextPasswordIsRefused() {
-    var e = assertThrows(IllegalArgumentException.class, () -> parse("olivia:operator:a-good-password"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> parse("olivia:operator:a-good-password"));
     assertTrue(e.getMessage().contains("must be a bcrypt hash"), e.getMessage());
-    assertFalse(e.getMessage().contains("a-good-password"), "the message does not repeat the password: " + e.getMessage());
+    assertFalse(
+        e.getMessage().contains("a-good-password"),
+        "the message does not repeat the password: " + e.getMessage());
     // a hash of another scheme is no bcrypt hash either
-    assertThrows(IllegalArgumentException.class, () -> parse("olivia:operator:{noop}a-good-password"));
+    assertThrows(
+        IllegalArgumentException.class, () -> parse("olivia:operator:{noop}a-good-password"));
     assertThrows(IllegalArgumentException.class, () -> parse("olivia:operator:$2a$04$short"));
   }
 
@@ -45,7 +50,10 @@ class EmployeesTest {
     assertThrows(IllegalArgumentException.class, () -> parse("olivia:" + HASH.replace(":", "")));
     assertThrows(IllegalArgumentException.class, () -> parse("olivia"));
     assertThrows(IllegalArgumentException.class, () -> parse("oli|via:agent:" + HASH));
-    var twice = assertThrows(IllegalArgumentException.class, () -> parse("olivia:agent:" + HASH + ",olivia:operator:" + HASH));
+    var twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> parse("olivia:agent:" + HASH + ",olivia:operator:" + HASH));
     assertTrue(twice.getMessage().contains("twice"), twice.getMessage());
   }
 
@@ -60,7 +68,8 @@ class EmployeesTest {
     assertEquals(
         Optional.of(new Employee(TestEmployees.AGENT, Employee.Role.AGENT)),
         employees.verify(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD));
-    assertEquals(Optional.empty(), employees.verify(TestEmployees.AGENT, TestEmployees.OPERATOR_PASSWORD));
+    assertEquals(
+        Optional.empty(), employees.verify(TestEmployees.AGENT, TestEmployees.OPERATOR_PASSWORD));
     assertEquals(Optional.empty(), employees.verify("nobody", TestEmployees.OPERATOR_PASSWORD));
     assertEquals(Optional.empty(), employees.verify(TestEmployees.OPERATOR, ""));
     assertEquals(Optional.empty(), employees.verify(TestEmployees.OPERATOR, "x".repeat(500)));
@@ -79,10 +88,15 @@ class EmployeesTest {
     Path file = dir.resolve("employees");
     Files.writeString(file, "# the night shift\n\nnina:agent:" + HASH + "\n");
 
-    Employees employees = Employees.parse("olivia:operator:" + HASH, file.toString(), Clock.systemUTC());
+    Employees employees =
+        Employees.parse("olivia:operator:" + HASH, file.toString(), Clock.systemUTC());
 
     assertEquals(2, employees.size());
-    assertEquals(Optional.of(new Employee("nina", Employee.Role.AGENT)), employees.verify("nina", "a-good-password"));
-    assertThrows(IllegalArgumentException.class, () -> Employees.parse("", dir.resolve("missing").toString(), Clock.systemUTC()));
+    assertEquals(
+        Optional.of(new Employee("nina", Employee.Role.AGENT)),
+        employees.verify("nina", "a-good-password"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Employees.parse("", dir.resolve("missing").toString(), Clock.systemUTC()));
   }
 }

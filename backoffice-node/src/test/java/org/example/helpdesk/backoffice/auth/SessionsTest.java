@@ -47,12 +47,19 @@ class SessionsTest {
 
     // another employee, or a later expiry, under the original signature
     String otherName = b64(payload.replace("adam", "olivia")) + token.substring(dot);
-    String later = b64(payload.replace(Long.toString(T0.plus(TTL).getEpochSecond()), Long.toString(T0.plus(Duration.ofDays(365)).getEpochSecond()))) + token.substring(dot);
+    String later =
+        b64(
+                payload.replace(
+                    Long.toString(T0.plus(TTL).getEpochSecond()),
+                    Long.toString(T0.plus(Duration.ofDays(365)).getEpochSecond())))
+            + token.substring(dot);
     assertEquals(Optional.empty(), sessions.read(otherName));
     assertEquals(Optional.empty(), sessions.read(later));
     // a changed signature, none, garbage
     char last = token.charAt(token.length() - 1);
-    assertEquals(Optional.empty(), sessions.read(token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A')));
+    assertEquals(
+        Optional.empty(),
+        sessions.read(token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A')));
     assertEquals(Optional.empty(), sessions.read(token.substring(0, dot)));
     assertEquals(Optional.empty(), sessions.read(token.substring(0, dot + 1)));
     assertEquals(Optional.empty(), sessions.read("not a token"));
@@ -61,7 +68,10 @@ class SessionsTest {
     assertEquals(Optional.empty(), sessions.read(null));
     assertEquals(Optional.empty(), sessions.read(token + "x".repeat(600)));
     // signed with another secret
-    assertEquals(Optional.empty(), new Sessions("another secret of thirty-two bytes!", TTL, Clock.fixed(T0, ZoneOffset.UTC)).read(token));
+    assertEquals(
+        Optional.empty(),
+        new Sessions("another secret of thirty-two bytes!", TTL, Clock.fixed(T0, ZoneOffset.UTC))
+            .read(token));
     // untouched, it is still good
     assertTrue(sessions.read(token).isPresent());
   }
@@ -73,7 +83,10 @@ class SessionsTest {
     Sessions.Session second = sessions.read(sessions.open("olivia")).orElseThrow();
 
     assertTrue(sessions.csrfMatches(first, sessions.csrfToken(first)));
-    assertEquals(sessions.csrfToken(first), at(T0.plusSeconds(60)).csrfToken(first), "the same on every node");
+    assertEquals(
+        sessions.csrfToken(first),
+        at(T0.plusSeconds(60)).csrfToken(first),
+        "the same on every node");
     assertNotEquals(sessions.csrfToken(first), sessions.csrfToken(second));
     assertFalse(sessions.csrfMatches(first, sessions.csrfToken(second)));
     assertFalse(sessions.csrfMatches(first, null));
@@ -82,9 +95,13 @@ class SessionsTest {
 
   @Test
   void aShortSecretIsRefusedAndNoneMeansARandomOne() {
-    assertThrows(IllegalArgumentException.class, () -> new Sessions("too short", TTL, Clock.systemUTC()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new Sessions("too short", TTL, Clock.systemUTC()));
     String token = new Sessions("", TTL, Clock.systemUTC()).open("olivia");
-    assertEquals(Optional.empty(), new Sessions("", TTL, Clock.systemUTC()).read(token), "another node start, another secret");
+    assertEquals(
+        Optional.empty(),
+        new Sessions("", TTL, Clock.systemUTC()).read(token),
+        "another node start, another secret");
   }
 
   private static String b64(String text) {

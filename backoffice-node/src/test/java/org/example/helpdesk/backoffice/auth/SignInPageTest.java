@@ -44,7 +44,10 @@ class SignInPageTest {
     assertTrue(attributes(cookie).contains("httponly"), cookie);
     assertTrue(attributes(cookie).contains("samesite=strict"), cookie);
     assertEquals(browser.cookie("helpdesk_signin"), form.csrf());
-    assertTrue(form.body().contains("<label for=\"name\">") && form.body().contains("<label for=\"password\">"), "labelled fields");
+    assertTrue(
+        form.body().contains("<label for=\"name\">")
+            && form.body().contains("<label for=\"password\">"),
+        "labelled fields");
   }
 
   @Test
@@ -53,7 +56,15 @@ class SignInPageTest {
     Page form = browser.get("/sign-in");
 
     Page signedIn =
-        browser.postForm("/sign-in", Map.of("csrf", form.csrf(), "name", TestEmployees.AGENT, "password", TestEmployees.AGENT_PASSWORD));
+        browser.postForm(
+            "/sign-in",
+            Map.of(
+                "csrf",
+                form.csrf(),
+                "name",
+                TestEmployees.AGENT,
+                "password",
+                TestEmployees.AGENT_PASSWORD));
 
     assertEquals(303, signedIn.status(), signedIn::toString);
     assertEquals("/console/tickets", signedIn.header("Location"));
@@ -66,7 +77,9 @@ class SignInPageTest {
     assertTrue(attributes.contains("max-age="), session);
     Page tickets = browser.get("/console/tickets");
     assertEquals(200, tickets.status(), tickets::toString);
-    assertTrue(tickets.body().contains(TestEmployees.AGENT + " (agent)"), "the page says who is signed in");
+    assertTrue(
+        tickets.body().contains(TestEmployees.AGENT + " (agent)"),
+        "the page says who is signed in");
   }
 
   @Test
@@ -78,7 +91,8 @@ class SignInPageTest {
     assertEquals(401, wrong.status(), wrong::toString);
     assertTrue(wrong.header("Content-Type").startsWith("text/html"));
     assertTrue(wrong.body().contains("Wrong name or password."), wrong::toString);
-    assertTrue(wrong.body().contains("value=\"" + TestEmployees.AGENT + "\""), "the name stays filled in");
+    assertTrue(
+        wrong.body().contains("value=\"" + TestEmployees.AGENT + "\""), "the name stays filled in");
     assertNull(wrong.setCookie(Access.SESSION_COOKIE));
     assertEquals(401, browser.signInAttempt("nobody", "whatever").status());
     browser.signIn(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
@@ -88,7 +102,8 @@ class SignInPageTest {
   void aMissingOrWrongFormTokenIsRefused() {
     Browser browser = node.browser();
     String token = browser.get("/sign-in").csrf();
-    Map<String, String> credentials = Map.of("name", TestEmployees.OPERATOR, "password", TestEmployees.OPERATOR_PASSWORD);
+    Map<String, String> credentials =
+        Map.of("name", TestEmployees.OPERATOR, "password", TestEmployees.OPERATOR_PASSWORD);
 
     Page missing = browser.postForm("/sign-in", credentials);
     Page wrong = browser.postForm("/sign-in", with(credentials, "csrf", token + "x"));
@@ -113,7 +128,10 @@ class SignInPageTest {
     assertEquals(303, stranger.status());
     assertEquals("/sign-in", stranger.header("Location"));
     Page fragment = browser.get("/console/status", "HX-Request", "true");
-    assertEquals(401, fragment.status(), "htmx's requests of a page left open: no sign-in page inside the page");
+    assertEquals(
+        401,
+        fragment.status(),
+        "htmx's requests of a page left open: no sign-in page inside the page");
     assertEquals("/sign-in", fragment.header("HX-Redirect"));
     browser.setCookie(Access.SESSION_COOKIE, "forged.token");
     assertEquals(303, browser.get("/console/tickets").status(), "a forged session is no session");
@@ -126,7 +144,9 @@ class SignInPageTest {
     Page out = browser.postForm("/sign-out", Map.of("csrf", csrf));
     assertEquals(303, out.status());
     assertEquals("/sign-in", out.header("Location"));
-    assertTrue(attributes(out.setCookie(Access.SESSION_COOKIE)).contains("max-age=0"), "the cookie is cleared");
+    assertTrue(
+        attributes(out.setCookie(Access.SESSION_COOKIE)).contains("max-age=0"),
+        "the cookie is cleared");
     assertEquals(303, browser.get("/console/tickets").status());
   }
 

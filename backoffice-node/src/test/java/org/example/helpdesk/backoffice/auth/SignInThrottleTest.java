@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class SignInThrottleTest {
 
   private final MovingClock clock = new MovingClock();
-  private final SignInThrottle throttle = new SignInThrottle(3, 5, Duration.ofSeconds(1), Duration.ofSeconds(4), clock);
+  private final SignInThrottle throttle =
+      new SignInThrottle(3, 5, Duration.ofSeconds(1), Duration.ofSeconds(4), clock);
 
   @Test
   void anAccountWaitsAfterItsFreeFailuresLongerEachTime() {
@@ -23,8 +24,14 @@ class SignInThrottleTest {
       assertEquals(Optional.empty(), throttle.wait("adam", "10.0.0.1"));
     }
     throttle.failed("adam", "10.0.0.1");
-    assertEquals(Optional.of(Duration.ofSeconds(1)), throttle.wait("adam", "10.0.0.2"), "the account, from any address");
-    assertEquals(Optional.empty(), throttle.wait("olivia", "10.0.0.2"), "another account from another address");
+    assertEquals(
+        Optional.of(Duration.ofSeconds(1)),
+        throttle.wait("adam", "10.0.0.2"),
+        "the account, from any address");
+    assertEquals(
+        Optional.empty(),
+        throttle.wait("olivia", "10.0.0.2"),
+        "another account from another address");
 
     clock.advance(Duration.ofSeconds(1));
     throttle.failed("adam", "10.0.0.2");
@@ -32,7 +39,8 @@ class SignInThrottleTest {
     clock.advance(Duration.ofSeconds(2));
     throttle.failed("adam", "10.0.0.2");
     throttle.failed("adam", "10.0.0.2");
-    assertEquals(Optional.of(Duration.ofSeconds(4)), throttle.wait("adam", "10.0.0.2"), "up to the maximum");
+    assertEquals(
+        Optional.of(Duration.ofSeconds(4)), throttle.wait("adam", "10.0.0.2"), "up to the maximum");
   }
 
   @Test

@@ -26,7 +26,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The employees' console over HTTP with a signed-in session, as a browser without JavaScript uses it. */
+/**
+ * The employees' console over HTTP with a signed-in session, as a browser without JavaScript uses
+ * it.
+ */
 class ConsoleTest {
 
   private static BackofficeTestNode node;
@@ -54,9 +57,12 @@ class ConsoleTest {
     assertTrue(all.header("Content-Type").startsWith("text/html"));
     assertTrue(all.body().contains("id=\"ticket-" + id + "\""), all::toString);
     assertTrue(all.body().contains("listed ticket"));
-    assertFalse(operator.get("/console/tickets?status=cancelled").body().contains(id), "filtered out");
+    assertFalse(
+        operator.get("/console/tickets?status=cancelled").body().contains(id), "filtered out");
     assertTrue(operator.get("/console/tickets?status=awaiting&page=1").body().contains(id));
-    assertFalse(operator.get("/console/tickets?page=2").body().contains(id), "newest first: on the first page");
+    assertFalse(
+        operator.get("/console/tickets?page=2").body().contains(id),
+        "newest first: on the first page");
 
     Page rows = operator.get("/console/tickets/rows?status=awaiting&page=1");
     assertEquals(200, rows.status());
@@ -70,24 +76,34 @@ class ConsoleTest {
   @Test
   void pagesCarryTheSecurityHeadersAndNoInlineScript() {
     String id = createTicket("headers");
-    for (String path : List.of("/console/tickets", "/console/tickets/" + id, "/console/dead-letters", "/sign-in")) {
+    for (String path :
+        List.of(
+            "/console/tickets", "/console/tickets/" + id, "/console/dead-letters", "/sign-in")) {
       Page page = operator.get(path);
       assertEquals(200, page.status(), () -> path + ": " + page);
       String csp = page.header("Content-Security-Policy");
       assertNotNull(csp, path);
       assertTrue(csp.contains("frame-ancestors 'none'"), csp);
-      String scriptSrc = Stream.of(csp.split(";")).map(String::strip).filter(d -> d.startsWith("script-src")).findFirst().orElseThrow();
+      String scriptSrc =
+          Stream.of(csp.split(";"))
+              .map(String::strip)
+              .filter(d -> d.startsWith("script-src"))
+              .findFirst()
+              .orElseThrow();
       assertFalse(scriptSrc.contains("'unsafe-inline'"), scriptSrc);
       assertEquals("nosniff", page.header("X-Content-Type-Options"), path);
       assertNotNull(page.header("Referrer-Policy"), path);
-      assertFalse(Pattern.compile("<script(?![^>]*\\ssrc=)").matcher(page.body()).find(), () -> path + " has an inline script");
+      assertFalse(
+          Pattern.compile("<script(?![^>]*\\ssrc=)").matcher(page.body()).find(),
+          () -> path + " has an inline script");
     }
   }
 
   @Test
   void theScriptsAndStylesOfThePagesComeFromTheNode() {
     Page page = operator.get("/console/tickets/" + createTicket("assets"));
-    java.util.regex.Matcher assets = Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(page.body());
+    java.util.regex.Matcher assets =
+        Pattern.compile("(?:src|href)=\"(/assets/[^\"]+)\"").matcher(page.body());
     List<String> seen = new java.util.ArrayList<>();
     while (assets.find()) {
       seen.add(assets.group(1));
@@ -105,9 +121,12 @@ class ConsoleTest {
     Map<String, String> assignment = Map.of("assignee", "mallory");
 
     Page missing = operator.postForm("/console/tickets/" + id + "/assign", assignment);
-    Page wrong = operator.postForm("/console/tickets/" + id + "/assign", with(assignment, "csrf", "forged"));
+    Page wrong =
+        operator.postForm("/console/tickets/" + id + "/assign", with(assignment, "csrf", "forged"));
     String agentsToken = agent.get("/console/tickets").csrf();
-    Page anotherSessions = operator.postForm("/console/tickets/" + id + "/assign", with(assignment, "csrf", agentsToken));
+    Page anotherSessions =
+        operator.postForm(
+            "/console/tickets/" + id + "/assign", with(assignment, "csrf", agentsToken));
     Page cancel = operator.postForm("/console/tickets/" + id + "/cancel", Map.of("confirm", "yes"));
 
     for (Page refused : List.of(missing, wrong, anotherSessions, cancel)) {
@@ -123,7 +142,9 @@ class ConsoleTest {
     String id = createTicket("to be assigned");
     String csrf = operator.get("/console/tickets/" + id).csrf();
 
-    Page assigned = operator.postForm("/console/tickets/" + id + "/assign", Map.of("csrf", csrf, "assignee", "alice"));
+    Page assigned =
+        operator.postForm(
+            "/console/tickets/" + id + "/assign", Map.of("csrf", csrf, "assignee", "alice"));
 
     assertEquals(303, assigned.status(), assigned::toString);
     assertEquals("/console/tickets/" + id, assigned.header("Location"));
@@ -132,9 +153,16 @@ class ConsoleTest {
     JsonNode ticket = node.http.get("/tickets/" + id).json();
     assertEquals("alice", ticket.path("assignee").asText());
     assertEquals(TestEmployees.OPERATOR, ticket.path("assignedBy").asText());
-    assertTrue(operator.get("/console/tickets/" + id).body().contains("assigned by " + TestEmployees.OPERATOR));
+    assertTrue(
+        operator
+            .get("/console/tickets/" + id)
+            .body()
+            .contains("assigned by " + TestEmployees.OPERATOR));
     Page details = operator.get("/console/tickets/" + id + "/details");
-    assertTrue(details.body().contains("assigned by " + TestEmployees.OPERATOR) && !details.body().contains("<html"), "the fragment the page reloads");
+    assertTrue(
+        details.body().contains("assigned by " + TestEmployees.OPERATOR)
+            && !details.body().contains("<html"),
+        "the fragment the page reloads");
   }
 
   @Test
@@ -147,27 +175,45 @@ class ConsoleTest {
     assertTrue(unconfirmed.body().contains("Tick the box to confirm"), unconfirmed::toString);
     assertEquals(List.of("TicketWasPrepared"), node.events(UUID.fromString(id)));
 
-    Page cancelled = agent.postForm("/console/tickets/" + id + "/cancel", Map.of("csrf", csrf, "confirm", "yes"));
+    Page cancelled =
+        agent.postForm(
+            "/console/tickets/" + id + "/cancel", Map.of("csrf", csrf, "confirm", "yes"));
     assertEquals(303, cancelled.status(), cancelled::toString);
     node.awaitStatus(UUID.fromString(id), "cancelled");
-    assertEquals(TestEmployees.AGENT, node.http.get("/tickets/" + id).json().path("cancelledBy").asText());
+    assertEquals(
+        TestEmployees.AGENT, node.http.get("/tickets/" + id).json().path("cancelledBy").asText());
     Page page = agent.get("/console/tickets/" + id);
-    assertTrue(page.body().contains("id=\"ticket-cancelled-by\">" + TestEmployees.AGENT), page::toString);
-    assertFalse(page.body().contains("action=\"/console/tickets/" + id + "/assign\""), "no assigning a cancelled ticket");
+    assertTrue(
+        page.body().contains("id=\"ticket-cancelled-by\">" + TestEmployees.AGENT), page::toString);
+    assertFalse(
+        page.body().contains("action=\"/console/tickets/" + id + "/assign\""),
+        "no assigning a cancelled ticket");
   }
 
   @Test
   void anInternalTicketIsCreatedThroughTheForm() {
     String csrf = agent.get("/console/tickets").csrf();
 
-    Page created = agent.postForm("/console/tickets", Map.of("csrf", csrf, "ticketType", "internal", "description", "Coffee machine <b>broken</b>"));
+    Page created =
+        agent.postForm(
+            "/console/tickets",
+            Map.of(
+                "csrf",
+                csrf,
+                "ticketType",
+                "internal",
+                "description",
+                "Coffee machine <b>broken</b>"));
 
     assertEquals(303, created.status(), created::toString);
     String id = created.header("Location").replace("/console/tickets/", "");
     node.awaitStatus(UUID.fromString(id), "awaiting");
     Page page = agent.get("/console/tickets/" + id);
-    assertTrue(page.body().contains("Coffee machine &lt;b&gt;broken&lt;/b&gt;"), "escaped: " + page);
-    Page refused = agent.postForm("/console/tickets", Map.of("csrf", csrf, "ticketType", " ", "description", "d"));
+    assertTrue(
+        page.body().contains("Coffee machine &lt;b&gt;broken&lt;/b&gt;"), "escaped: " + page);
+    Page refused =
+        agent.postForm(
+            "/console/tickets", Map.of("csrf", csrf, "ticketType", " ", "description", "d"));
     assertEquals(400, refused.status(), refused::toString);
     assertTrue(refused.body().contains("Ticket not created"), refused::toString);
   }
@@ -179,16 +225,30 @@ class ConsoleTest {
 
     Page read = operator.get("/tickets/" + id);
     assertEquals(200, read.status(), "reading needs no token");
-    Page missing = operator.sendJson("POST", "/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}");
-    Page wrong = operator.sendJson("POST", "/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}", Access.CSRF_HEADER, "forged");
+    Page missing =
+        operator.sendJson("POST", "/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}");
+    Page wrong =
+        operator.sendJson(
+            "POST",
+            "/tickets/" + id + "/assign",
+            "{\"assignee\":\"bob\"}",
+            Access.CSRF_HEADER,
+            "forged");
     for (Page refused : List.of(missing, wrong)) {
       assertEquals(403, refused.status(), refused::toString);
-      assertTrue(refused.json().path("error").asText().contains(Access.CSRF_HEADER), refused::toString);
+      assertTrue(
+          refused.json().path("error").asText().contains(Access.CSRF_HEADER), refused::toString);
     }
     assertEquals(403, operator.sendJson("DELETE", "/dead-letters/1", null).status());
     assertEquals(List.of("TicketWasPrepared"), node.events(UUID.fromString(id)));
 
-    Page assigned = operator.sendJson("POST", "/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}", Access.CSRF_HEADER, csrf);
+    Page assigned =
+        operator.sendJson(
+            "POST",
+            "/tickets/" + id + "/assign",
+            "{\"assignee\":\"bob\"}",
+            Access.CSRF_HEADER,
+            csrf);
     assertEquals(200, assigned.status(), assigned::toString);
     assertEquals(TestEmployees.OPERATOR, assigned.json().path("assignedBy").asText());
   }
@@ -200,19 +260,30 @@ class ConsoleTest {
     assertTrue(list.header("Content-Type").startsWith("text/html"));
     assertTrue(list.body().contains("needs the role <strong>operator</strong>"), list::toString);
     assertEquals(403, agent.get("/console/dead-letters/1").status());
-    assertEquals(403, agent.postForm("/console/dead-letters/1/delete", Map.of("csrf", agent.get("/console/tickets").csrf(), "confirm", "yes")).status());
-    assertFalse(agent.get("/console/tickets").body().contains("href=\"/console/dead-letters\""), "no link the agent cannot follow");
+    assertEquals(
+        403,
+        agent
+            .postForm(
+                "/console/dead-letters/1/delete",
+                Map.of("csrf", agent.get("/console/tickets").csrf(), "confirm", "yes"))
+            .status());
+    assertFalse(
+        agent.get("/console/tickets").body().contains("href=\"/console/dead-letters\""),
+        "no link the agent cannot follow");
     assertTrue(operator.get("/console/tickets").body().contains("href=\"/console/dead-letters\""));
   }
 
   @Test
   void aDeadLetterIsShownAndReplayedOrDeletedOnlyWhenConfirmed() {
     BackofficeTestNode.publishRaw("ticket.cancel", "console-poison", "not json <script>");
-    await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter("console-poison").isPresent());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> node.deadLetter("console-poison").isPresent());
     long id = node.deadLetter("console-poison").orElseThrow().path("id").asLong();
     String path = "/console/dead-letters/" + id;
 
-    assertTrue(operator.get("/console/dead-letters").body().contains("id=\"dead-letter-" + id + "\""));
+    assertTrue(
+        operator.get("/console/dead-letters").body().contains("id=\"dead-letter-" + id + "\""));
     Page letter = operator.get(path);
     assertEquals(200, letter.status());
     assertTrue(letter.body().contains("not json &lt;script&gt;"), letter::toString);
@@ -220,7 +291,10 @@ class ConsoleTest {
 
     Page unconfirmedReplay = operator.postForm(path + "/replay", Map.of("csrf", csrf));
     assertEquals(400, unconfirmedReplay.status(), unconfirmedReplay::toString);
-    assertEquals(1, node.deadLetter("console-poison").orElseThrow().path("attempts").asInt(), "not replayed");
+    assertEquals(
+        1,
+        node.deadLetter("console-poison").orElseThrow().path("attempts").asInt(),
+        "not replayed");
     Page failedAgain = operator.postForm(path + "/replay", Map.of("csrf", csrf, "confirm", "yes"));
     assertEquals(409, failedAgain.status(), failedAgain::toString);
     assertTrue(failedAgain.body().contains("Failed again"), failedAgain::toString);
@@ -239,20 +313,32 @@ class ConsoleTest {
   @Test
   void aDeadLetterIsReplayedWithACorrectedBody() {
     UUID ticket = UUID.randomUUID();
-    BackofficeTestNode.publishRaw("ticket.prepareTicket", "console-fixable", "{\"ticketId\":\"" + ticket + "\",\"ticketType\":\" \",\"description\":\"d\"}");
-    await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter("console-fixable").isPresent());
+    BackofficeTestNode.publishRaw(
+        "ticket.prepareTicket",
+        "console-fixable",
+        "{\"ticketId\":\"" + ticket + "\",\"ticketType\":\" \",\"description\":\"d\"}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> node.deadLetter("console-fixable").isPresent());
     long id = node.deadLetter("console-fixable").orElseThrow().path("id").asLong();
     String csrf = operator.get("/console/dead-letters/" + id).csrf();
-    String corrected = "{\"ticketId\":\"" + ticket + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed\"}";
+    String corrected =
+        "{\"ticketId\":\""
+            + ticket
+            + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed\"}";
 
-    Page replayed = operator.postForm("/console/dead-letters/" + id + "/replay", Map.of("csrf", csrf, "confirm", "yes", "body", corrected));
+    Page replayed =
+        operator.postForm(
+            "/console/dead-letters/" + id + "/replay",
+            Map.of("csrf", csrf, "confirm", "yes", "body", corrected));
 
     // post, redirect, get: reloading the list does not replay again
     assertEquals(303, replayed.status(), replayed::toString);
     Page list = operator.get(replayed.header("Location"));
     assertTrue(list.body().contains("Dead letter " + id + " replayed"), list::toString);
     node.awaitStatus(ticket, "awaiting");
-    assertEquals(404, operator.get("/console/dead-letters/" + id).status(), "resolved: no longer open");
+    assertEquals(
+        404, operator.get("/console/dead-letters/" + id).status(), "resolved: no longer open");
   }
 
   @Test
@@ -263,12 +349,22 @@ class ConsoleTest {
             .header("Accept", "text/event-stream")
             .GET()
             .build();
-    HttpResponse<Stream<String>> events = agent.client().sendAsync(request, HttpResponse.BodyHandlers.ofLines()).get(10, SECONDS);
+    HttpResponse<Stream<String>> events =
+        agent.client().sendAsync(request, HttpResponse.BodyHandlers.ofLines()).get(10, SECONDS);
     try (Stream<String> lines = events.body()) {
       assertEquals(200, events.statusCode());
-      assertTrue(events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
+      assertTrue(
+          events.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
       AtomicBoolean changed = new AtomicBoolean();
-      Thread reader = new Thread(() -> lines.takeWhile(l -> !changed.get()).forEach(l -> changed.compareAndSet(false, l.replace(" ", "").equals("event:changed"))));
+      Thread reader =
+          new Thread(
+              () ->
+                  lines
+                      .takeWhile(l -> !changed.get())
+                      .forEach(
+                          l ->
+                              changed.compareAndSet(
+                                  false, l.replace(" ", "").equals("event:changed"))));
       reader.setDaemon(true);
       reader.start();
 
@@ -281,7 +377,9 @@ class ConsoleTest {
   }
 
   private static String createTicket(String description) {
-    var created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
+    var created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
     assertEquals(201, created.status(), created::toString);
     String id = created.json().path("ticketId").asText();
     node.awaitStatus(UUID.fromString(id), "awaiting");

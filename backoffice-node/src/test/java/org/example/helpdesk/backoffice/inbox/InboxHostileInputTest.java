@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,7 +106,8 @@ class InboxHostileInputTest {
     do {
       good = UUID.randomUUID();
     } while (!Ticket.tagFor(good).equals(Ticket.tagFor(withNul)));
-    BackofficeTestNode.publish(new PrepareTicket(good, "customer-issue", "after the hostile ones"), good + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(good, "customer-issue", "after the hostile ones"), good + ":1");
 
     awaitTicket(good, "awaiting");
     await().atMost(PATIENCE).until(() -> deadLetters().size() >= hostile.size());
@@ -116,7 +116,10 @@ class InboxHostileInputTest {
     List<JsonNode> letters = deadLetters();
     Map<String, JsonNode> byMessageId = new LinkedHashMap<>();
     letters.forEach(d -> byMessageId.put(d.path("messageId").asText(), d));
-    assertEquals(hostile.size(), letters.size(), () -> "one dead letter per message: " + byMessageId.keySet());
+    assertEquals(
+        hostile.size(),
+        letters.size(),
+        () -> "one dead letter per message: " + byMessageId.keySet());
     assertEquals(
         hostile.stream().map(Hostile::expectedMessageId).collect(Collectors.toSet()),
         byMessageId.keySet(),
@@ -124,18 +127,29 @@ class InboxHostileInputTest {
     for (Hostile h : hostile) {
       JsonNode letter = byMessageId.get(h.expectedMessageId());
       String error = letter.path("error").asText();
-      assertTrue(error.contains(h.error()), () -> h.name() + ": expected the error to mention '" + h.error() + "' but got: " + error);
+      assertTrue(
+          error.contains(h.error()),
+          () -> h.name() + ": expected the error to mention '" + h.error() + "' but got: " + error);
       assertEquals(h.body().length, letter.path("bodySize").asInt(), h.name());
-      assertEquals(1, letter.path("attempts").asInt(), () -> h.name() + " was handled more than once: " + letter);
+      assertEquals(
+          1,
+          letter.path("attempts").asInt(),
+          () -> h.name() + " was handled more than once: " + letter);
       String type = h.properties().getType();
       if (type == null) {
         assertTrue(letter.path("type").isNull(), h.name());
       } else {
-        assertEquals(type.length() <= 255 ? type : type.substring(0, 255), letter.path("type").asText(), h.name());
+        assertEquals(
+            type.length() <= 255 ? type : type.substring(0, 255),
+            letter.path("type").asText(),
+            h.name());
       }
       Response shown = node.http.get("/dead-letters/" + letter.path("id").asLong());
       assertEquals(200, shown.status(), () -> h.name() + ": " + shown);
-      assertArrayEquals(h.body(), bodyOf(shown.json()), () -> h.name() + ": the dead letter keeps the body byte for byte");
+      assertArrayEquals(
+          h.body(),
+          bodyOf(shown.json()),
+          () -> h.name() + ": the dead letter keeps the body byte for byte");
     }
     assertEquals(
         List.of(Map.of("status", "awaiting")),
@@ -148,7 +162,11 @@ class InboxHostileInputTest {
     Map<String, Double> metricsBefore = inboxMetrics();
     String description = "x".repeat(5 * 1024 * 1024);
     byte[] bigJson =
-        ("{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"customer-issue\",\"description\":\"" + description + "\"}")
+        ("{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"customer-issue\",\"description\":\""
+                + description
+                + "\"}")
             .getBytes(UTF_8);
     byte[] bigGarbage = new byte[5 * 1024 * 1024];
     new Random(42).nextBytes(bigGarbage);
@@ -159,7 +177,8 @@ class InboxHostileInputTest {
     BackofficeTestNode.publishRaw(props("ticket.prepareTicket", jsonId), bigJson);
     BackofficeTestNode.publishRaw(props("ticket.prepareTicket", garbageId), bigGarbage);
     UUID good = UUID.randomUUID();
-    BackofficeTestNode.publish(new PrepareTicket(good, "customer-issue", "after the big ones"), good + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(good, "customer-issue", "after the big ones"), good + ":1");
 
     awaitTicket(good, "awaiting");
     await().atMost(PATIENCE).until(() -> deadLetters().size() >= 2);
@@ -170,16 +189,24 @@ class InboxHostileInputTest {
     assertEquals(Set.of(jsonId, garbageId), listed.keySet());
     for (var big : Map.of(jsonId, bigJson, garbageId, bigGarbage).entrySet()) {
       JsonNode letter = listed.get(big.getKey());
-      assertTrue(letter.path("error").asText().contains("larger than the inbox takes"), letter.path("error").asText());
-      assertEquals(big.getValue().length, letter.path("bodySize").asInt(), "the size as it arrived");
-      assertTrue(letter.path("bodyTruncated").asBoolean(), "a listing shows only the start of a big body");
-      assertTrue(big.getValue().length > letter.toString().length(), "the listing does not carry the whole body");
+      assertTrue(
+          letter.path("error").asText().contains("larger than the inbox takes"),
+          letter.path("error").asText());
+      assertEquals(
+          big.getValue().length, letter.path("bodySize").asInt(), "the size as it arrived");
+      assertTrue(
+          letter.path("bodyTruncated").asBoolean(), "a listing shows only the start of a big body");
+      assertTrue(
+          big.getValue().length > letter.toString().length(),
+          "the listing does not carry the whole body");
 
       Response shown = node.http.get("/dead-letters/" + letter.path("id").asLong());
       assertEquals(200, shown.status());
       assertTrue(shown.json().path("bodyTruncated").asBoolean(), "only its start was kept");
       assertArrayEquals(
-          java.util.Arrays.copyOf(big.getValue(), DeadLetterStore.KEPT_OF_OVERSIZED_BODY), bodyOf(shown.json()), "kept byte for byte");
+          java.util.Arrays.copyOf(big.getValue(), DeadLetterStore.KEPT_OF_OVERSIZED_BODY),
+          bodyOf(shown.json()),
+          "kept byte for byte");
     }
   }
 
@@ -192,13 +219,22 @@ class InboxHostileInputTest {
         List.of(
             props("ticket.\u0000boom", "nul-in-type"),
             props("ticket.cancel", "nul\u0000in-message-id"),
-            new AMQP.BasicProperties.Builder().type("ticket.cancel").messageId("nul-in-correlation-id").correlationId("c\u0000").build(),
-            new AMQP.BasicProperties.Builder().type("ticket.cancel").messageId("nul-in-header").headers(Map.of("x", "a\u0000b")).build());
+            new AMQP.BasicProperties.Builder()
+                .type("ticket.cancel")
+                .messageId("nul-in-correlation-id")
+                .correlationId("c\u0000")
+                .build(),
+            new AMQP.BasicProperties.Builder()
+                .type("ticket.cancel")
+                .messageId("nul-in-header")
+                .headers(Map.of("x", "a\u0000b"))
+                .build());
     for (AMQP.BasicProperties p : poison) {
       BackofficeTestNode.publishRaw(p, "{}".getBytes(UTF_8));
     }
     UUID good = UUID.randomUUID();
-    BackofficeTestNode.publish(new PrepareTicket(good, "customer-issue", "after the NULs"), good + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(good, "customer-issue", "after the NULs"), good + ":1");
 
     await()
         .alias("each of the " + poison.size() + " messages in the dead-letter store")
@@ -208,72 +244,312 @@ class InboxHostileInputTest {
     awaitDrained(metricsBefore, poison.size(), 1);
   }
 
-  // ---- the hostile messages -------------------------------------------------------------------------
+  // ---- the hostile messages
+  // -------------------------------------------------------------------------
 
   private static List<Hostile> hostileMessages(String run, UUID withNul) {
-    // each on its own ticket: a later command of a ticket with a dead letter would be parked behind it
+    // each on its own ticket: a later command of a ticket with a dead letter would be parked behind
+    // it
     // (InboxOrderAndPoisonTest), and this test is about what each message's own dead letter says
     String prepare = "ticket.prepareTicket";
     List<Hostile> m = new ArrayList<>();
-    m.add(raw("garbage bytes", prepare, run + "-garbage", new byte[] {(byte) 0xff, 0x00, (byte) 0xfe, 0x13, 0x7f, (byte) 0x80}, "malformed JSON"));
-    m.add(text("text that is not JSON", prepare, run + "-text", "prepare ticket 42 please", "malformed JSON"));
-    m.add(text("truncated JSON", prepare, run + "-truncated", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"descr", "malformed JSON"));
-    m.add(raw("invalid UTF-8 in a string", prepare, run + "-utf8",
-        concat("{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"", new byte[] {(byte) 0xC3, 0x28}, "\"}"), "UTF-8"));
+    m.add(
+        raw(
+            "garbage bytes",
+            prepare,
+            run + "-garbage",
+            new byte[] {(byte) 0xff, 0x00, (byte) 0xfe, 0x13, 0x7f, (byte) 0x80},
+            "malformed JSON"));
+    m.add(
+        text(
+            "text that is not JSON",
+            prepare,
+            run + "-text",
+            "prepare ticket 42 please",
+            "malformed JSON"));
+    m.add(
+        text(
+            "truncated JSON",
+            prepare,
+            run + "-truncated",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"descr",
+            "malformed JSON"));
+    m.add(
+        raw(
+            "invalid UTF-8 in a string",
+            prepare,
+            run + "-utf8",
+            concat(
+                "{\"ticketId\":\""
+                    + UUID.randomUUID()
+                    + "\",\"ticketType\":\"t\",\"description\":\"",
+                new byte[] {(byte) 0xC3, 0x28},
+                "\"}"),
+            "UTF-8"));
     m.add(text("an empty body", prepare, run + "-empty", "", "empty body"));
     m.add(text("JSON null", prepare, run + "-null", "null", "body is JSON null"));
-    m.add(text("a JSON array", prepare, run + "-array", "[{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"d\"}]", "must be a JSON object"));
-    m.add(text("a JSON string", prepare, run + "-string", "\"" + UUID.randomUUID() + "\"", "must be a JSON object"));
-    m.add(text("a JSON string for ticket.cancel", "ticket.cancel", run + "-cancel-string", "\"" + UUID.randomUUID() + "\"", "must be a JSON object"));
+    m.add(
+        text(
+            "a JSON array",
+            prepare,
+            run + "-array",
+            "[{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":\"d\"}]",
+            "must be a JSON object"));
+    m.add(
+        text(
+            "a JSON string",
+            prepare,
+            run + "-string",
+            "\"" + UUID.randomUUID() + "\"",
+            "must be a JSON object"));
+    m.add(
+        text(
+            "a JSON string for ticket.cancel",
+            "ticket.cancel",
+            run + "-cancel-string",
+            "\"" + UUID.randomUUID() + "\"",
+            "must be a JSON object"));
     m.add(text("a JSON number", prepare, run + "-number", "42", "must be a JSON object"));
-    m.add(text("no ticketId", prepare, run + "-no-id", "{\"ticketType\":\"t\",\"description\":\"d\"}", "ticketId is required"));
-    m.add(text("ticket.cancel without ticketId", "ticket.cancel", run + "-cancel-no-id", "{}", "ticketId is required"));
-    m.add(text("ticketId not a UUID", prepare, run + "-bad-id", "{\"ticketId\":\"not-a-uuid\",\"ticketType\":\"t\",\"description\":\"d\"}", "invalid field 'ticketId': expected a UUID"));
-    m.add(text("ticketId a SQL injection", "ticket.cancel", run + "-sql-id", "{\"ticketId\":\"'; DROP TABLE tickets; --\"}", "invalid field 'ticketId': expected a UUID"));
-    m.add(text("ticketId a number", "ticket.cancel", run + "-number-id", "{\"ticketId\":12345}", "invalid field 'ticketId'"));
-    m.add(text("ticketType a number", prepare, run + "-type-number", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":5,\"description\":\"d\"}", "invalid field 'ticketType': expected a string"));
-    m.add(text("ticketType blank", prepare, run + "-type-blank", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"  \",\"description\":\"d\"}", "ticketType is required and must not be blank"));
-    m.add(text("ticketType 101 characters", prepare, run + "-type-long", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"" + "t".repeat(101) + "\",\"description\":\"d\"}", "ticketType must be at most 100 characters"));
-    m.add(text("description an object", prepare, run + "-desc-object", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":{\"text\":\"d\"}}", "invalid field 'description': expected a string"));
-    m.add(text("description an array", prepare, run + "-desc-array", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":[\"d\"]}", "invalid field 'description'"));
-    m.add(text("description missing", prepare, run + "-desc-missing", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\"}", "description is required"));
-    m.add(text("description 10,001 characters", prepare, run + "-desc-long", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"" + "d".repeat(10_001) + "\"}", "at most 10000"));
-    m.add(text("a NUL in the description", prepare, run + "-nul",
-        "{\"ticketId\":\"" + withNul + "\",\"ticketType\":\"t\",\"description\":\"a\\u0000b\"}", "description must not contain control characters"));
-    m.add(text("an escape sequence in the ticketType", prepare, run + "-esc",
-        "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"\\u001b[2J\",\"description\":\"d\"}", "ticketType must not contain control characters"));
-    m.add(text("half a character (a lone surrogate) in the description", prepare, run + "-surrogate",
-        "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"a\\ud800b\"}", "Unicode"));
-    m.add(raw("an encoded surrogate (CESU-8) in the description", prepare, run + "-cesu",
-        concat("{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, "\"}"), "UTF-8"));
-    m.add(raw("an overlong NUL (C0 80) in the description", prepare, run + "-overlong",
-        concat("{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"", new byte[] {(byte) 0xC0, (byte) 0x80}, "\"}"), "UTF-8"));
-    m.add(text("a nesting bomb in an unknown field", prepare, run + "-nesting",
-        "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\",\"description\":\"d\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}", "nest"));
-    m.add(text("an unknown type", "ticket.explode", run + "-unknown-type", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "unknown command type 'ticket.explode'"));
-    m.add(text("a type in another case", "TICKET.CANCEL", run + "-type-case", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "unknown command type 'TICKET.CANCEL'"));
+    m.add(
+        text(
+            "no ticketId",
+            prepare,
+            run + "-no-id",
+            "{\"ticketType\":\"t\",\"description\":\"d\"}",
+            "ticketId is required"));
+    m.add(
+        text(
+            "ticket.cancel without ticketId",
+            "ticket.cancel",
+            run + "-cancel-no-id",
+            "{}",
+            "ticketId is required"));
+    m.add(
+        text(
+            "ticketId not a UUID",
+            prepare,
+            run + "-bad-id",
+            "{\"ticketId\":\"not-a-uuid\",\"ticketType\":\"t\",\"description\":\"d\"}",
+            "invalid field 'ticketId': expected a UUID"));
+    m.add(
+        text(
+            "ticketId a SQL injection",
+            "ticket.cancel",
+            run + "-sql-id",
+            "{\"ticketId\":\"'; DROP TABLE tickets; --\"}",
+            "invalid field 'ticketId': expected a UUID"));
+    m.add(
+        text(
+            "ticketId a number",
+            "ticket.cancel",
+            run + "-number-id",
+            "{\"ticketId\":12345}",
+            "invalid field 'ticketId'"));
+    m.add(
+        text(
+            "ticketType a number",
+            prepare,
+            run + "-type-number",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":5,\"description\":\"d\"}",
+            "invalid field 'ticketType': expected a string"));
+    m.add(
+        text(
+            "ticketType blank",
+            prepare,
+            run + "-type-blank",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"  \",\"description\":\"d\"}",
+            "ticketType is required and must not be blank"));
+    m.add(
+        text(
+            "ticketType 101 characters",
+            prepare,
+            run + "-type-long",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\""
+                + "t".repeat(101)
+                + "\",\"description\":\"d\"}",
+            "ticketType must be at most 100 characters"));
+    m.add(
+        text(
+            "description an object",
+            prepare,
+            run + "-desc-object",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":{\"text\":\"d\"}}",
+            "invalid field 'description': expected a string"));
+    m.add(
+        text(
+            "description an array",
+            prepare,
+            run + "-desc-array",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":[\"d\"]}",
+            "invalid field 'description'"));
+    m.add(
+        text(
+            "description missing",
+            prepare,
+            run + "-desc-missing",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":\"t\"}",
+            "description is required"));
+    m.add(
+        text(
+            "description 10,001 characters",
+            prepare,
+            run + "-desc-long",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":\""
+                + "d".repeat(10_001)
+                + "\"}",
+            "at most 10000"));
+    m.add(
+        text(
+            "a NUL in the description",
+            prepare,
+            run + "-nul",
+            "{\"ticketId\":\"" + withNul + "\",\"ticketType\":\"t\",\"description\":\"a\\u0000b\"}",
+            "description must not contain control characters"));
+    m.add(
+        text(
+            "an escape sequence in the ticketType",
+            prepare,
+            run + "-esc",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"\\u001b[2J\",\"description\":\"d\"}",
+            "ticketType must not contain control characters"));
+    m.add(
+        text(
+            "half a character (a lone surrogate) in the description",
+            prepare,
+            run + "-surrogate",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":\"a\\ud800b\"}",
+            "Unicode"));
+    m.add(
+        raw(
+            "an encoded surrogate (CESU-8) in the description",
+            prepare,
+            run + "-cesu",
+            concat(
+                "{\"ticketId\":\""
+                    + UUID.randomUUID()
+                    + "\",\"ticketType\":\"t\",\"description\":\"",
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                "\"}"),
+            "UTF-8"));
+    m.add(
+        raw(
+            "an overlong NUL (C0 80) in the description",
+            prepare,
+            run + "-overlong",
+            concat(
+                "{\"ticketId\":\""
+                    + UUID.randomUUID()
+                    + "\",\"ticketType\":\"t\",\"description\":\"",
+                new byte[] {(byte) 0xC0, (byte) 0x80},
+                "\"}"),
+            "UTF-8"));
+    m.add(
+        text(
+            "a nesting bomb in an unknown field",
+            prepare,
+            run + "-nesting",
+            "{\"ticketId\":\""
+                + UUID.randomUUID()
+                + "\",\"ticketType\":\"t\",\"description\":\"d\",\"x\":"
+                + "[".repeat(10_000)
+                + "]".repeat(10_000)
+                + "}",
+            "nest"));
+    m.add(
+        text(
+            "an unknown type",
+            "ticket.explode",
+            run + "-unknown-type",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "unknown command type 'ticket.explode'"));
+    m.add(
+        text(
+            "a type in another case",
+            "TICKET.CANCEL",
+            run + "-type-case",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "unknown command type 'TICKET.CANCEL'"));
     // AMQP caps type and message-id at 255 bytes: the longest a sender can send
-    m.add(text("a 255-byte type", "t".repeat(255), run + "-type-255", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "unknown command type"));
-    m.add(text("no type", null, run + "-no-type", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "unknown command type 'null'"));
-    m.add(text("no message-id", "ticket.cancel", null, "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "no message-id"));
-    m.add(text("a blank message-id", "ticket.cancel", "   ", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "no message-id"));
+    m.add(
+        text(
+            "a 255-byte type",
+            "t".repeat(255),
+            run + "-type-255",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "unknown command type"));
+    m.add(
+        text(
+            "no type",
+            null,
+            run + "-no-type",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "unknown command type 'null'"));
+    m.add(
+        text(
+            "no message-id",
+            "ticket.cancel",
+            null,
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "no message-id"));
+    m.add(
+        text(
+            "a blank message-id",
+            "ticket.cancel",
+            "   ",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "no message-id"));
     m.add(text("no message-id and garbage", prepare, null, "<xml/>", "no message-id"));
-    m.add(text("a 255-byte message-id", "ticket.cancel", run + "-" + "m".repeat(255 - run.length() - 1), "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "does not exist"));
-    m.add(text("cancel of an unknown ticket", "ticket.cancel", run + "-cancel-unknown", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}", "does not exist"));
+    m.add(
+        text(
+            "a 255-byte message-id",
+            "ticket.cancel",
+            run + "-" + "m".repeat(255 - run.length() - 1),
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "does not exist"));
+    m.add(
+        text(
+            "cancel of an unknown ticket",
+            "ticket.cancel",
+            run + "-cancel-unknown",
+            "{\"ticketId\":\"" + UUID.randomUUID() + "\"}",
+            "does not exist"));
     return m;
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------------
+  // ---- helpers
+  // ---------------------------------------------------------------------------------------
 
   private static AMQP.BasicProperties props(String type, String messageId) {
-    return new AMQP.BasicProperties.Builder().type(type).messageId(messageId).deliveryMode(2).build();
+    return new AMQP.BasicProperties.Builder()
+        .type(type)
+        .messageId(messageId)
+        .deliveryMode(2)
+        .build();
   }
 
-  private static Hostile text(String name, String type, String messageId, String body, String error) {
+  private static Hostile text(
+      String name, String type, String messageId, String body, String error) {
     return raw(name, type, messageId, body.getBytes(UTF_8), error);
   }
 
-  private static Hostile raw(String name, String type, String messageId, byte[] body, String error) {
+  private static Hostile raw(
+      String name, String type, String messageId, byte[] body, String error) {
     return new Hostile(name, props(type, messageId), body, error);
   }
 
@@ -303,7 +579,10 @@ class InboxHostileInputTest {
   private static void awaitTicket(UUID id, String status) {
     await()
         .atMost(PATIENCE)
-        .until(() -> node.sql.rows("SELECT status FROM tickets WHERE ticket_id = ?", id).stream().anyMatch(r -> status.equals(r.get("status"))));
+        .until(
+            () ->
+                node.sql.rows("SELECT status FROM tickets WHERE ticket_id = ?", id).stream()
+                    .anyMatch(r -> status.equals(r.get("status"))));
   }
 
   /**
@@ -317,8 +596,12 @@ class InboxHostileInputTest {
         .untilAsserted(
             () -> {
               Map<String, Double> now = inboxMetrics();
-              assertEquals(0, TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE), "messages ready in the queue");
-              assertEquals(deadLettered, delta(before, now, "dead_lettered"), "dead-lettered messages");
+              assertEquals(
+                  0,
+                  TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE),
+                  "messages ready in the queue");
+              assertEquals(
+                  deadLettered, delta(before, now, "dead_lettered"), "dead-lettered messages");
               assertEquals(processed, delta(before, now, "processed"), "processed messages");
               assertEquals(0, delta(before, now, "requeued"), "messages given back to the broker");
             });
@@ -328,7 +611,9 @@ class InboxHostileInputTest {
     return Math.round(now.getOrDefault(outcome, 0.0) - before.getOrDefault(outcome, 0.0));
   }
 
-  private static final Pattern INBOX = Pattern.compile("^helpdesk_inbox_messages_total\\{outcome=\"(\\w+)\"} (\\S+)$", Pattern.MULTILINE);
+  private static final Pattern INBOX =
+      Pattern.compile(
+          "^helpdesk_inbox_messages_total\\{outcome=\"(\\w+)\"} (\\S+)$", Pattern.MULTILINE);
 
   /** The inbox's outcome counters from {@code GET /metrics}. */
   private static Map<String, Double> inboxMetrics() {

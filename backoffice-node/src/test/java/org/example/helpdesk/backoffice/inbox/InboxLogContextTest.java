@@ -16,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** What the inbox logs about a message names the message and its ticket (MDC), whichever thread logs it. */
+/**
+ * What the inbox logs about a message names the message and its ticket (MDC), whichever thread logs
+ * it.
+ */
 class InboxLogContextTest {
 
   private static BackofficeTestNode node;
@@ -48,7 +51,10 @@ class InboxLogContextTest {
             .atMost(Duration.ofSeconds(20))
             .until(() -> find("Dead-lettering message " + messageId), Optional::isPresent)
             .orElseThrow();
-    assertEquals(ticket.toString(), line.getMDCPropertyMap().get("ticketId"), line.getMDCPropertyMap().toString());
+    assertEquals(
+        ticket.toString(),
+        line.getMDCPropertyMap().get("ticketId"),
+        line.getMDCPropertyMap().toString());
     assertEquals(messageId, line.getMDCPropertyMap().get("messageId"));
   }
 

@@ -36,7 +36,9 @@ class InboxOrderAndPoisonTest {
   @BeforeAll
   static void start() {
     // 3 tries, as INBOX_ATTEMPTS=3 would: the ticket that never answers is given up on sooner
-    node = new BackofficeTestNode(com.typesafe.config.ConfigFactory.parseString("helpdesk.inbox.attempts = 3"));
+    node =
+        new BackofficeTestNode(
+            com.typesafe.config.ConfigFactory.parseString("helpdesk.inbox.attempts = 3"));
   }
 
   @AfterAll
@@ -49,10 +51,17 @@ class InboxOrderAndPoisonTest {
     UUID t = UUID.randomUUID();
     UUID before = UUID.randomUUID();
     UUID after = UUID.randomUUID();
-    BackofficeTestNode.publish(new PrepareTicket(before, "customer-issue", "before"), before + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(before, "customer-issue", "before"), before + ":1");
     // the prepare of t is broken (a description over the limit); its cancel comes behind it
-    publishJson("ticket.prepareTicket", t + ":1",
-        "{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"" + "x".repeat(10_001) + "\"}");
+    publishJson(
+        "ticket.prepareTicket",
+        t + ":1",
+        "{\"ticketId\":\""
+            + t
+            + "\",\"ticketType\":\"customer-issue\",\"description\":\""
+            + "x".repeat(10_001)
+            + "\"}");
     BackofficeTestNode.publish(new CancelTicket(t), t + ":2");
     BackofficeTestNode.publish(new PrepareTicket(after, "customer-issue", "after"), after + ":1");
 
@@ -62,7 +71,9 @@ class InboxOrderAndPoisonTest {
     JsonNode head = node.deadLetter(t + ":1").orElseThrow();
     JsonNode parked = node.deadLetter(t + ":2").orElseThrow();
     assertEquals("failed", head.path("status").asText());
-    assertTrue(head.path("error").asText().contains("description must be at most 10000 characters"), head.toString());
+    assertTrue(
+        head.path("error").asText().contains("description must be at most 10000 characters"),
+        head.toString());
     assertEquals(t.toString(), head.path("ticketId").asText());
     assertEquals("parked", parked.path("status").asText());
     assertEquals(t + ":1", parked.path("waitsFor").asText());
@@ -72,11 +83,17 @@ class InboxOrderAndPoisonTest {
         node.http.post(
             "/dead-letters/" + head.path("id").asLong() + "/replay",
             "application/json",
-            ("{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed by an operator\"}").getBytes(UTF_8));
+            ("{\"ticketId\":\""
+                    + t
+                    + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed by an operator\"}")
+                .getBytes(UTF_8));
 
     assertEquals(200, fixed.status(), fixed.toString());
     assertEquals(1, fixed.json().path("releasedParked").asInt());
-    assertEquals(List.of("TicketWasPrepared", "TicketWasCancelled"), node.events(t), "applied in the order they arrived");
+    assertEquals(
+        List.of("TicketWasPrepared", "TicketWasCancelled"),
+        node.events(t),
+        "applied in the order they arrived");
     node.awaitStatus(t, "cancelled");
     assertEquals("fixed by an operator", node.ticketRow(t).get("description"));
     assertFalse(node.deadLetter(t + ":1").isPresent());
@@ -86,17 +103,28 @@ class InboxOrderAndPoisonTest {
   @Test
   void aDeadLetterReplayedByManyOperatorsAtOnceIsAppliedOnce() {
     UUID t = UUID.randomUUID();
-    publishJson("ticket.prepareTicket", t + ":1", "{\"ticketId\":\"" + t + "\",\"ticketType\":\" \",\"description\":\"d\"}");
+    publishJson(
+        "ticket.prepareTicket",
+        t + ":1",
+        "{\"ticketId\":\"" + t + "\",\"ticketType\":\" \",\"description\":\"d\"}");
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(t + ":1").isPresent());
     long id = node.deadLetter(t + ":1").orElseThrow().path("id").asLong();
-    byte[] corrected = ("{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"d\"}").getBytes(UTF_8);
+    byte[] corrected =
+        ("{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"d\"}")
+            .getBytes(UTF_8);
 
     HttpClient http = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> replays = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       replays.add(
           http.sendAsync(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node.node().httpAddress().getPort() + "/dead-letters/" + id + "/replay"))
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + node.node.node().httpAddress().getPort()
+                              + "/dead-letters/"
+                              + id
+                              + "/replay"))
                   .header("Content-Type", "application/json")
                   .header(
                       "Authorization",
@@ -109,8 +137,10 @@ class InboxOrderAndPoisonTest {
     }
     List<Integer> statuses = replays.stream().map(f -> f.join().statusCode()).sorted().toList();
 
-    assertEquals(1, statuses.stream().filter(s -> s == 200).count(), "one replay applies it: " + statuses);
-    assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 409 || s == 404), statuses.toString());
+    assertEquals(
+        1, statuses.stream().filter(s -> s == 200).count(), "one replay applies it: " + statuses);
+    assertTrue(
+        statuses.stream().allMatch(s -> s == 200 || s == 409 || s == 404), statuses.toString());
     assertEquals(List.of("TicketWasPrepared"), node.events(t));
   }
 
@@ -123,32 +153,48 @@ class InboxOrderAndPoisonTest {
     assertEquals(204, node.http.delete("/dead-letters/" + id).status());
 
     // the inbox's record of an earlier failure of the same message, arriving late
-    InboundMessage late = InboundMessage.replayed(t + ":2", "ticket.cancel", ("{\"ticketId\":\"" + t + "\"}").getBytes(UTF_8), "{}");
-    boolean kept = node.node.deadLetters().store().record(late, t, "a late failure").toCompletableFuture().join();
+    InboundMessage late =
+        InboundMessage.replayed(
+            t + ":2", "ticket.cancel", ("{\"ticketId\":\"" + t + "\"}").getBytes(UTF_8), "{}");
+    boolean kept =
+        node.node
+            .deadLetters()
+            .store()
+            .record(late, t, "a late failure")
+            .toCompletableFuture()
+            .join();
     assertFalse(kept);
     assertFalse(node.deadLetter(t + ":2").isPresent(), "a deleted dead letter stays deleted");
 
-    // one message id, two different broken bodies: the dead letter holds the latest body and its error
+    // one message id, two different broken bodies: the dead letter holds the latest body and its
+    // error
     String reused = "reused-" + UUID.randomUUID();
     publishJson("ticket.cancel", reused, "not json");
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(reused).isPresent());
     publishJson("ticket.cancel", reused, "{\"ticketId\":\"not a uuid\"}");
-    await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(reused).orElseThrow().path("attempts").asInt() == 2);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> node.deadLetter(reused).orElseThrow().path("attempts").asInt() == 2);
     JsonNode letter = node.deadLetter(reused).orElseThrow();
     assertEquals("{\"ticketId\":\"not a uuid\"}", letter.path("body").asText());
     assertTrue(letter.path("error").asText().contains("ticketId"), letter.path("error").asText());
-    assertFalse(letter.path("error").asText().contains("malformed JSON"), "the error of the body it keeps");
+    assertFalse(
+        letter.path("error").asText().contains("malformed JSON"), "the error of the body it keeps");
   }
 
   @Test
   void aCustomersCommandsCannotTakeOverOrCancelAnEmployeesTicket() {
-    var created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"set up the new printer\"}");
+    var created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"set up the new printer\"}");
     assertEquals(201, created.status(), created.toString());
     UUID id = UUID.fromString(created.json().path("ticketId").asText());
-    assertEquals(200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}").status());
+    assertEquals(
+        200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}").status());
 
     // a customer reports an issue with that id (201 on the customer side), then closes it
-    BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "my printer is on fire"), id + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(id, "customer-issue", "my printer is on fire"), id + ":1");
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
 
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(id + ":2").isPresent());
@@ -156,7 +202,12 @@ class InboxOrderAndPoisonTest {
     assertEquals("alice", node.ticketRow(id).get("assignee"));
     assertEquals("set up the new printer", node.ticketRow(id).get("description"));
     JsonNode prepare = node.deadLetter(id + ":1").orElseThrow();
-    assertTrue(prepare.path("error").asText().contains("exists already with a different type, description or origin"), prepare.toString());
+    assertTrue(
+        prepare
+            .path("error")
+            .asText()
+            .contains("exists already with a different type, description or origin"),
+        prepare.toString());
     assertEquals("parked", node.deadLetter(id + ":2").orElseThrow().path("status").asText());
   }
 
@@ -166,7 +217,9 @@ class InboxOrderAndPoisonTest {
     // its journal holds an event nobody can read: the entity fails every recovery
     node.sql.execute(
         "INSERT INTO event_journal (persistence_id, sequence_number, deleted, writer, write_timestamp, event_ser_id,"
-            + " event_ser_manifest, event_payload) VALUES ('Ticket|" + stuck + "', 1, false, 'test', 0, 31,"
+            + " event_ser_manifest, event_payload) VALUES ('Ticket|"
+            + stuck
+            + "', 1, false, 'test', 0, 31,"
             + " 'org.example.helpdesk.backoffice.ticket.Ticket$TicketWasPrepared', convert_to('garbage', 'UTF8'))");
     BackofficeTestNode.publish(new CancelTicket(stuck), stuck + ":2");
     long start = System.nanoTime();
@@ -176,14 +229,24 @@ class InboxOrderAndPoisonTest {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> node.sql.count("SELECT count(*) FROM tickets WHERE ticket_id = ANY (?)", (Object) others.toArray(new UUID[0])) == others.size());
+        .until(
+            () ->
+                node.sql.count(
+                        "SELECT count(*) FROM tickets WHERE ticket_id = ANY (?)",
+                        (Object) others.toArray(new UUID[0]))
+                    == others.size());
     long othersMillis = (System.nanoTime() - start) / 1_000_000;
     await().atMost(Duration.ofSeconds(30)).until(() -> node.deadLetter(stuck + ":2").isPresent());
     long stuckMillis = (System.nanoTime() - start) / 1_000_000;
     JsonNode letter = node.deadLetter(stuck + ":2").orElseThrow();
-    assertTrue(letter.path("error").asText().contains("no answer after 3 attempts"), letter.toString());
-    System.out.println("[inbox] 1,000 commands of other tickets applied in " + othersMillis
-        + " ms while one ticket did not answer; it was dead-lettered after " + stuckMillis + " ms");
+    assertTrue(
+        letter.path("error").asText().contains("no answer after 3 attempts"), letter.toString());
+    System.out.println(
+        "[inbox] 1,000 commands of other tickets applied in "
+            + othersMillis
+            + " ms while one ticket did not answer; it was dead-lettered after "
+            + stuckMillis
+            + " ms");
     assertTrue(othersMillis < 15_000, "the others were not held up: " + othersMillis + " ms");
   }
 
@@ -197,7 +260,10 @@ class InboxOrderAndPoisonTest {
             ids.add(id);
             var m =
                 org.example.helpdesk.protocol.CommandMessage.toBackoffice(
-                    new PrepareTicket(id, "customer-issue", "other " + i), id + ":1", id.toString(), java.time.Instant.now());
+                    new PrepareTicket(id, "customer-issue", "other " + i),
+                    id + ":1",
+                    id.toString(),
+                    java.time.Instant.now());
             channel.basicPublish(m.exchange(), m.routingKey(), true, m.properties(), m.body());
           }
           channel.waitForConfirmsOrDie(30_000);
@@ -206,7 +272,12 @@ class InboxOrderAndPoisonTest {
 
   private static void publishJson(String type, String messageId, String body) {
     BackofficeTestNode.publishRaw(
-        new AMQP.BasicProperties.Builder().type(type).messageId(messageId).contentType("application/json").deliveryMode(2).build(),
+        new AMQP.BasicProperties.Builder()
+            .type(type)
+            .messageId(messageId)
+            .contentType("application/json")
+            .deliveryMode(2)
+            .build(),
         body.getBytes(UTF_8));
   }
 }

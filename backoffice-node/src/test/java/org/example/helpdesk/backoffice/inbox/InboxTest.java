@@ -45,7 +45,8 @@ class InboxTest {
   @Test
   void prepareThenCancelEndsWithACancelledTicket() {
     UUID id = UUID.randomUUID();
-    BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "Really important bug!"), id + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(id, "customer-issue", "Really important bug!"), id + ":1");
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
 
     awaitStatus(id, "cancelled");
@@ -73,28 +74,60 @@ class InboxTest {
   @Test
   void poisonMessagesAreDeadLetteredAndTheNextGoodMessageIsStillProcessed() {
     BackofficeTestNode.publishRaw(
-        new AMQP.BasicProperties.Builder().type("ticket.prepareTicket").messageId("garbage-1").build(),
+        new AMQP.BasicProperties.Builder()
+            .type("ticket.prepareTicket")
+            .messageId("garbage-1")
+            .build(),
         new byte[] {(byte) 0xff, 0x00, (byte) 0xfe, 0x13});
-    BackofficeTestNode.publishRaw("ticket.explode", "unknown-type-1", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}");
+    BackofficeTestNode.publishRaw(
+        "ticket.explode", "unknown-type-1", "{\"ticketId\":\"" + UUID.randomUUID() + "\"}");
     BackofficeTestNode.publishRaw(null, "no-type-1", "{}");
     BackofficeTestNode.publishRaw(
         new AMQP.BasicProperties.Builder().type("ticket.cancel").build(),
         ("{\"ticketId\":\"" + UUID.randomUUID() + "\"}").getBytes(UTF_8));
-    BackofficeTestNode.publishRaw("ticket.prepareTicket", "wrong-shape-1", "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":5}");
+    BackofficeTestNode.publishRaw(
+        "ticket.prepareTicket",
+        "wrong-shape-1",
+        "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":5}");
     UUID good = UUID.randomUUID();
-    BackofficeTestNode.publish(new PrepareTicket(good, "customer-issue", "after the poison"), good + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(good, "customer-issue", "after the poison"), good + ":1");
 
     awaitStatus(good, "awaiting");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 5);
     Map<String, String> errors = new java.util.HashMap<>();
-    deadLetters().forEach(d -> errors.put(d.path("type").asText(null) + "/" + d.path("messageId").asText(), d.path("error").asText()));
-    assertTrue(errors.get("ticket.prepareTicket/garbage-1").contains("malformed JSON"), errors.toString());
-    assertTrue(errors.get("ticket.explode/unknown-type-1").contains("unknown command type 'ticket.explode'"), errors.toString());
+    deadLetters()
+        .forEach(
+            d ->
+                errors.put(
+                    d.path("type").asText(null) + "/" + d.path("messageId").asText(),
+                    d.path("error").asText()));
+    assertTrue(
+        errors.get("ticket.prepareTicket/garbage-1").contains("malformed JSON"), errors.toString());
+    assertTrue(
+        errors
+            .get("ticket.explode/unknown-type-1")
+            .contains("unknown command type 'ticket.explode'"),
+        errors.toString());
     assertTrue(errors.get("null/no-type-1").contains("unknown command type"), errors.toString());
-    assertTrue(errors.entrySet().stream().anyMatch(e -> e.getKey().startsWith("ticket.cancel/sha256:") && e.getValue().contains("no message-id")), errors.toString());
-    assertTrue(errors.get("ticket.prepareTicket/wrong-shape-1").contains("ticketType"), errors.toString());
-    JsonNode garbage = deadLetters().stream().filter(d -> d.path("messageId").asText().equals("garbage-1")).findFirst().orElseThrow();
-    assertEquals("/wD+Ew==", garbage.path("bodyBase64").asText(), "a body that is not text is kept byte for byte");
+    assertTrue(
+        errors.entrySet().stream()
+            .anyMatch(
+                e ->
+                    e.getKey().startsWith("ticket.cancel/sha256:")
+                        && e.getValue().contains("no message-id")),
+        errors.toString());
+    assertTrue(
+        errors.get("ticket.prepareTicket/wrong-shape-1").contains("ticketType"), errors.toString());
+    JsonNode garbage =
+        deadLetters().stream()
+            .filter(d -> d.path("messageId").asText().equals("garbage-1"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        "/wD+Ew==",
+        garbage.path("bodyBase64").asText(),
+        "a body that is not text is kept byte for byte");
     assertEquals(1, garbage.path("attempts").asInt());
     awaitQueueDrained();
   }
@@ -105,7 +138,9 @@ class InboxTest {
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 1);
     JsonNode letter = deadLetters().get(0);
-    assertTrue(letter.path("error").asText().contains("ticket " + id + " does not exist"), letter.toString());
+    assertTrue(
+        letter.path("error").asText().contains("ticket " + id + " does not exist"),
+        letter.toString());
     assertEquals("test-correlation", letter.path("headers").path("correlationId").asText());
     assertEquals("failed", letter.path("status").asText());
     long letterId = letter.path("id").asLong();
@@ -119,18 +154,25 @@ class InboxTest {
     // a later command of the same ticket is not applied past it: parked behind it
     BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "late"), id + ":1");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 2);
-    JsonNode parked = deadLetters().stream().filter(d -> d.path("messageId").asText().equals(id + ":1")).findFirst().orElseThrow();
+    JsonNode parked =
+        deadLetters().stream()
+            .filter(d -> d.path("messageId").asText().equals(id + ":1"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("parked", parked.path("status").asText());
     assertEquals(id + ":2", parked.path("waitsFor").asText());
     assertEquals(404, node.http.get("/tickets/" + id).status());
-    var outOfOrder = node.http.post("/dead-letters/" + parked.path("id").asLong() + "/replay", null, new byte[0]);
+    var outOfOrder =
+        node.http.post(
+            "/dead-letters/" + parked.path("id").asLong() + "/replay", null, new byte[0]);
     assertEquals(409, outOfOrder.status(), "a parked command waits for its head");
 
     // deleting the head releases what waits behind it
     assertEquals(204, node.http.delete("/dead-letters/" + letterId).status());
     awaitStatus(id, "awaiting");
     assertEquals(0, deadLetters().size());
-    assertEquals(404, node.http.post("/dead-letters/" + letterId + "/replay", null, new byte[0]).status());
+    assertEquals(
+        404, node.http.post("/dead-letters/" + letterId + "/replay", null, new byte[0]).status());
   }
 
   @Test
@@ -155,9 +197,18 @@ class InboxTest {
       BackofficeTestNode.publish(new CancelTicket(ids.get(i)), ids.get(i) + ":2");
     }
 
-    await().atMost(Duration.ofSeconds(30)).until(() ->
-        node.sql.count("SELECT count(*) FROM tickets WHERE ticket_id = ANY (?)", (Object) ids.toArray(new UUID[0])) == ids.size()
-            && node.sql.count("SELECT count(*) FROM tickets WHERE status = 'cancelled' AND ticket_id = ANY (?)", (Object) ids.toArray(new UUID[0])) == ids.size() / 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                node.sql.count(
+                            "SELECT count(*) FROM tickets WHERE ticket_id = ANY (?)",
+                            (Object) ids.toArray(new UUID[0]))
+                        == ids.size()
+                    && node.sql.count(
+                            "SELECT count(*) FROM tickets WHERE status = 'cancelled' AND ticket_id = ANY (?)",
+                            (Object) ids.toArray(new UUID[0]))
+                        == ids.size() / 2);
     for (int i = 0; i < ids.size(); i++) {
       assertEquals(i % 2 == 0 ? "cancelled" : "awaiting", ticketRow(ids.get(i)).get("status"));
     }
@@ -171,7 +222,8 @@ class InboxTest {
   }
 
   private static long events(UUID id) {
-    return node.sql.count("SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + id);
+    return node.sql.count(
+        "SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + id);
   }
 
   private static Map<String, Object> ticketRow(UUID id) {
@@ -184,6 +236,8 @@ class InboxTest {
   }
 
   private static void awaitQueueDrained() {
-    await().atMost(Duration.ofSeconds(20)).until(() -> TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE) == 0);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE) == 0);
   }
 }

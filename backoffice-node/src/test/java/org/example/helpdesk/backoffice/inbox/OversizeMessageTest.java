@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Messages larger than the inbox takes, against the test broker (RabbitMQ here) and an embedded
  * Qpid broker of its own: a 65 MiB one (over the brokers' 16 MiB limit: refused at publish, or kept
  * as a dead letter if a broker let it through) and a 2 MiB one (under the brokers' limit, over the
- * inbox's 1 MiB: taken aside and kept cut short), each followed by a good command that goes through.
+ * inbox's 1 MiB: taken aside and kept cut short), each followed by a good command that goes
+ * through.
  */
 class OversizeMessageTest {
 
@@ -58,7 +59,9 @@ class OversizeMessageTest {
     }
     String schema = TestPostgres.newSchemaName("backoffice");
     BackofficeNode node =
-        BackofficeNode.start(ConfigFactory.parseString("helpdesk.amqp.uri = \"" + amqpUri + "\"").withFallback(TestNodes.config(schema)));
+        BackofficeNode.start(
+            ConfigFactory.parseString("helpdesk.amqp.uri = \"" + amqpUri + "\"")
+                .withFallback(TestNodes.config(schema)));
     HttpTestClient http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
     Sql sql = new Sql(schema);
     try {
@@ -69,17 +72,24 @@ class OversizeMessageTest {
       UUID second = UUID.randomUUID();
       assertEquals(Optional.empty(), publishCommand(amqpUri, second));
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> sql.count("SELECT count(*) FROM tickets WHERE ticket_id IN (?, ?)", first, second) == 2);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  sql.count("SELECT count(*) FROM tickets WHERE ticket_id IN (?, ?)", first, second)
+                      == 2);
       await().atMost(Duration.ofSeconds(30)).until(() -> deadLetter(http, "large").isPresent());
       JsonNode large = deadLetter(http, "large").orElseThrow();
       assertEquals(2 << 20, large.path("bodySize").asInt());
-      assertTrue(large.path("error").asText().contains("larger than the inbox takes"), large.toString());
+      assertTrue(
+          large.path("error").asText().contains("larger than the inbox takes"), large.toString());
       if (refused.isEmpty()) {
         // this broker let 65 MiB through: the inbox took it aside all the same
         await().atMost(Duration.ofSeconds(30)).until(() -> deadLetter(http, "huge").isPresent());
         assertEquals(65 << 20, deadLetter(http, "huge").orElseThrow().path("bodySize").asInt());
       } else {
-        System.out.println("[oversize] " + broker + " refused the 65 MiB message at publish: " + refused.get());
+        System.out.println(
+            "[oversize] " + broker + " refused the 65 MiB message at publish: " + refused.get());
       }
     } finally {
       node.node().stop().toCompletableFuture().join();
@@ -91,16 +101,30 @@ class OversizeMessageTest {
   }
 
   private static Optional<String> publishCommand(String amqpUri, UUID id) throws Exception {
-    OutboundMessage m = CommandMessage.toBackoffice(new PrepareTicket(id, "customer-issue", "after a large one"), id + ":1", id.toString(), Instant.now());
+    OutboundMessage m =
+        CommandMessage.toBackoffice(
+            new PrepareTicket(id, "customer-issue", "after a large one"),
+            id + ":1",
+            id.toString(),
+            Instant.now());
     return publish(amqpUri, m.properties(), m.body());
   }
 
-  private static Optional<String> publish(String amqpUri, String messageId, byte[] body) throws Exception {
-    return publish(amqpUri, new AMQP.BasicProperties.Builder().type("ticket.prepareTicket").messageId(messageId).deliveryMode(2).build(), body);
+  private static Optional<String> publish(String amqpUri, String messageId, byte[] body)
+      throws Exception {
+    return publish(
+        amqpUri,
+        new AMQP.BasicProperties.Builder()
+            .type("ticket.prepareTicket")
+            .messageId(messageId)
+            .deliveryMode(2)
+            .build(),
+        body);
   }
 
   /** Publishes with a confirm; the broker's refusal, if it refused. */
-  private static Optional<String> publish(String amqpUri, AMQP.BasicProperties properties, byte[] body) throws Exception {
+  private static Optional<String> publish(
+      String amqpUri, AMQP.BasicProperties properties, byte[] body) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(amqpUri);
     factory.setAutomaticRecoveryEnabled(false);
@@ -108,10 +132,17 @@ class OversizeMessageTest {
       Channel channel = connection.createChannel();
       AmqpTopology.declare(channel);
       channel.confirmSelect();
-      channel.basicPublish(AmqpTopology.COMMANDS_EXCHANGE, AmqpTopology.BACKOFFICE_ROUTING_KEY, true, properties, body);
+      channel.basicPublish(
+          AmqpTopology.COMMANDS_EXCHANGE,
+          AmqpTopology.BACKOFFICE_ROUTING_KEY,
+          true,
+          properties,
+          body);
       channel.waitForConfirmsOrDie(30_000);
       return Optional.empty();
-    } catch (IOException | com.rabbitmq.client.ShutdownSignalException | java.util.concurrent.TimeoutException e) {
+    } catch (IOException
+        | com.rabbitmq.client.ShutdownSignalException
+        | java.util.concurrent.TimeoutException e) {
       return Optional.of(String.valueOf(e.getMessage() != null ? e.getMessage() : e.getCause()));
     }
   }

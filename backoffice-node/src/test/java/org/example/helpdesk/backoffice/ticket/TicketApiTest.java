@@ -35,7 +35,9 @@ class TicketApiTest {
 
   @Test
   void anInternalTicketIsCreatedAndAppearsInTheReadModel() {
-    Response created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"Printer on fire\"}");
+    Response created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"Printer on fire\"}");
 
     assertEquals(201, created.status(), created.toString());
     String id = created.json().path("ticketId").asText();
@@ -45,7 +47,8 @@ class TicketApiTest {
     assertEquals("Printer on fire", ticket.path("description").asText());
     assertEquals("awaiting", ticket.path("status").asText());
     assertTrue(ticket.path("assignee").isNull());
-    assertTrue(ticket.path("preparedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), ticket.toString());
+    assertTrue(
+        ticket.path("preparedAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), ticket.toString());
     assertEquals(ticket.path("preparedAt"), ticket.path("updatedAt"));
   }
 
@@ -53,21 +56,35 @@ class TicketApiTest {
   void aTicketIsAssignedReassignedAndCancelled() {
     String id = create("work");
 
-    Response assigned = node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}");
+    Response assigned =
+        node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}");
     assertEquals(200, assigned.status(), assigned.toString());
     assertEquals("assigned", assigned.json().path("status").asText());
     assertEquals("alice", assigned.json().path("assignee").asText());
-    assertEquals(200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}").status());
-    assertEquals(200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}").status());
-    await().atMost(Duration.ofSeconds(15)).until(() -> "bob".equals(node.http.get("/tickets/" + id).json().path("assignee").asText()));
+    assertEquals(
+        200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}").status());
+    assertEquals(
+        200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"bob\"}").status());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> "bob".equals(node.http.get("/tickets/" + id).json().path("assignee").asText()));
 
     Response cancelled = node.http.post("/tickets/" + id + "/cancel", null, new byte[0]);
     assertEquals(200, cancelled.status(), cancelled.toString());
     assertEquals("cancelled", cancelled.json().path("status").asText());
-    assertEquals(200, node.http.post("/tickets/" + id + "/cancel", null, new byte[0]).status(), "cancelling twice is fine");
-    await().atMost(Duration.ofSeconds(15)).until(() -> "cancelled".equals(node.http.get("/tickets/" + id).json().path("status").asText()));
+    assertEquals(
+        200,
+        node.http.post("/tickets/" + id + "/cancel", null, new byte[0]).status(),
+        "cancelling twice is fine");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                "cancelled".equals(node.http.get("/tickets/" + id).json().path("status").asText()));
 
-    Response conflict = node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"carol\"}");
+    Response conflict =
+        node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"carol\"}");
     assertEquals(409, conflict.status(), conflict.toString());
     assertTrue(conflict.json().path("error").asText().contains("cancelled"));
   }
@@ -76,8 +93,14 @@ class TicketApiTest {
   void unknownTicketsAreNotFound() {
     String unknown = UUID.randomUUID().toString();
     assertError(404, "does not exist", node.http.get("/tickets/" + unknown));
-    assertError(404, "does not exist", node.http.postJson("/tickets/" + unknown + "/assign", "{\"assignee\":\"alice\"}"));
-    assertError(404, "does not exist", node.http.post("/tickets/" + unknown + "/cancel", null, new byte[0]));
+    assertError(
+        404,
+        "does not exist",
+        node.http.postJson("/tickets/" + unknown + "/assign", "{\"assignee\":\"alice\"}"));
+    assertError(
+        404,
+        "does not exist",
+        node.http.post("/tickets/" + unknown + "/cancel", null, new byte[0]));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -89,7 +112,10 @@ class TicketApiTest {
   })
   void aMalformedTicketIdIsABadRequest(String method, String path) {
     byte[] body = "{\"assignee\":\"alice\"}".getBytes(UTF_8);
-    assertError(400, "ticketId must be a UUID", node.http.send(method, path, "application/json", method.equals("GET") ? null : body));
+    assertError(
+        400,
+        "ticketId must be a UUID",
+        node.http.send(method, path, "application/json", method.equals("GET") ? null : body));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -112,15 +138,28 @@ class TicketApiTest {
 
   @Test
   void anEmptyBodyIsABadRequest() {
-    assertError(400, "request body is required", node.http.post("/tickets", "application/json", new byte[0]));
+    assertError(
+        400,
+        "request body is required",
+        node.http.post("/tickets", "application/json", new byte[0]));
   }
 
   @Test
   void tooLongTextIsABadRequest() {
-    assertError(400, "description must be at most 10000 characters",
-        node.http.postJson("/tickets", "{\"ticketType\":\"t\",\"description\":\"" + "x".repeat(10_001) + "\"}"));
-    assertError(400, "assignee", node.http.postJson("/tickets/" + create("x") + "/assign", "{\"assignee\":\"" + "a".repeat(201) + "\"}"));
-    assertError(400, "assignee is required", node.http.postJson("/tickets/" + create("y") + "/assign", "{}"));
+    assertError(
+        400,
+        "description must be at most 10000 characters",
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"t\",\"description\":\"" + "x".repeat(10_001) + "\"}"));
+    assertError(
+        400,
+        "assignee",
+        node.http.postJson(
+            "/tickets/" + create("x") + "/assign", "{\"assignee\":\"" + "a".repeat(201) + "\"}"));
+    assertError(
+        400,
+        "assignee is required",
+        node.http.postJson("/tickets/" + create("y") + "/assign", "{}"));
   }
 
   @Test
@@ -133,7 +172,8 @@ class TicketApiTest {
 
   @Test
   void aBodyThatIsNotJsonIsAnUnsupportedMediaType() {
-    assertError(415, "application/json", node.http.post("/tickets", "text/plain", "{}".getBytes(UTF_8)));
+    assertError(
+        415, "application/json", node.http.post("/tickets", "text/plain", "{}".getBytes(UTF_8)));
     assertError(415, "application/json", node.http.post("/tickets", null, "{}".getBytes(UTF_8)));
   }
 
@@ -144,13 +184,18 @@ class TicketApiTest {
       ids.add(create("list " + i));
     }
     node.http.post("/tickets/" + ids.get(0) + "/cancel", null, new byte[0]);
-    await().atMost(Duration.ofSeconds(15)).until(() -> statusOf(ids.get(0)).equals("cancelled") && !statusOf(ids.get(2)).isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> statusOf(ids.get(0)).equals("cancelled") && !statusOf(ids.get(2)).isEmpty());
 
     Response all = node.http.get("/tickets?limit=500");
     assertEquals(200, all.status());
     List<String> order = new ArrayList<>();
     all.json().forEach(t -> order.add(t.path("ticketId").asText()));
-    assertTrue(order.indexOf(ids.get(2)) < order.indexOf(ids.get(1)) && order.indexOf(ids.get(1)) < order.indexOf(ids.get(0)), order.toString());
+    assertTrue(
+        order.indexOf(ids.get(2)) < order.indexOf(ids.get(1))
+            && order.indexOf(ids.get(1)) < order.indexOf(ids.get(0)),
+        order.toString());
 
     Response cancelled = node.http.get("/tickets?status=cancelled");
     cancelled.json().forEach(t -> assertEquals("cancelled", t.path("status").asText()));
@@ -178,10 +223,14 @@ class TicketApiTest {
   void unknownPathsAndMethodsGetJsonErrors() {
     assertError(404, "no such resource", node.http.get("/nothing-here"));
     assertError(405, "allowed: GET, POST", node.http.send("DELETE", "/tickets", null, null));
-    assertError(405, "allowed", node.http.send("PUT", "/tickets/" + UUID.randomUUID() + "/cancel", null, null));
+    assertError(
+        405,
+        "allowed",
+        node.http.send("PUT", "/tickets/" + UUID.randomUUID() + "/cancel", null, null));
     assertError(400, "dead letter id must be a number", node.http.get("/dead-letters/abc"));
     assertError(404, "does not exist", node.http.get("/dead-letters/987654"));
-    assertError(404, "does not exist", node.http.post("/dead-letters/987654/replay", null, new byte[0]));
+    assertError(
+        404, "does not exist", node.http.post("/dead-letters/987654/replay", null, new byte[0]));
     assertError(404, "does not exist", node.http.delete("/dead-letters/987654"));
   }
 
@@ -199,7 +248,9 @@ class TicketApiTest {
   }
 
   private static String create(String description) {
-    Response created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
+    Response created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
     assertEquals(201, created.status(), created.toString());
     return created.json().path("ticketId").asText();
   }
@@ -210,7 +261,9 @@ class TicketApiTest {
   }
 
   private static JsonNode awaitTicket(String id) {
-    await().atMost(Duration.ofSeconds(15)).until(() -> node.http.get("/tickets/" + id).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> node.http.get("/tickets/" + id).status() == 200);
     return node.http.get("/tickets/" + id).json();
   }
 

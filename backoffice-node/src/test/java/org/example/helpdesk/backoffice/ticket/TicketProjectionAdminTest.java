@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The admin API of the tickets read model against a node on the real database and broker: the
- * state of its instances, pause and resume, and the rebuild that swaps in a new table without a
- * reader ever seeing it empty or partial.
+ * The admin API of the tickets read model against a node on the real database and broker: the state
+ * of its instances, pause and resume, and the rebuild that swaps in a new table without a reader
+ * ever seeing it empty or partial.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TicketProjectionAdminTest {
@@ -53,9 +53,11 @@ class TicketProjectionAdminTest {
         new BackofficeTestNode(
             ConfigFactory.parseMap(
                 Map.of(
-                    "helpdesk.auth.employees", TestEmployees.ENTRIES,
+                    "helpdesk.auth.employees",
+                    TestEmployees.ENTRIES,
                     // many small batches: the rebuild takes long enough to be watched
-                    "helpdesk.tickets-projection.rebuild.batch-size", "50")));
+                    "helpdesk.tickets-projection.rebuild.batch-size",
+                    "50")));
   }
 
   @AfterAll
@@ -71,7 +73,8 @@ class TicketProjectionAdminTest {
     UUID id = createTicket("listed");
     node.awaitStatus(id, "awaiting");
 
-    JsonNode tickets = await().atMost(Duration.ofSeconds(20)).until(() -> tickets(), t -> totalLag(t) == 0);
+    JsonNode tickets =
+        await().atMost(Duration.ofSeconds(20)).until(() -> tickets(), t -> totalLag(t) == 0);
     assertEquals("tickets", tickets.path("name").asText());
     Set<String> keys = new TreeSet<>();
     for (JsonNode instance : tickets.path("instances")) {
@@ -80,7 +83,9 @@ class TicketProjectionAdminTest {
       assertEquals("running", instance.path("state").asText(), instance::toString);
       assertEquals(0, instance.path("lagEvents").asLong(), instance::toString);
       assertEquals(0.0, instance.path("lagSeconds").asDouble(), instance::toString);
-      assertTrue(instance.has("error") && instance.has("errorAt") && instance.has("offsetUpdatedAt"), instance::toString);
+      assertTrue(
+          instance.has("error") && instance.has("errorAt") && instance.has("offsetUpdatedAt"),
+          instance::toString);
     }
     assertEquals(new TreeSet<>(Ticket.tags()), keys);
     JsonNode own = instance(tickets, Ticket.tagFor(id));
@@ -92,7 +97,8 @@ class TicketProjectionAdminTest {
   @Test
   @Order(2)
   void pausedNewEventsDoNotReachTheTableAndOnResumeTheyDo() throws Exception {
-    HttpTestClient.Response paused = node.http.post("/admin/projections/tickets/pause", null, new byte[0]);
+    HttpTestClient.Response paused =
+        node.http.post("/admin/projections/tickets/pause", null, new byte[0]);
     assertEquals(200, paused.status(), paused::toString);
     for (JsonNode instance : paused.json().path("instances")) {
       assertEquals("paused", instance.path("state").asText(), instance::toString);
@@ -101,7 +107,9 @@ class TicketProjectionAdminTest {
     UUID id = createTicket("while paused");
     String tag = Ticket.tagFor(id);
     // the event is in the journal; the instance of its tag sees it as lag, and leaves it there
-    await().atMost(Duration.ofSeconds(10)).until(() -> instance(tickets(), tag).path("lagEvents").asLong() >= 1);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> instance(tickets(), tag).path("lagEvents").asLong() >= 1);
     Thread.sleep(1_500);
     assertEquals(Map.of(), node.ticketRow(id));
     assertEquals(List.of("TicketWasPrepared"), node.events(id));
@@ -109,9 +117,13 @@ class TicketProjectionAdminTest {
     assertEquals("paused", stillPaused.path("state").asText());
     assertTrue(stillPaused.path("lagEvents").asLong() >= 1, stillPaused::toString);
     // paused is stored: it is what the instances read when they start
-    assertEquals(Ticket.tags().size(), node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE projection_name = 'tickets' AND paused"));
+    assertEquals(
+        Ticket.tags().size(),
+        node.sql.count(
+            "SELECT count(*) FROM pekko_projection_management WHERE projection_name = 'tickets' AND paused"));
 
-    HttpTestClient.Response resumed = node.http.post("/admin/projections/tickets/resume", null, new byte[0]);
+    HttpTestClient.Response resumed =
+        node.http.post("/admin/projections/tickets/resume", null, new byte[0]);
     assertEquals(200, resumed.status(), resumed::toString);
     node.awaitStatus(id, "awaiting");
     await().atMost(Duration.ofSeconds(20)).until(() -> totalLag(tickets()) == 0);
@@ -131,23 +143,28 @@ class TicketProjectionAdminTest {
             new String[] {"POST", "/admin/projections/tickets/pause"},
             new String[] {"POST", "/admin/projections/tickets/resume"},
             new String[] {"POST", "/admin/projections/tickets/rebuild"})) {
-      HttpTestClient.Response none = anonymous.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
+      HttpTestClient.Response none =
+          anonymous.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
       assertEquals(401, none.status(), () -> String.join(" ", route) + ": " + none);
       assertTrue(none.json().path("error").isTextual(), none::toString);
-      HttpTestClient.Response agents = agent.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
+      HttpTestClient.Response agents =
+          agent.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
       assertEquals(403, agents.status(), () -> String.join(" ", route) + ": " + agents);
       assertTrue(agents.json().path("error").asText().contains("operator"), agents::toString);
     }
-    HttpTestClient.Response unknown = node.http.post("/admin/projections/nothing/pause", null, new byte[0]);
+    HttpTestClient.Response unknown =
+        node.http.post("/admin/projections/nothing/pause", null, new byte[0]);
     assertEquals(404, unknown.status(), unknown::toString);
     assertTrue(unknown.json().path("error").asText().contains("nothing"), unknown::toString);
     // nothing was paused by them
-    assertEquals(0, node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE paused"));
+    assertEquals(
+        0, node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE paused"));
   }
 
   @Test
   @Order(4)
-  void aRebuildOfThousandsOfTicketsYieldsTheSameRowsAndTheApiAnswersFromTheOldTableUntilTheSwap() throws Exception {
+  void aRebuildOfThousandsOfTicketsYieldsTheSameRowsAndTheApiAnswersFromTheOldTableUntilTheSwap()
+      throws Exception {
     int count = 3_000;
     long started = System.nanoTime();
     List<UUID> ids = createTickets(count);
@@ -161,9 +178,16 @@ class TicketProjectionAdminTest {
         changes.add(
             pool.submit(
                 () -> {
-                  assertEquals(200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"agent-" + n + "\"}").status());
+                  assertEquals(
+                      200,
+                      node.http
+                          .postJson(
+                              "/tickets/" + id + "/assign", "{\"assignee\":\"agent-" + n + "\"}")
+                          .status());
                   if (n % 2 == 0) {
-                    assertEquals(200, node.http.post("/tickets/" + id + "/cancel", null, new byte[0]).status());
+                    assertEquals(
+                        200,
+                        node.http.post("/tickets/" + id + "/cancel", null, new byte[0]).status());
                   }
                 }));
       }
@@ -177,12 +201,17 @@ class TicketProjectionAdminTest {
     List<Map<String, Object>> before = node.sql.rows(ROW);
     long tickets = before.size();
     assertTrue(tickets >= count, "rows: " + tickets);
-    System.out.printf("%d tickets and their changes projected in %d ms%n", count, (System.nanoTime() - started) / 1_000_000);
+    System.out.printf(
+        "%d tickets and their changes projected in %d ms%n",
+        count, (System.nanoTime() - started) / 1_000_000);
     Set<String> indexesBefore = indexes();
 
     // the live table goes wrong (by hand): the rebuild must put it right
     UUID damaged = ids.get(1);
-    node.sql.execute("UPDATE tickets SET description = 'damaged', status = 'cancelled' WHERE ticket_id = '" + damaged + "'");
+    node.sql.execute(
+        "UPDATE tickets SET description = 'damaged', status = 'cancelled' WHERE ticket_id = '"
+            + damaged
+            + "'");
 
     // readers: the API and plain SQL, all along
     AtomicBoolean done = new AtomicBoolean();
@@ -196,7 +225,12 @@ class TicketProjectionAdminTest {
               while (!done.get()) {
                 HttpTestClient.Response page = node.http.get("/tickets?limit=500");
                 if (page.status() != 200 || page.json().size() != 500) {
-                  wrong.add("GET /tickets: " + page.status() + " with " + (page.status() == 200 ? page.json().size() : 0) + " tickets");
+                  wrong.add(
+                      "GET /tickets: "
+                          + page.status()
+                          + " with "
+                          + (page.status() == 200 ? page.json().size() : 0)
+                          + " tickets");
                 }
                 apiReads.incrementAndGet();
                 long rows = node.sql.count("SELECT count(*) FROM tickets");
@@ -209,7 +243,8 @@ class TicketProjectionAdminTest {
             });
     readers.start();
     long rebuildStarted = System.nanoTime();
-    HttpTestClient.Response accepted = node.http.post("/admin/projections/tickets/rebuild", null, new byte[0]);
+    HttpTestClient.Response accepted =
+        node.http.post("/admin/projections/tickets/rebuild", null, new byte[0]);
     assertEquals(202, accepted.status(), accepted::toString);
     assertEquals("building", accepted.json().path("state").asText(), accepted::toString);
 
@@ -239,21 +274,30 @@ class TicketProjectionAdminTest {
     assertEquals("done", finished.path("state").asText(), finished::toString);
     System.out.printf(
         "rebuild of %d tickets: %d ms, %d events read, %d rows; %d API reads meanwhile, %d status polls while building%n",
-        tickets, rebuildMillis, finished.path("eventsRead").asLong(), finished.path("rows").asLong(), apiReads.get(), readsWhileBuilding.get());
+        tickets,
+        rebuildMillis,
+        finished.path("eventsRead").asLong(),
+        finished.path("rows").asLong(),
+        apiReads.get(),
+        readsWhileBuilding.get());
 
     assertEquals(List.of(), wrong);
     assertTrue(fewest.get() >= tickets, "a reader saw " + fewest.get() + " rows of " + tickets);
     assertTrue(readsWhileBuilding.get() > 0, "the rebuild was never seen building");
     assertTrue(finished.path("eventsRead").asLong() >= tickets, finished::toString);
-    assertTrue(finished.path("startedAt").isTextual() && finished.path("finishedAt").isTextual(), finished::toString);
+    assertTrue(
+        finished.path("startedAt").isTextual() && finished.path("finishedAt").isTextual(),
+        finished::toString);
 
-    // every ticket created meanwhile is in the new table (nothing applied during the rebuild is lost)
+    // every ticket created meanwhile is in the new table (nothing applied during the rebuild is
+    // lost)
     for (UUID id : during) {
       node.awaitStatus(id, "awaiting");
     }
     await().atMost(Duration.ofSeconds(20)).until(() -> totalLag(tickets()) == 0);
     List<Map<String, Object>> after = node.sql.rows(ROW);
-    List<Map<String, Object>> withoutNew = after.stream().filter(r -> !during.contains((UUID) r.get("ticket_id"))).toList();
+    List<Map<String, Object>> withoutNew =
+        after.stream().filter(r -> !during.contains((UUID) r.get("ticket_id"))).toList();
     assertEquals(before.size(), withoutNew.size());
     assertEquals(before, withoutNew, "the rebuilt rows differ from the projected ones");
     assertEquals(before.size() + during.size(), after.size());
@@ -261,13 +305,18 @@ class TicketProjectionAdminTest {
 
     // the new table is the table: same indexes and names, no leftover, the projection running
     assertEquals(indexesBefore, indexes());
-    assertEquals(0, node.sql.count("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'tickets_rebuild'"));
+    assertEquals(
+        0,
+        node.sql.count(
+            "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'tickets_rebuild'"));
     for (JsonNode instance : tickets().path("instances")) {
       assertEquals("running", instance.path("state").asText(), instance::toString);
     }
     UUID later = createTicket("after the rebuild");
     node.awaitStatus(later, "awaiting");
-    assertEquals(200, node.http.postJson("/tickets/" + later + "/assign", "{\"assignee\":\"zoe\"}").status());
+    assertEquals(
+        200,
+        node.http.postJson("/tickets/" + later + "/assign", "{\"assignee\":\"zoe\"}").status());
     node.awaitStatus(later, "assigned");
   }
 
@@ -275,28 +324,35 @@ class TicketProjectionAdminTest {
   @Order(5)
   void aSecondRebuildWhileOneIsUnderWayIsAConflict() throws Exception {
     // a rebuild on another node holds the schema's advisory lock
-    try (Connection c = TestPostgres.connect(); Statement s = c.createStatement()) {
+    try (Connection c = TestPostgres.connect();
+        Statement s = c.createStatement()) {
       c.setSchema(node.schema);
       s.execute("SELECT pg_advisory_lock(hashtext(current_schema() || '.tickets-rebuild'))");
-      HttpTestClient.Response second = node.http.post("/admin/projections/tickets/rebuild", null, new byte[0]);
+      HttpTestClient.Response second =
+          node.http.post("/admin/projections/tickets/rebuild", null, new byte[0]);
       assertEquals(409, second.status(), second::toString);
       assertTrue(second.json().path("error").asText().contains("under way"), second::toString);
     }
     // and the live table is as it was
     assertNotNull(node.sql.rows("SELECT 1 FROM tickets LIMIT 1"));
-    assertEquals(0, node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE paused"));
+    assertEquals(
+        0, node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE paused"));
   }
 
   @Test
   @Order(6)
   void anInstanceThatKeepsFailingShowsFailedWithItsErrorUntilItRecovers() {
     // a row the table refuses: the projection's transaction fails, and again after each restart
-    node.sql.execute("ALTER TABLE tickets ADD CONSTRAINT no_poison CHECK (description <> 'poison') NOT VALID");
+    node.sql.execute(
+        "ALTER TABLE tickets ADD CONSTRAINT no_poison CHECK (description <> 'poison') NOT VALID");
     try {
       UUID id = createTicket("poison");
       String tag = Ticket.tagFor(id);
       JsonNode failed =
-          await().atMost(Duration.ofSeconds(30)).until(() -> instance(tickets(), tag), i -> i.path("state").asText().equals("failed"));
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .until(
+                  () -> instance(tickets(), tag), i -> i.path("state").asText().equals("failed"));
       assertTrue(failed.path("error").asText().contains("no_poison"), failed::toString);
       assertTrue(failed.path("errorAt").isTextual(), failed::toString);
       assertTrue(failed.path("lagEvents").asLong() >= 1, failed::toString);
@@ -340,7 +396,9 @@ class TicketProjectionAdminTest {
   }
 
   private static UUID createTicket(String description) {
-    HttpTestClient.Response created = node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
+    HttpTestClient.Response created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
     assertEquals(201, created.status(), created::toString);
     return UUID.fromString(created.json().path("ticketId").asText());
   }
@@ -365,7 +423,9 @@ class TicketProjectionAdminTest {
 
   private static Set<String> indexes() {
     Set<String> indexes = new TreeSet<>();
-    node.sql.rows("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'tickets'")
+    node.sql
+        .rows(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'tickets'")
         .forEach(r -> indexes.add(r.get("indexname") + " " + r.get("indexdef")));
     return indexes;
   }

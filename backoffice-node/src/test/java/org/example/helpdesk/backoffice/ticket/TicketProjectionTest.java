@@ -40,7 +40,13 @@ class TicketProjectionTest {
   static void start() {
     database =
         Database.connect(
-            new DatabaseSettings(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), SCHEMA, 4, Duration.ofSeconds(5)),
+            new DatabaseSettings(
+                TestPostgres.jdbcUrl(),
+                TestPostgres.user(),
+                TestPostgres.password(),
+                SCHEMA,
+                4,
+                Duration.ofSeconds(5)),
             "projection-test");
     database.migrate(BackofficeNode.MIGRATIONS);
     testKit =
@@ -64,18 +70,27 @@ class TicketProjectionTest {
     UUID c = UUID.randomUUID();
     List<Ticket.Event> events =
         List.of(
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
-            new Ticket.TicketWasPrepared(b, "internal", "second", T0.plusSeconds(1), Ticket.Origin.BACKOFFICE),
+            new Ticket.TicketWasPrepared(
+                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasPrepared(
+                b, "internal", "second", T0.plusSeconds(1), Ticket.Origin.BACKOFFICE),
             new Ticket.TicketWasAssigned(a, "alice", T0.plusSeconds(2), "carol"),
             new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol"),
-            new Ticket.TicketWasPrepared(c, "customer-issue", "third", T0.plusSeconds(4), Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasPrepared(
+                c, "customer-issue", "third", T0.plusSeconds(4), Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasAssigned(a, "bob", T0.plusSeconds(5), "dave"),
             new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin"));
     ProjectionId id = ProjectionId.of(TicketProjection.NAME, "test-" + UUID.randomUUID());
 
     ProjectionTestKit.create(testKit.system())
         .run(
-            TicketProjection.create(testKit.system(), id, source(events), database.dataSource(), 3, Duration.ofMillis(20)),
+            TicketProjection.create(
+                testKit.system(),
+                id,
+                source(events),
+                database.dataSource(),
+                3,
+                Duration.ofMillis(20)),
             Duration.ofSeconds(15),
             () -> {
               assertRow(a, "cancelled", "bob", T0, T0.plusSeconds(6));
@@ -83,24 +98,50 @@ class TicketProjectionTest {
               assertRow(c, "awaiting", null, T0.plusSeconds(4), T0.plusSeconds(4));
               assertEquals(
                   "1000:7",
-                  sql.rows("SELECT current_offset FROM pekko_projection_offset_store WHERE projection_key = ?", id.key())
+                  sql.rows(
+                          "SELECT current_offset FROM pekko_projection_offset_store WHERE projection_key = ?",
+                          id.key())
                       .get(0)
                       .get("current_offset"));
             });
 
     TicketReadModel readModel = new TicketReadModel(database);
     TicketView third = readModel.find(c).toCompletableFuture().join().orElseThrow();
-    assertEquals(new TicketView(c, "customer-issue", "third", "awaiting", null, T0.plusSeconds(4), T0.plusSeconds(4), null, null), third);
+    assertEquals(
+        new TicketView(
+            c,
+            "customer-issue",
+            "third",
+            "awaiting",
+            null,
+            T0.plusSeconds(4),
+            T0.plusSeconds(4),
+            null,
+            null),
+        third);
     assertEquals(Optional.empty(), readModel.find(UUID.randomUUID()).toCompletableFuture().join());
     // who assigned and who cancelled: the latest of each, even when merged in one batch
     TicketView first = readModel.find(a).toCompletableFuture().join().orElseThrow();
-    assertEquals(List.of("dave", "erin"), java.util.Arrays.asList(first.assignedBy(), first.cancelledBy()));
+    assertEquals(
+        List.of("dave", "erin"), java.util.Arrays.asList(first.assignedBy(), first.cancelledBy()));
     TicketView second = readModel.find(b).toCompletableFuture().join().orElseThrow();
-    assertEquals(java.util.Arrays.asList(null, "carol"), java.util.Arrays.asList(second.assignedBy(), second.cancelledBy()));
+    assertEquals(
+        java.util.Arrays.asList(null, "carol"),
+        java.util.Arrays.asList(second.assignedBy(), second.cancelledBy()));
     List<UUID> cancelledNewestFirst =
-        readModel.latest(Optional.of(Ticket.Status.CANCELLED), 10).toCompletableFuture().join().stream().map(TicketView::ticketId).toList();
+        readModel
+            .latest(Optional.of(Ticket.Status.CANCELLED), 10)
+            .toCompletableFuture()
+            .join()
+            .stream()
+            .map(TicketView::ticketId)
+            .toList();
     assertEquals(List.of(b, a), cancelledNewestFirst);
-    assertEquals(List.of(c), readModel.latest(Optional.empty(), 1).toCompletableFuture().join().stream().map(TicketView::ticketId).toList());
+    assertEquals(
+        List.of(c),
+        readModel.latest(Optional.empty(), 1).toCompletableFuture().join().stream()
+            .map(TicketView::ticketId)
+            .toList());
   }
 
   @Test
@@ -108,29 +149,42 @@ class TicketProjectionTest {
     UUID a = UUID.randomUUID();
     List<Ticket.Event> events =
         List.of(
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasPrepared(
+                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol"),
-            new Ticket.TicketWasPrepared(a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE));
+            new Ticket.TicketWasPrepared(
+                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE));
     ProjectionTestKit.create(testKit.system())
         .run(
             TicketProjection.create(
-                testKit.system(), ProjectionId.of(TicketProjection.NAME, "again-" + a), source(events), database.dataSource(), 10, Duration.ofMillis(20)),
+                testKit.system(),
+                ProjectionId.of(TicketProjection.NAME, "again-" + a),
+                source(events),
+                database.dataSource(),
+                10,
+                Duration.ofMillis(20)),
             Duration.ofSeconds(15),
             () -> assertRow(a, "cancelled", null, T0, T0.plusSeconds(1)));
   }
 
-  private static TestSourceProvider<String, Change<Ticket.Event>> source(List<Ticket.Event> events) {
+  private static TestSourceProvider<String, Change<Ticket.Event>> source(
+      List<Ticket.Event> events) {
     List<Change<Ticket.Event>> changes =
         java.util.stream.IntStream.range(0, events.size())
             .mapToObj(
                 i ->
                     new Change<>(
-                        new FeedPosition(1000, i + 1), "Ticket|" + events.get(i).ticketId(), i + 1, events.get(i), T0.toEpochMilli()))
+                        new FeedPosition(1000, i + 1),
+                        "Ticket|" + events.get(i).ticketId(),
+                        i + 1,
+                        events.get(i),
+                        T0.toEpochMilli()))
             .toList();
     return TestSourceProvider.create(Source.from(changes), change -> change.position().toString());
   }
 
-  private static void assertRow(UUID id, String status, String assignee, Instant preparedAt, Instant updatedAt) {
+  private static void assertRow(
+      UUID id, String status, String assignee, Instant preparedAt, Instant updatedAt) {
     List<Map<String, Object>> rows = sql.rows("SELECT * FROM tickets WHERE ticket_id = ?", id);
     assertEquals(1, rows.size(), "row of " + id);
     Map<String, Object> row = rows.get(0);

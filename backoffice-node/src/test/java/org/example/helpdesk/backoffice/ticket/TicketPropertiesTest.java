@@ -63,7 +63,8 @@ class TicketPropertiesTest {
         ActorTestKit.create(
             EventSourcedBehaviorTestKit.config()
                 .withFallback(ConfigFactory.parseResources("backoffice-serialization.conf"))
-                .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+                .withFallback(
+                    ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
   }
 
   @AfterContainer
@@ -78,10 +79,19 @@ class TicketPropertiesTest {
     int ticket();
   }
 
-  record Prepare(int ticket, String ticketType, String description, Ticket.Origin origin) implements Cmd {
+  record Prepare(int ticket, String ticketType, String description, Ticket.Origin origin)
+      implements Cmd {
     @Override
     public String toString() {
-      return "Prepare(" + ticket + ", " + abbreviated(ticketType) + ", " + abbreviated(description) + ", " + origin + ")";
+      return "Prepare("
+          + ticket
+          + ", "
+          + abbreviated(ticketType)
+          + ", "
+          + abbreviated(description)
+          + ", "
+          + origin
+          + ")";
     }
   }
 
@@ -122,14 +132,29 @@ class TicketPropertiesTest {
             Tuple.of(1, Arbitraries.of("", "   ", "t".repeat(Ticket.MAX_TICKET_TYPE_LENGTH + 1))));
     Arbitrary<String> descriptions =
         Arbitraries.frequencyOf(
-            Tuple.of(8, Arbitraries.of("Printer on fire", "Really important bug!", "line one\nline two", "d".repeat(Ticket.MAX_DESCRIPTION_LENGTH))),
-            Tuple.of(1, Arbitraries.of("d".repeat(Ticket.MAX_DESCRIPTION_LENGTH + 1))))
-        .injectNull(0.05);
+                Tuple.of(
+                    8,
+                    Arbitraries.of(
+                        "Printer on fire",
+                        "Really important bug!",
+                        "line one\nline two",
+                        "d".repeat(Ticket.MAX_DESCRIPTION_LENGTH))),
+                Tuple.of(1, Arbitraries.of("d".repeat(Ticket.MAX_DESCRIPTION_LENGTH + 1))))
+            .injectNull(0.05);
     Arbitrary<Ticket.Origin> origins = Arbitraries.of(Ticket.Origin.class);
     Arbitrary<String> assignees =
         Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.of("alice", "bob", "carol", "  alice ", "b".repeat(Ticket.MAX_ASSIGNEE_LENGTH))),
-                Tuple.of(2, Arbitraries.of("", "   ", "\t\n", "a".repeat(Ticket.MAX_ASSIGNEE_LENGTH + 1))))
+                Tuple.of(
+                    8,
+                    Arbitraries.of(
+                        "alice",
+                        "bob",
+                        "carol",
+                        "  alice ",
+                        "b".repeat(Ticket.MAX_ASSIGNEE_LENGTH))),
+                Tuple.of(
+                    2,
+                    Arbitraries.of("", "   ", "\t\n", "a".repeat(Ticket.MAX_ASSIGNEE_LENGTH + 1))))
             .injectNull(0.03);
     return Arbitraries.frequencyOf(
         Tuple.of(4, Combinators.combine(ticket, types, descriptions, origins).as(Prepare::new)),
@@ -150,12 +175,27 @@ class TicketPropertiesTest {
 
   /** A ticket as the model sees it; {@code prepared == false} is a ticket that does not exist. */
   record Model(
-      boolean prepared, String ticketType, String description, Status status, String assignee, Ticket.Origin origin, String assignedBy, String cancelledBy) {
+      boolean prepared,
+      String ticketType,
+      String description,
+      Status status,
+      String assignee,
+      Ticket.Origin origin,
+      String assignedBy,
+      String cancelledBy) {
     static final Model NONE = new Model(false, null, null, null, null, null, null, null);
 
     @Override
     public String toString() {
-      return prepared ? status + " " + abbreviated(ticketType) + "/" + abbreviated(description) + " assignee " + abbreviated(assignee) : "no ticket";
+      return prepared
+          ? status
+              + " "
+              + abbreviated(ticketType)
+              + "/"
+              + abbreviated(description)
+              + " assignee "
+              + abbreviated(assignee)
+          : "no ticket";
     }
   }
 
@@ -166,7 +206,10 @@ class TicketPropertiesTest {
     if (cmd instanceof Prepare p) {
       if (t.prepared()) {
         // the same preparation again is what the sender wanted; another one is no merge
-        boolean same = t.ticketType().equals(p.ticketType()) && t.description().equals(p.description()) && t.origin() == p.origin();
+        boolean same =
+            t.ticketType().equals(p.ticketType())
+                && t.description().equals(p.description())
+                && t.origin() == p.origin();
         return new Step(same ? Answer.OK : Answer.CONFLICT, List.of(), t);
       }
       if (!validPrepare(p)) {
@@ -175,7 +218,15 @@ class TicketPropertiesTest {
       return new Step(
           Answer.OK,
           List.of(new TicketWasPrepared(id, p.ticketType(), p.description(), NOW, p.origin())),
-          new Model(true, p.ticketType(), p.description(), Status.AWAITING, null, p.origin(), null, null));
+          new Model(
+              true,
+              p.ticketType(),
+              p.description(),
+              Status.AWAITING,
+              null,
+              p.origin(),
+              null,
+              null));
     }
     if (!t.prepared()) {
       return new Step(Answer.NOT_FOUND, List.of(), t);
@@ -184,7 +235,8 @@ class TicketPropertiesTest {
       return new Step(Answer.OK, List.of(), t);
     }
     if (cmd instanceof Cancel c) {
-      if (c.by() == Ticket.Origin.CUSTOMER_SERVICE && t.origin() != Ticket.Origin.CUSTOMER_SERVICE) {
+      if (c.by() == Ticket.Origin.CUSTOMER_SERVICE
+          && t.origin() != Ticket.Origin.CUSTOMER_SERVICE) {
         return new Step(Answer.CONFLICT, List.of(), t); // not the customer service's ticket
       }
       if (t.status() == Status.CANCELLED) {
@@ -194,7 +246,15 @@ class TicketPropertiesTest {
       return new Step(
           Answer.OK,
           List.of(new TicketWasCancelled(id, NOW, by)),
-          new Model(true, t.ticketType(), t.description(), Status.CANCELLED, t.assignee(), t.origin(), t.assignedBy(), by));
+          new Model(
+              true,
+              t.ticketType(),
+              t.description(),
+              Status.CANCELLED,
+              t.assignee(),
+              t.origin(),
+              t.assignedBy(),
+              by));
     }
     Assign a = (Assign) cmd;
     if (t.status() == Status.CANCELLED) {
@@ -210,7 +270,15 @@ class TicketPropertiesTest {
     return new Step(
         Answer.OK,
         List.of(new TicketWasAssigned(id, assignee, NOW, "carol")),
-        new Model(true, t.ticketType(), t.description(), Status.ASSIGNED, assignee, t.origin(), "carol", t.cancelledBy()));
+        new Model(
+            true,
+            t.ticketType(),
+            t.description(),
+            Status.ASSIGNED,
+            assignee,
+            t.origin(),
+            "carol",
+            t.cancelledBy()));
   }
 
   private static boolean validPrepare(Prepare p) {
@@ -228,11 +296,13 @@ class TicketPropertiesTest {
    * records nothing and answers as the original did; at the end each ticket is the model's.
    */
   @Property(tries = 200)
-  void everyTicketFollowsTheRulesAndDuplicatesChangeNothing(@ForAll("scenarios") Scenario scenario) {
+  void everyTicketFollowsTheRulesAndDuplicatesChangeNothing(
+      @ForAll("scenarios") Scenario scenario) {
     Map<Integer, List<String>> traces = run(scenario.commands(), scenario.tickets(), true);
 
     Statistics.label("tickets").collect(scenario.tickets());
-    Statistics.label("commands per ticket").collect(Math.round((double) scenario.commands().size() / scenario.tickets()));
+    Statistics.label("commands per ticket")
+        .collect(Math.round((double) scenario.commands().size() / scenario.tickets()));
     for (List<String> trace : traces.values()) {
       Statistics.label("a ticket ends").collect(trace.get(trace.size() - 1).split(" ")[1]);
     }
@@ -241,9 +311,20 @@ class TicketPropertiesTest {
         .coverage(
             c -> {
               for (String rule :
-                  List.of("Prepare -> OK TicketWasPrepared", "Prepare -> OK", "Prepare -> INVALID", "Cancel -> NOT_FOUND",
-                      "Cancel -> OK TicketWasCancelled", "Cancel -> OK", "Assign -> NOT_FOUND", "Assign -> CONFLICT",
-                      "Assign -> INVALID", "Assign -> OK TicketWasAssigned", "Assign -> OK", "Get -> OK", "Get -> NOT_FOUND")) {
+                  List.of(
+                      "Prepare -> OK TicketWasPrepared",
+                      "Prepare -> OK",
+                      "Prepare -> INVALID",
+                      "Cancel -> NOT_FOUND",
+                      "Cancel -> OK TicketWasCancelled",
+                      "Cancel -> OK",
+                      "Assign -> NOT_FOUND",
+                      "Assign -> CONFLICT",
+                      "Assign -> INVALID",
+                      "Assign -> OK TicketWasAssigned",
+                      "Assign -> OK",
+                      "Get -> OK",
+                      "Get -> NOT_FOUND")) {
                 c.check(rule).count(n -> n >= 10);
               }
             });
@@ -254,19 +335,28 @@ class TicketPropertiesTest {
    * give every ticket the same answers, events and final state: tickets do not affect each other.
    */
   @Property(tries = 100) // each try runs its commands three times over: 300 runs
-  void aTicketsFateDependsOnlyOnItsOwnCommands(@ForAll("scenarios") Scenario scenario, @ForAll Random random) {
+  void aTicketsFateDependsOnlyOnItsOwnCommands(
+      @ForAll("scenarios") Scenario scenario, @ForAll Random random) {
     List<Cmd> other = reinterleave(scenario.commands(), scenario.tickets(), random);
 
     // one ticket after the other: each ticket's own subsequence, with no other ticket's in between
     List<Cmd> oneAfterTheOther =
-        scenario.commands().stream().sorted(java.util.Comparator.comparingInt(Cmd::ticket)).toList();
+        scenario.commands().stream()
+            .sorted(java.util.Comparator.comparingInt(Cmd::ticket))
+            .toList();
 
     Map<Integer, List<String>> original = run(scenario.commands(), scenario.tickets(), false);
     Map<Integer, List<String>> reordered = run(other, scenario.tickets(), false);
     Map<Integer, List<String>> alone = run(oneAfterTheOther, scenario.tickets(), false);
 
-    assertEquals(original, reordered, () -> "interleaved as\n  " + scenario.commands() + "\nand as\n  " + other);
-    assertEquals(original, alone, () -> "interleaved as\n  " + scenario.commands() + "\nand one ticket after the other");
+    assertEquals(
+        original,
+        reordered,
+        () -> "interleaved as\n  " + scenario.commands() + "\nand as\n  " + other);
+    assertEquals(
+        original,
+        alone,
+        () -> "interleaved as\n  " + scenario.commands() + "\nand one ticket after the other");
   }
 
   // ---- running commands against the real entity -------------------------------------------------
@@ -276,15 +366,18 @@ class TicketPropertiesTest {
    * delivery against the model. Returns, per ticket, a trace of what happened to it (without its
    * id), ending with its final state.
    */
-  private static Map<Integer, List<String>> run(List<Cmd> commands, int tickets, boolean verifySerialization) {
+  private static Map<Integer, List<String>> run(
+      List<Cmd> commands, int tickets, boolean verifySerialization) {
     SerializationSettings serialization =
         verifySerialization
             ? EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true)
             : EventSourcedBehaviorTestKit.disabledSerializationSettings();
     List<UUID> ids = IntStream.range(0, tickets).mapToObj(i -> UUID.randomUUID()).toList();
     // an entity per ticket, created when its first command comes
-    Map<Integer, EventSourcedBehaviorTestKit<Ticket.Command, Event, State>> kits = new LinkedHashMap<>();
-    List<Model> models = new ArrayList<>(IntStream.range(0, tickets).mapToObj(i -> Model.NONE).toList());
+    Map<Integer, EventSourcedBehaviorTestKit<Ticket.Command, Event, State>> kits =
+        new LinkedHashMap<>();
+    List<Model> models =
+        new ArrayList<>(IntStream.range(0, tickets).mapToObj(i -> Model.NONE).toList());
     Map<Integer, List<String>> traces = new LinkedHashMap<>();
     IntStream.range(0, tickets).forEach(i -> traces.put(i, new ArrayList<>()));
 
@@ -297,28 +390,49 @@ class TicketPropertiesTest {
         String where = "command " + n + " " + cmd + ", delivery " + delivery;
         Step expected = apply(models.get(t), cmd, id);
         EventSourcedBehaviorTestKit<Ticket.Command, Event, State> kit =
-            kits.computeIfAbsent(t, i -> EventSourcedBehaviorTestKit.create(testKit.system(), Ticket.create(id, CLOCK), serialization));
-        CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> result = deliver(kit, cmd);
+            kits.computeIfAbsent(
+                t,
+                i ->
+                    EventSourcedBehaviorTestKit.create(
+                        testKit.system(), Ticket.create(id, CLOCK), serialization));
+        CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> result =
+            deliver(kit, cmd);
 
-        assertEquals(expected.answer(), answerOf(result.reply()), () -> where + ": " + result.reply());
+        assertEquals(
+            expected.answer(), answerOf(result.reply()), () -> where + ": " + result.reply());
         assertEquals(
             expected.events(),
             result.events(),
-            () -> where + " (entity state " + kit.getState() + ", journal " + kit.persistenceTestKit().persistedInStorage("Ticket|" + id) + ")");
+            () ->
+                where
+                    + " (entity state "
+                    + kit.getState()
+                    + ", journal "
+                    + kit.persistenceTestKit().persistedInStorage("Ticket|" + id)
+                    + ")");
         if (expected.answer() == Answer.OK) {
           assertEquals(details(id, expected.after()), result.reply().getValue(), where);
         }
         if (delivery == 2) {
-          assertTrue(result.hasNoEvents(), () -> where + ": a duplicate must record nothing, recorded " + result.events());
+          assertTrue(
+              result.hasNoEvents(),
+              () -> where + ": a duplicate must record nothing, recorded " + result.events());
           assertSameAnswer(first, result.reply(), where);
         }
         first = result.reply();
         models.set(t, expected.after());
-        traces.get(t).add(cmd + " -> " + expected.answer() + " recorded " + withoutId(result.events()));
+        traces
+            .get(t)
+            .add(cmd + " -> " + expected.answer() + " recorded " + withoutId(result.events()));
         if (verifySerialization && delivery == 1) {
           Statistics.label("answers")
-              .collect(cmd.getClass().getSimpleName() + " -> " + expected.answer()
-                  + (expected.events().isEmpty() ? "" : " " + expected.events().get(0).getClass().getSimpleName()));
+              .collect(
+                  cmd.getClass().getSimpleName()
+                      + " -> "
+                      + expected.answer()
+                      + (expected.events().isEmpty()
+                          ? ""
+                          : " " + expected.events().get(0).getClass().getSimpleName()));
         }
       }
     }
@@ -342,10 +456,14 @@ class TicketPropertiesTest {
   private static CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> deliver(
       EventSourcedBehaviorTestKit<Ticket.Command, Event, State> kit, Cmd cmd) {
     if (cmd instanceof Prepare p) {
-      return kit.runCommand(r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), p.origin(), r));
+      return kit.runCommand(
+          r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), p.origin(), r));
     }
     if (cmd instanceof Cancel c) {
-      return kit.runCommand(r -> new Ticket.CancelTicket(c.by(), c.by() == Ticket.Origin.CUSTOMER_SERVICE ? null : "carol", r));
+      return kit.runCommand(
+          r ->
+              new Ticket.CancelTicket(
+                  c.by(), c.by() == Ticket.Origin.CUSTOMER_SERVICE ? null : "carol", r));
     }
     if (cmd instanceof Assign a) {
       return kit.runCommand(r -> new Ticket.AssignTicket(a.assignee(), "carol", r));
@@ -370,17 +488,33 @@ class TicketPropertiesTest {
     throw new AssertionError("an answer the rules do not know: " + reply, e);
   }
 
-  private static void assertSameAnswer(StatusReply<Details> original, StatusReply<Details> duplicate, String where) {
+  private static void assertSameAnswer(
+      StatusReply<Details> original, StatusReply<Details> duplicate, String where) {
     assertEquals(original.isSuccess(), duplicate.isSuccess(), where);
     if (original.isSuccess()) {
-      assertEquals(original.getValue(), duplicate.getValue(), () -> where + ": a duplicate answers as the original did");
+      assertEquals(
+          original.getValue(),
+          duplicate.getValue(),
+          () -> where + ": a duplicate answers as the original did");
     } else {
-      assertEquals(original.getError(), duplicate.getError(), () -> where + ": a duplicate is refused as the original was");
+      assertEquals(
+          original.getError(),
+          duplicate.getError(),
+          () -> where + ": a duplicate is refused as the original was");
     }
   }
 
   private static Details details(UUID id, Model m) {
-    return new Details(id, m.ticketType(), m.description(), m.status(), m.assignee(), NOW, NOW, m.assignedBy(), m.cancelledBy());
+    return new Details(
+        id,
+        m.ticketType(),
+        m.description(),
+        m.status(),
+        m.assignee(),
+        NOW,
+        NOW,
+        m.assignedBy(),
+        m.cancelledBy());
   }
 
   private static List<String> withoutId(List<Event> events) {
@@ -388,7 +522,11 @@ class TicketPropertiesTest {
         .map(
             e -> {
               if (e instanceof TicketWasPrepared p) {
-                return "TicketWasPrepared(" + p.ticketType() + ", " + p.description().length() + " chars)";
+                return "TicketWasPrepared("
+                    + p.ticketType()
+                    + ", "
+                    + p.description().length()
+                    + " chars)";
               }
               if (e instanceof TicketWasAssigned a) {
                 return "TicketWasAssigned(" + a.assignee() + ")";
@@ -399,7 +537,11 @@ class TicketPropertiesTest {
   }
 
   private static String abbreviated(String s) {
-    return s == null ? "null" : s.length() > 20 ? "'" + s.substring(0, 8) + "...' (" + s.length() + " chars)" : "'" + s + "'";
+    return s == null
+        ? "null"
+        : s.length() > 20
+            ? "'" + s.substring(0, 8) + "...' (" + s.length() + " chars)"
+            : "'" + s + "'";
   }
 
   /** Another interleaving of the same commands: each ticket's commands keep their order. */

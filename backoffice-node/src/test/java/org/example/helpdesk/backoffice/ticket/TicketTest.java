@@ -46,7 +46,8 @@ class TicketTest {
       ActorTestKit.create(
           EventSourcedBehaviorTestKit.config()
               .withFallback(ConfigFactory.parseResources("backoffice-serialization.conf"))
-              .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+              .withFallback(
+                  ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
 
   private final UUID ticketId = UUID.randomUUID();
   private EventSourcedBehaviorTestKit<Ticket.Command, Event, State> ticket;
@@ -70,7 +71,9 @@ class TicketTest {
     var result = prepare("customer-issue", "Really important bug!");
 
     assertEquals(
-        List.of(new TicketWasPrepared(ticketId, "customer-issue", "Really important bug!", NOW, Origin.CUSTOMER_SERVICE)),
+        List.of(
+            new TicketWasPrepared(
+                ticketId, "customer-issue", "Really important bug!", NOW, Origin.CUSTOMER_SERVICE)),
         result.events());
     Prepared state = result.stateOfType(Prepared.class);
     assertEquals(Status.AWAITING, state.status());
@@ -111,12 +114,16 @@ class TicketTest {
     prepare("internal", "an employee's ticket", Origin.BACKOFFICE);
     ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var fromCustomer = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
+    var fromCustomer =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
 
     assertTrue(fromCustomer.hasNoEvents());
     assertRejected(ConflictException.class, fromCustomer.reply());
     assertEquals(Status.ASSIGNED, ((Prepared) ticket.getState()).status());
-    var fromEmployee = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var fromEmployee =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
     assertEquals(Status.CANCELLED, fromEmployee.reply().getValue().status());
   }
 
@@ -124,15 +131,21 @@ class TicketTest {
   void aTicketThatACustomersIssuePreparedIsCancelledByTheCustomerServiceAndByEmployees() {
     prepare("customer-issue", "bug", Origin.CUSTOMER_SERVICE);
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
+    var result =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
 
-    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, Ticket.CUSTOMER_SERVICE)), result.events());
+    assertEquals(
+        List.of(new TicketWasCancelled(ticketId, NOW, Ticket.CUSTOMER_SERVICE)), result.events());
   }
 
   @Test
   void anEventRecordedBeforeTicketsRememberedTheirOriginGetsItFromItsType() {
-    assertEquals(Origin.CUSTOMER_SERVICE, new TicketWasPrepared(ticketId, "customer-issue", "d", NOW, null).origin());
-    assertEquals(Origin.BACKOFFICE, new TicketWasPrepared(ticketId, "internal", "d", NOW, null).origin());
+    assertEquals(
+        Origin.CUSTOMER_SERVICE,
+        new TicketWasPrepared(ticketId, "customer-issue", "d", NOW, null).origin());
+    assertEquals(
+        Origin.BACKOFFICE, new TicketWasPrepared(ticketId, "internal", "d", NOW, null).origin());
   }
 
   @Test
@@ -152,8 +165,11 @@ class TicketTest {
 
   @Test
   void everyCommandButPrepareOnAnUnknownTicketIsRejectedAsNotFound() {
-    var cancel = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
-    var assign = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    var cancel =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var assign =
+        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
     var get = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
 
     for (var result : List.of(cancel, assign, get)) {
@@ -166,8 +182,12 @@ class TicketTest {
   void cancellingRecordsTicketWasCancelledOnceAndThenIsIdempotent() {
     prepare("customer-issue", "bug");
 
-    var first = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
-    var second = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var first =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var second =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
     assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, "carol")), first.events());
     assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).status());
@@ -179,7 +199,8 @@ class TicketTest {
   void assigningRecordsTicketWasAssigned() {
     prepare("customer-issue", "bug");
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    var result =
+        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
     assertEquals(List.of(new TicketWasAssigned(ticketId, "alice", NOW, "carol")), result.events());
     Prepared state = result.stateOfType(Prepared.class);
@@ -215,7 +236,8 @@ class TicketTest {
     prepare("customer-issue", "bug");
     ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    var result =
+        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
     assertTrue(result.hasNoEvents());
     assertRejected(ConflictException.class, result.reply());
@@ -227,7 +249,9 @@ class TicketTest {
     prepare("customer-issue", "bug");
     ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    var result =
+        ticket.<StatusReply<Details>>runCommand(
+            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
 
     assertEquals(Status.CANCELLED, result.reply().getValue().status());
     assertEquals("alice", result.reply().getValue().assignee());
@@ -250,7 +274,9 @@ class TicketTest {
     var result = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
 
     assertTrue(result.hasNoEvents());
-    assertEquals(new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW, null, null), result.reply().getValue());
+    assertEquals(
+        new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW, null, null),
+        result.reply().getValue());
   }
 
   @Test
@@ -277,26 +303,33 @@ class TicketTest {
   void rejectionsAndRepliesSurviveSerializationAcrossTheCluster() {
     var serialization = testKit.serializationTestKit();
     for (RuntimeException rejection :
-        List.of(new NotFoundException("ticket x does not exist"), new ConflictException("cancelled"),
+        List.of(
+            new NotFoundException("ticket x does not exist"),
+            new ConflictException("cancelled"),
             new InvalidCommandInputException("blank"))) {
-      StatusReply<?> back = (StatusReply<?>) serialization.verifySerialization(StatusReply.error(rejection), false);
+      StatusReply<?> back =
+          (StatusReply<?>) serialization.verifySerialization(StatusReply.error(rejection), false);
       assertEquals(rejection.getClass(), back.getError().getClass());
       assertEquals(rejection.getMessage(), back.getError().getMessage());
     }
-    Details details = new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW, "carol", null);
+    Details details =
+        new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW, "carol", null);
     serialization.verifySerialization(StatusReply.success(details), true);
   }
 
-  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(String type, String description) {
+  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(
+      String type, String description) {
     return prepare(type, description, Origin.CUSTOMER_SERVICE);
   }
 
   private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(
       String type, String description, Origin origin) {
-    return ticket.<StatusReply<Details>>runCommand(r -> new PrepareTicket(type, description, origin, r));
+    return ticket.<StatusReply<Details>>runCommand(
+        r -> new PrepareTicket(type, description, origin, r));
   }
 
-  private static void assertRejected(Class<? extends Throwable> expected, StatusReply<Details> reply) {
+  private static void assertRejected(
+      Class<? extends Throwable> expected, StatusReply<Details> reply) {
     assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
     assertInstanceOf(expected, reply.getError());
   }

@@ -13,11 +13,16 @@ public record Email(String value) {
   // pragmatic, not RFC 5322: one @, a dotted domain, no spaces or control characters
   private static final Pattern SURROUNDING_SPACES = Pattern.compile("^ +| +$");
   private static final Pattern SHAPE =
-      Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+      Pattern.compile(
+          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
 
   public Email {
-    if (value == null || value.length() > MAX_LENGTH || !SHAPE.matcher(value).matches()
-        || value.startsWith(".") || value.contains("..") || value.contains(".@")) {
+    if (value == null
+        || value.length() > MAX_LENGTH
+        || !SHAPE.matcher(value).matches()
+        || value.startsWith(".")
+        || value.contains("..")
+        || value.contains(".@")) {
       throw new InvalidCommandInputException("email must be a valid e-mail address");
     }
   }

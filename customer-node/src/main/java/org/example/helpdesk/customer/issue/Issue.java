@@ -37,7 +37,8 @@ import org.example.helpdesk.protocol.TextRules;
 public final class Issue
     extends DurableStateBehaviorWithEnforcedReplies<Issue.Command, Issue.State> {
 
-  public static final EntityTypeKey<Command> ENTITY_TYPE = EntityTypeKey.create(Command.class, "Issue");
+  public static final EntityTypeKey<Command> ENTITY_TYPE =
+      EntityTypeKey.create(Command.class, "Issue");
 
   /** Issues are spread over this many tags, one outbox relay instance per tag. Fixed for good. */
   public static final int TAG_COUNT = 4;
@@ -49,8 +50,12 @@ public final class Issue
 
   public sealed interface Command permits ReportIssue, CloseIssue, GetIssue {}
 
-  /** {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be null. */
-  public record ReportIssue(Email email, String content, String traceparent, ActorRef<StatusReply<Reported>> replyTo)
+  /**
+   * {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be
+   * null.
+   */
+  public record ReportIssue(
+      Email email, String content, String traceparent, ActorRef<StatusReply<Reported>> replyTo)
       implements Command {
 
     public ReportIssue(Email email, String content, ActorRef<StatusReply<Reported>> replyTo) {
@@ -58,8 +63,12 @@ public final class Issue
     }
   }
 
-  /** {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be null. */
-  public record CloseIssue(String traceparent, ActorRef<StatusReply<Summary>> replyTo) implements Command {
+  /**
+   * {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be
+   * null.
+   */
+  public record CloseIssue(String traceparent, ActorRef<StatusReply<Summary>> replyTo)
+      implements Command {
 
     public CloseIssue(ActorRef<StatusReply<Summary>> replyTo) {
       this(null, replyTo);
@@ -76,7 +85,12 @@ public final class Issue
   }
 
   public record Summary(
-      UUID issueId, Email email, String content, Status status, Instant reportedAt, Instant closedAt) {}
+      UUID issueId,
+      Email email,
+      String content,
+      Status status,
+      Instant reportedAt,
+      Instant closedAt) {}
 
   /** The answer to a report: the issue, and whether this report created it. */
   public record Reported(Summary issue, boolean newlyReported) {}
@@ -111,7 +125,8 @@ public final class Issue
       long next = lastEntryNumber + 1;
       List<OutboxEntry> entries = new ArrayList<>(outbox);
       entries.add(new OutboxEntry(next, new CancelTicket(issueId), at, traceparent));
-      return new ReportedIssue(issueId, email, content, Status.CLOSED, reportedAt, at, entries, next);
+      return new ReportedIssue(
+          issueId, email, content, Status.CLOSED, reportedAt, at, entries, next);
     }
 
     /** The entries after this number, in order. */
@@ -128,9 +143,14 @@ public final class Issue
    */
   public record OutboxEntry(
       long number,
-      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "commandName")
+      @JsonTypeInfo(
+              use = JsonTypeInfo.Id.NAME,
+              include = JsonTypeInfo.As.PROPERTY,
+              property = "commandName")
           @JsonSubTypes({
-            @JsonSubTypes.Type(value = PrepareTicket.class, name = DistributedCommands.PREPARE_TICKET),
+            @JsonSubTypes.Type(
+                value = PrepareTicket.class,
+                name = DistributedCommands.PREPARE_TICKET),
             @JsonSubTypes.Type(value = CancelTicket.class, name = DistributedCommands.CANCEL_TICKET)
           })
           DistributedCommand command,
@@ -198,7 +218,9 @@ public final class Issue
         .forStateType(ReportedIssue.class)
         .onCommand(ReportIssue.class, this::reportAgain)
         .onCommand(CloseIssue.class, this::close)
-        .onCommand(GetIssue.class, (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())));
+        .onCommand(
+            GetIssue.class,
+            (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())));
     return builder.build();
   }
 
@@ -206,25 +228,47 @@ public final class Issue
     String problem = problemWithContent(command.content());
     if (problem != null || command.email() == null) {
       return Effect()
-          .reply(command.replyTo(), StatusReply.error(new InvalidCommandInputException(problem != null ? problem : "email is required")));
+          .reply(
+              command.replyTo(),
+              StatusReply.error(
+                  new InvalidCommandInputException(
+                      problem != null ? problem : "email is required")));
     }
     Instant now = clock.instant();
-    OutboxEntry prepareTicket = new OutboxEntry(1, new PrepareTicket(issueId, TICKET_TYPE, command.content()), now, command.traceparent());
+    OutboxEntry prepareTicket =
+        new OutboxEntry(
+            1,
+            new PrepareTicket(issueId, TICKET_TYPE, command.content()),
+            now,
+            command.traceparent());
     ReportedIssue reported =
-        new ReportedIssue(issueId, command.email(), command.content(), Status.OPEN, now, null, List.of(prepareTicket), 1);
+        new ReportedIssue(
+            issueId,
+            command.email(),
+            command.content(),
+            Status.OPEN,
+            now,
+            null,
+            List.of(prepareTicket),
+            1);
     return Effect()
         .persist(reported)
-        .thenReply(command.replyTo(), s -> StatusReply.success(new Reported(((ReportedIssue) s).summary(), true)));
+        .thenReply(
+            command.replyTo(),
+            s -> StatusReply.success(new Reported(((ReportedIssue) s).summary(), true)));
   }
 
   private ReplyEffect<State> reportAgain(ReportedIssue state, ReportIssue command) {
     if (state.email().equals(command.email()) && state.content().equals(command.content())) {
-      return Effect().reply(command.replyTo(), StatusReply.success(new Reported(state.summary(), false)));
+      return Effect()
+          .reply(command.replyTo(), StatusReply.success(new Reported(state.summary(), false)));
     }
     return Effect()
         .reply(
             command.replyTo(),
-            StatusReply.error(new ConflictException("issue " + issueId + " was already reported with different data")));
+            StatusReply.error(
+                new ConflictException(
+                    "issue " + issueId + " was already reported with different data")));
   }
 
   private ReplyEffect<State> close(ReportedIssue state, CloseIssue command) {

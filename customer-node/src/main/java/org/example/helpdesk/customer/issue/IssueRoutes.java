@@ -56,10 +56,21 @@ public final class IssueRoutes extends ApiDirectives {
   public record IssueStatus(UUID issueId, String status) {}
 
   public record IssueView(
-      UUID issueId, String email, String content, String status, Instant reportedAt, Instant closedAt) {
+      UUID issueId,
+      String email,
+      String content,
+      String status,
+      Instant reportedAt,
+      Instant closedAt) {
 
     public static IssueView of(Issue.Summary s) {
-      return new IssueView(s.issueId(), s.email().value(), s.content(), statusName(s.status()), s.reportedAt(), s.closedAt());
+      return new IssueView(
+          s.issueId(),
+          s.email().value(),
+          s.content(),
+          statusName(s.status()),
+          s.reportedAt(),
+          s.closedAt());
     }
   }
 
@@ -77,7 +88,15 @@ public final class IssueRoutes extends ApiDirectives {
                             "issueId",
                             id ->
                                 concat(
-                                    pathEnd(() -> get(() -> onReply(issues.get(id), s -> json(StatusCodes.OK, IssueView.of(s))))),
+                                    pathEnd(
+                                        () ->
+                                            get(
+                                                () ->
+                                                    onReply(
+                                                        issues.get(id),
+                                                        s ->
+                                                            json(
+                                                                StatusCodes.OK, IssueView.of(s))))),
                                     path("close", () -> post(() -> close(id))))))));
   }
 
@@ -86,22 +105,32 @@ public final class IssueRoutes extends ApiDirectives {
     try {
       email = body.validEmail();
     } catch (InvalidRequestException e) {
-      return org.example.helpdesk.platform.http.ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
+      return org.example.helpdesk.platform.http.ApiErrors.complete(
+          StatusCodes.BAD_REQUEST, e.getMessage());
     }
     UUID id = body.issueId() == null ? UUID.randomUUID() : parseUuid(body.issueId());
-    return withLogContext(LogContext.ISSUE_ID, id, traceparent(
-        trace ->
-            onReply(
-                issues.report(id, email, body.content(), trace),
-                reported -> {
-                  IssueStatus status = new IssueStatus(id, statusName(reported.issue().status()));
-                  return reported.newlyReported() ? created("/issues/" + id, status) : json(StatusCodes.OK, status);
-                })));
+    return withLogContext(
+        LogContext.ISSUE_ID,
+        id,
+        traceparent(
+            trace ->
+                onReply(
+                    issues.report(id, email, body.content(), trace),
+                    reported -> {
+                      IssueStatus status =
+                          new IssueStatus(id, statusName(reported.issue().status()));
+                      return reported.newlyReported()
+                          ? created("/issues/" + id, status)
+                          : json(StatusCodes.OK, status);
+                    })));
   }
 
   private Route close(UUID id) {
     return traceparent(
-        trace -> onReply(issues.close(id, trace), s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status())))));
+        trace ->
+            onReply(
+                issues.close(id, trace),
+                s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status())))));
   }
 
   static String statusName(Issue.Status status) {

@@ -25,7 +25,9 @@ public final class Issues {
 
   public static Issues init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(Issue.ENTITY_TYPE, ctx -> Issue.create(UUID.fromString(ctx.getEntityId()), clock)));
+    sharding.init(
+        Entity.of(
+            Issue.ENTITY_TYPE, ctx -> Issue.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Issues(sharding, askTimeout, Tracing.get(system));
   }
 
@@ -33,26 +35,35 @@ public final class Issues {
     return report(issueId, email, content, null);
   }
 
-  /** @param traceparent the request's trace context (null: none), which the outbox entry keeps */
-  public CompletionStage<Issue.Reported> report(UUID issueId, Email email, String content, String traceparent) {
+  /**
+   * @param traceparent the request's trace context (null: none), which the outbox entry keeps
+   */
+  public CompletionStage<Issue.Reported> report(
+      UUID issueId, Email email, String content, String traceparent) {
     return tracing.traced(
         "Issue report",
         traceparent,
-        tp -> ref(issueId).askWithStatus(r -> new Issue.ReportIssue(email, content, tp, r), askTimeout),
-        "issue.id", issueId.toString());
+        tp ->
+            ref(issueId)
+                .askWithStatus(r -> new Issue.ReportIssue(email, content, tp, r), askTimeout),
+        "issue.id",
+        issueId.toString());
   }
 
   public CompletionStage<Issue.Summary> close(UUID issueId) {
     return close(issueId, null);
   }
 
-  /** @param traceparent the request's trace context (null: none), which the outbox entry keeps */
+  /**
+   * @param traceparent the request's trace context (null: none), which the outbox entry keeps
+   */
   public CompletionStage<Issue.Summary> close(UUID issueId, String traceparent) {
     return tracing.traced(
         "Issue close",
         traceparent,
         tp -> ref(issueId).askWithStatus(r -> new Issue.CloseIssue(tp, r), askTimeout),
-        "issue.id", issueId.toString());
+        "issue.id",
+        issueId.toString());
   }
 
   public CompletionStage<Issue.Summary> get(UUID issueId) {

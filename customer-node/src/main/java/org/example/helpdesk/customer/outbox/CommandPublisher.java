@@ -34,21 +34,25 @@ import org.example.helpdesk.protocol.amqp.OutboundMessage;
  * <p>A unit is taken whole or not at all, and when the connection fails, every unit not yet fully
  * confirmed fails with it, including what still waits in the queue: nothing of a failed unit is
  * sent after the failure. So the caller, who publishes the unit again from its start, never puts a
- * message on the wire before one that came before it in the unit (an issue's cancel never
- * overtakes its prepare).
+ * message on the wire before one that came before it in the unit (an issue's cancel never overtakes
+ * its prepare).
  */
 public final class CommandPublisher {
 
   /** How many units may wait, how many messages may be unconfirmed, how long a unit may take. */
-  public record Settings(int buffer, int maxUnconfirmed, Duration confirmTimeout, RestartSettings restart) {}
+  public record Settings(
+      int buffer, int maxUnconfirmed, Duration confirmTimeout, RestartSettings restart) {}
 
   /** A unit to publish, for the connection it was offered to. */
-  private record Unit(List<OutboundMessage> messages, CompletableFuture<Done> confirmed, long generation) {}
+  private record Unit(
+      List<OutboundMessage> messages, CompletableFuture<Done> confirmed, long generation) {}
 
   private final BoundedSourceQueue<Unit> queue;
   private final Set<Unit> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** Bumped by every connection failure; a unit of an older generation is never sent. */
   private long generation;
+
   private final Duration confirmTimeout;
 
   private CommandPublisher(ActorSystem<?> system, AmqpConnector connector, Settings settings) {
@@ -61,7 +65,8 @@ public final class CommandPublisher {
                     .filter(this::current)
                     .mapConcat(CommandPublisher::withUnit)
                     .via(
-                        AmqpPublisher.<Unit>confirming(connector, settings.maxUnconfirmed(), AmqpTopology::declare)
+                        AmqpPublisher.<Unit>confirming(
+                                connector, settings.maxUnconfirmed(), AmqpTopology::declare)
                             .asFlow())
                     .watchTermination(
                         (mat, done) -> {
@@ -83,7 +88,8 @@ public final class CommandPublisher {
             });
   }
 
-  public static CommandPublisher start(ActorSystem<?> system, AmqpConnector connector, Settings settings) {
+  public static CommandPublisher start(
+      ActorSystem<?> system, AmqpConnector connector, Settings settings) {
     return new CommandPublisher(system, connector, settings);
   }
 
@@ -101,7 +107,9 @@ public final class CommandPublisher {
     confirmed.whenComplete((d, e) -> forget(unit));
     QueueOfferResult offered = queue.offer(unit);
     if (offered != QueueOfferResult.enqueued()) {
-      confirmed.completeExceptionally(new IllegalStateException("publisher cannot take " + messages.size() + " messages now: " + offered));
+      confirmed.completeExceptionally(
+          new IllegalStateException(
+              "publisher cannot take " + messages.size() + " messages now: " + offered));
     }
     return confirmed.orTimeout(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -22,12 +22,7 @@ public final class OutboxMetrics {
             .help("Outbox entries the broker confirmed")
             .register(registry);
     ProjectionLag.register(
-        registry,
-        dataSource,
-        OutboxRelay.NAME,
-        Issue.tags(),
-        "changes",
-        RELAY_LAG);
+        registry, dataSource, OutboxRelay.NAME, Issue.tags(), "changes", RELAY_LAG);
   }
 
   /** The relay's lag of a tag: (issue changes, seconds), see {@link ProjectionLag#register}. */

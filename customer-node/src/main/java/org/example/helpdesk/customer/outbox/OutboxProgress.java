@@ -19,7 +19,8 @@ final class OutboxProgress {
   private OutboxProgress() {}
 
   /** The last entry number published, per issue; issues without a row have none published. */
-  static Map<String, Long> publishedUpTo(Connection connection, Collection<String> persistenceIds) throws SQLException {
+  static Map<String, Long> publishedUpTo(Connection connection, Collection<String> persistenceIds)
+      throws SQLException {
     Map<String, Long> published = new HashMap<>();
     if (persistenceIds.isEmpty()) {
       return published;

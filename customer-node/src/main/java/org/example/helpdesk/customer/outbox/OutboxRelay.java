@@ -111,7 +111,8 @@ public final class OutboxRelay {
     private final OutboxMetrics metrics;
     private final Tracing tracing;
 
-    RelayHandler(Database database, CommandPublisher publisher, OutboxMetrics metrics, Tracing tracing) {
+    RelayHandler(
+        Database database, CommandPublisher publisher, OutboxMetrics metrics, Tracing tracing) {
       this.database = database;
       this.publisher = publisher;
       this.metrics = metrics;
@@ -137,12 +138,18 @@ public final class OutboxRelay {
             latest.forEach(
                 (persistenceId, change) -> {
                   Issue.ReportedIssue issue = (Issue.ReportedIssue) change.value();
-                  List<Issue.OutboxEntry> entries = issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
+                  List<Issue.OutboxEntry> entries =
+                      issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
                   for (Issue.OutboxEntry entry : entries) {
-                    Map<String, Object> headers = tracing.enabled() ? publishSpan(entry, spans) : null;
+                    Map<String, Object> headers =
+                        tracing.enabled() ? publishSpan(entry, spans) : null;
                     unit.add(
                         CommandMessage.toBackoffice(
-                            entry.command(), entry.messageId(), issue.issueId().toString(), entry.recordedAt(), headers));
+                            entry.command(),
+                            entry.messageId(),
+                            issue.issueId().toString(),
+                            entry.recordedAt(),
+                            headers));
                   }
                   if (!entries.isEmpty()) {
                     progress.put(persistenceId, entries.get(entries.size() - 1).number());
@@ -151,7 +158,8 @@ public final class OutboxRelay {
             return publisher
                 .publish(unit)
                 .whenComplete((confirmed, failure) -> ended(spans, failure))
-                .thenCompose(confirmed -> database.transact(c -> OutboxProgress.record(c, progress)))
+                .thenCompose(
+                    confirmed -> database.transact(c -> OutboxProgress.record(c, progress)))
                 .thenApply(
                     recorded -> {
                       metrics.published(unit.size());
@@ -161,16 +169,17 @@ public final class OutboxRelay {
     }
 
     /**
-     * Starts the span of an entry's publishing, a child of the request that caused the entry (a
-     * new trace if it kept none), with the time it waited in the outbox as an attribute and as a
-     * span of its own; returns the message headers that carry the span on to the backoffice.
+     * Starts the span of an entry's publishing, a child of the request that caused the entry (a new
+     * trace if it kept none), with the time it waited in the outbox as an attribute and as a span
+     * of its own; returns the message headers that carry the span on to the backoffice.
      */
     private Map<String, Object> publishSpan(Issue.OutboxEntry entry, List<Span> spans) {
       Context parent = Tracing.contextOf(entry.traceparent(), null);
       Instant now = Instant.now();
       long waitedMs = Math.max(0, Duration.between(entry.recordedAt(), now).toMillis());
       tracing
-          .spanBuilder("outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", entry.messageId())
+          .spanBuilder(
+              "outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", entry.messageId())
           .setStartTimestamp(entry.recordedAt())
           .startSpan()
           .end(now);
@@ -180,12 +189,18 @@ public final class OutboxRelay {
                   "outbox publish",
                   parent,
                   SpanKind.PRODUCER,
-                  "messaging.system", "rabbitmq",
-                  "messaging.operation.type", "publish",
-                  "messaging.destination.name", AmqpTopology.COMMANDS_EXCHANGE,
-                  "messaging.message.id", entry.messageId(),
-                  "command.name", DistributedCommands.nameOf(entry.command()),
-                  "ticket.id", entry.command().ticketId().toString())
+                  "messaging.system",
+                  "rabbitmq",
+                  "messaging.operation.type",
+                  "publish",
+                  "messaging.destination.name",
+                  AmqpTopology.COMMANDS_EXCHANGE,
+                  "messaging.message.id",
+                  entry.messageId(),
+                  "command.name",
+                  DistributedCommands.nameOf(entry.command()),
+                  "ticket.id",
+                  entry.command().ticketId().toString())
               .setAttribute("outbox.wait_ms", waitedMs)
               .setStartTimestamp(now)
               .startSpan();
@@ -214,18 +229,22 @@ public final class OutboxRelay {
     Map<String, Change<Issue.State>> latest = new LinkedHashMap<>();
     for (Change<Issue.State> change : changes) {
       if (change.value() instanceof Issue.ReportedIssue issue && !issue.outbox().isEmpty()) {
-        latest.merge(change.persistenceId(), change, (a, b) -> b.revision() >= a.revision() ? b : a);
+        latest.merge(
+            change.persistenceId(), change, (a, b) -> b.revision() >= a.revision() ? b : a);
       }
     }
     return latest;
   }
 
   /**
-   * Issues the relay may have published something of before: a first revision was never in the
-   * feed before (a group that published it and then failed recorded nothing), so its progress is 0
+   * Issues the relay may have published something of before: a first revision was never in the feed
+   * before (a group that published it and then failed recorded nothing), so its progress is 0
    * without asking.
    */
   private static List<String> seenBefore(Map<String, Change<Issue.State>> latest) {
-    return latest.values().stream().filter(c -> c.revision() > 1).map(Change::persistenceId).toList();
+    return latest.values().stream()
+        .filter(c -> c.revision() > 1)
+        .map(Change::persistenceId)
+        .toList();
   }
 }

@@ -36,13 +36,14 @@ import org.example.helpdesk.platform.web.Pages;
  * The customer's pages: report an issue ({@code GET/POST /}), see it and close it ({@code
  * /issues/{id}}). Plain forms, so reporting and closing work without JavaScript. The rules and
  * their messages are the JSON API's ({@link NewIssue}, {@link Email}, {@link Issue}), only shown as
- * pages. On {@code /issues/...} a request that neither prefers HTML nor comes from a form passes on,
- * untouched, to the JSON API ({@link IssueRoutes}), which must be served after these routes.
+ * pages. On {@code /issues/...} a request that neither prefers HTML nor comes from a form passes
+ * on, untouched, to the JSON API ({@link IssueRoutes}), which must be served after these routes.
  */
 public final class CustomerPages extends ApiDirectives {
 
   private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH)
+          .withZone(ZoneOffset.UTC);
 
   private final Issues issues;
 
@@ -65,7 +66,8 @@ public final class CustomerPages extends ApiDirectives {
     /** The same form refused with {@code error}; after a conflict it reports a new issue. */
     ReportPage refused(String error, UUID conflicting) {
       String id = conflicting == null && isUuid(issueId) ? issueId : UUID.randomUUID().toString();
-      return new ReportPage(id, email, content, error, conflicting == null ? null : conflicting.toString());
+      return new ReportPage(
+          id, email, content, error, conflicting == null ? null : conflicting.toString());
     }
 
     public boolean emailInvalid() {
@@ -90,13 +92,27 @@ public final class CustomerPages extends ApiDirectives {
   }
 
   public record IssuePage(
-      String issueId, String email, String content, String status, boolean open,
-      String reportedAt, String reportedAtIso, String closedAt, String closedAtIso) {
+      String issueId,
+      String email,
+      String content,
+      String status,
+      boolean open,
+      String reportedAt,
+      String reportedAtIso,
+      String closedAt,
+      String closedAtIso) {
 
     static IssuePage of(IssueView issue) {
       return new IssuePage(
-          issue.issueId().toString(), issue.email(), issue.content(), issue.status(), issue.closedAt() == null,
-          shown(issue.reportedAt()), iso(issue.reportedAt()), shown(issue.closedAt()), iso(issue.closedAt()));
+          issue.issueId().toString(),
+          issue.email(),
+          issue.content(),
+          issue.status(),
+          issue.closedAt() == null,
+          shown(issue.reportedAt()),
+          iso(issue.reportedAt()),
+          shown(issue.closedAt()),
+          iso(issue.closedAt()));
     }
   }
 
@@ -104,7 +120,10 @@ public final class CustomerPages extends ApiDirectives {
 
   public Route routes() {
     return concat(
-        pathSingleSlash(() -> concat(get(() -> page(StatusCodes.OK, ReportPage.empty())), post(this::reportForm))),
+        pathSingleSlash(
+            () ->
+                concat(
+                    get(() -> page(StatusCodes.OK, ReportPage.empty())), post(this::reportForm))),
         pathPrefix(
             "issues",
             () ->
@@ -112,13 +131,25 @@ public final class CustomerPages extends ApiDirectives {
                     PathMatchers.segment(),
                     raw ->
                         concat(
-                            pathEnd(() -> get(() -> forBrowsers(false, () -> uuid(raw, "issueId", this::show)))),
-                            path("close", () -> post(() -> forBrowsers(true, () -> uuid(raw, "issueId", this::close))))))));
+                            pathEnd(
+                                () ->
+                                    get(
+                                        () ->
+                                            forBrowsers(
+                                                false, () -> uuid(raw, "issueId", this::show)))),
+                            path(
+                                "close",
+                                () ->
+                                    post(
+                                        () ->
+                                            forBrowsers(
+                                                true,
+                                                () -> uuid(raw, "issueId", this::close))))))));
   }
 
   /**
-   * {@code page} for a browser (it prefers HTML, or, with {@code forms}, sent a form), its errors as
-   * pages; any other client gets the JSON API, as it always did.
+   * {@code page} for a browser (it prefers HTML, or, with {@code forms}, sent a form), its errors
+   * as pages; any other client gets the JSON API, as it always did.
    */
   private Route forBrowsers(boolean forms, Supplier<Route> page) {
     return extractRequest(
@@ -139,18 +170,23 @@ public final class CustomerPages extends ApiDirectives {
                       try {
                         form = UrlEncodedForm.parse(body.toArray());
                       } catch (InvalidRequestException e) {
-                        return page(StatusCodes.BAD_REQUEST, ReportPage.empty().refused(e.getMessage(), null));
+                        return page(
+                            StatusCodes.BAD_REQUEST,
+                            ReportPage.empty().refused(e.getMessage(), null));
                       }
                       return report(form);
                     })
                 : ApiErrors.complete(
-                    StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/x-www-form-urlencoded"));
+                    StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be application/x-www-form-urlencoded"));
   }
 
   private Route report(Map<String, String> form) {
-    // browsers send each line break as CR LF; the customer typed (and the page counted) one character
+    // browsers send each line break as CR LF; the customer typed (and the page counted) one
+    // character
     String content = form.get("content") == null ? null : form.get("content").replace("\r\n", "\n");
-    ReportPage entered = new ReportPage(form.get("issueId"), form.get("email"), content, null, null);
+    ReportPage entered =
+        new ReportPage(form.get("issueId"), form.get("email"), content, null, null);
     NewIssue issue;
     Email email;
     try {
@@ -170,14 +206,18 @@ public final class CustomerPages extends ApiDirectives {
                   }
                   HttpResponse error = ApiErrors.responseFor(result.failed().get());
                   boolean conflict = error.status().equals(StatusCodes.CONFLICT);
-                  return page(error.status(), entered.refused(errorMessage(error), conflict ? id : null));
+                  return page(
+                      error.status(), entered.refused(errorMessage(error), conflict ? id : null));
                 }));
   }
 
   private Route show(UUID id) {
     return onReply(
         issues.get(id),
-        issue -> complete(Pages.response(StatusCodes.OK, "customer-issue", IssuePage.of(IssueView.of(issue)))));
+        issue ->
+            complete(
+                Pages.response(
+                    StatusCodes.OK, "customer-issue", IssuePage.of(IssueView.of(issue)))));
   }
 
   /** Closing a closed issue is no error: the customer lands on the issue's page either way. */
@@ -194,19 +234,28 @@ public final class CustomerPages extends ApiDirectives {
   }
 
   private static boolean isForm(HttpRequest request) {
-    return request.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED);
+    return request
+        .entity()
+        .getContentType()
+        .mediaType()
+        .equals(MediaTypes.APPLICATION_X_WWW_FORM_URLENCODED);
   }
 
   /** A JSON error of the API (400, 404, 503 ...) as a page with the same status and message. */
   private static HttpResponse asErrorPage(HttpResponse response) {
-    if (response.status().intValue() < 400 || !response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+    if (response.status().intValue() < 400
+        || !response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
       return response;
     }
     String title = response.status().intValue() + " " + response.status().reason();
-    return Pages.response(response.status(), "customer-error", new ErrorPage(title, errorMessage(response)));
+    return Pages.response(
+        response.status(), "customer-error", new ErrorPage(title, errorMessage(response)));
   }
 
-  /** The message of an {@link ApiErrors} response, which is always strict JSON {@code {"error": ...}}. */
+  /**
+   * The message of an {@link ApiErrors} response, which is always strict JSON {@code {"error":
+   * ...}}.
+   */
   private static String errorMessage(HttpResponse response) {
     if (response.entity() instanceof HttpEntity.Strict strict) {
       try {

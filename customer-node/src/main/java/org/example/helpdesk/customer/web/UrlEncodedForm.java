@@ -28,7 +28,10 @@ final class UrlEncodedForm {
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       if (fields.putIfAbsent(name, eq < 0 ? "" : decode(pair.substring(eq + 1))) != null) {
-        throw new InvalidRequestException("malformed form: field '" + (name.length() > 40 ? name.substring(0, 40) + "..." : name) + "' sent twice");
+        throw new InvalidRequestException(
+            "malformed form: field '"
+                + (name.length() > 40 ? name.substring(0, 40) + "..." : name)
+                + "' sent twice");
       }
     }
     return fields;
@@ -38,7 +41,10 @@ final class UrlEncodedForm {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
     for (int i = 0; i < encoded.length(); i++) {
       char c = encoded.charAt(i);
-      if (c == '%' && i + 2 < encoded.length() && hex(encoded.charAt(i + 1)) >= 0 && hex(encoded.charAt(i + 2)) >= 0) {
+      if (c == '%'
+          && i + 2 < encoded.length()
+          && hex(encoded.charAt(i + 1)) >= 0
+          && hex(encoded.charAt(i + 2)) >= 0) {
         bytes.write(hex(encoded.charAt(i + 1)) * 16 + hex(encoded.charAt(i + 2)));
         i += 2;
       } else if (c == '+') {

@@ -30,7 +30,9 @@ class IssueApiTest {
 
   @Test
   void aReportedIssueIsCreatedAndCanBeRead() {
-    Response created = node.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"Really important bug!\"}");
+    Response created =
+        node.http.postJson(
+            "/issues", "{\"email\":\"jane@example.com\",\"content\":\"Really important bug!\"}");
 
     assertEquals(201, created.status(), created.toString());
     String id = created.json().path("issueId").asText();
@@ -49,7 +51,8 @@ class IssueApiTest {
   @Test
   void theSameReportAgainIsA200WithTheSameBodyAndDifferentDataIsAConflict() {
     String id = UUID.randomUUID().toString();
-    String body = "{\"issueId\":\"" + id + "\",\"email\":\"jane@example.com\",\"content\":\"once\"}";
+    String body =
+        "{\"issueId\":\"" + id + "\",\"email\":\"jane@example.com\",\"content\":\"once\"}";
 
     Response first = node.http.postJson("/issues", body);
     Response again = node.http.postJson("/issues", body);
@@ -80,9 +83,11 @@ class IssueApiTest {
   void unknownIssuesAreNotFoundAndMalformedIdsAreBadRequests() {
     String unknown = UUID.randomUUID().toString();
     assertError(404, "does not exist", node.http.get("/issues/" + unknown));
-    assertError(404, "does not exist", node.http.post("/issues/" + unknown + "/close", null, new byte[0]));
+    assertError(
+        404, "does not exist", node.http.post("/issues/" + unknown + "/close", null, new byte[0]));
     assertError(400, "issueId must be a UUID", node.http.get("/issues/nope"));
-    assertError(400, "issueId must be a UUID", node.http.post("/issues/12-34/close", null, new byte[0]));
+    assertError(
+        400, "issueId must be a UUID", node.http.post("/issues/12-34/close", null, new byte[0]));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -108,23 +113,43 @@ class IssueApiTest {
 
   @Test
   void contentOverTenThousandCharactersIsABadRequest() {
-    assertError(400, "content must be at most 10000 characters",
-        node.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(10_001) + "\"}"));
-    assertEquals(201, node.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(10_000) + "\"}").status());
+    assertError(
+        400,
+        "content must be at most 10000 characters",
+        node.http.postJson(
+            "/issues",
+            "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(10_001) + "\"}"));
+    assertEquals(
+        201,
+        node.http
+            .postJson(
+                "/issues",
+                "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(10_000) + "\"}")
+            .status());
   }
 
   @Test
   void aBodyOverTheLimitIsTooLargeAndANonJsonBodyIsUnsupported() {
-    assertError(413, "too large", node.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(70_000) + "\"}"));
-    assertError(415, "application/json", node.http.post("/issues", "text/plain", "{}".getBytes(UTF_8)));
-    assertError(415, "application/json", node.http.post("/issues", "application/x-www-form-urlencoded", "email=a".getBytes(UTF_8)));
+    assertError(
+        413,
+        "too large",
+        node.http.postJson(
+            "/issues",
+            "{\"email\":\"jane@example.com\",\"content\":\"" + "x".repeat(70_000) + "\"}"));
+    assertError(
+        415, "application/json", node.http.post("/issues", "text/plain", "{}".getBytes(UTF_8)));
+    assertError(
+        415,
+        "application/json",
+        node.http.post("/issues", "application/x-www-form-urlencoded", "email=a".getBytes(UTF_8)));
   }
 
   @Test
   void unknownPathsAndMethodsGetJsonErrors() {
     assertError(404, "no such resource", node.http.get("/tickets"));
     assertError(405, "allowed: POST", node.http.get("/issues"));
-    assertError(405, "allowed", node.http.send("DELETE", "/issues/" + UUID.randomUUID(), null, null));
+    assertError(
+        405, "allowed", node.http.send("DELETE", "/issues/" + UUID.randomUUID(), null, null));
   }
 
   @Test
@@ -135,7 +160,9 @@ class IssueApiTest {
   }
 
   private static String report(String content) {
-    Response created = node.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
+    Response created =
+        node.http.postJson(
+            "/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
     assertEquals(201, created.status(), created.toString());
     return created.json().path("issueId").asText();
   }

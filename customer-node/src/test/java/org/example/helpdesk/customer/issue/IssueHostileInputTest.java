@@ -51,7 +51,9 @@ class IssueHostileInputTest {
   static void start() {
     node = new CustomerTestNode();
     HttpTestClient.Response seeded =
-        node.http.postJson("/issues", "{\"issueId\":\"" + SEED + "\",\"email\":\"" + JANE + "\",\"content\":\"seed issue\"}");
+        node.http.postJson(
+            "/issues",
+            "{\"issueId\":\"" + SEED + "\",\"email\":\"" + JANE + "\",\"content\":\"seed issue\"}");
     assertEquals(201, seeded.status(), seeded.toString());
     rowsBefore = durableStateRows();
     storedBefore = storedIssues();
@@ -99,21 +101,49 @@ class IssueHostileInputTest {
 
   private static void malformedJson(List<Case> cases) {
     String valid = "{\"email\":\"" + JANE + "\",\"content\":\"c\"}";
-    bad(cases, "truncated: no closing brace", valid.substring(0, valid.length() - 1), "malformed JSON");
-    bad(cases, "truncated inside a string", "{\"email\":\"" + JANE + "\",\"content\":\"c", "malformed JSON");
+    bad(
+        cases,
+        "truncated: no closing brace",
+        valid.substring(0, valid.length() - 1),
+        "malformed JSON");
+    bad(
+        cases,
+        "truncated inside a string",
+        "{\"email\":\"" + JANE + "\",\"content\":\"c",
+        "malformed JSON");
     bad(cases, "truncated after a comma", "{\"email\":\"" + JANE + "\",", "malformed JSON");
     bad(cases, "truncated after a field name", "{\"email\"", "malformed JSON");
     bad(cases, "just an opening brace", "{", "malformed JSON");
     bad(cases, "missing colon", "{\"email\" \"" + JANE + "\",\"content\":\"c\"}", "malformed JSON");
     bad(cases, "single quotes", "{'email':'" + JANE + "','content':'c'}", "malformed JSON");
     bad(cases, "unquoted field names", "{email:\"" + JANE + "\",content:\"c\"}", "malformed JSON");
-    bad(cases, "trailing comma", "{\"email\":\"" + JANE + "\",\"content\":\"c\",}", "malformed JSON");
+    bad(
+        cases,
+        "trailing comma",
+        "{\"email\":\"" + JANE + "\",\"content\":\"c\",}",
+        "malformed JSON");
     bad(cases, "extra closing brace", valid + "}", "malformed JSON");
     bad(cases, "trailing garbage", valid + " garbage", "malformed JSON");
-    bad(cases, "comment", "{\"email\":\"" + JANE + "\",/* hi */\"content\":\"c\"}", "malformed JSON");
-    bad(cases, "invalid escape", "{\"email\":\"" + JANE + "\",\"content\":\"a\\qb\"}", "malformed JSON");
-    bad(cases, "truncated unicode escape", "{\"email\":\"" + JANE + "\",\"content\":\"a\\u12\"}", "malformed JSON");
-    bad(cases, "unescaped control character in a string", "{\"email\":\"" + JANE + "\",\"content\":\"a\u0001b\"}", "malformed JSON");
+    bad(
+        cases,
+        "comment",
+        "{\"email\":\"" + JANE + "\",/* hi */\"content\":\"c\"}",
+        "malformed JSON");
+    bad(
+        cases,
+        "invalid escape",
+        "{\"email\":\"" + JANE + "\",\"content\":\"a\\qb\"}",
+        "malformed JSON");
+    bad(
+        cases,
+        "truncated unicode escape",
+        "{\"email\":\"" + JANE + "\",\"content\":\"a\\u12\"}",
+        "malformed JSON");
+    bad(
+        cases,
+        "unescaped control character in a string",
+        "{\"email\":\"" + JANE + "\",\"content\":\"a\u0001b\"}",
+        "malformed JSON");
     bad(cases, "NaN", "{\"email\":NaN,\"content\":\"c\"}", "malformed JSON");
     bad(cases, "empty body", "", "a JSON request body is required");
     bad(cases, "whitespace-only body", "  \n\t ", "JSON");
@@ -128,11 +158,29 @@ class IssueHostileInputTest {
     String content = "\"content\":\"c\"";
     String email = "\"email\":\"" + JANE + "\"";
     for (String[] wrong :
-        new String[][] {{"number", "42"}, {"float", "1.5"}, {"boolean", "true"}, {"array", "[\"" + JANE + "\"]"},
-            {"object", "{\"value\":\"" + JANE + "\"}"}, {"empty array", "[]"}, {"empty object", "{}"}}) {
-      bad(cases, "email as " + wrong[0], "{\"email\":" + wrong[1] + "," + content + "}", "invalid field 'email': expected a string");
-      bad(cases, "content as " + wrong[0], "{" + email + ",\"content\":" + wrong[1] + "}", "invalid field 'content': expected a string");
-      bad(cases, "issueId as " + wrong[0], "{" + email + "," + content + ",\"issueId\":" + wrong[1] + "}",
+        new String[][] {
+          {"number", "42"},
+          {"float", "1.5"},
+          {"boolean", "true"},
+          {"array", "[\"" + JANE + "\"]"},
+          {"object", "{\"value\":\"" + JANE + "\"}"},
+          {"empty array", "[]"},
+          {"empty object", "{}"}
+        }) {
+      bad(
+          cases,
+          "email as " + wrong[0],
+          "{\"email\":" + wrong[1] + "," + content + "}",
+          "invalid field 'email': expected a string");
+      bad(
+          cases,
+          "content as " + wrong[0],
+          "{" + email + ",\"content\":" + wrong[1] + "}",
+          "invalid field 'content': expected a string");
+      bad(
+          cases,
+          "issueId as " + wrong[0],
+          "{" + email + "," + content + ",\"issueId\":" + wrong[1] + "}",
           "invalid field 'issueId': expected a string");
     }
     bad(cases, "email null", "{\"email\":null," + content + "}", "email is required");
@@ -140,29 +188,85 @@ class IssueHostileInputTest {
     bad(cases, "empty object", "{}", "email is required");
     bad(cases, "email missing", "{" + content + "}", "email is required");
     bad(cases, "content missing", "{" + email + "}", "content is required");
-    bad(cases, "unknown field", "{" + email + "," + content + ",\"extra\":1}", "unknown field 'extra'");
-    bad(cases, "unknown field first", "{\"priority\":\"high\"," + email + "," + content + "}", "unknown field 'priority'");
+    bad(
+        cases,
+        "unknown field",
+        "{" + email + "," + content + ",\"extra\":1}",
+        "unknown field 'extra'");
+    bad(
+        cases,
+        "unknown field first",
+        "{\"priority\":\"high\"," + email + "," + content + "}",
+        "unknown field 'priority'");
     // unknown fields of a body that is otherwise incomplete: the missing field is what is reported
-    bad(cases, "field name in another case", "{\"Email\":\"" + JANE + "\"," + content + "}", "email is required");
-    bad(cases, "status smuggled in", "{" + email + "," + content + ",\"status\":\"closed\"}", "unknown field 'status'");
-    bad(cases, "__proto__", "{\"__proto__\":{}," + email + "," + content + "}", "unknown field '__proto__'");
-    bad(cases, "report of the seed with a status", "{\"issueId\":\"" + SEED + "\"," + email + ",\"content\":\"seed issue\",\"status\":\"closed\"}",
+    bad(
+        cases,
+        "field name in another case",
+        "{\"Email\":\"" + JANE + "\"," + content + "}",
+        "email is required");
+    bad(
+        cases,
+        "status smuggled in",
+        "{" + email + "," + content + ",\"status\":\"closed\"}",
+        "unknown field 'status'");
+    bad(
+        cases,
+        "__proto__",
+        "{\"__proto__\":{}," + email + "," + content + "}",
+        "unknown field '__proto__'");
+    bad(
+        cases,
+        "report of the seed with a status",
+        "{\"issueId\":\""
+            + SEED
+            + "\","
+            + email
+            + ",\"content\":\"seed issue\",\"status\":\"closed\"}",
         "unknown field 'status'");
   }
 
   private static void blankAndOverlong(List<Case> cases) {
     String email = "\"email\":\"" + JANE + "\"";
-    bad(cases, "email empty", "{\"email\":\"\",\"content\":\"c\"}", "email must be a valid e-mail address");
-    bad(cases, "email whitespace", "{\"email\":\"   \",\"content\":\"c\"}", "email must be a valid e-mail address");
-    bad(cases, "email tabs and line breaks", "{\"email\":\"\\t\\r\\n\",\"content\":\"c\"}", "email must be a valid e-mail address");
+    bad(
+        cases,
+        "email empty",
+        "{\"email\":\"\",\"content\":\"c\"}",
+        "email must be a valid e-mail address");
+    bad(
+        cases,
+        "email whitespace",
+        "{\"email\":\"   \",\"content\":\"c\"}",
+        "email must be a valid e-mail address");
+    bad(
+        cases,
+        "email tabs and line breaks",
+        "{\"email\":\"\\t\\r\\n\",\"content\":\"c\"}",
+        "email must be a valid e-mail address");
     bad(cases, "content empty", "{" + email + ",\"content\":\"\"}", "content must not be blank");
-    bad(cases, "content whitespace", "{" + email + ",\"content\":\"    \"}", "content must not be blank");
-    bad(cases, "content tabs and line breaks", "{" + email + ",\"content\":\"\\t\\r\\n \"}", "content must not be blank");
-    bad(cases, "content of 10,001 characters", "{" + email + ",\"content\":\"" + "x".repeat(10_001) + "\"}",
+    bad(
+        cases,
+        "content whitespace",
+        "{" + email + ",\"content\":\"    \"}",
+        "content must not be blank");
+    bad(
+        cases,
+        "content tabs and line breaks",
+        "{" + email + ",\"content\":\"\\t\\r\\n \"}",
+        "content must not be blank");
+    bad(
+        cases,
+        "content of 10,001 characters",
+        "{" + email + ",\"content\":\"" + "x".repeat(10_001) + "\"}",
         "content must be at most 10000 characters");
-    bad(cases, "content of 10,001 two-byte characters", "{" + email + ",\"content\":\"" + "é".repeat(10_001) + "\"}",
+    bad(
+        cases,
+        "content of 10,001 two-byte characters",
+        "{" + email + ",\"content\":\"" + "é".repeat(10_001) + "\"}",
         "content must be at most 10000 characters");
-    bad(cases, "invalid content on the seed issue", "{\"issueId\":\"" + SEED + "\"," + email + ",\"content\":\"\"}",
+    bad(
+        cases,
+        "invalid content on the seed issue",
+        "{\"issueId\":\"" + SEED + "\"," + email + ",\"content\":\"\"}",
         "content must not be blank");
   }
 
@@ -198,17 +302,44 @@ class IssueHostileInputTest {
             "jane@example.com'; DROP TABLE durable_state; --",
             "a".repeat(65) + "@example.com", // local part over 64
             "jane@" + "a".repeat(64) + ".com", // label over 63
-            "a".repeat(64) + "@" + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(58) + ".com", // 255 total
+            "a".repeat(64)
+                + "@"
+                + "b".repeat(63)
+                + "."
+                + "c".repeat(63)
+                + "."
+                + "d".repeat(58)
+                + ".com", // 255 total
             "a".repeat(64) + "@" + ("b".repeat(60) + ".").repeat(20) + "com"); // far over 254
     for (String email : invalid) {
-      bad(cases, "email '" + (email.length() > 40 ? email.substring(0, 40) + "...(" + email.length() + ")" : email) + "'",
-          "{\"email\":\"" + email + "\",\"content\":\"c\"}", "email must be a valid e-mail address");
+      bad(
+          cases,
+          "email '"
+              + (email.length() > 40
+                  ? email.substring(0, 40) + "...(" + email.length() + ")"
+                  : email)
+              + "'",
+          "{\"email\":\"" + email + "\",\"content\":\"c\"}",
+          "email must be a valid e-mail address");
     }
   }
 
   private static void controlCharactersInContent(List<Case> cases) {
-    for (String control : List.of("\\u0000", "\\u0007", "\\u001b", "\\u001b[31m", "\\u007f", "\\u0085", "\\b", "\\f", "\\u000b")) {
-      bad(cases, "content with " + control, "{\"email\":\"" + JANE + "\",\"content\":\"bad " + control + " content\"}",
+    for (String control :
+        List.of(
+            "\\u0000",
+            "\\u0007",
+            "\\u001b",
+            "\\u001b[31m",
+            "\\u007f",
+            "\\u0085",
+            "\\b",
+            "\\f",
+            "\\u000b")) {
+      bad(
+          cases,
+          "content with " + control,
+          "{\"email\":\"" + JANE + "\",\"content\":\"bad " + control + " content\"}",
           "content must not contain control characters");
     }
   }
@@ -225,18 +356,40 @@ class IssueHostileInputTest {
     for (byte[] bytes : invalid) {
       String hex = hex(bytes);
       cases.add(
-          new Case("content with invalid UTF-8 " + hex,
-              n -> post(n, "/issues", "application/json",
-                  concat("{\"email\":\"" + JANE + "\",\"content\":\"bad ", bytes, " content\"}")),
-              400, "malformed JSON"));
+          new Case(
+              "content with invalid UTF-8 " + hex,
+              n ->
+                  post(
+                      n,
+                      "/issues",
+                      "application/json",
+                      concat(
+                          "{\"email\":\"" + JANE + "\",\"content\":\"bad ", bytes, " content\"}")),
+              400,
+              "malformed JSON"));
       cases.add(
-          new Case("email with invalid UTF-8 " + hex,
-              n -> post(n, "/issues", "application/json", concat("{\"email\":\"jane", bytes, "@example.com\",\"content\":\"c\"}")),
-              400, "malformed JSON"));
+          new Case(
+              "email with invalid UTF-8 " + hex,
+              n ->
+                  post(
+                      n,
+                      "/issues",
+                      "application/json",
+                      concat("{\"email\":\"jane", bytes, "@example.com\",\"content\":\"c\"}")),
+              400,
+              "malformed JSON"));
     }
     cases.add(
-        new Case("body that is only 0xFF bytes", n -> post(n, "/issues", "application/json", new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}),
-            400, "JSON"));
+        new Case(
+            "body that is only 0xFF bytes",
+            n ->
+                post(
+                    n,
+                    "/issues",
+                    "application/json",
+                    new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}),
+            400,
+            "JSON"));
   }
 
   private static void nestingBombsAndSizes(List<Case> cases) {
@@ -244,50 +397,149 @@ class IssueHostileInputTest {
     String objects = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
     bad(cases, "10,000 nested arrays", arrays, "must be a JSON object");
     bad(cases, "10,000 nested objects", objects, "malformed JSON: nested too deeply");
-    bad(cases, "10,000 nested arrays as the email", "{\"email\":" + arrays + ",\"content\":\"c\"}", "invalid field 'email'");
-    bad(cases, "10,000 nested objects as the content", "{\"email\":\"" + JANE + "\",\"content\":" + objects + "}",
+    bad(
+        cases,
+        "10,000 nested arrays as the email",
+        "{\"email\":" + arrays + ",\"content\":\"c\"}",
+        "invalid field 'email'");
+    bad(
+        cases,
+        "10,000 nested objects as the content",
+        "{\"email\":\"" + JANE + "\",\"content\":" + objects + "}",
         "invalid field 'content'");
-    bad(cases, "10,000 nested arrays as the issueId", "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":" + arrays + "}",
+    bad(
+        cases,
+        "10,000 nested arrays as the issueId",
+        "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":" + arrays + "}",
         "invalid field 'issueId'");
-    bad(cases, "60 nested arrays inside an unknown field", "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"x\":" + "[".repeat(60) + "]".repeat(60) + "}",
+    bad(
+        cases,
+        "60 nested arrays inside an unknown field",
+        "{\"email\":\""
+            + JANE
+            + "\",\"content\":\"c\",\"x\":"
+            + "[".repeat(60)
+            + "]".repeat(60)
+            + "}",
         "unknown field 'x'");
-    bad(cases, "70 nested arrays inside an unknown field", "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"x\":" + "[".repeat(70) + "]".repeat(70) + "}",
+    bad(
+        cases,
+        "70 nested arrays inside an unknown field",
+        "{\"email\":\""
+            + JANE
+            + "\",\"content\":\"c\",\"x\":"
+            + "[".repeat(70)
+            + "]".repeat(70)
+            + "}",
         "malformed JSON: nested too deeply");
     assertTrue(objects.length() < 64 * 1024);
 
     String small = "{\"email\":\"" + JANE + "\",\"content\":\"c\"}";
-    bad(cases, "a body of 64 KiB + 1 byte", 413, small + " ".repeat(64 * 1024 + 1 - small.length()), "request body is too large");
-    bad(cases, "content of 70,000 characters", 413, "{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(70_000) + "\"}",
+    bad(
+        cases,
+        "a body of 64 KiB + 1 byte",
+        413,
+        small + " ".repeat(64 * 1024 + 1 - small.length()),
         "request body is too large");
-    bad(cases, "100,000 nested arrays", 413, "[".repeat(100_000) + "]".repeat(100_000), "request body is too large");
-    byte[] megabytes = ("{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}").getBytes(UTF_8);
-    // sent raw: java.net.http.HttpClient writes the whole body before it reads, and loses the early 413 to the closed connection
+    bad(
+        cases,
+        "content of 70,000 characters",
+        413,
+        "{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(70_000) + "\"}",
+        "request body is too large");
+    bad(
+        cases,
+        "100,000 nested arrays",
+        413,
+        "[".repeat(100_000) + "]".repeat(100_000),
+        "request body is too large");
+    byte[] megabytes =
+        ("{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(5 * 1024 * 1024) + "\"}")
+            .getBytes(UTF_8);
+    // sent raw: java.net.http.HttpClient writes the whole body before it reads, and loses the early
+    // 413 to the closed connection
     cases.add(
-        new Case("a body of 5 MiB, raw", n -> raw(n, "POST", "/issues", megabytes, "Content-Type: application/json"), 413, "too large"));
+        new Case(
+            "a body of 5 MiB, raw",
+            n -> raw(n, "POST", "/issues", megabytes, "Content-Type: application/json"),
+            413,
+            "too large"));
     cases.add(
-        new Case("a declared Content-Length of 5 MiB with only a little sent",
-            n -> RawHttp.exchange(port(n),
-                ("POST /issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5242880\r\n"
-                        + "Connection: close\r\n\r\n").getBytes(UTF_8),
-                "{\"email\":\"jane@example.com\",\"content\":\"".getBytes(UTF_8)),
-            413, "too large"));
+        new Case(
+            "a declared Content-Length of 5 MiB with only a little sent",
+            n ->
+                RawHttp.exchange(
+                    port(n),
+                    ("POST /issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5242880\r\n"
+                            + "Connection: close\r\n\r\n")
+                        .getBytes(UTF_8),
+                    "{\"email\":\"jane@example.com\",\"content\":\"".getBytes(UTF_8)),
+            413,
+            "too large"));
   }
 
   private static void contentTypes(List<Case> cases) {
     byte[] json = ("{\"email\":\"" + JANE + "\",\"content\":\"c\"}").getBytes(UTF_8);
     for (String type :
-        List.of("text/plain", "text/plain; charset=utf-8", "application/xml", "text/xml", "application/x-www-form-urlencoded",
-            "multipart/form-data; boundary=x", "application/octet-stream", "text/json", "application/jsonp", "application/json-patch+json")) {
-      cases.add(new Case("Content-Type " + type, n -> post(n, "/issues", type, json), 415, "Content-Type must be application/json"));
+        List.of(
+            "text/plain",
+            "text/plain; charset=utf-8",
+            "application/xml",
+            "text/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/octet-stream",
+            "text/json",
+            "application/jsonp",
+            "application/json-patch+json")) {
+      cases.add(
+          new Case(
+              "Content-Type " + type,
+              n -> post(n, "/issues", type, json),
+              415,
+              "Content-Type must be application/json"));
     }
-    cases.add(new Case("XML body as application/xml",
-        n -> post(n, "/issues", "application/xml", "<issue><email>jane@example.com</email><content>c</content></issue>".getBytes(UTF_8)),
-        415, "Content-Type must be application/json"));
-    cases.add(new Case("form body", n -> post(n, "/issues", "application/x-www-form-urlencoded", "email=jane%40example.com&content=c".getBytes(UTF_8)),
-        415, "Content-Type must be application/json"));
-    cases.add(new Case("no Content-Type", n -> post(n, "/issues", null, json), 415, "Content-Type must be application/json"));
-    cases.add(new Case("no Content-Type, raw", n -> raw(n, "POST", "/issues", json), 415, "Content-Type must be application/json"));
-    cases.add(new Case("no Content-Type, no body", n -> raw(n, "POST", "/issues", null), 415, "Content-Type must be application/json"));
+    cases.add(
+        new Case(
+            "XML body as application/xml",
+            n ->
+                post(
+                    n,
+                    "/issues",
+                    "application/xml",
+                    "<issue><email>jane@example.com</email><content>c</content></issue>"
+                        .getBytes(UTF_8)),
+            415,
+            "Content-Type must be application/json"));
+    cases.add(
+        new Case(
+            "form body",
+            n ->
+                post(
+                    n,
+                    "/issues",
+                    "application/x-www-form-urlencoded",
+                    "email=jane%40example.com&content=c".getBytes(UTF_8)),
+            415,
+            "Content-Type must be application/json"));
+    cases.add(
+        new Case(
+            "no Content-Type",
+            n -> post(n, "/issues", null, json),
+            415,
+            "Content-Type must be application/json"));
+    cases.add(
+        new Case(
+            "no Content-Type, raw",
+            n -> raw(n, "POST", "/issues", json),
+            415,
+            "Content-Type must be application/json"));
+    cases.add(
+        new Case(
+            "no Content-Type, no body",
+            n -> raw(n, "POST", "/issues", null),
+            415,
+            "Content-Type must be application/json"));
   }
 
   private static void malformedIdsInPaths(List<Case> cases) {
@@ -315,45 +567,120 @@ class IssueHostileInputTest {
             "x".repeat(1_000));
     for (String id : malformed) {
       String shown = id.length() > 40 ? id.substring(0, 40) + "...(" + id.length() + ")" : id;
-      cases.add(new Case("GET /issues/" + shown, n -> get(n, "/issues/" + id), 400, "issueId must be a UUID"));
-      cases.add(new Case("POST /issues/" + shown + "/close", n -> post(n, "/issues/" + id + "/close", null, new byte[0]), 400,
-          "issueId must be a UUID"));
+      cases.add(
+          new Case(
+              "GET /issues/" + shown, n -> get(n, "/issues/" + id), 400, "issueId must be a UUID"));
+      cases.add(
+          new Case(
+              "POST /issues/" + shown + "/close",
+              n -> post(n, "/issues/" + id + "/close", null, new byte[0]),
+              400,
+              "issueId must be a UUID"));
     }
     // request-targets no URI library would send: the server's parser answers, still in JSON
-    for (String target : List.of("/issues/%ZZ", "/issues/%", "/issues/%E2%8", "/issues/<script>", "/issues/" + SEED + "\"", "/health?%ZZ")) {
-      cases.add(new Case("raw GET " + target, n -> raw(n, "GET", target, null), 400, "Illegal request-target"));
+    for (String target :
+        List.of(
+            "/issues/%ZZ",
+            "/issues/%",
+            "/issues/%E2%8",
+            "/issues/<script>",
+            "/issues/" + SEED + "\"",
+            "/health?%ZZ")) {
+      cases.add(
+          new Case(
+              "raw GET " + target,
+              n -> raw(n, "GET", target, null),
+              400,
+              "Illegal request-target"));
     }
-    cases.add(new Case("raw POST /issues/%ZZ/close", n -> raw(n, "POST", "/issues/%ZZ/close", null), 400, "Illegal request-target"));
+    cases.add(
+        new Case(
+            "raw POST /issues/%ZZ/close",
+            n -> raw(n, "POST", "/issues/%ZZ/close", null), 400, "Illegal request-target"));
   }
 
   private static void malformedIssueIdField(List<Case> cases) {
     List<String> malformed =
         List.of(
-            "", "   ", "123", "nope", SEED.substring(0, 35), SEED + "0", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz",
-            SEED.replace("-", ""), "1-2-3-4-5", " " + SEED, SEED + " ", SEED + "\\n", "{" + SEED + "}", "urn:uuid:" + SEED,
-            "' OR '1'='1", "'; DROP TABLE durable_state; --", "%27%3B%20DELETE%20FROM%20durable_state", "%00",
-            SEED.replace('-', '_'), "\\u0000" + SEED, "x".repeat(5_000));
+            "",
+            "   ",
+            "123",
+            "nope",
+            SEED.substring(0, 35),
+            SEED + "0",
+            "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz",
+            SEED.replace("-", ""),
+            "1-2-3-4-5",
+            " " + SEED,
+            SEED + " ",
+            SEED + "\\n",
+            "{" + SEED + "}",
+            "urn:uuid:" + SEED,
+            "' OR '1'='1",
+            "'; DROP TABLE durable_state; --",
+            "%27%3B%20DELETE%20FROM%20durable_state",
+            "%00",
+            SEED.replace('-', '_'),
+            "\\u0000" + SEED,
+            "x".repeat(5_000));
     for (String id : malformed) {
       String shown = id.length() > 40 ? id.substring(0, 40) + "...(" + id.length() + ")" : id;
-      bad(cases, "issueId '" + shown + "'", "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":\"" + id + "\"}",
+      bad(
+          cases,
+          "issueId '" + shown + "'",
+          "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":\"" + id + "\"}",
           "issueId must be a UUID");
     }
   }
 
   private static void unknownPaths(List<Case> cases) {
     for (String path :
-        List.of("/tickets", "/Issues", "/issuesX", "/issues/" + SEED + "/", "/issues/" + SEED + "/reopen",
-            "/issues/" + SEED + "/close/now", "/issues/" + SEED + "/close/", "/issues//close", "/healthz", "/health/unknown",
-            "/health/ready/now", "/metrics/now", "/metricsX", "/%2e%2e/etc/passwd", "/admin",
-            "/issues/%2e%2e/close")) { // the server resolves dot segments: "/close" ("/" is the report page)
+        List.of(
+            "/tickets",
+            "/Issues",
+            "/issuesX",
+            "/issues/" + SEED + "/",
+            "/issues/" + SEED + "/reopen",
+            "/issues/" + SEED + "/close/now",
+            "/issues/" + SEED + "/close/",
+            "/issues//close",
+            "/healthz",
+            "/health/unknown",
+            "/health/ready/now",
+            "/metrics/now",
+            "/metricsX",
+            "/%2e%2e/etc/passwd",
+            "/admin",
+            "/issues/%2e%2e/close")) { // the server resolves dot segments: "/close" ("/" is the
+      // report page)
       cases.add(new Case("GET " + path, n -> get(n, path), 404, "no such resource"));
     }
-    cases.add(new Case("POST /issues/{seed}/reopen", n -> post(n, "/issues/" + SEED + "/reopen", "application/json", "{}".getBytes(UTF_8)),
-        404, "no such resource"));
-    cases.add(new Case("GET /issues/{unknown}", n -> get(n, "/issues/" + UNKNOWN), 404, "does not exist"));
-    cases.add(new Case("POST /issues/{unknown}/close", n -> post(n, "/issues/" + UNKNOWN + "/close", null, new byte[0]), 404, "does not exist"));
-    cases.add(new Case("POST /issues/{unknown}/close with a junk JSON body",
-        n -> post(n, "/issues/" + UNKNOWN + "/close", "application/json", "{\"status\":\"closed\"".getBytes(UTF_8)), 404, "does not exist"));
+    cases.add(
+        new Case(
+            "POST /issues/{seed}/reopen",
+            n -> post(n, "/issues/" + SEED + "/reopen", "application/json", "{}".getBytes(UTF_8)),
+            404,
+            "no such resource"));
+    cases.add(
+        new Case(
+            "GET /issues/{unknown}", n -> get(n, "/issues/" + UNKNOWN), 404, "does not exist"));
+    cases.add(
+        new Case(
+            "POST /issues/{unknown}/close",
+            n -> post(n, "/issues/" + UNKNOWN + "/close", null, new byte[0]),
+            404,
+            "does not exist"));
+    cases.add(
+        new Case(
+            "POST /issues/{unknown}/close with a junk JSON body",
+            n ->
+                post(
+                    n,
+                    "/issues/" + UNKNOWN + "/close",
+                    "application/json",
+                    "{\"status\":\"closed\"".getBytes(UTF_8)),
+            404,
+            "does not exist"));
   }
 
   private static void wrongMethods(List<Case> cases) {
@@ -382,21 +709,33 @@ class IssueHostileInputTest {
     for (Object[] w : wrong) {
       String method = (String) w[0];
       String path = (String) w[1];
-      cases.add(new Case(method + " " + path.replace(SEED, "{seed}"),
-          n -> reply(n.http.send(method, path, method.equals("GET") ? null : "application/json",
-              method.equals("GET") ? null : ("{\"email\":\"" + JANE + "\",\"content\":\"c\"}").getBytes(UTF_8))),
-          405, "allowed: " + w[2]));
+      cases.add(
+          new Case(
+              method + " " + path.replace(SEED, "{seed}"),
+              n ->
+                  reply(
+                      n.http.send(
+                          method,
+                          path,
+                          method.equals("GET") ? null : "application/json",
+                          method.equals("GET")
+                              ? null
+                              : ("{\"email\":\"" + JANE + "\",\"content\":\"c\"}")
+                                  .getBytes(UTF_8))),
+              405,
+              "allowed: " + w[2]));
     }
   }
 
   /**
-   * Hostile requests the node gets wrong today (see the report that came with this test): each
-   * case states the behaviour it should have. Those that are accepted write an issue, so they run
-   * last, and only when enabled.
+   * Hostile requests the node gets wrong today (see the report that came with this test): each case
+   * states the behaviour it should have. Those that are accepted write an issue, so they run last,
+   * and only when enabled.
    */
   static Stream<Case> formerDefects() {
     List<Case> cases = new ArrayList<>();
-    // Jackson's UTF-8 decoder takes overlong forms, encoded surrogates and code points past U+10FFFF
+    // Jackson's UTF-8 decoder takes overlong forms, encoded surrogates and code points past
+    // U+10FFFF
     byte[][] acceptedInvalidUtf8 = {
       {(byte) 0xC0, (byte) 0xAF}, // overlong '/'
       {(byte) 0xC1, (byte) 0xA1}, // overlong 'a'
@@ -408,21 +747,46 @@ class IssueHostileInputTest {
     };
     for (byte[] bytes : acceptedInvalidUtf8) {
       cases.add(
-          new Case("content with invalid UTF-8 " + hex(bytes),
-              n -> post(n, "/issues", "application/json", concat("{\"email\":\"" + JANE + "\",\"content\":\"bad ", bytes, " content\"}")),
-              400, "UTF-8"));
+          new Case(
+              "content with invalid UTF-8 " + hex(bytes),
+              n ->
+                  post(
+                      n,
+                      "/issues",
+                      "application/json",
+                      concat(
+                          "{\"email\":\"" + JANE + "\",\"content\":\"bad ", bytes, " content\"}")),
+              400,
+              "UTF-8"));
     }
-    // a string that is no Unicode text: stored as "\uD800" (which PostgreSQL's jsonb refuses), read back as "?"
-    bad(cases, "content with an unpaired high surrogate", "{\"email\":\"" + JANE + "\",\"content\":\"lone \\ud800 surrogate\"}", "content");
-    bad(cases, "content with an unpaired low surrogate", "{\"email\":\"" + JANE + "\",\"content\":\"lone \\udc00 surrogate\"}", "content");
-    // Email.of strips with String.strip(), which counts U+000B, U+000C and U+001C..U+001F as white space
+    // a string that is no Unicode text: stored as "\uD800" (which PostgreSQL's jsonb refuses), read
+    // back as "?"
+    bad(
+        cases,
+        "content with an unpaired high surrogate",
+        "{\"email\":\"" + JANE + "\",\"content\":\"lone \\ud800 surrogate\"}",
+        "content");
+    bad(
+        cases,
+        "content with an unpaired low surrogate",
+        "{\"email\":\"" + JANE + "\",\"content\":\"lone \\udc00 surrogate\"}",
+        "content");
+    // Email.of strips with String.strip(), which counts U+000B, U+000C and U+001C..U+001F as white
+    // space
     for (String control : List.of("\\u001c", "\\u001d", "\\u001e", "\\u001f", "\\u000b", "\\f")) {
-      bad(cases, "email with a control character " + control + " around it", "{\"email\":\"" + control + JANE + control + "\",\"content\":\"c\"}",
+      bad(
+          cases,
+          "email with a control character " + control + " around it",
+          "{\"email\":\"" + control + JANE + control + "\",\"content\":\"c\"}",
           "email must be a valid e-mail address");
     }
     // a 400 already, but the error says "the body must be a JSON object" of a body that is one
     String valid = "{\"email\":\"" + JANE + "\",\"content\":\"c\"}";
-    bad(cases, "a second JSON value after the object", valid + " {\"content\":\"d\"}", "more after the JSON value");
+    bad(
+        cases,
+        "a second JSON value after the object",
+        valid + " {\"content\":\"d\"}",
+        "more after the JSON value");
     bad(cases, "a number after the object", valid + " 1", "more after the JSON value");
     return cases.stream();
   }
@@ -443,17 +807,22 @@ class IssueHostileInputTest {
     } catch (IOException e) {
       throw new AssertionError(c.name() + ": not JSON: " + reply, e);
     }
-    assertTrue(body.isObject() && body.size() == 1 && body.path("error").isTextual(), () -> c.name() + ": not {\"error\": ...}: " + reply);
+    assertTrue(
+        body.isObject() && body.size() == 1 && body.path("error").isTextual(),
+        () -> c.name() + ": not {\"error\": ...}: " + reply);
     String error = body.path("error").asText();
     assertTrue(!error.isBlank(), () -> c.name() + ": empty error");
-    assertTrue(error.contains(c.problem()), () -> c.name() + ": error '" + error + "' should mention '" + c.problem() + "'");
+    assertTrue(
+        error.contains(c.problem()),
+        () -> c.name() + ": error '" + error + "' should mention '" + c.problem() + "'");
   }
 
   @Order(2)
   @Test
   void afterwardsNothingStoredChangedAndTheNodeStillServes() {
     assertEquals(rowsBefore, durableStateRows(), "rows of durable_state");
-    assertEquals(storedBefore, storedIssues(), "stored issues (outbox aside, the relay may drop entries)");
+    assertEquals(
+        storedBefore, storedIssues(), "stored issues (outbox aside, the relay may drop entries)");
     HttpTestClient.Response seed = node.http.get("/issues/" + SEED);
     assertEquals(200, seed.status(), seed.toString());
     assertEquals("open", seed.json().path("status").asText());
@@ -462,7 +831,8 @@ class IssueHostileInputTest {
 
     assertEquals(200, node.http.get("/health").status());
     assertEquals(200, node.http.get("/metrics").status());
-    HttpTestClient.Response created = node.http.postJson("/issues", "{\"email\":\"" + JANE + "\",\"content\":\"still serving\"}");
+    HttpTestClient.Response created =
+        node.http.postJson("/issues", "{\"email\":\"" + JANE + "\",\"content\":\"still serving\"}");
     assertEquals(201, created.status(), created.toString());
     assertEquals(rowsBefore + 1, durableStateRows());
   }
@@ -483,7 +853,12 @@ class IssueHostileInputTest {
 
   private static void bad(List<Case> cases, String name, int status, String body, String problem) {
     byte[] bytes = body.getBytes(UTF_8);
-    cases.add(new Case("POST /issues " + name, n -> post(n, "/issues", "application/json", bytes), status, problem));
+    cases.add(
+        new Case(
+            "POST /issues " + name,
+            n -> post(n, "/issues", "application/json", bytes),
+            status,
+            problem));
   }
 
   private static Reply post(CustomerTestNode n, String path, String contentType, byte[] body) {
@@ -494,7 +869,8 @@ class IssueHostileInputTest {
     return reply(n.http.get(path));
   }
 
-  private static Reply raw(CustomerTestNode n, String method, String target, byte[] body, String... headers) {
+  private static Reply raw(
+      CustomerTestNode n, String method, String target, byte[] body, String... headers) {
     return RawHttp.exchange(port(n), method, target, body, headers);
   }
 
@@ -505,7 +881,11 @@ class IssueHostileInputTest {
   private static Reply reply(HttpTestClient.Response response) {
     assertNotNull(response);
     Map<String, String> headers = new java.util.LinkedHashMap<>();
-    response.raw().headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
+    response
+        .raw()
+        .headers()
+        .map()
+        .forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), v.get(0)));
     return new Reply(response.status(), headers, response.body());
   }
 

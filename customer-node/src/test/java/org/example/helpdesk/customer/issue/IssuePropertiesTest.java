@@ -65,7 +65,8 @@ class IssuePropertiesTest {
         ActorTestKit.create(
             PersistenceTestKitDurableStateStorePlugin.config()
                 .withFallback(ConfigFactory.parseResources("customer-serialization.conf"))
-                .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+                .withFallback(
+                    ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
   }
 
   @AfterContainer
@@ -93,18 +94,38 @@ class IssuePropertiesTest {
   Arbitrary<Scenario> scenarios() {
     return Arbitraries.integers()
         .between(1, 4)
-        .flatMap(n -> commands(n).list().ofMinSize(1).ofMaxSize(30).map(commands -> new Scenario(n, commands)));
+        .flatMap(
+            n ->
+                commands(n)
+                    .list()
+                    .ofMinSize(1)
+                    .ofMaxSize(30)
+                    .map(commands -> new Scenario(n, commands)));
   }
 
   private static Arbitrary<Cmd> commands(int issues) {
     Arbitrary<Integer> issue = Arbitraries.integers().between(0, issues - 1);
     // " jane@example.com " is the same address as "jane@example.com" (Email.of strips)
-    Arbitrary<String> emails = Arbitraries.of("jane@example.com", " jane@example.com ", "john@example.com").injectNull(0.05);
+    Arbitrary<String> emails =
+        Arbitraries.of("jane@example.com", " jane@example.com ", "john@example.com")
+            .injectNull(0.05);
     Arbitrary<String> contents =
         Arbitraries.frequencyOf(
-            Tuple.of(6, Arbitraries.of("bug", "line one\nline two\tindented", "x".repeat(Issue.MAX_CONTENT_LENGTH))),
-            Tuple.of(3, Arbitraries.of("", "   ", "\t\n", "bell\u0007", "nul\u0000", "esc\u001b[0m", "del\u007f",
-                "x".repeat(Issue.MAX_CONTENT_LENGTH + 1))));
+            Tuple.of(
+                6,
+                Arbitraries.of(
+                    "bug", "line one\nline two\tindented", "x".repeat(Issue.MAX_CONTENT_LENGTH))),
+            Tuple.of(
+                3,
+                Arbitraries.of(
+                    "",
+                    "   ",
+                    "\t\n",
+                    "bell\u0007",
+                    "nul\u0000",
+                    "esc\u001b[0m",
+                    "del\u007f",
+                    "x".repeat(Issue.MAX_CONTENT_LENGTH + 1))));
     return Arbitraries.frequencyOf(
         Tuple.of(4, Combinators.combine(issue, emails, contents).as(Report::new)),
         Tuple.of(2, issue.map(Close::new)),
@@ -147,11 +168,15 @@ class IssuePropertiesTest {
       // a fresh incarnation of each issue recovers what was stored
       for (int i = 0; i < ids.size(); i++) {
         testKit.stop(issues.get(i), Duration.ofSeconds(5));
-        ActorRef<Issue.Command> recovered = testKit.spawn(Issue.create(ids.get(i), new MovableClock()));
+        ActorRef<Issue.Command> recovered =
+            testKit.spawn(Issue.create(ids.get(i), new MovableClock()));
         issues.set(i, recovered);
         Model model = models.get(i);
         Expected expected = model.apply(new Get(i), now.get());
-        assertReply(expected, deliver(recovered, new Get(i), probes), "after a restart, " + String.join(" / ", history));
+        assertReply(
+            expected,
+            deliver(recovered, new Get(i), probes),
+            "after a restart, " + String.join(" / ", history));
       }
     } finally {
       issues.forEach(issue -> testKit.stop(issue, Duration.ofSeconds(5)));
@@ -159,8 +184,14 @@ class IssuePropertiesTest {
     Statistics.label("reply")
         .coverage(
             coverage -> {
-              for (String kind : List.of("reported", "reported again", "summary", "ConflictException",
-                  "InvalidCommandInputException", "NotFoundException")) {
+              for (String kind :
+                  List.of(
+                      "reported",
+                      "reported again",
+                      "summary",
+                      "ConflictException",
+                      "InvalidCommandInputException",
+                      "NotFoundException")) {
                 coverage.check(kind).count(c -> c > 0);
               }
             });
@@ -170,7 +201,12 @@ class IssuePropertiesTest {
   // ---- the reference model --------------------------------------------------------------------
 
   /** What a delivery must answer, and whether it must write. */
-  record Expected(String kind, Object value, Class<? extends Throwable> rejection, String message, boolean writes) {
+  record Expected(
+      String kind,
+      Object value,
+      Class<? extends Throwable> rejection,
+      String message,
+      boolean writes) {
     static Expected success(String kind, Object value, boolean writes) {
       return new Expected(kind, value, null, null, writes);
     }
@@ -218,7 +254,8 @@ class IssuePropertiesTest {
         if (email.equals(newEmail) && content.equals(newContent)) {
           return Expected.success("reported again", new Reported(summary(), false), false);
         }
-        return Expected.rejected(ConflictException.class, "issue " + id + " was already reported with different data");
+        return Expected.rejected(
+            ConflictException.class, "issue " + id + " was already reported with different data");
       }
       String problem = problemWithContent(newContent);
       if (problem != null) {
@@ -257,10 +294,14 @@ class IssuePropertiesTest {
     }
 
     Summary summary() {
-      return new Summary(id, email, content, closed ? Status.CLOSED : Status.OPEN, reportedAt, closedAt);
+      return new Summary(
+          id, email, content, closed ? Status.CLOSED : Status.OPEN, reportedAt, closedAt);
     }
 
-    /** The rules for content, written down again: not blank, at most 10,000, no control characters but tab and line breaks. */
+    /**
+     * The rules for content, written down again: not blank, at most 10,000, no control characters
+     * but tab and line breaks.
+     */
     private static String problemWithContent(String content) {
       if (content.isBlank()) {
         return "content must not be blank";
@@ -268,7 +309,10 @@ class IssuePropertiesTest {
       if (content.length() > 10_000) {
         return "content must be at most 10000 characters";
       }
-      if (content.chars().anyMatch(c -> (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || (c >= 0x7f && c <= 0x9f))) {
+      if (content
+          .chars()
+          .anyMatch(
+              c -> (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || (c >= 0x7f && c <= 0x9f))) {
         return "content must not contain control characters";
       }
       return null;
@@ -285,7 +329,11 @@ class IssuePropertiesTest {
 
   private static StatusReply<?> deliver(ActorRef<Issue.Command> issue, Cmd cmd, Probes probes) {
     if (cmd instanceof Report r) {
-      issue.tell(new Issue.ReportIssue(r.email() == null ? null : Email.of(r.email()), r.content(), probes.reported.getRef()));
+      issue.tell(
+          new Issue.ReportIssue(
+              r.email() == null ? null : Email.of(r.email()),
+              r.content(),
+              probes.reported.getRef()));
       return probes.reported.receiveMessage();
     }
     if (cmd instanceof Close) {
@@ -299,18 +347,26 @@ class IssuePropertiesTest {
   private static void assertReply(Expected expected, Object reply, String context) {
     StatusReply<?> status = (StatusReply<?>) reply;
     if (expected.rejection() != null) {
-      assertTrue(status.isError(), () -> "expected " + expected.kind() + " but got " + status + ", " + context);
+      assertTrue(
+          status.isError(),
+          () -> "expected " + expected.kind() + " but got " + status + ", " + context);
       assertEquals(expected.rejection(), status.getError().getClass(), context);
       assertEquals(expected.message(), status.getError().getMessage(), context);
     } else {
-      assertTrue(status.isSuccess(), () -> "expected " + expected.kind() + " but got " + status + ", " + context);
+      assertTrue(
+          status.isSuccess(),
+          () -> "expected " + expected.kind() + " but got " + status + ", " + context);
       assertEquals(expected.value(), status.getValue(), context);
     }
   }
 
   private static void assertStored(Model model, String context) {
-    GetObjectResult<Object> stored = store().getObject("Issue|" + model.id).toCompletableFuture().join();
-    assertEquals(model.writes, stored.revision(), () -> "revision of " + model.id + " (one per write), " + context);
+    GetObjectResult<Object> stored =
+        store().getObject("Issue|" + model.id).toCompletableFuture().join();
+    assertEquals(
+        model.writes,
+        stored.revision(),
+        () -> "revision of " + model.id + " (one per write), " + context);
     if (!model.exists) {
       assertEquals(Optional.empty(), stored.value(), context);
       return;
@@ -323,9 +379,12 @@ class IssuePropertiesTest {
             model.closed ? Status.CLOSED : Status.OPEN,
             model.reportedAt,
             model.closedAt,
-            model.outbox.stream().map(e -> new OutboxEntry(e.number(), e.command(), e.recordedAt())).toList(),
+            model.outbox.stream()
+                .map(e -> new OutboxEntry(e.number(), e.command(), e.recordedAt()))
+                .toList(),
             model.lastEntryNumber);
-    assertEquals(Optional.of(expected), stored.value(), () -> "stored " + model.id + ", " + context);
+    assertEquals(
+        Optional.of(expected), stored.value(), () -> "stored " + model.id + ", " + context);
     ReportedIssue actual = (ReportedIssue) stored.value().orElseThrow();
     // entry numbers are never reused: they only grow, and the newest is never above lastEntryNumber
     List<Long> numbers = actual.outbox().stream().map(OutboxEntry::number).toList();
@@ -336,7 +395,9 @@ class IssuePropertiesTest {
   @SuppressWarnings("unchecked")
   private static PersistenceTestKitDurableStateStore<Object> store() {
     return DurableStateStoreRegistry.get(testKit.system())
-        .getDurableStateStoreFor(PersistenceTestKitDurableStateStore.class, PersistenceTestKitDurableStateStorePlugin.PluginId());
+        .getDurableStateStoreFor(
+            PersistenceTestKitDurableStateStore.class,
+            PersistenceTestKitDurableStateStorePlugin.PluginId());
   }
 
   /** The shared movable time, as the entities' clock. */

@@ -46,10 +46,12 @@ class IssueTest {
       ActorTestKit.create(
           PersistenceTestKitDurableStateStorePlugin.config()
               .withFallback(ConfigFactory.parseResources("customer-serialization.conf"))
-              .withFallback(ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+              .withFallback(
+                  ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
 
   /** A clock the test moves forward. */
   private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+
   private final UUID issueId = UUID.randomUUID();
   private ActorRef<Issue.Command> issue;
 
@@ -69,10 +71,14 @@ class IssueTest {
 
     assertTrue(reply.isSuccess());
     assertTrue(reply.getValue().newlyReported());
-    assertEquals(new Summary(issueId, JANE, "Really important bug!", Status.OPEN, T0, null), reply.getValue().issue());
+    assertEquals(
+        new Summary(issueId, JANE, "Really important bug!", Status.OPEN, T0, null),
+        reply.getValue().issue());
     ReportedIssue stored = stored();
     assertEquals(
-        List.of(new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "Really important bug!"), T0)),
+        List.of(
+            new OutboxEntry(
+                1, new PrepareTicket(issueId, "customer-issue", "Really important bug!"), T0)),
         stored.outbox());
     assertEquals(issueId + ":1", stored.outbox().get(0).messageId());
   }
@@ -104,7 +110,8 @@ class IssueTest {
     for (String bad : List.of("", "   ", "x".repeat(10_001), "a\u0000b", "bell\u0007")) {
       assertRejected(InvalidCommandInputException.class, report(JANE, bad));
     }
-    assertTrue(report(JANE, "x".repeat(10_000) + "").isSuccess(), "exactly 10,000 characters is fine");
+    assertTrue(
+        report(JANE, "x".repeat(10_000) + "").isSuccess(), "exactly 10,000 characters is fine");
   }
 
   @Test
@@ -158,7 +165,9 @@ class IssueTest {
             new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
             new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(5))),
         stored().outbox());
-    assertEquals(List.of(issueId + ":2"), stored().entriesAfter(1).stream().map(OutboxEntry::messageId).toList());
+    assertEquals(
+        List.of(issueId + ":2"),
+        stored().entriesAfter(1).stream().map(OutboxEntry::messageId).toList());
     assertEquals(2, stored().lastEntryNumber());
   }
 
@@ -180,7 +189,9 @@ class IssueTest {
     report(JANE, "bug");
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new GetIssue(probe.getRef()));
-    assertEquals(new Summary(issueId, JANE, "bug", Status.OPEN, T0, null), probe.receiveMessage().getValue());
+    assertEquals(
+        new Summary(issueId, JANE, "bug", Status.OPEN, T0, null),
+        probe.receiveMessage().getValue());
   }
 
   @Test
@@ -199,12 +210,24 @@ class IssueTest {
   @Test
   void anEmailCannotHoldAnInvalidAddress() {
     for (String bad :
-        List.of("", "jane", "jane@", "@example.com", "jane@example", "ja ne@example.com", "jane@@example.com",
-            "jane@exam_ple.com", ".jane@example.com", "ja..ne@example.com", "a".repeat(65) + "@example.com",
-            "j@" + "a".repeat(250) + ".com", "jane@example.com\u0000")) {
+        List.of(
+            "",
+            "jane",
+            "jane@",
+            "@example.com",
+            "jane@example",
+            "ja ne@example.com",
+            "jane@@example.com",
+            "jane@exam_ple.com",
+            ".jane@example.com",
+            "ja..ne@example.com",
+            "a".repeat(65) + "@example.com",
+            "j@" + "a".repeat(250) + ".com",
+            "jane@example.com\u0000")) {
       assertThrows(InvalidCommandInputException.class, () -> Email.of(bad), bad);
     }
-    assertEquals("jane.doe+help@mail.example.co.uk", Email.of(" jane.doe+help@mail.example.co.uk ").value());
+    assertEquals(
+        "jane.doe+help@mail.example.co.uk", Email.of(" jane.doe+help@mail.example.co.uk ").value());
     assertThrows(InvalidCommandInputException.class, () -> Email.of(null));
   }
 
@@ -230,7 +253,12 @@ class IssueTest {
             new GetIssue(summary.getRef()),
             new Issue.NoIssue(),
             new ReportedIssue(
-                issueId, JANE, "bug", Status.CLOSED, T0, T0.plusSeconds(1),
+                issueId,
+                JANE,
+                "bug",
+                Status.CLOSED,
+                T0,
+                T0.plusSeconds(1),
                 List.of(
                     new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
                     new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(1))),
@@ -256,7 +284,8 @@ class IssueTest {
   }
 
   private ReportedIssue stored() {
-    Object state = store().getObject("Issue|" + issueId).toCompletableFuture().join().value().orElseThrow();
+    Object state =
+        store().getObject("Issue|" + issueId).toCompletableFuture().join().value().orElseThrow();
     return assertInstanceOf(ReportedIssue.class, state);
   }
 
@@ -267,10 +296,13 @@ class IssueTest {
   @SuppressWarnings("unchecked")
   private static PersistenceTestKitDurableStateStore<Object> store() {
     return DurableStateStoreRegistry.get(testKit.system())
-        .getDurableStateStoreFor(PersistenceTestKitDurableStateStore.class, PersistenceTestKitDurableStateStorePlugin.PluginId());
+        .getDurableStateStoreFor(
+            PersistenceTestKitDurableStateStore.class,
+            PersistenceTestKitDurableStateStorePlugin.PluginId());
   }
 
-  private static <T> void assertRejected(Class<? extends Throwable> expected, StatusReply<T> reply) {
+  private static <T> void assertRejected(
+      Class<? extends Throwable> expected, StatusReply<T> reply) {
     assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
     assertInstanceOf(expected, reply.getError());
   }
@@ -291,5 +323,4 @@ class IssueTest {
       return now.get();
     }
   }
-
 }

@@ -15,9 +15,9 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 over a plain socket, for requests {@link java.net.http.HttpClient} will not send: a
- * request-target that is not a valid URI, exact bytes, a body the server answers before reading
- * it all. The body is written on a thread of its own while the response is read, so an early
- * answer (413 before the upload is finished) is not lost to a connection reset.
+ * request-target that is not a valid URI, exact bytes, a body the server answers before reading it
+ * all. The body is written on a thread of its own while the response is read, so an early answer
+ * (413 before the upload is finished) is not lost to a connection reset.
  */
 final class RawHttp {
 
@@ -39,7 +39,8 @@ final class RawHttp {
    * Sends {@code method target} with the given header lines (each "Name: value") and body, with
    * {@code Connection: close} and, when there is a body, its {@code Content-Length}.
    */
-  static Reply exchange(int port, String method, String target, byte[] body, String... headerLines) {
+  static Reply exchange(
+      int port, String method, String target, byte[] body, String... headerLines) {
     StringBuilder head = new StringBuilder();
     head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     head.append("Host: 127.0.0.1:").append(port).append("\r\n");
@@ -109,7 +110,12 @@ final class RawHttp {
     Reply atEnd = parse(received.toByteArray(), true);
     if (atEnd == null) {
       throw new IOException(
-          "incomplete response (" + received.size() + " bytes: " + received.toString(ISO_8859_1) + ")", failure);
+          "incomplete response ("
+              + received.size()
+              + " bytes: "
+              + received.toString(ISO_8859_1)
+              + ")",
+          failure);
     }
     return atEnd;
   }
@@ -126,12 +132,17 @@ final class RawHttp {
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     int bodyStart = headEnd + 4;
     String length = headers.get("content-length");
     if (length == null) {
-      return atEnd ? new Reply(status, headers, new String(bytes, bodyStart, bytes.length - bodyStart, UTF_8)) : null;
+      return atEnd
+          ? new Reply(
+              status, headers, new String(bytes, bodyStart, bytes.length - bodyStart, UTF_8))
+          : null;
     }
     int n = Integer.parseInt(length);
     if (bytes.length - bodyStart < n) {

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An issue's entries reach the queue in the order they were recorded, however the publishing is
- * squeezed and broken: a tiny publisher buffer, few unconfirmed messages, and the broker
- * connection cut again and again while thousands of issues are delivered at once.
+ * squeezed and broken: a tiny publisher buffer, few unconfirmed messages, and the broker connection
+ * cut again and again while thousands of issues are delivered at once.
  */
 class OutboxOrderTest {
 
@@ -45,7 +45,10 @@ class OutboxOrderTest {
             new CustomerTestNode(
                 TestPostgres.newSchemaName("customer"),
                 ConfigFactory.parseString(
-                    "helpdesk.amqp.uri = \"" + TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + proxy.port() + "/") + "\"\n"
+                    "helpdesk.amqp.uri = \""
+                        + TestBroker.amqpUri()
+                            .replaceFirst("@[^/]+/", "@127.0.0.1:" + proxy.port() + "/")
+                        + "\"\n"
                         + "helpdesk.outbox.publisher { buffer = 4, max-unconfirmed = 8,"
                         + " restart-min-backoff = 100ms, restart-max-backoff = 500ms }\n"
                         + "pekko.projection.restart-backoff { min-backoff = 100ms, max-backoff = 1s }"))) {
@@ -85,7 +88,12 @@ class OutboxOrderTest {
         assertTrue(prepare != null && cancel != null, "both entries of " + id + " arrived");
         assertTrue(prepare < cancel, () -> "the cancel of " + id + " came before its prepare");
       }
-      System.out.println("[order] " + arrived.size() + " messages for " + 2 * ISSUES + " entries (repeats after cut connections)");
+      System.out.println(
+          "[order] "
+              + arrived.size()
+              + " messages for "
+              + 2 * ISSUES
+              + " entries (repeats after cut connections)");
     }
   }
 
@@ -99,13 +107,22 @@ class OutboxOrderTest {
       UUID id = UUID.randomUUID();
       ids.add(id);
       inFlight.acquireUninterruptibly();
-      String report = "{\"issueId\":\"" + id + "\",\"email\":\"o" + i + "@example.com\",\"content\":\"order " + i + "\"}";
+      String report =
+          "{\"issueId\":\""
+              + id
+              + "\",\"email\":\"o"
+              + i
+              + "@example.com\",\"content\":\"order "
+              + i
+              + "\"}";
       requests.add(
           http.sendAsync(post(base + "/issues", report), HttpResponse.BodyHandlers.ofString())
               .thenCompose(
                   r -> {
                     assertEquals(201, r.statusCode(), r.body());
-                    return http.sendAsync(post(base + "/issues/" + id + "/close", ""), HttpResponse.BodyHandlers.ofString());
+                    return http.sendAsync(
+                        post(base + "/issues/" + id + "/close", ""),
+                        HttpResponse.BodyHandlers.ofString());
                   })
               .thenAccept(r -> assertEquals(200, r.statusCode(), r.body()))
               .whenComplete((r, e) -> inFlight.release()));

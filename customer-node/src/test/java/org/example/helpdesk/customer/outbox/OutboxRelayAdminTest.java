@@ -37,10 +37,12 @@ class OutboxRelayAdminTest {
   }
 
   @Test
-  void fromLoopbackTheListShowsEveryRelayInstanceAndPauseHoldsEntriesBackUntilResumed() throws Exception {
+  void fromLoopbackTheListShowsEveryRelayInstanceAndPauseHoldsEntriesBackUntilResumed()
+      throws Exception {
     report("before");
     await().atMost(Duration.ofSeconds(20)).until(() -> node.issuesWithPendingEntries() == 0);
-    JsonNode relay = await().atMost(Duration.ofSeconds(20)).until(OutboxRelayAdminTest::relay, r -> lag(r) == 0);
+    JsonNode relay =
+        await().atMost(Duration.ofSeconds(20)).until(OutboxRelayAdminTest::relay, r -> lag(r) == 0);
     Set<String> keys = new TreeSet<>();
     for (JsonNode instance : relay.path("instances")) {
       keys.add(instance.path("key").asText());
@@ -49,31 +51,48 @@ class OutboxRelayAdminTest {
       assertEquals(0.0, instance.path("lagSeconds").asDouble(), instance::toString);
     }
     assertEquals(new TreeSet<>(Issue.tags()), keys);
-    assertTrue(relay.path("instances").findValues("offset").stream().anyMatch(o -> o.asText().matches("\\d+:\\d+")), relay::toString);
+    assertTrue(
+        relay.path("instances").findValues("offset").stream()
+            .anyMatch(o -> o.asText().matches("\\d+:\\d+")),
+        relay::toString);
 
-    HttpTestClient.Response paused = node.http.post("/admin/projections/" + OutboxRelay.NAME + "/pause", null, new byte[0]);
+    HttpTestClient.Response paused =
+        node.http.post("/admin/projections/" + OutboxRelay.NAME + "/pause", null, new byte[0]);
     assertEquals(200, paused.status(), paused::toString);
-    paused.json().path("instances").forEach(i -> assertEquals("paused", i.path("state").asText(), i::toString));
+    paused
+        .json()
+        .path("instances")
+        .forEach(i -> assertEquals("paused", i.path("state").asText(), i::toString));
 
     report("while paused");
     await().atMost(Duration.ofSeconds(10)).until(() -> lag(relay()) >= 1);
     Thread.sleep(1_500);
     assertEquals(1, node.issuesWithPendingEntries(), "the entry waits in the outbox");
-    relay().path("instances").forEach(i -> assertEquals("paused", i.path("state").asText(), i::toString));
+    relay()
+        .path("instances")
+        .forEach(i -> assertEquals("paused", i.path("state").asText(), i::toString));
 
-    HttpTestClient.Response resumed = node.http.post("/admin/projections/" + OutboxRelay.NAME + "/resume", null, new byte[0]);
+    HttpTestClient.Response resumed =
+        node.http.post("/admin/projections/" + OutboxRelay.NAME + "/resume", null, new byte[0]);
     assertEquals(200, resumed.status(), resumed::toString);
     await().atMost(Duration.ofSeconds(20)).until(() -> node.issuesWithPendingEntries() == 0);
     await().atMost(Duration.ofSeconds(20)).until(() -> lag(relay()) == 0);
-    relay().path("instances").forEach(i -> assertEquals("running", i.path("state").asText(), i::toString));
+    relay()
+        .path("instances")
+        .forEach(i -> assertEquals("running", i.path("state").asText(), i::toString));
   }
 
   @Test
   void anUnknownProjectionIsA404AndTheRelayHasNoRebuild() {
-    HttpTestClient.Response unknown = node.http.post("/admin/projections/tickets/pause", null, new byte[0]);
+    HttpTestClient.Response unknown =
+        node.http.post("/admin/projections/tickets/pause", null, new byte[0]);
     assertEquals(404, unknown.status(), unknown::toString);
     assertTrue(unknown.json().path("error").asText().contains(OutboxRelay.NAME), unknown::toString);
-    assertEquals(404, node.http.post("/admin/projections/" + OutboxRelay.NAME + "/rebuild", null, new byte[0]).status());
+    assertEquals(
+        404,
+        node.http
+            .post("/admin/projections/" + OutboxRelay.NAME + "/rebuild", null, new byte[0])
+            .status());
   }
 
   private static JsonNode relay() {
@@ -93,7 +112,13 @@ class OutboxRelayAdminTest {
 
   private static void report(String content) {
     HttpTestClient.Response created =
-        node.http.postJson("/issues", "{\"issueId\":\"" + UUID.randomUUID() + "\",\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
+        node.http.postJson(
+            "/issues",
+            "{\"issueId\":\""
+                + UUID.randomUUID()
+                + "\",\"email\":\"jane@example.com\",\"content\":\""
+                + content
+                + "\"}");
     assertEquals(201, created.status(), created::toString);
   }
 }

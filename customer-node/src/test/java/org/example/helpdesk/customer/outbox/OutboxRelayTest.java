@@ -7,30 +7,31 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.GetResponse;
-import com.typesafe.config.ConfigFactory;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.customer.issue.Issue;
-import org.example.helpdesk.platform.config.DatabaseSettings;
-import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TestBroker;
-import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
 /** The outbox relay against the real PostgreSQL and RabbitMQ. */
 class OutboxRelayTest {
 
   /** A message as the backoffice would receive it. */
-  record Received(String type, String messageId, String correlationId, String contentType, Integer deliveryMode, boolean hasTimestamp, String body) {}
+  record Received(
+      String type,
+      String messageId,
+      String correlationId,
+      String contentType,
+      Integer deliveryMode,
+      boolean hasTimestamp,
+      String body) {}
 
   @Test
   void entriesArePublishedInOrderPerIssueAndDroppedOnceConfirmed() {
@@ -40,7 +41,9 @@ class OutboxRelayTest {
         ids.add(report(customer, "issue " + i));
       }
       for (int i = 0; i < ids.size(); i += 2) {
-        assertEquals(200, customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
+        assertEquals(
+            200,
+            customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
       }
 
       Map<String, List<Received>> byIssue = drain(45);
@@ -57,7 +60,13 @@ class OutboxRelayTest {
         assertEquals("application/json", prepare.contentType());
         assertEquals(2, prepare.deliveryMode());
         assertTrue(prepare.hasTimestamp());
-        assertEquals("{\"ticketId\":\"" + id + "\",\"ticketType\":\"customer-issue\",\"description\":\"issue " + i + "\"}", prepare.body());
+        assertEquals(
+            "{\"ticketId\":\""
+                + id
+                + "\",\"ticketType\":\"customer-issue\",\"description\":\"issue "
+                + i
+                + "\"}",
+            prepare.body());
         if (i % 2 == 0) {
           assertEquals("ticket.cancel", messages.get(1).type());
           assertEquals(id + ":2", messages.get(1).messageId());
@@ -80,18 +89,28 @@ class OutboxRelayTest {
           ids.add(report(customer, "while the broker is down " + i));
         }
         for (int i = 0; i < 5; i++) {
-          assertEquals(200, customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
+          assertEquals(
+              200,
+              customer.http.post("/issues/" + ids.get(i) + "/close", null, new byte[0]).status());
         }
         // nothing could be confirmed, so nothing may be dropped from the outbox
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> customer.issuesWithPendingEntries() == 10);
+        await()
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> customer.issuesWithPendingEntries() == 10);
       } finally {
         TestBroker.start();
       }
 
       Map<String, List<Received>> byIssue = drain(15);
       for (int i = 0; i < ids.size(); i++) {
-        List<String> types = byIssue.get(ids.get(i)).stream().map(Received::type).distinct().toList();
-        assertEquals(i < 5 ? List.of("ticket.prepareTicket", "ticket.cancel") : List.of("ticket.prepareTicket"), types);
+        List<String> types =
+            byIssue.get(ids.get(i)).stream().map(Received::type).distinct().toList();
+        assertEquals(
+            i < 5
+                ? List.of("ticket.prepareTicket", "ticket.cancel")
+                : List.of("ticket.prepareTicket"),
+            types);
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> customer.issuesWithPendingEntries() == 0);
     }
@@ -104,12 +123,19 @@ class OutboxRelayTest {
       UUID garbage = idInTag(tag);
       customer.sql.execute(
           "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id, state_serial_manifest,"
-              + " tag, state_timestamp) VALUES ('Issue|" + garbage + "', 1, convert_to('{\"issueId\": not json', 'UTF8'),"
-              + " 31, 'org.example.helpdesk.customer.issue.Issue$ReportedIssue', '" + tag + "', 0)");
+              + " tag, state_timestamp) VALUES ('Issue|"
+              + garbage
+              + "', 1, convert_to('{\"issueId\": not json', 'UTF8'),"
+              + " 31, 'org.example.helpdesk.customer.issue.Issue$ReportedIssue', '"
+              + tag
+              + "', 0)");
       UUID after = idInTag(tag);
       var response =
           customer.http.postJson(
-              "/issues", "{\"issueId\":\"" + after + "\",\"email\":\"jane@example.com\",\"content\":\"after the garbage\"}");
+              "/issues",
+              "{\"issueId\":\""
+                  + after
+                  + "\",\"email\":\"jane@example.com\",\"content\":\"after the garbage\"}");
       assertEquals(201, response.status(), response.toString());
 
       Map<String, List<Received>> byIssue = drain(1);
@@ -117,8 +143,19 @@ class OutboxRelayTest {
       assertEquals(after + ":1", byIssue.get(after.toString()).get(0).messageId());
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> metric(customer, "helpdesk_change_feed_unreadable_rows_total{table=\"durable_state\",tag=\"" + tag + "\"}") == 1.0);
-      assertEquals(1, customer.sql.count("SELECT count(*) FROM durable_state WHERE persistence_id = ?", "Issue|" + garbage), "left in place");
+          .until(
+              () ->
+                  metric(
+                          customer,
+                          "helpdesk_change_feed_unreadable_rows_total{table=\"durable_state\",tag=\""
+                              + tag
+                              + "\"}")
+                      == 1.0);
+      assertEquals(
+          1,
+          customer.sql.count(
+              "SELECT count(*) FROM durable_state WHERE persistence_id = ?", "Issue|" + garbage),
+          "left in place");
     }
   }
 
@@ -134,9 +171,10 @@ class OutboxRelayTest {
     return PrometheusText.value(customer.http.get("/metrics").body(), series);
   }
 
-
   private static String report(CustomerTestNode customer, String content) {
-    var response = customer.http.postJson("/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
+    var response =
+        customer.http.postJson(
+            "/issues", "{\"email\":\"jane@example.com\",\"content\":\"" + content + "\"}");
     assertEquals(201, response.status(), response.toString());
     return response.json().path("issueId").asText();
   }
@@ -156,9 +194,17 @@ class OutboxRelayTest {
                     while ((r = channel.basicGet(AmqpTopology.BACKOFFICE_QUEUE, true)) != null) {
                       var p = r.getProps();
                       Received m =
-                          new Received(p.getType(), p.getMessageId(), p.getCorrelationId(), p.getContentType(),
-                              p.getDeliveryMode(), p.getTimestamp() != null, new String(r.getBody(), UTF_8));
-                      byIssue.computeIfAbsent(m.messageId().substring(0, 36), k -> new ArrayList<>()).add(m);
+                          new Received(
+                              p.getType(),
+                              p.getMessageId(),
+                              p.getCorrelationId(),
+                              p.getContentType(),
+                              p.getDeliveryMode(),
+                              p.getTimestamp() != null,
+                              new String(r.getBody(), UTF_8));
+                      byIssue
+                          .computeIfAbsent(m.messageId().substring(0, 36), k -> new ArrayList<>())
+                          .add(m);
                       distinct.add(m.messageId());
                     }
                   });

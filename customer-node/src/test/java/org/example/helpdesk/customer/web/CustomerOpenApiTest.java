@@ -37,26 +37,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The OpenAPI document at {@code /openapi.json} against the node itself: every route the node serves
- * is in it, every operation in it is served, and each documented status (with each documented media
- * type) is one the node really answers, provoked here by a real request.
+ * The OpenAPI document at {@code /openapi.json} against the node itself: every route the node
+ * serves is in it, every operation in it is served, and each documented status (with each
+ * documented media type) is one the node really answers, provoked here by a real request.
  */
 class CustomerOpenApiTest {
 
   /** Every route of the JSON API: IssueRoutes, and the health and metrics routes of every node. */
   private static final Set<String> SERVED =
       Set.of(
-          "POST /issues", "GET /issues/{issueId}", "POST /issues/{issueId}/close",
-          "GET /health", "GET /health/live", "GET /health/ready", "GET /metrics",
-          "GET /admin/projections", "POST /admin/projections/{name}/pause", "POST /admin/projections/{name}/resume");
+          "POST /issues",
+          "GET /issues/{issueId}",
+          "POST /issues/{issueId}/close",
+          "GET /health",
+          "GET /health/live",
+          "GET /health/ready",
+          "GET /metrics",
+          "GET /admin/projections",
+          "POST /admin/projections/{name}/pause",
+          "POST /admin/projections/{name}/resume");
 
-  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+  private static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JANE = "jane@example.com";
 
   private static CustomerTestNode node;
 
-  /** A node that never joins its cluster (its seed node does not exist): how a node answers when it cannot serve. */
+  /**
+   * A node that never joins its cluster (its seed node does not exist): how a node answers when it
+   * cannot serve.
+   */
   private static CustomerTestNode cutOff;
 
   private static JsonNode doc;
@@ -92,28 +103,42 @@ class CustomerOpenApiTest {
     }
   }
 
-  /** A request for each documented "METHOD path status [media type]" that gets exactly that answer. */
+  /**
+   * A request for each documented "METHOD path status [media type]" that gets exactly that answer.
+   */
   private static Map<String, Supplier<HttpResponse<String>>> provocations() {
     String json = "application/json";
     String html = "text/html";
     String big = "{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(70_000) + "\"}";
     Map<String, Supplier<HttpResponse<String>>> p = new LinkedHashMap<>();
 
-    p.put("POST /issues 201 " + json, () -> postJson(node, "/issues", report(UUID.randomUUID(), "new")));
-    p.put("POST /issues 200 " + json, () -> {
-      String again = report(UUID.randomUUID(), "twice");
-      postJson(node, "/issues", again);
-      return postJson(node, "/issues", again);
-    });
-    p.put("POST /issues 400 " + json, () -> postJson(node, "/issues", "{\"email\":\"jane\",\"content\":\"c\"}"));
-    p.put("POST /issues 409 " + json, () -> {
-      UUID id = UUID.randomUUID();
-      postJson(node, "/issues", report(id, "first"));
-      return postJson(node, "/issues", report(id, "other"));
-    });
+    p.put(
+        "POST /issues 201 " + json,
+        () -> postJson(node, "/issues", report(UUID.randomUUID(), "new")));
+    p.put(
+        "POST /issues 200 " + json,
+        () -> {
+          String again = report(UUID.randomUUID(), "twice");
+          postJson(node, "/issues", again);
+          return postJson(node, "/issues", again);
+        });
+    p.put(
+        "POST /issues 400 " + json,
+        () -> postJson(node, "/issues", "{\"email\":\"jane\",\"content\":\"c\"}"));
+    p.put(
+        "POST /issues 409 " + json,
+        () -> {
+          UUID id = UUID.randomUUID();
+          postJson(node, "/issues", report(id, "first"));
+          return postJson(node, "/issues", report(id, "other"));
+        });
     p.put("POST /issues 413 " + json, () -> postJson(node, "/issues", big));
-    p.put("POST /issues 415 " + json, () -> send(node, "POST", "/issues", null, "text/plain", "{}".getBytes(UTF_8)));
-    p.put("POST /issues 503 " + json, () -> postJson(cutOff, "/issues", report(UUID.randomUUID(), "unanswered")));
+    p.put(
+        "POST /issues 415 " + json,
+        () -> send(node, "POST", "/issues", null, "text/plain", "{}".getBytes(UTF_8)));
+    p.put(
+        "POST /issues 503 " + json,
+        () -> postJson(cutOff, "/issues", report(UUID.randomUUID(), "unanswered")));
 
     String unknown = "/issues/" + UUID.randomUUID();
     p.put("GET /issues/{issueId} 200 " + json, () -> get(node, reported(), "application/json"));
@@ -125,15 +150,32 @@ class CustomerOpenApiTest {
     p.put("GET /issues/{issueId} 503 " + json, () -> get(cutOff, unknown, null));
     p.put("GET /issues/{issueId} 503 " + html, () -> get(cutOff, unknown, BROWSER_ACCEPT));
 
-    p.put("POST /issues/{issueId}/close 200 " + json, () -> send(node, "POST", reported() + "/close", null, null, new byte[0]));
-    p.put("POST /issues/{issueId}/close 303", () -> postForm(node, reported() + "/close", Map.of()));
-    p.put("POST /issues/{issueId}/close 400 " + json, () -> send(node, "POST", "/issues/nope/close", null, null, new byte[0]));
-    p.put("POST /issues/{issueId}/close 400 " + html, () -> postForm(node, "/issues/nope/close", Map.of()));
-    p.put("POST /issues/{issueId}/close 404 " + json, () -> send(node, "POST", unknown + "/close", null, null, new byte[0]));
-    p.put("POST /issues/{issueId}/close 404 " + html, () -> postForm(node, unknown + "/close", Map.of()));
-    p.put("POST /issues/{issueId}/close 413 " + json, () -> postJson(node, reported() + "/close", big));
-    p.put("POST /issues/{issueId}/close 503 " + json, () -> send(cutOff, "POST", unknown + "/close", null, null, new byte[0]));
-    p.put("POST /issues/{issueId}/close 503 " + html, () -> postForm(cutOff, unknown + "/close", Map.of()));
+    p.put(
+        "POST /issues/{issueId}/close 200 " + json,
+        () -> send(node, "POST", reported() + "/close", null, null, new byte[0]));
+    p.put(
+        "POST /issues/{issueId}/close 303", () -> postForm(node, reported() + "/close", Map.of()));
+    p.put(
+        "POST /issues/{issueId}/close 400 " + json,
+        () -> send(node, "POST", "/issues/nope/close", null, null, new byte[0]));
+    p.put(
+        "POST /issues/{issueId}/close 400 " + html,
+        () -> postForm(node, "/issues/nope/close", Map.of()));
+    p.put(
+        "POST /issues/{issueId}/close 404 " + json,
+        () -> send(node, "POST", unknown + "/close", null, null, new byte[0]));
+    p.put(
+        "POST /issues/{issueId}/close 404 " + html,
+        () -> postForm(node, unknown + "/close", Map.of()));
+    p.put(
+        "POST /issues/{issueId}/close 413 " + json,
+        () -> postJson(node, reported() + "/close", big));
+    p.put(
+        "POST /issues/{issueId}/close 503 " + json,
+        () -> send(cutOff, "POST", unknown + "/close", null, null, new byte[0]));
+    p.put(
+        "POST /issues/{issueId}/close 503 " + html,
+        () -> postForm(cutOff, unknown + "/close", Map.of()));
 
     p.put("GET /health 200 " + json, () -> get(node, "/health", null));
     p.put("GET /health 503 " + json, () -> get(cutOff, "/health", null));
@@ -143,14 +185,18 @@ class CustomerOpenApiTest {
     p.put("GET /metrics 200 text/plain", () -> get(node, "/metrics", null));
 
     p.put("GET /admin/projections 200 " + json, () -> get(node, "/admin/projections", null));
-    p.put("GET /admin/projections 403 " + json, () -> fromElsewhere(cutOff, "GET", "/admin/projections"));
+    p.put(
+        "GET /admin/projections 403 " + json,
+        () -> fromElsewhere(cutOff, "GET", "/admin/projections"));
     // (in this order: pause, then resume)
     for (String control : List.of("pause", "resume")) {
       String op = "POST /admin/projections/{name}/" + control;
       String path = "/admin/projections/" + OutboxRelay.NAME + "/" + control;
       p.put(op + " 200 " + json, () -> send(node, "POST", path, null, null, new byte[0]));
       p.put(op + " 403 " + json, () -> fromElsewhere(cutOff, "POST", path));
-      p.put(op + " 404 " + json, () -> send(node, "POST", "/admin/projections/none/" + control, null, null, new byte[0]));
+      p.put(
+          op + " 404 " + json,
+          () -> send(node, "POST", "/admin/projections/none/" + control, null, null, new byte[0]));
       p.put(op + " 503 " + json, () -> send(cutOff, "POST", path, null, null, new byte[0]));
     }
     return p;
@@ -164,7 +210,8 @@ class CustomerOpenApiTest {
     collectRefs(doc, refs);
     assertFalse(refs.isEmpty());
     for (String ref : refs) {
-      assertTrue(ref.startsWith("#/") && !doc.at(ref.substring(1)).isMissingNode(), "unresolved " + ref);
+      assertTrue(
+          ref.startsWith("#/") && !doc.at(ref.substring(1)).isMissingNode(), "unresolved " + ref);
     }
   }
 
@@ -181,7 +228,10 @@ class CustomerOpenApiTest {
   @TestFactory
   Stream<DynamicTest> eachDocumentedStatusIsReal() {
     return provocations().entrySet().stream()
-        .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> assertAnswers(e.getKey(), e.getValue().get())));
+        .map(
+            e ->
+                DynamicTest.dynamicTest(
+                    e.getKey(), () -> assertAnswers(e.getKey(), e.getValue().get())));
   }
 
   @TestFactory
@@ -195,9 +245,14 @@ class CustomerOpenApiTest {
                     () -> {
                       // its first documented success, on the node that serves
                       String success =
-                          provocations.keySet().stream().filter(k -> k.startsWith(op + " 2")).findFirst().orElseThrow();
+                          provocations.keySet().stream()
+                              .filter(k -> k.startsWith(op + " 2"))
+                              .findFirst()
+                              .orElseThrow();
                       HttpResponse<String> response = provocations.get(success).get();
-                      assertFalse(response.statusCode() == 404 || response.statusCode() == 405, op + ": " + response.body());
+                      assertFalse(
+                          response.statusCode() == 404 || response.statusCode() == 405,
+                          op + ": " + response.body());
                       assertEquals(2, response.statusCode() / 100, op + ": " + response.body());
                     }));
   }
@@ -208,7 +263,10 @@ class CustomerOpenApiTest {
 
     assertEquals(200, docs.statusCode());
     assertEquals("text/html; charset=UTF-8", header(docs, "Content-Type"));
-    assertTrue(docs.body().contains("swagger-ui-bundle.js") && docs.body().contains("\"/assets/app/docs.js\""), docs.body());
+    assertTrue(
+        docs.body().contains("swagger-ui-bundle.js")
+            && docs.body().contains("\"/assets/app/docs.js\""),
+        docs.body());
     Matcher assets = Pattern.compile("(?:src|href)=\"(/[^\"]+)\"").matcher(docs.body());
     int count = 0;
     while (assets.find()) {
@@ -222,7 +280,8 @@ class CustomerOpenApiTest {
   // ---- helpers --------------------------------------------------------------------------------
 
   /** The status, media type and (for JSON) the top level of the documented schema. */
-  private static void assertAnswers(String documented, HttpResponse<String> response) throws IOException {
+  private static void assertAnswers(String documented, HttpResponse<String> response)
+      throws IOException {
     String[] parts = documented.split(" ");
     int status = Integer.parseInt(parts[2]);
     assertEquals(status, response.statusCode(), () -> documented + ": " + response.body());
@@ -232,28 +291,49 @@ class CustomerOpenApiTest {
     String mediaType = header(response, "Content-Type").split(";")[0].trim();
     assertEquals(parts[3], mediaType, documented);
     if (mediaType.equals("application/json")) {
-      JsonNode schema = resolve(response(parts[0], parts[1], parts[2]).path("content").path(mediaType).path("schema"));
+      JsonNode schema =
+          resolve(
+              response(parts[0], parts[1], parts[2])
+                  .path("content")
+                  .path(mediaType)
+                  .path("schema"));
       assertFitsTopLevel(documented, schema, JSON.readTree(response.body()));
     }
   }
 
-  /** The body is an object with the schema's required properties and, when it says so, no others. */
+  /**
+   * The body is an object with the schema's required properties and, when it says so, no others.
+   */
   private static void assertFitsTopLevel(String what, JsonNode schema, JsonNode body) {
     assertTrue(body.isObject(), what + ": " + body);
-    schema.path("required").forEach(r -> assertTrue(body.has(r.asText()), what + ": no " + r + " in " + body));
-    if (schema.path("additionalProperties").isBoolean() && !schema.path("additionalProperties").asBoolean()) {
-      body.fieldNames().forEachRemaining(f -> assertTrue(schema.path("properties").has(f), what + ": undocumented " + f + " in " + body));
+    schema
+        .path("required")
+        .forEach(r -> assertTrue(body.has(r.asText()), what + ": no " + r + " in " + body));
+    if (schema.path("additionalProperties").isBoolean()
+        && !schema.path("additionalProperties").asBoolean()) {
+      body.fieldNames()
+          .forEachRemaining(
+              f ->
+                  assertTrue(
+                      schema.path("properties").has(f),
+                      what + ": undocumented " + f + " in " + body));
     }
   }
 
   private static TreeSet<String> operations() {
     TreeSet<String> operations = new TreeSet<>();
-    doc.path("paths").fields().forEachRemaining(
-        path -> path.getValue().fieldNames().forEachRemaining(method -> {
-          if (METHODS.contains(method)) {
-            operations.add(method.toUpperCase() + " " + path.getKey());
-          }
-        }));
+    doc.path("paths")
+        .fields()
+        .forEachRemaining(
+            path ->
+                path.getValue()
+                    .fieldNames()
+                    .forEachRemaining(
+                        method -> {
+                          if (METHODS.contains(method)) {
+                            operations.add(method.toUpperCase() + " " + path.getKey());
+                          }
+                        }));
     return operations;
   }
 
@@ -261,19 +341,29 @@ class CustomerOpenApiTest {
     TreeSet<String> answers = new TreeSet<>();
     for (String op : operations()) {
       String[] parts = op.split(" ");
-      doc.path("paths").path(parts[1]).path(parts[0].toLowerCase()).path("responses").fieldNames().forEachRemaining(status -> {
-        JsonNode content = response(parts[0], parts[1], status).path("content");
-        if (content.isEmpty()) {
-          answers.add(op + " " + status);
-        }
-        content.fieldNames().forEachRemaining(mediaType -> answers.add(op + " " + status + " " + mediaType));
-      });
+      doc.path("paths")
+          .path(parts[1])
+          .path(parts[0].toLowerCase())
+          .path("responses")
+          .fieldNames()
+          .forEachRemaining(
+              status -> {
+                JsonNode content = response(parts[0], parts[1], status).path("content");
+                if (content.isEmpty()) {
+                  answers.add(op + " " + status);
+                }
+                content
+                    .fieldNames()
+                    .forEachRemaining(
+                        mediaType -> answers.add(op + " " + status + " " + mediaType));
+              });
     }
     return answers;
   }
 
   private static JsonNode response(String method, String path, String status) {
-    return resolve(doc.path("paths").path(path).path(method.toLowerCase()).path("responses").path(status));
+    return resolve(
+        doc.path("paths").path(path).path(method.toLowerCase()).path("responses").path(status));
   }
 
   private static JsonNode resolve(JsonNode node) {
@@ -288,30 +378,42 @@ class CustomerOpenApiTest {
   }
 
   /** A request to the node from an address of this host other than loopback. */
-  private static HttpResponse<String> fromElsewhere(CustomerTestNode to, String method, String path) {
+  private static HttpResponse<String> fromElsewhere(
+      CustomerTestNode to, String method, String path) {
     java.util.Optional<java.net.InetAddress> address;
     try {
       address =
           java.net.NetworkInterface.networkInterfaces()
-              .filter(i -> {
-                try {
-                  return i.isUp() && !i.isLoopback();
-                } catch (java.net.SocketException e) {
-                  return false;
-                }
-              })
+              .filter(
+                  i -> {
+                    try {
+                      return i.isUp() && !i.isLoopback();
+                    } catch (java.net.SocketException e) {
+                      return false;
+                    }
+                  })
               .flatMap(java.net.NetworkInterface::inetAddresses)
-              .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+              .filter(
+                  a ->
+                      a instanceof java.net.Inet4Address
+                          && !a.isLoopbackAddress()
+                          && !a.isLinkLocalAddress())
               .findFirst();
     } catch (java.net.SocketException e) {
       address = java.util.Optional.empty();
     }
-    org.junit.jupiter.api.Assumptions.assumeTrue(address.isPresent(), "this host has no address but loopback");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        address.isPresent(), "this host has no address but loopback");
     try {
       return java.net.http.HttpClient.newHttpClient()
           .send(
               java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create("http://" + address.get().getHostAddress() + ":" + to.node.node().httpAddress().getPort() + path))
+                      java.net.URI.create(
+                          "http://"
+                              + address.get().getHostAddress()
+                              + ":"
+                              + to.node.node().httpAddress().getPort()
+                              + path))
                   .timeout(java.time.Duration.ofSeconds(30))
                   .method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
                   .build(),
@@ -325,7 +427,13 @@ class CustomerOpenApiTest {
   }
 
   private static String report(UUID id, String content) {
-    return "{\"issueId\":\"" + id + "\",\"email\":\"" + JANE + "\",\"content\":\"" + content + "\"}";
+    return "{\"issueId\":\""
+        + id
+        + "\",\"email\":\""
+        + JANE
+        + "\",\"content\":\""
+        + content
+        + "\"}";
   }
 
   /** The path of a newly reported, open issue. */

@@ -20,12 +20,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The customer's pages over HTTP, as a browser without JavaScript uses them, against a running node. */
+/**
+ * The customer's pages over HTTP, as a browser without JavaScript uses them, against a running
+ * node.
+ */
 class CustomerPagesTest {
 
   private static final Pattern ISSUE_PATH =
       Pattern.compile("/issues/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
-  private static final Pattern FORM_ISSUE_ID = Pattern.compile("name=\"issueId\" value=\"([^\"]+)\"");
+  private static final Pattern FORM_ISSUE_ID =
+      Pattern.compile("name=\"issueId\" value=\"([^\"]+)\"");
 
   private static CustomerTestNode node;
 
@@ -47,21 +51,35 @@ class CustomerPagesTest {
     assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"));
     String csp = header(page, "Content-Security-Policy");
     assertTrue(csp.contains("frame-ancestors 'none'"), csp);
-    String scriptSrc = Arrays.stream(csp.split(";")).map(String::trim).filter(d -> d.startsWith("script-src")).findFirst().orElseThrow();
-    assertFalse(scriptSrc.contains("unsafe-inline") || scriptSrc.contains("unsafe-eval"), scriptSrc);
+    String scriptSrc =
+        Arrays.stream(csp.split(";"))
+            .map(String::trim)
+            .filter(d -> d.startsWith("script-src"))
+            .findFirst()
+            .orElseThrow();
+    assertFalse(
+        scriptSrc.contains("unsafe-inline") || scriptSrc.contains("unsafe-eval"), scriptSrc);
     assertEquals("nosniff", header(page, "X-Content-Type-Options"));
     assertNotNull(header(page, "Referrer-Policy"));
 
     String html = page.body();
-    assertTrue(html.contains("<html lang=\"en\">") && html.contains("<main>") && html.contains("name=\"viewport\""), html);
+    assertTrue(
+        html.contains("<html lang=\"en\">")
+            && html.contains("<main>")
+            && html.contains("name=\"viewport\""),
+        html);
     assertTrue(html.contains("<form method=\"post\" action=\"/\""), html);
     for (String field : new String[] {"email", "content"}) {
-      assertTrue(html.contains("<label for=\"" + field + "\">") && html.contains("id=\"" + field + "\" name=\"" + field + "\""),
+      assertTrue(
+          html.contains("<label for=\"" + field + "\">")
+              && html.contains("id=\"" + field + "\" name=\"" + field + "\""),
           "a labelled " + field + " field");
     }
     // the rules, as the server applies them (Email.MAX_LENGTH, Issue.MAX_CONTENT_LENGTH)
-    assertTrue(html.contains("a valid e-mail address") && html.contains("at most 254 characters"), html);
-    assertTrue(html.contains("1 to 10,000 characters") && html.contains("maxlength=\"10000\""), html);
+    assertTrue(
+        html.contains("a valid e-mail address") && html.contains("at most 254 characters"), html);
+    assertTrue(
+        html.contains("1 to 10,000 characters") && html.contains("maxlength=\"10000\""), html);
     assertNoInlineScript(html);
     assertEquals(200, send("GET", "/assets/app/customer.js", null, null, null).statusCode());
     assertEquals(200, send("GET", "/assets/app/customer.css", null, null, null).statusCode());
@@ -70,7 +88,14 @@ class CustomerPagesTest {
   @Test
   void aValidFormIsReportedAndSeeOtherLeadsToTheIssuePage() {
     String issueId = formIssueId(send("GET", "/", BROWSER_ACCEPT, null, null).body());
-    Map<String, String> form = Map.of("issueId", issueId, "email", " jane@example.com ", "content", "Ünïcödé ✓ 日本\r\nsecond line");
+    Map<String, String> form =
+        Map.of(
+            "issueId",
+            issueId,
+            "email",
+            " jane@example.com ",
+            "content",
+            "Ünïcödé ✓ 日本\r\nsecond line");
 
     HttpResponse<String> sent = postForm("/", form);
 
@@ -78,10 +103,18 @@ class CustomerPagesTest {
     assertEquals("/issues/" + issueId, header(sent, "Location"));
     HttpTestClient.Response json = node.http.get("/issues/" + issueId);
     assertEquals("jane@example.com", json.json().path("email").asText());
-    assertEquals("Ünïcödé ✓ 日本\nsecond line", json.json().path("content").asText(), "the browser's CR LF is one line break");
+    assertEquals(
+        "Ünïcödé ✓ 日本\nsecond line",
+        json.json().path("content").asText(),
+        "the browser's CR LF is one line break");
     String page = send("GET", "/issues/" + issueId, BROWSER_ACCEPT, null, null).body();
-    assertTrue(page.contains("Ünïcödé ✓ 日本\nsecond line") && page.contains(">open<") && page.contains("jane@example.com"), page);
-    assertTrue(page.contains("<time datetime=\"" + json.json().path("reportedAt").asText() + "\">"), page);
+    assertTrue(
+        page.contains("Ünïcödé ✓ 日本\nsecond line")
+            && page.contains(">open<")
+            && page.contains("jane@example.com"),
+        page);
+    assertTrue(
+        page.contains("<time datetime=\"" + json.json().path("reportedAt").asText() + "\">"), page);
 
     // the same form sent again (a double click, a reload) is the same issue
     HttpResponse<String> again = postForm("/", form);
@@ -91,7 +124,8 @@ class CustomerPagesTest {
 
   @Test
   void aFormWithoutAnIssueIdGetsANewIssue() {
-    HttpResponse<String> sent = postForm("/", Map.of("email", "jane@example.com", "content", "no id"));
+    HttpResponse<String> sent =
+        postForm("/", Map.of("email", "jane@example.com", "content", "no id"));
 
     assertEquals(303, sent.statusCode(), sent.body());
     Matcher location = ISSUE_PATH.matcher(header(sent, "Location"));
@@ -101,40 +135,74 @@ class CustomerPagesTest {
 
   @Test
   void anInvalidEmailShowsTheFormAgainWithTheMessageAndWhatWasEntered() {
-    HttpResponse<String> refused = postForm("/", Map.of("issueId", UUID.randomUUID().toString(), "email", "jane", "content", "my <b>bold</b> problem"));
+    HttpResponse<String> refused =
+        postForm(
+            "/",
+            Map.of(
+                "issueId",
+                UUID.randomUUID().toString(),
+                "email",
+                "jane",
+                "content",
+                "my <b>bold</b> problem"));
 
     assertEquals(400, refused.statusCode());
     assertEquals("text/html; charset=UTF-8", header(refused, "Content-Type"));
     String html = refused.body();
-    assertTrue(html.contains("role=\"alert\"") && html.contains("email must be a valid e-mail address"), html);
-    assertTrue(html.contains("value=\"jane\"") && html.contains("my &lt;b&gt;bold&lt;/b&gt; problem</textarea>"), html);
+    assertTrue(
+        html.contains("role=\"alert\"") && html.contains("email must be a valid e-mail address"),
+        html);
+    assertTrue(
+        html.contains("value=\"jane\"")
+            && html.contains("my &lt;b&gt;bold&lt;/b&gt; problem</textarea>"),
+        html);
     assertTrue(html.contains("aria-invalid=\"true\""), html);
   }
 
   @Test
   void blankOrOverlongContentAndMissingFieldsAreRefusedWithTheApisMessages() {
-    assertRefused(400, "content must not be blank", Map.of("email", "jane@example.com", "content", " \r\n "));
-    assertRefused(400, "content must be at most 10000 characters", Map.of("email", "jane@example.com", "content", "x".repeat(10_001)));
-    assertRefused(400, "content must not contain control characters", Map.of("email", "jane@example.com", "content", "a\u0007b"));
+    assertRefused(
+        400, "content must not be blank", Map.of("email", "jane@example.com", "content", " \r\n "));
+    assertRefused(
+        400,
+        "content must be at most 10000 characters",
+        Map.of("email", "jane@example.com", "content", "x".repeat(10_001)));
+    assertRefused(
+        400,
+        "content must not contain control characters",
+        Map.of("email", "jane@example.com", "content", "a\u0007b"));
     assertRefused(400, "email is required", Map.of("content", "c"));
     assertRefused(400, "content is required", Map.of("email", "jane@example.com"));
-    assertRefused(400, "issueId must be a UUID", Map.of("issueId", "nope", "email", "jane@example.com", "content", "c"));
+    assertRefused(
+        400,
+        "issueId must be a UUID",
+        Map.of("issueId", "nope", "email", "jane@example.com", "content", "c"));
   }
 
   @Test
   void theSameFormWithOtherDataIsAConflictLinkingTheReportedIssue() {
     String issueId = UUID.randomUUID().toString();
-    assertEquals(303, postForm("/", Map.of("issueId", issueId, "email", "jane@example.com", "content", "first")).statusCode());
+    assertEquals(
+        303,
+        postForm("/", Map.of("issueId", issueId, "email", "jane@example.com", "content", "first"))
+            .statusCode());
 
-    HttpResponse<String> conflict = postForm("/", Map.of("issueId", issueId, "email", "jane@example.com", "content", "edited"));
+    HttpResponse<String> conflict =
+        postForm("/", Map.of("issueId", issueId, "email", "jane@example.com", "content", "edited"));
 
     assertEquals(409, conflict.statusCode());
     String html = conflict.body();
-    assertTrue(html.contains("already reported with different data") && html.contains("href=\"/issues/" + issueId + "\""), html);
+    assertTrue(
+        html.contains("already reported with different data")
+            && html.contains("href=\"/issues/" + issueId + "\""),
+        html);
     assertTrue(html.contains(">\nedited</textarea>"), html);
     String newId = formIssueId(html);
     assertFalse(newId.equals(issueId), "sending again reports a new issue");
-    assertEquals(303, postForm("/", Map.of("issueId", newId, "email", "jane@example.com", "content", "edited")).statusCode());
+    assertEquals(
+        303,
+        postForm("/", Map.of("issueId", newId, "email", "jane@example.com", "content", "edited"))
+            .statusCode());
   }
 
   @Test
@@ -144,7 +212,10 @@ class CustomerPagesTest {
     String page = send("GET", "/issues/" + id, BROWSER_ACCEPT, null, null).body();
 
     // (jmustache escapes = too)
-    assertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"), page);
+    assertTrue(
+        page.contains(
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;"),
+        page);
     assertNoInlineScript(page);
   }
 
@@ -153,13 +224,17 @@ class CustomerPagesTest {
     String id = reportByForm("negotiated");
     String json = node.http.get("/issues/" + id).body();
 
-    for (String accept : new String[] {"text/html", BROWSER_ACCEPT, "text/html;q=0.9,application/json;q=0.1"}) {
+    for (String accept :
+        new String[] {"text/html", BROWSER_ACCEPT, "text/html;q=0.9,application/json;q=0.1"}) {
       HttpResponse<String> page = send("GET", "/issues/" + id, accept, null, null);
       assertEquals(200, page.statusCode());
       assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"), accept);
-      assertTrue(page.body().contains("<form method=\"post\" action=\"/issues/" + id + "/close\">") && page.body().contains("Close issue"));
+      assertTrue(
+          page.body().contains("<form method=\"post\" action=\"/issues/" + id + "/close\">")
+              && page.body().contains("Close issue"));
     }
-    for (String accept : new String[] {null, "application/json", "*/*", "application/json, text/html"}) {
+    for (String accept :
+        new String[] {null, "application/json", "*/*", "application/json, text/html"}) {
       HttpResponse<String> api = send("GET", "/issues/" + id, accept, null, null);
       assertEquals(200, api.statusCode());
       assertEquals("application/json", header(api, "Content-Type"), accept);
@@ -177,30 +252,52 @@ class CustomerPagesTest {
       assertEquals("/issues/" + id, header(closed, "Location"));
     }
     // a browser's request with no form body (Accept alone) is a browser's too
-    assertEquals(303, send("POST", "/issues/" + id + "/close", BROWSER_ACCEPT, null, new byte[0]).statusCode());
+    assertEquals(
+        303,
+        send("POST", "/issues/" + id + "/close", BROWSER_ACCEPT, null, new byte[0]).statusCode());
 
     assertEquals("closed", node.http.get("/issues/" + id).json().path("status").asText());
     String page = send("GET", "/issues/" + id, BROWSER_ACCEPT, null, null).body();
-    assertTrue(page.contains(">closed<") && page.contains("This issue is closed.") && page.contains("<dt>Closed</dt>"), page);
+    assertTrue(
+        page.contains(">closed<")
+            && page.contains("This issue is closed.")
+            && page.contains("<dt>Closed</dt>"),
+        page);
     assertFalse(page.contains("Close issue"), page);
     // the JSON API is unchanged
-    assertEquals("{\"issueId\":\"" + id + "\",\"status\":\"closed\"}", node.http.post("/issues/" + id + "/close", null, new byte[0]).body());
+    assertEquals(
+        "{\"issueId\":\"" + id + "\",\"status\":\"closed\"}",
+        node.http.post("/issues/" + id + "/close", null, new byte[0]).body());
   }
 
   @Test
   void errorsAreSeenAsPagesByBrowsers() {
     String unknown = UUID.randomUUID().toString();
 
-    assertErrorPage(404, "issue " + unknown + " does not exist", send("GET", "/issues/" + unknown, BROWSER_ACCEPT, null, null));
+    assertErrorPage(
+        404,
+        "issue " + unknown + " does not exist",
+        send("GET", "/issues/" + unknown, BROWSER_ACCEPT, null, null));
     assertErrorPage(404, "does not exist", postForm("/issues/" + unknown + "/close", Map.of()));
-    assertErrorPage(400, "issueId must be a UUID, got &#39;nope&#39;", send("GET", "/issues/nope", BROWSER_ACCEPT, null, null));
+    assertErrorPage(
+        400,
+        "issueId must be a UUID, got &#39;nope&#39;",
+        send("GET", "/issues/nope", BROWSER_ACCEPT, null, null));
     // and as JSON by everyone else
-    assertEquals("application/json", header(send("GET", "/issues/" + unknown, "application/json", null, null), "Content-Type"));
+    assertEquals(
+        "application/json",
+        header(send("GET", "/issues/" + unknown, "application/json", null, null), "Content-Type"));
   }
 
   @Test
   void onlyFormsArePostedToTheReportPage() {
-    HttpResponse<String> json = send("POST", "/", null, "application/json", "{\"email\":\"jane@example.com\",\"content\":\"c\"}".getBytes(UTF_8));
+    HttpResponse<String> json =
+        send(
+            "POST",
+            "/",
+            null,
+            "application/json",
+            "{\"email\":\"jane@example.com\",\"content\":\"c\"}".getBytes(UTF_8));
 
     assertEquals(415, json.statusCode());
     assertTrue(json.body().contains("application/x-www-form-urlencoded"), json.body());
@@ -220,9 +317,17 @@ class CustomerPagesTest {
       {fields + "ok&content=other", "field &#39;content&#39; sent twice"},
     };
     for (String[] form : malformed) {
-      HttpResponse<String> refused = send("POST", "/", BROWSER_ACCEPT, "application/x-www-form-urlencoded", form[0].getBytes(UTF_8));
+      HttpResponse<String> refused =
+          send(
+              "POST",
+              "/",
+              BROWSER_ACCEPT,
+              "application/x-www-form-urlencoded",
+              form[0].getBytes(UTF_8));
       assertEquals(400, refused.statusCode(), form[0]);
-      assertTrue(refused.body().contains("Not sent: malformed form: " + form[1]), () -> form[0] + ": " + refused.body());
+      assertTrue(
+          refused.body().contains("Not sent: malformed form: " + form[1]),
+          () -> form[0] + ": " + refused.body());
     }
     assertEquals(rows, node.sql.count("SELECT count(*) FROM durable_state"));
   }
@@ -230,7 +335,8 @@ class CustomerPagesTest {
   // ---- helpers --------------------------------------------------------------------------------
 
   private static String reportByForm(String content) {
-    HttpResponse<String> sent = postForm("/", Map.of("email", "jane@example.com", "content", content));
+    HttpResponse<String> sent =
+        postForm("/", Map.of("email", "jane@example.com", "content", content));
     assertEquals(303, sent.statusCode(), sent.body());
     Matcher id = ISSUE_PATH.matcher(header(sent, "Location"));
     assertTrue(id.matches());
@@ -241,19 +347,24 @@ class CustomerPagesTest {
     HttpResponse<String> refused = postForm("/", form);
     assertEquals(status, refused.statusCode(), refused.body());
     assertEquals("text/html; charset=UTF-8", header(refused, "Content-Type"));
-    assertTrue(refused.body().contains("Not sent: " + message), () -> message + " in " + refused.body());
+    assertTrue(
+        refused.body().contains("Not sent: " + message), () -> message + " in " + refused.body());
   }
 
   private static void assertErrorPage(int status, String message, HttpResponse<String> response) {
     assertEquals(status, response.statusCode(), response.body());
     assertEquals("text/html; charset=UTF-8", header(response, "Content-Type"));
-    assertTrue(response.body().contains("<main>") && response.body().contains(message), response.body());
+    assertTrue(
+        response.body().contains("<main>") && response.body().contains(message), response.body());
   }
 
   /** Scripts only from files: no script element with a body, no event handler attributes. */
   private static void assertNoInlineScript(String html) {
-    assertFalse(Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>").matcher(html).find(), "an inline script");
-    assertFalse(Pattern.compile("<[^>]+\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "an event handler attribute");
+    assertFalse(
+        Pattern.compile("<script(?![^>]*\\bsrc=)[^>]*>").matcher(html).find(), "an inline script");
+    assertFalse(
+        Pattern.compile("<[^>]+\\son[a-z]+\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(),
+        "an event handler attribute");
   }
 
   private static String formIssueId(String html) {
@@ -266,7 +377,8 @@ class CustomerPagesTest {
     return Requests.postForm(node, path, fields);
   }
 
-  private static HttpResponse<String> send(String method, String path, String accept, String contentType, byte[] body) {
+  private static HttpResponse<String> send(
+      String method, String path, String accept, String contentType, byte[] body) {
     return Requests.send(node, method, path, accept, contentType, body);
   }
 }

@@ -13,21 +13,37 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.example.helpdesk.customer.CustomerTestNode;
 
-/** Requests as a browser or an API client sends them, with any Accept header; redirects not followed. */
+/**
+ * Requests as a browser or an API client sends them, with any Accept header; redirects not
+ * followed.
+ */
 final class Requests {
 
   /** What Firefox and Chrome send when they navigate. */
-  static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+  static final String BROWSER_ACCEPT =
+      "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Requests() {}
 
-  static HttpResponse<String> send(CustomerTestNode node, String method, String path, String accept, String contentType, byte[] body) {
+  static HttpResponse<String> send(
+      CustomerTestNode node,
+      String method,
+      String path,
+      String accept,
+      String contentType,
+      byte[] body) {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.node.node().httpAddress().getPort() + path))
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + node.node.node().httpAddress().getPort() + path))
             .timeout(Duration.ofSeconds(30))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
     if (accept != null) {
       request.header("Accept", accept);
     }
@@ -49,12 +65,23 @@ final class Requests {
   }
 
   /** As a browser posts a form: url-encoded UTF-8, preferring HTML. */
-  static HttpResponse<String> postForm(CustomerTestNode node, String path, Map<String, String> fields) {
+  static HttpResponse<String> postForm(
+      CustomerTestNode node, String path, Map<String, String> fields) {
     String body =
         fields.entrySet().stream()
-            .map(e -> URLEncoder.encode(e.getKey(), UTF_8) + "=" + URLEncoder.encode(e.getValue(), UTF_8))
+            .map(
+                e ->
+                    URLEncoder.encode(e.getKey(), UTF_8)
+                        + "="
+                        + URLEncoder.encode(e.getValue(), UTF_8))
             .collect(Collectors.joining("&"));
-    return send(node, "POST", path, BROWSER_ACCEPT, "application/x-www-form-urlencoded", body.getBytes(UTF_8));
+    return send(
+        node,
+        "POST",
+        path,
+        BROWSER_ACCEPT,
+        "application/x-www-form-urlencoded",
+        body.getBytes(UTF_8));
   }
 
   static HttpResponse<String> postJson(CustomerTestNode node, String path, String json) {

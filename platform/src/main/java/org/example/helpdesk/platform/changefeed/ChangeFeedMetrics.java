@@ -18,7 +18,8 @@ public final class ChangeFeedMetrics {
     unreadable =
         Counter.builder()
             .name("helpdesk_change_feed_unreadable_rows")
-            .help("Rows a change feed passed because they could not be read (logged at ERROR, left in place)")
+            .help(
+                "Rows a change feed passed because they could not be read (logged at ERROR, left in place)")
             .labelNames("table", "tag")
             .register(registry);
     GaugeWithCallback.builder()

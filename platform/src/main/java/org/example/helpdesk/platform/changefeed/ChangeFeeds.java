@@ -17,7 +17,12 @@ public final class ChangeFeeds implements AutoCloseable {
   private final ChangeFeedMetrics metrics;
   private final Config settings;
 
-  private ChangeFeeds(ActorSystem<?> system, Database database, PrometheusRegistry registry, Config settings, String... tables) {
+  private ChangeFeeds(
+      ActorSystem<?> system,
+      Database database,
+      PrometheusRegistry registry,
+      Config settings,
+      String... tables) {
     this.system = system;
     this.database = database;
     this.settings = settings;
@@ -27,7 +32,11 @@ public final class ChangeFeeds implements AutoCloseable {
 
   /** Follows these tables of the node's schema (each needs the {@code notify_change} trigger). */
   public static ChangeFeeds start(
-      ActorSystem<?> system, Database database, PrometheusRegistry registry, Config settings, String... tables) {
+      ActorSystem<?> system,
+      Database database,
+      PrometheusRegistry registry,
+      Config settings,
+      String... tables) {
     return new ChangeFeeds(system, database, registry, settings, tables);
   }
 

@@ -43,7 +43,8 @@ public final class ChangeNotifications implements AutoCloseable {
   }
 
   /** Listens for writes to these tables of the node's schema. */
-  public static ChangeNotifications start(DatabaseSettings settings, String name, String... tables) {
+  public static ChangeNotifications start(
+      DatabaseSettings settings, String name, String... tables) {
     ChangeNotifications notifications = new ChangeNotifications(settings, name, tables);
     notifications.thread.start();
     return notifications;
@@ -70,7 +71,8 @@ public final class ChangeNotifications implements AutoCloseable {
   private void run() {
     Duration backoff = Duration.ofMillis(500);
     while (running) {
-      try (Connection c = DedicatedConnection.open(settings, thread.getName(), WAIT_MILLIS / 1000 + 10)) {
+      try (Connection c =
+          DedicatedConnection.open(settings, thread.getName(), WAIT_MILLIS / 1000 + 10)) {
         connection = c;
         backoff = Duration.ofMillis(500);
         for (String channel : signals.keySet()) {
@@ -101,9 +103,15 @@ public final class ChangeNotifications implements AutoCloseable {
         if (!running) {
           return;
         }
-        log.warn("Listening for changes failed, feeds poll until it reconnects in {}: {}", backoff, e.toString());
+        log.warn(
+            "Listening for changes failed, feeds poll until it reconnects in {}: {}",
+            backoff,
+            e.toString());
         sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                ? Duration.ofSeconds(10)
+                : backoff.multipliedBy(2);
       } finally {
         connection = null;
       }

@@ -16,10 +16,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why not from inside the writing transaction (a trigger): PostgreSQL serializes the commits of
  * all transactions that notify on one database-wide lock, held through the commit's WAL flush. In
- * the benchmark that capped the whole node at one commit per fsync. A notification-only
- * transaction writes no WAL, so it holds that lock for microseconds; changes reported while one is
- * sent coalesce into the next. A crash between a commit and its notification costs the followers
- * one fallback poll, never a change.
+ * the benchmark that capped the whole node at one commit per fsync. A notification-only transaction
+ * writes no WAL, so it holds that lock for microseconds; changes reported while one is sent
+ * coalesce into the next. A crash between a commit and its notification costs the followers one
+ * fallback poll, never a change.
  */
 public final class ChangeNotifier implements AutoCloseable {
 
@@ -78,9 +78,16 @@ public final class ChangeNotifier implements AutoCloseable {
           return;
         }
         // the followers poll meanwhile; nothing is lost, only later
-        log.warn("Could not notify the followers of {}, again in {}: {}", channel, backoff, e.toString());
+        log.warn(
+            "Could not notify the followers of {}, again in {}: {}",
+            channel,
+            backoff,
+            e.toString());
         LockSupport.parkNanos(backoff.toNanos());
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10) : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                ? Duration.ofSeconds(10)
+                : backoff.multipliedBy(2);
       }
     }
   }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ChangeSignal {
 
-  private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+  private final AtomicReference<CompletableFuture<Void>> next =
+      new AtomicReference<>(new CompletableFuture<>());
 
   /** Completes at the next {@link #raise()}. */
   public CompletableFuture<Void> next() {

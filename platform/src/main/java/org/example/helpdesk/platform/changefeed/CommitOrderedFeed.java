@@ -31,17 +31,18 @@ import org.slf4j.LoggerFactory;
  * later in the order: the feed delivers an entity's latest state, at least once.
  *
  * <p>A transaction that stays open holds the horizon back and delays the feed (never makes it skip
- * anything): {@link ChangeFeedMetrics} exposes how long. The feed reads when its table's
- * {@link ChangeSignal} is raised (a {@code NOTIFY} from the table's trigger), again after a short
- * backoff while committed rows wait behind an open transaction, and every {@code fallbackPoll}
- * otherwise, in case a notification was lost.
+ * anything): {@link ChangeFeedMetrics} exposes how long. The feed reads when its table's {@link
+ * ChangeSignal} is raised (a {@code NOTIFY} from the table's trigger), again after a short backoff
+ * while committed rows wait behind an open transaction, and every {@code fallbackPoll} otherwise,
+ * in case a notification was lost.
  */
 public final class CommitOrderedFeed<T> {
 
   private static final Logger log = LoggerFactory.getLogger(CommitOrderedFeed.class);
 
   /** One row: where it stands, whose state or event it is, and its value (null when unreadable). */
-  public record Change<T>(FeedPosition position, String persistenceId, long revision, T value, long timestamp) {}
+  public record Change<T>(
+      FeedPosition position, String persistenceId, long revision, T value, long timestamp) {}
 
   /**
    * How to read a table. {@link #sql()} takes the parameters (tag, transaction as text, offset,
@@ -60,14 +61,18 @@ public final class CommitOrderedFeed<T> {
 
   /**
    * @param batchSize rows read at once at most (what bounds the feed's memory)
-   * @param minInterval reads start at least this far apart unless the last one was full: under
-   *     load one read takes in the commits of several notifications
+   * @param minInterval reads start at least this far apart unless the last one was full: under load
+   *     one read takes in the commits of several notifications
    * @param fallbackPoll how often it reads without being woken
    * @param heldBackMin first retry while committed rows wait behind an open transaction
    * @param heldBackMax the longest retry interval while they do
    */
   public record Settings(
-      int batchSize, Duration minInterval, Duration fallbackPoll, Duration heldBackMin, Duration heldBackMax) {}
+      int batchSize,
+      Duration minInterval,
+      Duration fallbackPoll,
+      Duration heldBackMin,
+      Duration heldBackMax) {}
 
   private enum Pause {
     NONE,
@@ -76,7 +81,12 @@ public final class CommitOrderedFeed<T> {
   }
 
   /** Where the feed stands, how it waits, when its last read started ({@link System#nanoTime}). */
-  private record Step(FeedPosition after, Pause pause, CompletableFuture<Void> signalled, Duration heldBack, long readAt) {}
+  private record Step(
+      FeedPosition after,
+      Pause pause,
+      CompletableFuture<Void> signalled,
+      Duration heldBack,
+      long readAt) {}
 
   private record Batch<T>(List<Change<T>> changes, boolean full, boolean heldBack) {}
 
@@ -104,7 +114,9 @@ public final class CommitOrderedFeed<T> {
 
   /** Every change of the tag after the position, live: it never completes. */
   public Source<Change<T>, NotUsed> changes(String tag, FeedPosition after) {
-    Step first = new Step(after, Pause.NONE, CompletableFuture.completedFuture(null), settings.heldBackMin(), 0);
+    Step first =
+        new Step(
+            after, Pause.NONE, CompletableFuture.completedFuture(null), settings.heldBackMin(), 0);
     return Source.lazySource(
             () -> {
               AtomicReference<Step> state = new AtomicReference<>(first);
@@ -115,7 +127,11 @@ public final class CommitOrderedFeed<T> {
                       1,
                       tick ->
                           waitFor(state.get())
-                              .thenCompose(ignored -> ended.get() ? new CompletableFuture<>() : next(tag, state.get()))
+                              .thenCompose(
+                                  ignored ->
+                                      ended.get()
+                                          ? new CompletableFuture<>()
+                                          : next(tag, state.get()))
                               .thenApply(
                                   stepped -> {
                                     state.set(stepped.first());
@@ -138,14 +154,25 @@ public final class CommitOrderedFeed<T> {
     return read(tag, step.after())
         .thenApply(
             batch -> {
-              FeedPosition last = batch.changes().isEmpty() ? step.after() : batch.changes().get(batch.changes().size() - 1).position();
-              Pause pause = batch.full() ? Pause.NONE : batch.heldBack() ? Pause.HELD_BACK : Pause.IDLE;
+              FeedPosition last =
+                  batch.changes().isEmpty()
+                      ? step.after()
+                      : batch.changes().get(batch.changes().size() - 1).position();
+              Pause pause =
+                  batch.full() ? Pause.NONE : batch.heldBack() ? Pause.HELD_BACK : Pause.IDLE;
               Duration heldBack =
                   pause != Pause.HELD_BACK || !batch.changes().isEmpty()
                       ? settings.heldBackMin()
                       : min(step.heldBack().multipliedBy(2), settings.heldBackMax());
-              log.debug("{} {} after {}: {} changes, then {}", table.name(), tag, step.after(), batch.changes().size(), pause);
-              return Pair.create(new Step(last, pause, signalled, heldBack, readAt), batch.changes());
+              log.debug(
+                  "{} {} after {}: {} changes, then {}",
+                  table.name(),
+                  tag,
+                  step.after(),
+                  batch.changes().size(),
+                  pause);
+              return Pair.create(
+                  new Step(last, pause, signalled, heldBack, readAt), batch.changes());
             });
   }
 
@@ -159,14 +186,18 @@ public final class CommitOrderedFeed<T> {
             woken -> {
               long sinceRead = System.nanoTime() - step.readAt();
               Duration rest = settings.minInterval().minusNanos(sinceRead);
-              return rest.isNegative() || rest.isZero() ? CompletableFuture.completedFuture(null) : delay(rest);
+              return rest.isNegative() || rest.isZero()
+                  ? CompletableFuture.completedFuture(null)
+                  : delay(rest);
             });
   }
 
   private CompletableFuture<Void> delay(Duration duration) {
     // (Patterns.after never completes its CompletionStage on Pekko 1.2.1; the scheduler does)
     CompletableFuture<Void> elapsed = new CompletableFuture<>();
-    system.scheduler().scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
+    system
+        .scheduler()
+        .scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
     return elapsed;
   }
 
@@ -209,7 +240,12 @@ public final class CommitOrderedFeed<T> {
       // one unreadable row must not stall its tag: it is left in place, named, counted, passed
       log.error(
           "Skipping a row of {} that cannot be read: {} revision {} at {} (tag {}): {}",
-          table.name(), persistenceId, revision, position, tag, e.toString());
+          table.name(),
+          persistenceId,
+          revision,
+          position,
+          tag,
+          e.toString());
       metrics.unreadable(table.name(), tag);
       value = null;
     }

@@ -13,7 +13,8 @@ public record FeedPosition(long transaction, long offset) implements Comparable<
 
   public FeedPosition {
     if (transaction < 0 || offset < 0) {
-      throw new IllegalArgumentException("a feed position is never negative: " + transaction + ":" + offset);
+      throw new IllegalArgumentException(
+          "a feed position is never negative: " + transaction + ":" + offset);
     }
   }
 
@@ -23,7 +24,8 @@ public record FeedPosition(long transaction, long offset) implements Comparable<
       throw new IllegalArgumentException("not a feed position: '" + text + "'");
     }
     try {
-      return new FeedPosition(Long.parseLong(text.substring(0, colon)), Long.parseLong(text.substring(colon + 1)));
+      return new FeedPosition(
+          Long.parseLong(text.substring(0, colon)), Long.parseLong(text.substring(colon + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a feed position: '" + text + "'", e);
     }

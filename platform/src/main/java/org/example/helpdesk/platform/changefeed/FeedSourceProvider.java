@@ -23,8 +23,13 @@ public final class FeedSourceProvider<T> extends SourceProvider<String, Change<T
   }
 
   @Override
-  public CompletionStage<Source<Change<T>, NotUsed>> source(Supplier<CompletionStage<Optional<String>>> offset) {
-    return offset.get().thenApply(stored -> feed.changes(tag, stored.map(FeedPosition::parse).orElse(FeedPosition.START)));
+  public CompletionStage<Source<Change<T>, NotUsed>> source(
+      Supplier<CompletionStage<Optional<String>>> offset) {
+    return offset
+        .get()
+        .thenApply(
+            stored ->
+                feed.changes(tag, stored.map(FeedPosition::parse).orElse(FeedPosition.START)));
   }
 
   @Override

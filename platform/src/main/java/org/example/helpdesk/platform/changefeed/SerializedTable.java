@@ -6,8 +6,8 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 
 /**
- * A fed table whose values are stored with Pekko serialization: payload, serializer id and
- * manifest in columns 7, 8 and 9 of the feed's query.
+ * A fed table whose values are stored with Pekko serialization: payload, serializer id and manifest
+ * in columns 7, 8 and 9 of the feed's query.
  */
 abstract class SerializedTable<T> implements CommitOrderedFeed.Table<T> {
 
@@ -22,6 +22,9 @@ abstract class SerializedTable<T> implements CommitOrderedFeed.Table<T> {
   @Override
   public T decode(ResultSet row) throws Exception {
     String manifest = row.getString(9);
-    return type.cast(serialization.deserialize(row.getBytes(7), row.getInt(8), manifest == null ? "" : manifest).get());
+    return type.cast(
+        serialization
+            .deserialize(row.getBytes(7), row.getInt(8), manifest == null ? "" : manifest)
+            .get());
   }
 }

@@ -96,7 +96,9 @@ public final class HealthRoutes extends ApiDirectives {
     return onReply(
         result,
         body ->
-            json("UP".equals(body.get("status")) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body));
+            json(
+                "UP".equals(body.get("status")) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                body));
   }
 
   private boolean isUp() {

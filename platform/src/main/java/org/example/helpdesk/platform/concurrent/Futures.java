@@ -16,7 +16,8 @@ public final class Futures {
 
   /** The failure behind the wrappers that CompletableFuture puts around it. */
   public static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
@@ -45,7 +46,9 @@ public final class Futures {
             return CompletableFuture.failedFuture(unwrap(failure));
           }
           return CompletableFuture.supplyAsync(
-                  () -> null, CompletableFuture.delayedExecutor(backoff(n, min, max).toMillis(), TimeUnit.MILLISECONDS))
+                  () -> null,
+                  CompletableFuture.delayedExecutor(
+                      backoff(n, min, max).toMillis(), TimeUnit.MILLISECONDS))
               .thenCompose(ignored -> attempt(attempt, n + 1, retries, min, max));
         });
   }

@@ -37,6 +37,7 @@ public record DatabaseSettings(
 
   /** The defaults of helpdesk-node.conf, for the constructors that do not name them. */
   public static final int DEFAULT_CONNECT_TIMEOUT = 5;
+
   public static final int DEFAULT_SOCKET_TIMEOUT = 30;
   public static final int DEFAULT_STATEMENT_TIMEOUT = 15;
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(8);
@@ -44,28 +45,41 @@ public record DatabaseSettings(
 
   public DatabaseSettings {
     if (queueSize < 1) {
-      throw new IllegalArgumentException("DATABASE_QUEUE_SIZE must be at least 1, not " + queueSize);
+      throw new IllegalArgumentException(
+          "DATABASE_QUEUE_SIZE must be at least 1, not " + queueSize);
     }
     if (connectTimeout < 1) {
-      throw new IllegalArgumentException("DATABASE_CONNECT_TIMEOUT must be at least 1 (second), not " + connectTimeout);
+      throw new IllegalArgumentException(
+          "DATABASE_CONNECT_TIMEOUT must be at least 1 (second), not " + connectTimeout);
     }
     if (socketTimeout < 0 || statementTimeout < 0) {
-      throw new IllegalArgumentException("DATABASE_SOCKET_TIMEOUT and DATABASE_STATEMENT_TIMEOUT must not be negative");
+      throw new IllegalArgumentException(
+          "DATABASE_SOCKET_TIMEOUT and DATABASE_STATEMENT_TIMEOUT must not be negative");
     }
     if (socketTimeout > 0 && (statementTimeout == 0 || statementTimeout >= socketTimeout)) {
       // otherwise a statement that is merely slow would be taken for a dead connection
       throw new IllegalArgumentException(
-          "DATABASE_STATEMENT_TIMEOUT (" + statementTimeout + " s) must be set and shorter than DATABASE_SOCKET_TIMEOUT ("
-              + socketTimeout + " s)");
+          "DATABASE_STATEMENT_TIMEOUT ("
+              + statementTimeout
+              + " s) must be set and shorter than DATABASE_SOCKET_TIMEOUT ("
+              + socketTimeout
+              + " s)");
     }
     if (callTimeout.isNegative() || callTimeout.isZero()) {
-      throw new IllegalArgumentException("DATABASE_CALL_TIMEOUT must be positive, not " + callTimeout);
+      throw new IllegalArgumentException(
+          "DATABASE_CALL_TIMEOUT must be positive, not " + callTimeout);
     }
   }
 
   /** Settings for tools and tests: the default timeouts of helpdesk-node.conf. */
   public DatabaseSettings(
-      String url, String user, String password, String schema, int poolSize, Duration connectionTimeout, int connectRetries) {
+      String url,
+      String user,
+      String password,
+      String schema,
+      int poolSize,
+      Duration connectionTimeout,
+      int connectRetries) {
     this(
         url,
         user,
@@ -82,7 +96,13 @@ public record DatabaseSettings(
   }
 
   /** Settings for tools and tests: no waiting for a database that is not there. */
-  public DatabaseSettings(String url, String user, String password, String schema, int poolSize, Duration connectionTimeout) {
+  public DatabaseSettings(
+      String url,
+      String user,
+      String password,
+      String schema,
+      int poolSize,
+      Duration connectionTimeout) {
     this(url, user, password, schema, poolSize, connectionTimeout, 0);
   }
 
@@ -117,8 +137,12 @@ public record DatabaseSettings(
       return db.getInt(path);
     } catch (ConfigException.WrongType e) {
       throw new IllegalArgumentException(
-          variable + " (helpdesk.database." + path + ") must be a whole number of seconds, without a unit, not '"
-              + db.getValue(path).unwrapped() + "'",
+          variable
+              + " (helpdesk.database."
+              + path
+              + ") must be a whole number of seconds, without a unit, not '"
+              + db.getValue(path).unwrapped()
+              + "'",
           e);
     }
   }
@@ -126,15 +150,42 @@ public record DatabaseSettings(
   /** The same database with another pool size (e.g. the durable state store's lanes). */
   public DatabaseSettings withPoolSize(int size) {
     return new DatabaseSettings(
-        url, user, password, schema, size, connectionTimeout, connectRetries, connectTimeout, socketTimeout, statementTimeout,
-        callTimeout, queueSize);
+        url,
+        user,
+        password,
+        schema,
+        size,
+        connectionTimeout,
+        connectRetries,
+        connectTimeout,
+        socketTimeout,
+        statementTimeout,
+        callTimeout,
+        queueSize);
   }
 
   @Override
   public String toString() {
-    return "DatabaseSettings[" + org.example.helpdesk.platform.logging.Secrets.redact(url) + ", user=" + user + ", schema=" + schema + ", pool=" + poolSize
-        + ", timeouts: connection " + connectionTimeout.toMillis() + " ms, connect " + connectTimeout + " s, socket "
-        + socketTimeout + " s, statement " + statementTimeout + " s, call " + callTimeout.toMillis() + " ms, queue "
-        + queueSize + "]";
+    return "DatabaseSettings["
+        + org.example.helpdesk.platform.logging.Secrets.redact(url)
+        + ", user="
+        + user
+        + ", schema="
+        + schema
+        + ", pool="
+        + poolSize
+        + ", timeouts: connection "
+        + connectionTimeout.toMillis()
+        + " ms, connect "
+        + connectTimeout
+        + " s, socket "
+        + socketTimeout
+        + " s, statement "
+        + statementTimeout
+        + " s, call "
+        + callTimeout.toMillis()
+        + " ms, queue "
+        + queueSize
+        + "]";
   }
 }

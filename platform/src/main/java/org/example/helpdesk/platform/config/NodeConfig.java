@@ -42,12 +42,15 @@ public final class NodeConfig {
             .withValue(
                 "pekko-persistence-jdbc.shared-databases.slick.db.url",
                 ConfigValueFactory.fromAnyRef(jdbcUrl))
-            .withValue("pekko.loglevel", ConfigValueFactory.fromAnyRef(pekkoLogLevel(first.getString("pekko.loglevel"))));
+            .withValue(
+                "pekko.loglevel",
+                ConfigValueFactory.fromAnyRef(pekkoLogLevel(first.getString("pekko.loglevel"))));
     return ConfigFactory.load(derived.withFallback(unresolved));
   }
 
   /** {@code host:port,host:port} into the node's {@code pekko://} seed addresses. */
-  static List<String> seedNodes(String systemName, String seedNodes, String selfHost, int selfPort) {
+  static List<String> seedNodes(
+      String systemName, String seedNodes, String selfHost, int selfPort) {
     if (seedNodes == null || seedNodes.isBlank()) {
       // port 0 (chosen by the OS, as in tests): no address to name yet; the node joins itself
       return selfPort == 0 ? List.of() : List.of(address(systemName, selfHost, selfPort));

@@ -26,16 +26,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node's own connection pool, in its schema, with a thread pool of the same size for the
- * blocking JDBC calls so that they never run on the actors' dispatcher.
+ * A node's own connection pool, in its schema, with a thread pool of the same size for the blocking
+ * JDBC calls so that they never run on the actors' dispatcher.
  *
  * <p>Nothing here waits without a bound when the database stops answering (down, or black-holed:
  * connections open, nothing comes back): a call waits at most {@code connection-timeout} for a
  * thread and a connection, and its caller at most {@code call-timeout} in all; at most {@code
  * queue-size} calls wait for a thread, and a call beyond that fails at once. Each of these fails
- * with a {@link DatabaseBusyException}, which the HTTP API answers with a 503. A statement on a dead
- * connection fails after {@code socket-timeout}, which frees its thread; the server cancels one
- * that runs longer than {@code statement-timeout}.
+ * with a {@link DatabaseBusyException}, which the HTTP API answers with a 503. A statement on a
+ * dead connection fails after {@code socket-timeout}, which frees its thread; the server cancels
+ * one that runs longer than {@code statement-timeout}.
  */
 public final class Database implements AutoCloseable {
 
@@ -62,7 +62,8 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(settings.connectionTimeout().toMillis());
     // a connection idle for more than 0.5 s is checked before it is handed out; the check itself
     // must not hang on a dead one
-    config.setValidationTimeout(Math.max(250, Math.min(2_000, settings.connectionTimeout().toMillis() - 1)));
+    config.setValidationTimeout(
+        Math.max(250, Math.min(2_000, settings.connectionTimeout().toMillis() - 1)));
     // idle connections are checked every 30 s (within the validation timeout), so that dead ones
     // are replaced before anyone asks for them; maxLifetime (30 min) only retires connections
     // that are given back, it never waits on one
@@ -76,7 +77,10 @@ public final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       // e.g. Hikari's "Failed to get driver instance for jdbcUrl=<the URL, password and all>"
       throw new IllegalArgumentException(
-          "cannot use the database URL " + Secrets.redact(settings.url()) + ": " + Secrets.redact(String.valueOf(e.getMessage()))
+          "cannot use the database URL "
+              + Secrets.redact(settings.url())
+              + ": "
+              + Secrets.redact(String.valueOf(e.getMessage()))
               + (e.getCause() == null ? "" : " (" + Secrets.redact(e.getCause().toString()) + ")"));
     }
     AtomicInteger threads = new AtomicInteger();
@@ -138,7 +142,8 @@ public final class Database implements AutoCloseable {
             .schemas(settings.schema())
             .defaultSchema(settings.schema())
             .createSchemas(true)
-            // a node may start before its database; wait for it (1 s, 2 s, 4 s ... up to 10 s apart)
+            // a node may start before its database; wait for it (1 s, 2 s, 4 s ... up to 10 s
+            // apart)
             .connectRetries(settings.connectRetries())
             .connectRetriesInterval(10)
             .locations(locations)
@@ -231,10 +236,15 @@ public final class Database implements AutoCloseable {
     }
     long n = refused.incrementAndGet();
     if (n == 1 || n % 1_000 == 0) {
-      log.warn("The database is not answering: {} calls are waiting already; {} refused so far", settings.queueSize(), n);
+      log.warn(
+          "The database is not answering: {} calls are waiting already; {} refused so far",
+          settings.queueSize(),
+          n);
     }
     return new DatabaseBusyException(
-        "the database is not answering: " + settings.queueSize() + " calls are waiting for it already");
+        "the database is not answering: "
+            + settings.queueSize()
+            + " calls are waiting for it already");
   }
 
   /** True when a connection can be had and answers within a second. */
@@ -305,7 +315,8 @@ public final class Database implements AutoCloseable {
       } catch (SQLException e) {
         result.completeExceptionally(new CompletionException(new DatabaseException(e)));
       } catch (Throwable e) {
-        result.completeExceptionally(e instanceof CompletionException ? e : new CompletionException(e));
+        result.completeExceptionally(
+            e instanceof CompletionException ? e : new CompletionException(e));
       }
     }
 
@@ -315,7 +326,9 @@ public final class Database implements AutoCloseable {
         result.completeExceptionally(
             new CompletionException(
                 new DatabaseBusyException(
-                    "the database is not answering: no connection within " + millis(acquireNanos) + " ms")));
+                    "the database is not answering: no connection within "
+                        + millis(acquireNanos)
+                        + " ms")));
         return;
       }
       long rest = callNanos - (System.nanoTime() - submitted);
@@ -335,8 +348,12 @@ public final class Database implements AutoCloseable {
       if (result.completeExceptionally(
           new CompletionException(
               new DatabaseBusyException(
-                  "the database is not answering: no answer within " + millis(callNanos) + " ms")))) {
-        log.warn("A database call got no answer within {} ms; its thread waits on (at most the socket timeout)", millis(callNanos));
+                  "the database is not answering: no answer within "
+                      + millis(callNanos)
+                      + " ms")))) {
+        log.warn(
+            "A database call got no answer within {} ms; its thread waits on (at most the socket timeout)",
+            millis(callNanos));
       }
     }
   }
@@ -371,8 +388,8 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * The database does not answer in time, or too many calls wait for it already: the call was
-   * given up on (or never started). Transient: the HTTP API answers it with a 503.
+   * The database does not answer in time, or too many calls wait for it already: the call was given
+   * up on (or never started). Transient: the HTTP API answers it with a 503.
    */
   public static final class DatabaseBusyException extends DatabaseException {
     public DatabaseBusyException(String message) {

@@ -66,18 +66,21 @@ public abstract class ApiDirectives extends AllDirectives {
     try {
       id = parseUuid(raw);
     } catch (IllegalArgumentException e) {
-      return ApiErrors.complete(StatusCodes.BAD_REQUEST, what + " must be a UUID, got '" + shorten(raw) + "'");
+      return ApiErrors.complete(
+          StatusCodes.BAD_REQUEST, what + " must be a UUID, got '" + shorten(raw) + "'");
     }
     // (every line logged while handling the request names the id: "issueId", "ticketId")
     return withLogContext(what, id, inner.apply(id));
   }
 
   /**
-   * The inner route with {@code key=value} in the MDC of what it logs (see {@link LogContext}), also
-   * in the completions of {@link #onReply} it started.
+   * The inner route with {@code key=value} in the MDC of what it logs (see {@link LogContext}),
+   * also in the completions of {@link #onReply} it started.
    */
   protected static Route withLogContext(String key, Object value, Route inner) {
-    scala.Function1<org.apache.pekko.http.scaladsl.server.RequestContext, scala.concurrent.Future<org.apache.pekko.http.scaladsl.server.RouteResult>>
+    scala.Function1<
+            org.apache.pekko.http.scaladsl.server.RequestContext,
+            scala.concurrent.Future<org.apache.pekko.http.scaladsl.server.RouteResult>>
         route = inner.asScala();
     return RouteAdapter.asJava(
         ctx -> {
@@ -119,7 +122,8 @@ public abstract class ApiDirectives extends AllDirectives {
   }
 
   private static final java.util.regex.Pattern UUID_SHAPE =
-      java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      java.util.regex.Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   /** Strict UUID parsing: {@link UUID#fromString} accepts forms such as "1-2-3-4-5". */
   public static UUID parseUuid(String raw) {
@@ -150,11 +154,14 @@ public abstract class ApiDirectives extends AllDirectives {
     } catch (MismatchedInputException e) {
       throw new InvalidRequestException(JsonFieldErrors.describe(e));
     } catch (StreamConstraintsException e) {
-      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException(
+          "malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (JsonParseException e) {
-      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException(
+          "malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
-      throw new InvalidRequestException("malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
+      throw new InvalidRequestException(
+          "malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
     } catch (IOException e) {
       throw new InvalidRequestException("unreadable request body");
     }

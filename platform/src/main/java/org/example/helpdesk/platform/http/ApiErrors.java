@@ -43,8 +43,7 @@ public final class ApiErrors {
 
   /** Wraps a node's routes so that nothing leaves without a JSON body. */
   public static Route handled(Route routes) {
-    return D.handleExceptions(
-        EXCEPTIONS, () -> D.handleRejections(REJECTIONS, () -> routes));
+    return D.handleExceptions(EXCEPTIONS, () -> D.handleRejections(REJECTIONS, () -> routes));
   }
 
   public static HttpResponse response(StatusCode status, String message) {
@@ -72,7 +71,8 @@ public final class ApiErrors {
     if (causedBy(t, Database.DatabaseBusyException.class)) {
       // (also a RejectedExecutionException of Database.executor() caused by one)
       log.warn("Database not answering: {}", t.getMessage());
-      return response(StatusCodes.SERVICE_UNAVAILABLE, "the database is not answering; try again later");
+      return response(
+          StatusCodes.SERVICE_UNAVAILABLE, "the database is not answering; try again later");
     }
     if (t instanceof TimeoutException || t instanceof AskTimeoutException) {
       log.warn("Request timed out: {}", t.getMessage());
@@ -106,7 +106,9 @@ public final class ApiErrors {
                       : complete(StatusCodes.BAD_REQUEST, "malformed request body: " + r.message()))
           .handle(
               UnsupportedRequestContentTypeRejection.class,
-              r -> complete(StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"))
+              r ->
+                  complete(
+                      StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"))
           .handle(
               RequestEntityExpectedRejection.class,
               r -> complete(StatusCodes.BAD_REQUEST, "a JSON request body is required"))
@@ -143,9 +145,7 @@ public final class ApiErrors {
           .match(
               EntityStreamSizeException.class,
               e -> complete(StatusCodes.PAYLOAD_TOO_LARGE, "request body is too large"))
-          .match(
-              IllegalRequestException.class,
-              e -> complete(e.status(), e.info().summary()))
+          .match(IllegalRequestException.class, e -> complete(e.status(), e.info().summary()))
           .matchAny(e -> D.complete(responseFor(e)))
           .build();
 

@@ -41,10 +41,19 @@ public final class HttpServer {
 
   /** As {@link #start(ActorSystem, String, int, long, Route)}, with a server span per request. */
   public static CompletionStage<ServerBinding> start(
-      ActorSystem<?> system, String host, int port, long maxBodyBytes, Route routes, Tracing tracing) {
+      ActorSystem<?> system,
+      String host,
+      int port,
+      long maxBodyBytes,
+      Route routes,
+      Tracing tracing) {
     return Http.get(system)
         .newServerAt(host, port)
-        .bind(HttpTracing.traced(tracing, WebRoutes.withSecurityHeaders(ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))))
+        .bind(
+            HttpTracing.traced(
+                tracing,
+                WebRoutes.withSecurityHeaders(
+                    ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

@@ -7,9 +7,7 @@ public final class TextField {
 
   private TextField() {}
 
-  /**
-   * Present, not blank, at most {@code max} characters, and text by {@link TextRules}.
-   */
+  /** Present, not blank, at most {@code max} characters, and text by {@link TextRules}. */
   public static String require(String field, String value, int max) {
     if (value == null) {
       throw new InvalidRequestException(field + " is required");

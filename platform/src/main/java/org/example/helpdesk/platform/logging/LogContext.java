@@ -16,8 +16,8 @@ import org.slf4j.MDC;
  * }
  * }</pre>
  *
- * The MDC belongs to a thread: work continued on another thread (a callback of a future) takes
- * the context along with {@link #capture()}.
+ * The MDC belongs to a thread: work continued on another thread (a callback of a future) takes the
+ * context along with {@link #capture()}.
  */
 public final class LogContext implements AutoCloseable {
 

@@ -19,11 +19,11 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The nodes' log lines, in one of two formats ({@code <format>} in logback.xml, from
- * {@code LOG_FORMAT}):
+ * The nodes' log lines, in one of two formats ({@code <format>} in logback.xml, from {@code
+ * LOG_FORMAT}):
  *
  * <ul>
- *   <li>{@code text} (the default), for people: {@code 2025-01-31 12:00:00.123 WARN  [thread]
+ *   <li>{@code text} (the default), for people: {@code 2025-01-31 12:00:00.123 WARN [thread]
  *       o.e.h.b.inbox.CommandConsumer {ticketId=..., traceId=...} - message}, then the stack trace
  *       of an exception, if any. Pekko's own bookkeeping MDC entries (address, actor system,
  *       timestamp, source thread) are left out; the source thread replaces the logging thread.
@@ -38,9 +38,13 @@ import java.util.TreeMap;
  */
 public final class LogEncoder extends EncoderBase<ILoggingEvent> {
 
-  private static final Set<String> FIELDS = Set.of("timestamp", "level", "logger", "thread", "message", "exception");
+  private static final Set<String> FIELDS =
+      Set.of("timestamp", "level", "logger", "thread", "message", "exception");
+
   /** Pekko's MDC entries that only repeat what every line of a node has in common. */
-  private static final Set<String> QUIET_IN_TEXT = Set.of("pekkoAddress", "sourceActorSystem", "pekkoTimestamp", "sourceThread");
+  private static final Set<String> QUIET_IN_TEXT =
+      Set.of("pekkoAddress", "sourceActorSystem", "pekkoTimestamp", "sourceThread");
+
   private static final DateTimeFormatter TEXT_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
   private static final JsonFactory JSON = new JsonFactory();
@@ -50,7 +54,10 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
   private int loggerLength = 36;
   private TargetLengthBasedClassNameAbbreviator abbreviator;
 
-  /** {@code text} or {@code json} (case-insensitive); anything else is taken for text, with a warning. */
+  /**
+   * {@code text} or {@code json} (case-insensitive); anything else is taken for text, with a
+   * warning.
+   */
   public void setFormat(String format) {
     this.format = format == null ? "text" : format.trim();
   }
@@ -135,9 +142,18 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
         throwable == null ? null : ThrowableProxyUtil.asString(throwable));
   }
 
-  /** One line of the JSON format, passwords masked (also for lines that bypassed Logback, see {@link StdStreams}). */
+  /**
+   * One line of the JSON format, passwords masked (also for lines that bypassed Logback, see {@link
+   * StdStreams}).
+   */
   static byte[] jsonLine(
-      java.time.Instant time, String level, String logger, String thread, String message, Map<String, String> mdc, String exception) {
+      java.time.Instant time,
+      String level,
+      String logger,
+      String thread,
+      String message,
+      Map<String, String> mdc,
+      String exception) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(384);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();

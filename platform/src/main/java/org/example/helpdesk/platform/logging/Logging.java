@@ -5,7 +5,10 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A node's {@code main}: what goes wrong is logged (through {@link LogEncoder}, redacted), not dumped on stderr. */
+/**
+ * A node's {@code main}: what goes wrong is logged (through {@link LogEncoder}, redacted), not
+ * dumped on stderr.
+ */
 public final class Logging {
 
   private static final Logger log = LoggerFactory.getLogger("org.example.helpdesk.Main");
@@ -19,7 +22,8 @@ public final class Logging {
    */
   public static void startOrExit(Runnable start) {
     StdStreams.install();
-    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> log.error("Uncaught exception in thread {}", thread.getName(), e));
+    Thread.setDefaultUncaughtExceptionHandler(
+        (thread, e) -> log.error("Uncaught exception in thread {}", thread.getName(), e));
     try {
       start.run();
     } catch (Throwable e) {

@@ -11,10 +11,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Keeps passwords out of the logs. {@link #redact} masks the password of a URI
- * ({@code scheme://user:password@host}), a {@code password=} parameter (JDBC URLs) and every
- * password {@link #register registered} (the node's database and broker passwords, registered at
- * start); the nodes' log encoder ({@link LogEncoder}) runs every line through it as well.
+ * Keeps passwords out of the logs. {@link #redact} masks the password of a URI ({@code
+ * scheme://user:password@host}), a {@code password=} parameter (JDBC URLs) and every password
+ * {@link #register registered} (the node's database and broker passwords, registered at start); the
+ * nodes' log encoder ({@link LogEncoder}) runs every line through it as well.
  */
 public final class Secrets {
 
@@ -22,11 +22,14 @@ public final class Secrets {
 
   /** {@code ://user:password@}: the password, up to the last {@code @} before the host. */
   private static final Pattern USER_INFO = Pattern.compile("(://[^\\s/:@]*:)[^\\s@]*@");
+
   /** {@code password=...} (JDBC URL parameters, properties), {@code "password":"..."} (JSON). */
   private static final Pattern PASSWORD_PARAMETER =
       Pattern.compile("(?i)((?:password|passwd|pwd)\"?\\s*[=:]\\s*\"?)[^&;\\s,\"'\\])}]+");
+
   /** Too short or too common to be masked wherever they appear (they are no secret either). */
   private static final Set<String> NOT_SECRETS = Set.of("postgres", "password", "changeme");
+
   private static final int MIN_REGISTERED_LENGTH = 6;
 
   private static final List<String> registered = new CopyOnWriteArrayList<>();
@@ -56,11 +59,14 @@ public final class Secrets {
 
   /**
    * Masks this value wherever it appears in a log line from now on (and its URL-encoded form).
-   * Values shorter than 6 characters or well-known defaults ("postgres") are not registered: masking
-   * them everywhere would garble the logs, and they protect nothing.
+   * Values shorter than 6 characters or well-known defaults ("postgres") are not registered:
+   * masking them everywhere would garble the logs, and they protect nothing.
    */
   public static void register(String secret) {
-    if (secret == null || secret.isBlank() || secret.length() < MIN_REGISTERED_LENGTH || NOT_SECRETS.contains(secret)) {
+    if (secret == null
+        || secret.isBlank()
+        || secret.length() < MIN_REGISTERED_LENGTH
+        || NOT_SECRETS.contains(secret)) {
       return;
     }
     if (!registered.contains(secret)) {
@@ -89,7 +95,10 @@ public final class Secrets {
     }
   }
 
-  /** Registers the node's database and broker passwords ({@code helpdesk.database}, {@code helpdesk.amqp}). */
+  /**
+   * Registers the node's database and broker passwords ({@code helpdesk.database}, {@code
+   * helpdesk.amqp}).
+   */
   public static void registerNodeSecrets(Config config) {
     register(config.getString("helpdesk.database.password"));
     registerPasswordsIn(config.getString("helpdesk.database.url"));

@@ -11,8 +11,8 @@ import java.util.Locale;
 /**
  * Guards what a node writes to stdout and stderr without Logback (a library's {@code println}, a
  * JVM warning): every line goes through {@link Secrets#redact}, and with {@code LOG_FORMAT=json} a
- * line that is not already a JSON object (one of {@link LogEncoder}'s) becomes one, with the
- * logger {@code stdout} or {@code stderr}, so that the output stays JSON lines throughout.
+ * line that is not already a JSON object (one of {@link LogEncoder}'s) becomes one, with the logger
+ * {@code stdout} or {@code stderr}, so that the output stays JSON lines throughout.
  */
 public final class StdStreams {
 
@@ -20,7 +20,10 @@ public final class StdStreams {
 
   private StdStreams() {}
 
-  /** Installs the guards (once); call it first thing in {@code main}, before Scala's Console takes System.out. */
+  /**
+   * Installs the guards (once); call it first thing in {@code main}, before Scala's Console takes
+   * System.out.
+   */
   public static synchronized void install() {
     if (installed) {
       return;
@@ -28,11 +31,18 @@ public final class StdStreams {
     installed = true;
     String format = System.getProperty("LOG_FORMAT", System.getenv("LOG_FORMAT"));
     boolean json = format != null && format.trim().toLowerCase(Locale.ROOT).equals("json");
-    System.setOut(new PrintStream(new LineGuard(System.out, json, "stdout", "INFO"), true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(new LineGuard(System.err, json, "stderr", "WARN"), true, StandardCharsets.UTF_8));
+    System.setOut(
+        new PrintStream(
+            new LineGuard(System.out, json, "stdout", "INFO"), true, StandardCharsets.UTF_8));
+    System.setErr(
+        new PrintStream(
+            new LineGuard(System.err, json, "stderr", "WARN"), true, StandardCharsets.UTF_8));
   }
 
-  /** Collects bytes into lines and writes each on, guarded. Callers (PrintStreams) serialize the writes. */
+  /**
+   * Collects bytes into lines and writes each on, guarded. Callers (PrintStreams) serialize the
+   * writes.
+   */
   static final class LineGuard extends OutputStream {
 
     private final OutputStream target;
@@ -92,7 +102,15 @@ public final class StdStreams {
         // (a JSON line is LogEncoder's, redacted already; masking keeps a JSON string valid)
         out = Secrets.redact(text).getBytes(StandardCharsets.UTF_8);
       } else {
-        out = LogEncoder.jsonLine(Instant.now(), level, logger, Thread.currentThread().getName(), text.stripTrailing(), null, null);
+        out =
+            LogEncoder.jsonLine(
+                Instant.now(),
+                level,
+                logger,
+                Thread.currentThread().getName(),
+                text.stripTrailing(),
+                null,
+                null);
       }
       target.write(out);
       target.flush();

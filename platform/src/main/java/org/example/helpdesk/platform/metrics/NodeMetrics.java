@@ -15,9 +15,9 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * A node's metrics, served as Prometheus text on {@code GET /metrics}. Each node has a registry
- * of its own (two nodes can share a JVM). Gauges that query the database are read when scraped, on
- * the database's threads, never on the HTTP server's.
+ * A node's metrics, served as Prometheus text on {@code GET /metrics}. Each node has a registry of
+ * its own (two nodes can share a JVM). Gauges that query the database are read when scraped, on the
+ * database's threads, never on the HTTP server's.
  */
 public final class NodeMetrics extends AllDirectives {
 
@@ -34,7 +34,13 @@ public final class NodeMetrics extends AllDirectives {
   }
 
   public Route routes() {
-    return path("metrics", () -> get(() -> completeWithFuture(CompletableFuture.supplyAsync(this::scrape, scrapeExecutor))));
+    return path(
+        "metrics",
+        () ->
+            get(
+                () ->
+                    completeWithFuture(
+                        CompletableFuture.supplyAsync(this::scrape, scrapeExecutor))));
   }
 
   private HttpResponse scrape() {

@@ -19,18 +19,37 @@ public final class ProjectionLag {
    *     starts with {@link #STORED_POSITION}
    */
   public static void register(
-      PrometheusRegistry registry, DataSource dataSource, String projection, List<String> tags, String unit, String sql) {
+      PrometheusRegistry registry,
+      DataSource dataSource,
+      String projection,
+      List<String> tags,
+      String unit,
+      String sql) {
     GaugeWithCallback.builder()
         .name("helpdesk_projection_lag_" + unit)
         .help("Items of a tag the projection has not handled yet")
         .labelNames("projection", "tag")
-        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[0], projection, tag)))
+        .callback(
+            cb ->
+                tags.forEach(
+                    tag ->
+                        cb.call(
+                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[0],
+                            projection,
+                            tag)))
         .register(registry);
     GaugeWithCallback.builder()
         .name("helpdesk_projection_lag_seconds")
         .help("Age of the oldest item of a tag the projection has not handled yet")
         .labelNames("projection", "tag")
-        .callback(cb -> tags.forEach(tag -> cb.call(SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[1], projection, tag)))
+        .callback(
+            cb ->
+                tags.forEach(
+                    tag ->
+                        cb.call(
+                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[1],
+                            projection,
+                            tag)))
         .register(registry);
   }
 

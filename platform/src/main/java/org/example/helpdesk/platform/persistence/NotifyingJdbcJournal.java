@@ -24,7 +24,9 @@ public final class NotifyingJdbcJournal extends JdbcAsyncWriteJournal {
     super(config);
     followers =
         ChangeNotifier.start(
-            DatabaseSettings.from(context().system().settings().config()), context().system().name(), EventTagTable.TABLE);
+            DatabaseSettings.from(context().system().settings().config()),
+            context().system().name(),
+            EventTagTable.TABLE);
   }
 
   @Override

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * with Pekko serialization), written on plain prepared statements.
  *
  * <p>Why not that store: it builds its Slick queries anew on every call (about 30 % of the customer
- * node's CPU in the benchmark) and writes each entity in a transaction of its own. Here a few
- * lanes (threads, each with a connection) take whatever is waiting: all waiting reads as one query,
- * all waiting writes as one transaction (a JDBC batch), so that under load a commit carries many
+ * node's CPU in the benchmark) and writes each entity in a transaction of its own. Here a few lanes
+ * (threads, each with a connection) take whatever is waiting: all waiting reads as one query, all
+ * waiting writes as one transaction (a JDBC batch), so that under load a commit carries many
  * entities. Every write stamps the row with its transaction id and a new global offset in the same
  * statement, which is what the commit-ordered change feed reads by.
  */
@@ -53,13 +53,15 @@ public final class PostgresDurableStateStore implements AutoCloseable {
           + " AS w(persistence_id, revision, payload, serializer, manifest, tag, ts)";
   private static final String INSERT =
       "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id,"
-          + " state_serial_manifest, tag, state_timestamp) SELECT * FROM " + ROWS
+          + " state_serial_manifest, tag, state_timestamp) SELECT * FROM "
+          + ROWS
           + " ON CONFLICT (persistence_id) DO NOTHING RETURNING persistence_id";
   private static final String UPDATE =
       "UPDATE durable_state d SET revision = w.revision, state_payload = w.payload, state_serial_id = w.serializer,"
           + " state_serial_manifest = w.manifest, tag = w.tag, state_timestamp = w.ts,"
           + " global_offset = nextval('durable_state_global_offset_seq'), tx_id = pg_current_xact_id()"
-          + " FROM " + ROWS
+          + " FROM "
+          + ROWS
           + " WHERE d.persistence_id = w.persistence_id AND d.revision = w.revision - 1 RETURNING d.persistence_id";
   private static final String DELETE = "DELETE FROM durable_state WHERE persistence_id = ?";
 
@@ -71,7 +73,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
     long asked();
   }
 
-  private record Read(String persistenceId, CompletableFuture<Stored> result, long asked) implements Op {}
+  private record Read(String persistenceId, CompletableFuture<Stored> result, long asked)
+      implements Op {}
 
   private record Write(
       String persistenceId,
@@ -85,7 +88,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       long asked)
       implements Op {}
 
-  private record Delete(String persistenceId, CompletableFuture<Done> result, long asked) implements Op {}
+  private record Delete(String persistenceId, CompletableFuture<Done> result, long asked)
+      implements Op {}
 
   /** A lane's batch since when ({@link System#nanoTime}). */
   private record Running(List<Op> ops, long since) {}
@@ -115,14 +119,24 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       java.time.Duration linger,
       Runnable committed,
       String name) {
-    this(dataSource, serialization, lanes, maxBatch, linger, committed, name, Integer.MAX_VALUE, null, null);
+    this(
+        dataSource,
+        serialization,
+        lanes,
+        maxBatch,
+        linger,
+        committed,
+        name,
+        Integer.MAX_VALUE,
+        null,
+        null);
   }
 
   /**
    * @param maxWaiting operations that may wait for a lane; more fail at once
    * @param waitTimeout an operation that no lane took up within this fails, undone (null: waits)
-   * @param callTimeout an operation not done within this fails; its outcome is unknown, as with
-   *     a connection lost in the middle (null: waits, at most the driver's socket timeout)
+   * @param callTimeout an operation not done within this fails; its outcome is unknown, as with a
+   *     connection lost in the middle (null: waits, at most the driver's socket timeout)
    */
   public PostgresDurableStateStore(
       DataSource dataSource,
@@ -165,7 +179,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   }
 
   /** Stores revision {@code revision}; fails if the stored one is not {@code revision - 1}. */
-  public CompletableFuture<Done> upsert(String persistenceId, long revision, Object value, String tag) {
+  public CompletableFuture<Done> upsert(
+      String persistenceId, long revision, Object value, String tag) {
     Serializer serializer;
     byte[] payload;
     try {
@@ -191,7 +206,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   }
 
   public CompletableFuture<Done> delete(String persistenceId) {
-    return enqueue(new Delete(persistenceId, new CompletableFuture<>(), System.nanoTime())).result();
+    return enqueue(new Delete(persistenceId, new CompletableFuture<>(), System.nanoTime()))
+        .result();
   }
 
   private <O extends Op> O enqueue(O op) {
@@ -201,7 +217,9 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       fail(
           op,
           new Database.DatabaseBusyException(
-              "the database is not answering: " + maxWaiting + " entity states are waiting for it already"));
+              "the database is not answering: "
+                  + maxWaiting
+                  + " entity states are waiting for it already"));
     }
     return op;
   }
@@ -225,19 +243,24 @@ public final class PostgresDurableStateStore implements AutoCloseable {
           fail(
               first,
               new Database.DatabaseBusyException(
-                  "the database is not answering: no connection within " + waitNanos / 1_000_000 + " ms"));
+                  "the database is not answering: no connection within "
+                      + waitNanos / 1_000_000
+                      + " ms"));
         }
       }
       for (int i = 0; i < runningBatches.length(); i++) {
         Running batch = runningBatches.get(i);
         if (batch != null && now - batch.since() > callNanos) {
-          batch.ops()
+          batch
+              .ops()
               .forEach(
                   op ->
                       fail(
                           op,
                           new Database.DatabaseBusyException(
-                              "the database is not answering: no answer within " + callNanos / 1_000_000 + " ms")));
+                              "the database is not answering: no answer within "
+                                  + callNanos / 1_000_000
+                                  + " ms")));
         }
       }
     }
@@ -326,7 +349,9 @@ public final class PostgresDurableStateStore implements AutoCloseable {
           try {
             String manifest = rs.getString(5);
             Object value =
-                serialization.deserialize(rs.getBytes(3), rs.getInt(4), manifest == null ? "" : manifest).get();
+                serialization
+                    .deserialize(rs.getBytes(3), rs.getInt(4), manifest == null ? "" : manifest)
+                    .get();
             found.put(id, new Stored(rs.getLong(2), value));
           } catch (RuntimeException e) {
             unreadable.put(id, e);
@@ -383,7 +408,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   }
 
   /** Runs an array statement for the writes; returns the persistence ids it wrote. */
-  private static Set<String> execute(Connection connection, String sql, List<Write> writes) throws SQLException {
+  private static Set<String> execute(Connection connection, String sql, List<Write> writes)
+      throws SQLException {
     int n = writes.size();
     String[] ids = new String[n];
     Long[] revisions = new Long[n];
@@ -433,8 +459,12 @@ public final class PostgresDurableStateStore implements AutoCloseable {
         w.result()
             .completeExceptionally(
                 new IllegalStateException(
-                    "Incorrect revision number " + w.revision() + " for " + w.persistenceId()
-                        + ": the stored revision is not " + (w.revision() - 1)));
+                    "Incorrect revision number "
+                        + w.revision()
+                        + " for "
+                        + w.persistenceId()
+                        + ": the stored revision is not "
+                        + (w.revision() - 1)));
       }
     }
   }

@@ -16,16 +16,17 @@ import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
- * The durable state store plugin ({@code pekko.persistence.state.plugin}) behind every
- * {@code DurableStateBehavior} of a node: {@link PostgresDurableStateStore} on a connection pool of
- * its own, in the node's schema ({@code helpdesk.database}); after each commit it wakes the
- * table's followers.
+ * The durable state store plugin ({@code pekko.persistence.state.plugin}) behind every {@code
+ * DurableStateBehavior} of a node: {@link PostgresDurableStateStore} on a connection pool of its
+ * own, in the node's schema ({@code helpdesk.database}); after each commit it wakes the table's
+ * followers.
  */
 public final class PostgresDurableStateStoreProvider implements DurableStateStoreProvider {
 
   private final PostgresDurableStateStore store;
 
-  public PostgresDurableStateStoreProvider(ExtendedActorSystem system, Config pluginConfig, String configPath) {
+  public PostgresDurableStateStoreProvider(
+      ExtendedActorSystem system, Config pluginConfig, String configPath) {
     int lanes = pluginConfig.getInt("lanes");
     DatabaseSettings db = DatabaseSettings.from(system.settings().config());
     // one connection per lane, with the node's timeouts (socket, statement, connection)
@@ -52,12 +53,14 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
   }
 
   @Override
-  public org.apache.pekko.persistence.state.scaladsl.DurableStateStore<Object> scaladslDurableStateStore() {
+  public org.apache.pekko.persistence.state.scaladsl.DurableStateStore<Object>
+      scaladslDurableStateStore() {
     return new Scaladsl(store);
   }
 
   @Override
-  public org.apache.pekko.persistence.state.javadsl.DurableStateStore<Object> javadslDurableStateStore() {
+  public org.apache.pekko.persistence.state.javadsl.DurableStateStore<Object>
+      javadslDurableStateStore() {
     return new Javadsl(store);
   }
 
@@ -66,16 +69,20 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
       implements org.apache.pekko.persistence.state.scaladsl.DurableStateUpdateStore<Object> {
 
     @Override
-    public Future<org.apache.pekko.persistence.state.scaladsl.GetObjectResult<Object>> getObject(String persistenceId) {
+    public Future<org.apache.pekko.persistence.state.scaladsl.GetObjectResult<Object>> getObject(
+        String persistenceId) {
       return FutureConverters.asScala(
           store
               .get(persistenceId)
               .thenApply(
-                  s -> new org.apache.pekko.persistence.state.scaladsl.GetObjectResult<>(Option.apply(s.value()), s.revision())));
+                  s ->
+                      new org.apache.pekko.persistence.state.scaladsl.GetObjectResult<>(
+                          Option.apply(s.value()), s.revision())));
     }
 
     @Override
-    public Future<Done> upsertObject(String persistenceId, long revision, Object value, String tag) {
+    public Future<Done> upsertObject(
+        String persistenceId, long revision, Object value, String tag) {
       return FutureConverters.asScala(store.upsert(persistenceId, revision, value, tag));
     }
 
@@ -97,11 +104,13 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
     public CompletionStage<GetObjectResult<Object>> getObject(String persistenceId) {
       return store
           .get(persistenceId)
-          .thenApply(s -> new GetObjectResult<>(java.util.Optional.ofNullable(s.value()), s.revision()));
+          .thenApply(
+              s -> new GetObjectResult<>(java.util.Optional.ofNullable(s.value()), s.revision()));
     }
 
     @Override
-    public CompletionStage<Done> upsertObject(String persistenceId, long revision, Object value, String tag) {
+    public CompletionStage<Done> upsertObject(
+        String persistenceId, long revision, Object value, String tag) {
       return store.upsert(persistenceId, revision, value, tag);
     }
 

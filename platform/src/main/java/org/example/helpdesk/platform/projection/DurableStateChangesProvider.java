@@ -35,11 +35,12 @@ import org.example.helpdesk.platform.db.Database;
  *
  * <p>This source reads a row only once it has settled: written more than {@code settle} ago. A
  * write takes its global offset after its timestamp, so a write with a lower offset than a settled
- * row has had that long to commit too; only a commit slower than that can be passed by, and that
- * is the case the outbox sweep exists for. (The durable-state projection module, which would
- * provide a source, is not available for this Pekko version.)
+ * row has had that long to commit too; only a commit slower than that can be passed by, and that is
+ * the case the outbox sweep exists for. (The durable-state projection module, which would provide a
+ * source, is not available for this Pekko version.)
  */
-public final class DurableStateChangesProvider<A> extends SourceProvider<Offset, DurableStateChange<A>> {
+public final class DurableStateChangesProvider<A>
+    extends SourceProvider<Offset, DurableStateChange<A>> {
 
   private final ActorSystem<?> system;
   private final Database database;
@@ -49,7 +50,12 @@ public final class DurableStateChangesProvider<A> extends SourceProvider<Offset,
   private final int batchSize;
 
   public DurableStateChangesProvider(
-      ActorSystem<?> system, Database database, String tag, Duration pollInterval, Duration settle, int batchSize) {
+      ActorSystem<?> system,
+      Database database,
+      String tag,
+      Duration pollInterval,
+      Duration settle,
+      int batchSize) {
     this.system = system;
     this.database = database;
     this.tag = tag;
@@ -61,7 +67,9 @@ public final class DurableStateChangesProvider<A> extends SourceProvider<Offset,
   @Override
   public CompletionStage<Source<DurableStateChange<A>, NotUsed>> source(
       Supplier<CompletionStage<Optional<Offset>>> offset) {
-    return offset.get().thenApply(o -> changes(o.map(DurableStateChangesProvider::value).orElse(0L), true));
+    return offset
+        .get()
+        .thenApply(o -> changes(o.map(DurableStateChangesProvider::value).orElse(0L), true));
   }
 
   /** Every change after the offset; live ones too if {@code live}, else it completes. */
@@ -80,8 +88,10 @@ public final class DurableStateChangesProvider<A> extends SourceProvider<Offset,
                   rows -> {
                     long last = rows.isEmpty() ? from : value(rows.get(rows.size() - 1).offset());
                     // a full batch: more is waiting, read on at once
-                    return Optional.of(Pair.create(Pair.create(last, rows.size() < batchSize), rows));
-                    // (an unsettled row also ends a batch early: it is read again after the interval)
+                    return Optional.of(
+                        Pair.create(Pair.create(last, rows.size() < batchSize), rows));
+                    // (an unsettled row also ends a batch early: it is read again after the
+                    // interval)
                   });
             })
         .mapConcat(rows -> rows);
@@ -89,7 +99,8 @@ public final class DurableStateChangesProvider<A> extends SourceProvider<Offset,
 
   private CompletionStage<Void> delayed() {
     return CompletableFuture.runAsync(
-        () -> {}, CompletableFuture.delayedExecutor(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
+        () -> {},
+        CompletableFuture.delayedExecutor(pollInterval.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   private CompletionStage<List<DurableStateChange<A>>> read(long afterOffset) {
@@ -116,11 +127,18 @@ public final class DurableStateChangesProvider<A> extends SourceProvider<Offset,
                 A value =
                     (A)
                         serialization
-                            .deserialize(rs.getBytes(4), rs.getInt(5), rs.getString(6) == null ? "" : rs.getString(6))
+                            .deserialize(
+                                rs.getBytes(4),
+                                rs.getInt(5),
+                                rs.getString(6) == null ? "" : rs.getString(6))
                             .get();
                 rows.add(
                     new UpdatedDurableState<>(
-                        rs.getString(2), rs.getLong(3), value, Offset.sequence(rs.getLong(1)), rs.getLong(7)));
+                        rs.getString(2),
+                        rs.getLong(3),
+                        value,
+                        Offset.sequence(rs.getLong(1)),
+                        rs.getLong(7)));
               }
               return rows;
             }

@@ -15,18 +15,21 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * A server span per HTTP request ({@code HTTP <method> <route>}, with method and status),
- * continuing the caller's W3C {@code traceparent}. The routes inside see the request with a
- * {@code traceparent} header naming this server span (and none at all when tracing is off: a
- * caller's trace headers are never taken as they are), which they hand on to what they ask of the
- * entities ({@code ApiDirectives#traceparent}).
+ * continuing the caller's W3C {@code traceparent}. The routes inside see the request with a {@code
+ * traceparent} header naming this server span (and none at all when tracing is off: a caller's
+ * trace headers are never taken as they are), which they hand on to what they ask of the entities
+ * ({@code ApiDirectives#traceparent}).
  */
 public final class HttpTracing {
 
   private static final AllDirectives D = new AllDirectives() {};
+
   /** Requests of machines polling the node: not traced. */
   private static final Pattern UNTRACED = Pattern.compile("/(health|metrics|assets)(/.*)?");
+
   private static final Pattern ID =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9]+");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9]+");
 
   private HttpTracing() {}
 
@@ -43,11 +46,20 @@ public final class HttpTracing {
           String method = request.method().value();
           Span span =
               tracing
-                  .spanBuilder("HTTP " + method + " " + route(path), parent(request), SpanKind.SERVER,
-                      "http.request.method", method, "url.path", path, "http.route", route(path))
+                  .spanBuilder(
+                      "HTTP " + method + " " + route(path),
+                      parent(request),
+                      SpanKind.SERVER,
+                      "http.request.method",
+                      method,
+                      "url.path",
+                      path,
+                      "http.route",
+                      route(path))
                   .startSpan();
           HttpRequest continued =
-              withoutTraceHeaders(request).addHeader(RawHeader.create(Tracing.TRACEPARENT, Tracing.traceparent(span)));
+              withoutTraceHeaders(request)
+                  .addHeader(RawHeader.create(Tracing.TRACEPARENT, Tracing.traceparent(span)));
           return D.mapResponse(
               response -> {
                 int status = response.status().intValue();
@@ -67,7 +79,8 @@ public final class HttpTracing {
    * request is not traced), for what the route asks of an entity to continue.
    */
   public static Route traceparent(java.util.function.Function<String, Route> inner) {
-    return D.optionalHeaderValueByName(Tracing.TRACEPARENT, value -> inner.apply(value.orElse(null)));
+    return D.optionalHeaderValueByName(
+        Tracing.TRACEPARENT, value -> inner.apply(value.orElse(null)));
   }
 
   /** The route of a path: ids (UUIDs, numbers) as {@code {id}}, so that span names stay few. */
@@ -84,8 +97,12 @@ public final class HttpTracing {
 
   private static Context parent(HttpRequest request) {
     Map<String, Object> headers = new HashMap<>(2);
-    request.getHeader(Tracing.TRACEPARENT).ifPresent(h -> headers.put(Tracing.TRACEPARENT, h.value()));
-    request.getHeader(Tracing.TRACESTATE).ifPresent(h -> headers.put(Tracing.TRACESTATE, h.value()));
+    request
+        .getHeader(Tracing.TRACEPARENT)
+        .ifPresent(h -> headers.put(Tracing.TRACEPARENT, h.value()));
+    request
+        .getHeader(Tracing.TRACESTATE)
+        .ifPresent(h -> headers.put(Tracing.TRACESTATE, h.value()));
     return Tracing.extract(headers);
   }
 

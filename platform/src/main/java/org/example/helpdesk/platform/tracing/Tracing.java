@@ -33,14 +33,13 @@ import org.slf4j.MDC;
 /**
  * A node's OpenTelemetry tracing, one per actor system ({@link #get}).
  *
- * <p>Configured by the standard {@code OTEL_*} variables (SDK autoconfiguration): exporter
- * {@code OTEL_TRACES_EXPORTER} = {@code otlp}, {@code logging} or {@code none}; service name
- * {@code OTEL_SERVICE_NAME}, by default the node's {@code helpdesk.service-name}; sampler
- * {@code OTEL_TRACES_SAMPLER}/{@code _ARG}; OTLP over http/protobuf unless
- * {@code OTEL_EXPORTER_OTLP_PROTOCOL} says otherwise. Off by default: with no exporter (or
- * {@code none}, or {@code OTEL_SDK_DISABLED=true}) it is {@link OpenTelemetry#noop()} and every
- * helper here passes straight through. Tests install one SDK for every node of the JVM with
- * {@link #install}.
+ * <p>Configured by the standard {@code OTEL_*} variables (SDK autoconfiguration): exporter {@code
+ * OTEL_TRACES_EXPORTER} = {@code otlp}, {@code logging} or {@code none}; service name {@code
+ * OTEL_SERVICE_NAME}, by default the node's {@code helpdesk.service-name}; sampler {@code
+ * OTEL_TRACES_SAMPLER}/{@code _ARG}; OTLP over http/protobuf unless {@code
+ * OTEL_EXPORTER_OTLP_PROTOCOL} says otherwise. Off by default: with no exporter (or {@code none},
+ * or {@code OTEL_SDK_DISABLED=true}) it is {@link OpenTelemetry#noop()} and every helper here
+ * passes straight through. Tests install one SDK for every node of the JVM with {@link #install}.
  *
  * <p>Trace context crosses the services as W3C {@code traceparent}/{@code tracestate} (HTTP and
  * AMQP headers) and is kept in stored records as the {@code traceparent} string, never as OTel
@@ -50,12 +49,14 @@ public final class Tracing implements Extension {
 
   public static final String TRACEPARENT = "traceparent";
   public static final String TRACESTATE = "tracestate";
+
   /** The MDC key of the current trace id. */
   public static final String MDC_TRACE_ID = "traceId";
 
   private static final Logger log = LoggerFactory.getLogger(Tracing.class);
   private static final W3CTraceContextPropagator W3C = W3CTraceContextPropagator.getInstance();
-  private static final Pattern TRACEPARENT_SHAPE = Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?");
+  private static final Pattern TRACEPARENT_SHAPE =
+      Pattern.compile("[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}(-.*)?");
   private static final String INVALID_TRACE_ID = "00000000000000000000000000000000";
 
   /** An SDK tests installed for every node of this JVM, or null. */
@@ -107,21 +108,26 @@ public final class Tracing implements Extension {
   /**
    * Runs {@code work} in a span named {@code name}, a child of {@code parentTraceparent} (a new
    * trace when that is null or malformed), ended when the work completes (an error when it fails).
-   * The work gets the span's own {@code traceparent} to hand on; with tracing off it gets
-   * {@code parentTraceparent} and no span is made.
+   * The work gets the span's own {@code traceparent} to hand on; with tracing off it gets {@code
+   * parentTraceparent} and no span is made.
    *
    * @param attributes key, value, key, value...
    */
   public <T> CompletionStage<T> traced(
-      String name, String parentTraceparent, Function<String, CompletionStage<T>> work, String... attributes) {
+      String name,
+      String parentTraceparent,
+      Function<String, CompletionStage<T>> work,
+      String... attributes) {
     if (!enabled) {
       return work.apply(parentTraceparent);
     }
-    return traced(spanBuilder(name, contextOf(parentTraceparent, null), SpanKind.INTERNAL, attributes), work);
+    return traced(
+        spanBuilder(name, contextOf(parentTraceparent, null), SpanKind.INTERNAL, attributes), work);
   }
 
   /** As {@link #traced(String, String, Function, String...)}, from a built span. */
-  public <T> CompletionStage<T> traced(SpanBuilder builder, Function<String, CompletionStage<T>> work) {
+  public <T> CompletionStage<T> traced(
+      SpanBuilder builder, Function<String, CompletionStage<T>> work) {
     Span span = builder.startSpan();
     CompletionStage<T> result;
     try (Scope scope = makeCurrent(span)) {
@@ -153,7 +159,10 @@ public final class Tracing implements Extension {
 
   /** Marks a span failed with this failure. */
   public static void failed(Span span, Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     span.recordException(cause);
     span.setStatus(StatusCode.ERROR, String.valueOf(cause.getMessage()));
   }
@@ -188,7 +197,12 @@ public final class Tracing implements Extension {
     if (!context.isValid()) {
       return null;
     }
-    return "00-" + context.getTraceId() + "-" + context.getSpanId() + "-" + context.getTraceFlags().asHex();
+    return "00-"
+        + context.getTraceId()
+        + "-"
+        + context.getSpanId()
+        + "-"
+        + context.getTraceFlags().asHex();
   }
 
   /**
@@ -239,7 +253,10 @@ public final class Tracing implements Extension {
 
   /** A header value as text (AMQP gives text as LongString), or null. */
   public static String headerText(Object value) {
-    if (value == null || value instanceof byte[] || value instanceof Map || value instanceof java.util.List) {
+    if (value == null
+        || value instanceof byte[]
+        || value instanceof Map
+        || value instanceof java.util.List) {
       return null;
     }
     String text = String.valueOf(value);
@@ -263,13 +280,19 @@ public final class Tracing implements Extension {
 
   static Tracing create(ActorSystem<?> system) {
     com.typesafe.config.Config config = system.settings().config();
-    String serviceName = config.hasPath("helpdesk.service-name") ? config.getString("helpdesk.service-name") : system.name();
+    String serviceName =
+        config.hasPath("helpdesk.service-name")
+            ? config.getString("helpdesk.service-name")
+            : system.name();
     OpenTelemetry test = installed;
     if (test != null) {
       return new Tracing(test, serviceName, true);
     }
     String exporter = setting("otel.traces.exporter");
-    if (exporter == null || exporter.isBlank() || exporter.strip().equalsIgnoreCase("none") || "true".equalsIgnoreCase(setting("otel.sdk.disabled"))) {
+    if (exporter == null
+        || exporter.isBlank()
+        || exporter.strip().equalsIgnoreCase("none")
+        || "true".equalsIgnoreCase(setting("otel.sdk.disabled"))) {
       return new Tracing(OpenTelemetry.noop(), serviceName, false);
     }
     OpenTelemetrySdk sdk =
@@ -303,7 +326,9 @@ public final class Tracing implements Extension {
   /** An OTel setting: the system property, else the environment variable (OTEL_TRACES_EXPORTER). */
   private static String setting(String property) {
     String value = System.getProperty(property);
-    return value != null ? value : System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+    return value != null
+        ? value
+        : System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
   }
 
   static final class Id extends ExtensionId<Tracing> {

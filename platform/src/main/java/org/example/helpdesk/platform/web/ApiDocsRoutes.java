@@ -19,7 +19,9 @@ public final class ApiDocsRoutes extends AllDirectives {
   private final byte[] document;
   private final String title;
 
-  /** @param resource the OpenAPI document on the classpath, e.g. {@code openapi/customer.json} */
+  /**
+   * @param resource the OpenAPI document on the classpath, e.g. {@code openapi/customer.json}
+   */
   public ApiDocsRoutes(String resource, String title) {
     try (InputStream in = ApiDocsRoutes.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
@@ -34,9 +36,15 @@ public final class ApiDocsRoutes extends AllDirectives {
 
   public Route routes() {
     return concat(
-        path("openapi.json", () -> get(() -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, document)))),
+        path(
+            "openapi.json",
+            () ->
+                get(() -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, document)))),
         path(
             "docs",
-            () -> get(() -> complete(Pages.response(StatusCodes.OK, "docs", Map.of("title", title))))));
+            () ->
+                get(
+                    () ->
+                        complete(Pages.response(StatusCodes.OK, "docs", Map.of("title", title))))));
   }
 }

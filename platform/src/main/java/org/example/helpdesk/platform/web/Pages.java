@@ -36,7 +36,9 @@ public final class Pages {
 
   /** The page {@code name} rendered with {@code context} (a map, record or bean). */
   public static String render(String name, Object context) {
-    return TEMPLATES.computeIfAbsent(name, n -> COMPILER.compile(reader("templates/" + n + ".mustache"))).execute(context);
+    return TEMPLATES
+        .computeIfAbsent(name, n -> COMPILER.compile(reader("templates/" + n + ".mustache")))
+        .execute(context);
   }
 
   public static HttpResponse response(StatusCode status, String name, Object context) {

@@ -48,7 +48,9 @@ public final class WebRoutes {
                         CacheControl.create(CacheDirectives.PUBLIC, CacheDirectives.MAX_AGE(3600)),
                         () ->
                             D.concat(
-                                D.pathPrefix("vendor", () -> D.getFromResourceDirectory("META-INF/resources/webjars")),
+                                D.pathPrefix(
+                                    "vendor",
+                                    () -> D.getFromResourceDirectory("META-INF/resources/webjars")),
                                 D.pathPrefix("app", () -> D.getFromResourceDirectory("web"))))));
   }
 }

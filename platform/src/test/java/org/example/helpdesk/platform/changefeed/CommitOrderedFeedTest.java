@@ -51,13 +51,17 @@ class CommitOrderedFeedTest {
   private static ActorTestKit testKit;
   private static Database database;
   private static ChangeNotifications notifications;
+
   /** The writers here notify as the durable state store does: after each commit. */
   private static ChangeNotifier writers;
+
   private static PrometheusRegistry registry;
   private static ChangeFeedMetrics metrics;
 
-  private final List<org.apache.pekko.japi.Pair<UniqueKillSwitch, java.util.concurrent.CompletionStage<org.apache.pekko.Done>>> running =
-      new ArrayList<>();
+  private final List<
+          org.apache.pekko.japi.Pair<
+              UniqueKillSwitch, java.util.concurrent.CompletionStage<org.apache.pekko.Done>>>
+      running = new ArrayList<>();
 
   /** Values are UTF-8 text; a value starting with "garbage" cannot be read. */
   private static final CommitOrderedFeed.Table<String> TABLE =
@@ -85,7 +89,13 @@ class CommitOrderedFeedTest {
   @BeforeAll
   static void start() throws SQLException {
     DatabaseSettings settings =
-        new DatabaseSettings(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), SCHEMA, 16, Duration.ofSeconds(5));
+        new DatabaseSettings(
+            TestPostgres.jdbcUrl(),
+            TestPostgres.user(),
+            TestPostgres.password(),
+            SCHEMA,
+            16,
+            Duration.ofSeconds(5));
     database = Database.connect(settings, "feed-test");
     try (Connection c = TestPostgres.connect();
         Statement s = c.createStatement()) {
@@ -126,7 +136,8 @@ class CommitOrderedFeedTest {
   }
 
   @Test
-  void aRowThatCommitsLateIsDeliveredBeforeTheRowsThatCommittedWhileItWasOpen() throws SQLException {
+  void aRowThatCommitsLateIsDeliveredBeforeTheRowsThatCommittedWhileItWasOpen()
+      throws SQLException {
     List<Change<String>> seen = follow(feed(Duration.ofSeconds(60)));
     try (Connection early = connect()) {
       early.setAutoCommit(false);
@@ -165,8 +176,12 @@ class CommitOrderedFeedTest {
       await().atMost(Duration.ofSeconds(2)).until(() -> seen.size() == 1);
       long start = System.nanoTime();
       insert(c, "woken", "y");
-      await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(5)).until(() -> seen.size() == 2);
-      System.out.println("[feed] commit to delivery: " + (System.nanoTime() - start) / 1_000_000 + " ms");
+      await()
+          .atMost(Duration.ofSeconds(1))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> seen.size() == 2);
+      System.out.println(
+          "[feed] commit to delivery: " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }
   }
 
@@ -283,10 +298,15 @@ class CommitOrderedFeedTest {
               return last.equals(committed);
             });
     for (int i = 1; i < seen.size(); i++) {
-      assertTrue(seen.get(i - 1).position().compareTo(seen.get(i).position()) < 0, "positions grow at " + i);
+      assertTrue(
+          seen.get(i - 1).position().compareTo(seen.get(i).position()) < 0,
+          "positions grow at " + i);
     }
-    assertTrue(seen.stream().allMatch(c -> committed.containsKey(c.persistenceId())), "nothing rolled back is delivered");
-    System.out.println("[feed] " + committed.size() + " rows, " + seen.size() + " changes delivered");
+    assertTrue(
+        seen.stream().allMatch(c -> committed.containsKey(c.persistenceId())),
+        "nothing rolled back is delivered");
+    System.out.println(
+        "[feed] " + committed.size() + " rows, " + seen.size() + " changes delivered");
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -297,7 +317,8 @@ class CommitOrderedFeedTest {
         database,
         TABLE,
         notifications.signal(DurableStateTable.TABLE),
-        new CommitOrderedFeed.Settings(50, Duration.ofMillis(10), fallbackPoll, Duration.ofMillis(10), Duration.ofMillis(100)),
+        new CommitOrderedFeed.Settings(
+            50, Duration.ofMillis(10), fallbackPoll, Duration.ofMillis(10), Duration.ofMillis(100)),
         metrics);
   }
 
@@ -329,7 +350,8 @@ class CommitOrderedFeedTest {
     insert(c, id, value, System.currentTimeMillis());
   }
 
-  private static void insert(Connection c, String id, String value, long timestamp) throws SQLException {
+  private static void insert(Connection c, String id, String value, long timestamp)
+      throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id, tag, state_timestamp)"
@@ -344,7 +366,8 @@ class CommitOrderedFeedTest {
   }
 
   /** As the durable state store writes an update: a new offset and the writing transaction. */
-  private static void update(Connection c, String id, long revision, String value) throws SQLException {
+  private static void update(Connection c, String id, long revision, String value)
+      throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
             "UPDATE durable_state SET revision = ?, state_payload = ?, global_offset = nextval('durable_state_global_offset_seq'),"
@@ -358,12 +381,18 @@ class CommitOrderedFeedTest {
   }
 
   private static double unreadableCount() {
-    var snapshots = registry.scrape().stream().filter(m -> m.getMetadata().getName().equals("helpdesk_change_feed_unreadable_rows")).toList();
+    var snapshots =
+        registry.scrape().stream()
+            .filter(m -> m.getMetadata().getName().equals("helpdesk_change_feed_unreadable_rows"))
+            .toList();
     if (snapshots.isEmpty()) {
       return 0;
     }
     return snapshots.get(0).getDataPoints().stream()
-        .mapToDouble(d -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue())
+        .mapToDouble(
+            d ->
+                ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d)
+                    .getValue())
         .sum();
   }
 }

@@ -36,10 +36,19 @@ class PoolTimeoutsTest {
   void theNodesPoolAndTheJournalsPoolHaveTheSameTimeouts() throws SQLException {
     check(node(Map.of()), "15s", 30_000);
     // as an operator would set them, through the environment (strings)
-    check(node(Map.of("helpdesk.database.statement-timeout", "7", "helpdesk.database.socket-timeout", "21")), "7s", 21_000);
+    check(
+        node(
+            Map.of(
+                "helpdesk.database.statement-timeout",
+                "7",
+                "helpdesk.database.socket-timeout",
+                "21")),
+        "7s",
+        21_000);
   }
 
-  private static void check(Config config, String statementTimeout, int socketTimeoutMillis) throws SQLException {
+  private static void check(Config config, String statementTimeout, int socketTimeoutMillis)
+      throws SQLException {
     DatabaseSettings settings = DatabaseSettings.from(config);
     try (Database database = Database.connect(settings, "pool-timeouts-test");
         Connection c = database.dataSource().getConnection()) {
@@ -48,11 +57,17 @@ class PoolTimeoutsTest {
     }
     HikariCPJdbcDataSource slick =
         HikariCPJdbcDataSource.forConfig(
-            config.getConfig("pekko-persistence-jdbc.shared-databases.slick.db"), null, "journal-test", PoolTimeoutsTest.class.getClassLoader());
+            config.getConfig("pekko-persistence-jdbc.shared-databases.slick.db"),
+            null,
+            "journal-test",
+            PoolTimeoutsTest.class.getClassLoader());
     try (Connection c = slick.createConnection()) {
       assertEquals(statementTimeout, show(c, "statement_timeout"), "journal pool");
       assertEquals(socketTimeoutMillis, c.getNetworkTimeout(), "journal pool");
-      assertEquals(settings.connectionTimeout().toMillis(), slick.hconf().getConnectionTimeout(), "journal pool");
+      assertEquals(
+          settings.connectionTimeout().toMillis(),
+          slick.hconf().getConnectionTimeout(),
+          "journal pool");
     } finally {
       slick.close();
     }

@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.http.ApiErrors;
@@ -38,21 +38,47 @@ import org.junit.jupiter.api.Test;
 class DatabaseTimeoutsTest {
 
   private static DatabaseSettings settings(
-      String url, int poolSize, Duration connectionTimeout, int socketTimeout, int statementTimeout, Duration callTimeout, int queueSize) {
+      String url,
+      int poolSize,
+      Duration connectionTimeout,
+      int socketTimeout,
+      int statementTimeout,
+      Duration callTimeout,
+      int queueSize) {
     return new DatabaseSettings(
-        url, TestPostgres.user(), TestPostgres.password(), "public", poolSize, connectionTimeout, 0, 2, socketTimeout,
-        statementTimeout, callTimeout, queueSize);
+        url,
+        TestPostgres.user(),
+        TestPostgres.password(),
+        "public",
+        poolSize,
+        connectionTimeout,
+        0,
+        2,
+        socketTimeout,
+        statementTimeout,
+        callTimeout,
+        queueSize);
   }
 
   private static Throwable failure(CompletionStage<?> stage) {
-    CompletionException e = assertThrows(CompletionException.class, () -> stage.toCompletableFuture().join());
+    CompletionException e =
+        assertThrows(CompletionException.class, () -> stage.toCompletableFuture().join());
     return Futures.unwrap(e);
   }
 
   @Test
   void aFullQueueRefusesAtOnceAndTheExecutorSaysSoToo() throws Exception {
     try (Database db =
-        Database.connect(settings(TestPostgres.jdbcUrl(), 1, Duration.ofSeconds(5), 30, 15, Duration.ofSeconds(10), 2), "queue-test")) {
+        Database.connect(
+            settings(
+                TestPostgres.jdbcUrl(),
+                1,
+                Duration.ofSeconds(5),
+                30,
+                15,
+                Duration.ofSeconds(10),
+                2),
+            "queue-test")) {
       CountDownLatch release = new CountDownLatch(1);
       CountDownLatch started = new CountDownLatch(1);
       CompletionStage<Integer> busy =
@@ -75,7 +101,8 @@ class DatabaseTimeoutsTest {
       assertEquals(1, db.refusedCalls());
       assertEquals(2, db.waitingCalls(), "the queue did not grow");
 
-      RejectedExecutionException rejected = assertThrows(RejectedExecutionException.class, () -> db.executor().execute(() -> {}));
+      RejectedExecutionException rejected =
+          assertThrows(RejectedExecutionException.class, () -> db.executor().execute(() -> {}));
       assertInstanceOf(Database.DatabaseBusyException.class, rejected.getCause());
 
       release.countDown();
@@ -88,7 +115,16 @@ class DatabaseTimeoutsTest {
   @Test
   void aCallThatGetsNoConnectionInTimeFailsAndItsWorkIsNeverDone() throws Exception {
     try (Database db =
-        Database.connect(settings(TestPostgres.jdbcUrl(), 1, Duration.ofMillis(500), 30, 15, Duration.ofSeconds(10), 10), "acquire-test")) {
+        Database.connect(
+            settings(
+                TestPostgres.jdbcUrl(),
+                1,
+                Duration.ofMillis(500),
+                30,
+                15,
+                Duration.ofSeconds(10),
+                10),
+            "acquire-test")) {
       CountDownLatch release = new CountDownLatch(1);
       CompletionStage<Integer> busy =
           db.run(
@@ -120,21 +156,34 @@ class DatabaseTimeoutsTest {
   @Test
   void aCallWithoutAnAnswerInTimeFailsWhileItsStatementRunsOn() throws Exception {
     try (Database db =
-        Database.connect(settings(TestPostgres.jdbcUrl(), 2, Duration.ofMillis(500), 30, 15, Duration.ofSeconds(1), 10), "call-test")) {
+        Database.connect(
+            settings(
+                TestPostgres.jdbcUrl(),
+                2,
+                Duration.ofMillis(500),
+                30,
+                15,
+                Duration.ofSeconds(1),
+                10),
+            "call-test")) {
       long start = System.nanoTime();
       Throwable t = failure(db.run(c -> query(c, "SELECT pg_sleep(3)")));
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertInstanceOf(Database.DatabaseBusyException.class, t);
       assertTrue(took >= 900 && took < 2_500, "failed after " + took + " ms");
       // the other thread still serves
-      assertEquals(1, db.run(c -> query(c, "SELECT 1")).toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertEquals(
+          1, db.run(c -> query(c, "SELECT 1")).toCompletableFuture().get(5, TimeUnit.SECONDS));
     }
   }
 
   @Test
   void theServerCancelsAStatementAfterTheStatementTimeout() {
     try (Database db =
-        Database.connect(settings(TestPostgres.jdbcUrl(), 1, Duration.ofSeconds(5), 5, 1, Duration.ofSeconds(10), 10), "statement-test")) {
+        Database.connect(
+            settings(
+                TestPostgres.jdbcUrl(), 1, Duration.ofSeconds(5), 5, 1, Duration.ofSeconds(10), 10),
+            "statement-test")) {
       long start = System.nanoTime();
       Throwable t = failure(db.run(c -> query(c, "SELECT pg_sleep(4)")));
       long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -145,9 +194,11 @@ class DatabaseTimeoutsTest {
   }
 
   @Test
-  void aBlackHoledConnectionFailsAfterTheSocketTimeoutAndANewOneAfterTheConnectTimeout() throws Exception {
+  void aBlackHoledConnectionFailsAfterTheSocketTimeoutAndANewOneAfterTheConnectTimeout()
+      throws Exception {
     try (TcpProxy proxy = proxy()) {
-      DatabaseSettings s = settings(viaProxy(proxy), 1, Duration.ofSeconds(5), 2, 1, Duration.ofSeconds(10), 10);
+      DatabaseSettings s =
+          settings(viaProxy(proxy), 1, Duration.ofSeconds(5), 2, 1, Duration.ofSeconds(10), 10);
       Properties props = Database.driverProperties(s);
       props.setProperty("user", s.user());
       props.setProperty("password", s.password());
@@ -182,8 +233,18 @@ class DatabaseTimeoutsTest {
   void aBlackHoledPoolAnswersEveryCallInBoundedTime() throws Exception {
     try (TcpProxy proxy = proxy();
         Database db =
-            Database.connect(settings(viaProxy(proxy), 2, Duration.ofMillis(1_000), 30, 15, Duration.ofSeconds(2), 20), "blackhole-test")) {
-      assertEquals(1, db.run(c -> query(c, "SELECT 1")).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            Database.connect(
+                settings(
+                    viaProxy(proxy),
+                    2,
+                    Duration.ofMillis(1_000),
+                    30,
+                    15,
+                    Duration.ofSeconds(2),
+                    20),
+                "blackhole-test")) {
+      assertEquals(
+          1, db.run(c -> query(c, "SELECT 1")).toCompletableFuture().get(10, TimeUnit.SECONDS));
       proxy.blackHole();
       long start = System.nanoTime();
       List<CompletableFuture<Integer>> calls = new ArrayList<>();
@@ -202,11 +263,13 @@ class DatabaseTimeoutsTest {
       CompletableFuture<Integer> back = new CompletableFuture<>();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
       while (!back.isDone() && System.nanoTime() < deadline) {
-        db.run(c -> query(c, "SELECT 1")).whenComplete((v, e) -> {
-          if (v != null) {
-            back.complete(v);
-          }
-        });
+        db.run(c -> query(c, "SELECT 1"))
+            .whenComplete(
+                (v, e) -> {
+                  if (v != null) {
+                    back.complete(v);
+                  }
+                });
         Thread.sleep(200);
       }
       assertEquals(1, back.get(1, TimeUnit.SECONDS));
@@ -217,8 +280,10 @@ class DatabaseTimeoutsTest {
   void theApiAnswersABusyDatabaseWithA503AndAJsonError() {
     for (Throwable t :
         List.of(
-            new CompletionException(new Database.DatabaseBusyException("no connection within 5000 ms")),
-            new RejectedExecutionException("full", new Database.DatabaseBusyException("1000 calls wait")))) {
+            new CompletionException(
+                new Database.DatabaseBusyException("no connection within 5000 ms")),
+            new RejectedExecutionException(
+                "full", new Database.DatabaseBusyException("1000 calls wait")))) {
       HttpResponse response = ApiErrors.responseFor(t);
       assertEquals(503, response.status().intValue());
       String body = ((HttpEntity.Strict) response.entity()).getData().utf8String();
@@ -233,11 +298,20 @@ class DatabaseTimeoutsTest {
             "helpdesk.database { url = \"jdbc:postgresql://x/y\", user = u, password = p, schema = s, pool-size = 2,"
                 + " connection-timeout = 5s, connect-retries = 0, connect-timeout = 5, socket-timeout = \"30s\","
                 + " statement-timeout = 15, call-timeout = 8s, queue-size = 10 }");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatabaseSettings.from(config));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DatabaseSettings.from(config));
     assertTrue(e.getMessage().contains("DATABASE_SOCKET_TIMEOUT"), e.getMessage());
     assertThrows(
         IllegalArgumentException.class,
-        () -> settings("jdbc:postgresql://x/y", 1, Duration.ofSeconds(5), 10, 10, Duration.ofSeconds(8), 10),
+        () ->
+            settings(
+                "jdbc:postgresql://x/y",
+                1,
+                Duration.ofSeconds(5),
+                10,
+                10,
+                Duration.ofSeconds(8),
+                10),
         "a statement timeout not below the socket timeout");
   }
 

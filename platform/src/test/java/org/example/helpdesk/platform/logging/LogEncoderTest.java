@@ -26,7 +26,8 @@ class LogEncoderTest {
   private static LoggingEvent event(String message, Throwable error, Map<String, String> mdc) {
     LoggerContext context = new LoggerContext();
     Logger logger = context.getLogger("org.example.helpdesk.backoffice.inbox.CommandConsumer");
-    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, message, error, null);
+    LoggingEvent event =
+        new LoggingEvent(Logger.class.getName(), logger, Level.WARN, message, error, null);
     event.setMDCPropertyMap(mdc);
     event.setThreadName("backoffice-pekko.actor.default-dispatcher-5");
     return event;
@@ -49,7 +50,15 @@ class LogEncoderTest {
                     event(
                         "Dead-lettering message m-1",
                         null,
-                        Map.of("ticketId", "t-1", "traceId", "abc", "sourceActorSystem", "backoffice", "pekkoAddress", "pekko://x"))),
+                        Map.of(
+                            "ticketId",
+                            "t-1",
+                            "traceId",
+                            "abc",
+                            "sourceActorSystem",
+                            "backoffice",
+                            "pekkoAddress",
+                            "pekko://x"))),
             UTF_8);
     assertTrue(
         line.matches(
@@ -66,14 +75,16 @@ class LogEncoderTest {
                 .encode(
                     event(
                         "connecting to amqp://helpdesk:hunter2@broker/%2f",
-                        new IllegalStateException("Failed to get driver instance for jdbcUrl=jdbc:postgresql://db/x?password=hunter2"),
+                        new IllegalStateException(
+                            "Failed to get driver instance for jdbcUrl=jdbc:postgresql://db/x?password=hunter2"),
                         Map.of("ticketId", "t-1", "level", "clash"))),
             UTF_8);
     assertTrue(out.endsWith("\n"));
     assertEquals(1, out.split("\n").length, out);
     JsonNode line = JSON.readTree(out);
     assertEquals("WARN", line.path("level").asText());
-    assertEquals("org.example.helpdesk.backoffice.inbox.CommandConsumer", line.path("logger").asText());
+    assertEquals(
+        "org.example.helpdesk.backoffice.inbox.CommandConsumer", line.path("logger").asText());
     assertEquals("backoffice-pekko.actor.default-dispatcher-5", line.path("thread").asText());
     assertEquals("connecting to amqp://helpdesk:***@broker/%2f", line.path("message").asText());
     assertEquals("t-1", line.path("ticketId").asText());
@@ -92,7 +103,8 @@ class LogEncoderTest {
     try {
       System.setOut(new PrintStream(captured, true, UTF_8));
       // (the MDC that org.slf4j.MDC writes to)
-      context.setMDCAdapter(((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getMDCAdapter());
+      context.setMDCAdapter(
+          ((LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory()).getMDCAdapter());
       context.putProperty("LOG_FORMAT", "json");
       JoranConfigurator configurator = new JoranConfigurator();
       configurator.setContext(context);

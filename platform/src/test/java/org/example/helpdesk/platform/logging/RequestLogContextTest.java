@@ -48,12 +48,14 @@ class RequestLogContextTest {
                                       get(
                                           () ->
                                               onReply(
-                                                  // fails later, on another thread: ApiErrors logs it there
+                                                  // fails later, on another thread: ApiErrors logs
+                                                  // it there
                                                   CompletableFuture.supplyAsync(
                                                       () -> {
                                                         throw new IllegalStateException("boom");
                                                       },
-                                                      CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)),
+                                                      CompletableFuture.delayedExecutor(
+                                                          50, TimeUnit.MILLISECONDS)),
                                                   ok -> complete("never")))))));
     }
   }
@@ -67,18 +69,36 @@ class RequestLogContextTest {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "request-log-context");
     try {
       ServerBinding binding =
-          Http.get(system).newServerAt("127.0.0.1", 0).bind(ApiErrors.handled(new Routes().routes())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+          Http.get(system)
+              .newServerAt("127.0.0.1", 0)
+              .bind(ApiErrors.handled(new Routes().routes()))
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       UUID id = UUID.randomUUID();
       HttpResponse<String> response =
           HttpClient.newHttpClient()
               .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + "/tickets/" + id)).build(),
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + binding.localAddress().getPort()
+                                  + "/tickets/"
+                                  + id))
+                      .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertEquals(500, response.statusCode());
       ILoggingEvent line =
-          appender.list.stream().filter(e -> e.getFormattedMessage().contains("Unexpected failure")).findFirst().orElseThrow();
-      assertEquals(id.toString(), line.getMDCPropertyMap().get("ticketId"), line.getMDCPropertyMap().toString());
-      assertTrue(appender.list.stream().allMatch(e -> id.toString().equals(e.getMDCPropertyMap().get("ticketId"))));
+          appender.list.stream()
+              .filter(e -> e.getFormattedMessage().contains("Unexpected failure"))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(
+          id.toString(),
+          line.getMDCPropertyMap().get("ticketId"),
+          line.getMDCPropertyMap().toString());
+      assertTrue(
+          appender.list.stream()
+              .allMatch(e -> id.toString().equals(e.getMDCPropertyMap().get("ticketId"))));
     } finally {
       logger.detachAppender(appender);
       system.terminate();

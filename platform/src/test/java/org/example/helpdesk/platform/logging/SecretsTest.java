@@ -9,11 +9,15 @@ class SecretsTest {
 
   @Test
   void passwordsOfUrisAndUrlParametersAreMasked() {
-    assertEquals("amqp://guest:***@broker:5672/%2f", Secrets.redact("amqp://guest:guest@broker:5672/%2f"));
-    assertEquals("postgres://app:***@db.example.com/helpdesk", Secrets.redact("postgres://app:pa/ss:w0rd@db.example.com/helpdesk"));
+    assertEquals(
+        "amqp://guest:***@broker:5672/%2f", Secrets.redact("amqp://guest:guest@broker:5672/%2f"));
+    assertEquals(
+        "postgres://app:***@db.example.com/helpdesk",
+        Secrets.redact("postgres://app:pa/ss:w0rd@db.example.com/helpdesk"));
     assertEquals(
         "Failed to get driver instance for jdbcUrl=jdbc:postgresql://db:5432/helpdesk?user=app&password=***&ssl=true",
-        Secrets.redact("Failed to get driver instance for jdbcUrl=jdbc:postgresql://db:5432/helpdesk?user=app&password=hunter2!&ssl=true"));
+        Secrets.redact(
+            "Failed to get driver instance for jdbcUrl=jdbc:postgresql://db:5432/helpdesk?user=app&password=hunter2!&ssl=true"));
     assertEquals("{\"password\":\"***\"}", Secrets.redact("{\"password\":\"hunter2\"}"));
     assertEquals("DATABASE_PASSWORD=***", Secrets.redact("DATABASE_PASSWORD=hunter2"));
   }
@@ -38,8 +42,11 @@ class SecretsTest {
     Secrets.register(secret);
     Secrets.register("postgres");
     Secrets.register("guest");
-    assertEquals("login as app with *** failed", Secrets.redact("login as app with " + secret + " failed"));
-    assertEquals("jdbc:postgresql://localhost/postgres", Secrets.redact("jdbc:postgresql://localhost/postgres"));
+    assertEquals(
+        "login as app with *** failed", Secrets.redact("login as app with " + secret + " failed"));
+    assertEquals(
+        "jdbc:postgresql://localhost/postgres",
+        Secrets.redact("jdbc:postgresql://localhost/postgres"));
     assertEquals("user guest", Secrets.redact("user guest"));
   }
 
@@ -50,6 +57,7 @@ class SecretsTest {
     assertFalse(Secrets.redact("the broker said " + secret).contains(secret));
     long n = System.nanoTime();
     Secrets.registerPasswordsIn("jdbc:postgresql://db/app?password=p%40ss-" + n);
-    assertEquals("*** and ***", Secrets.redact("p@ss-" + n + " and p%40ss-" + n), "decoded and encoded");
+    assertEquals(
+        "*** and ***", Secrets.redact("p@ss-" + n + " and p%40ss-" + n), "decoded and encoded");
   }
 }

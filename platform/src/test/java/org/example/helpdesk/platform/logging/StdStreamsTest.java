@@ -16,7 +16,8 @@ class StdStreamsTest {
   @Test
   void withJsonAStrayLineBecomesAJsonObjectAndTheEncodersLinesPassAsTheyAre() throws Exception {
     ByteArrayOutputStream target = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(new StdStreams.LineGuard(target, true, "stdout", "INFO"), true, UTF_8);
+    PrintStream out =
+        new PrintStream(new StdStreams.LineGuard(target, true, "stdout", "INFO"), true, UTF_8);
     out.println("# stop a projection, amqp://u:hunter2@h/x");
     out.print("{\"level\":\"INFO\",\"message\":\"from the encoder\"}\n");
     out.print("half a ");
@@ -34,8 +35,13 @@ class StdStreamsTest {
   @Test
   void withTextLinesOnlyLoseTheirPasswords() {
     ByteArrayOutputStream target = new ByteArrayOutputStream();
-    PrintStream out = new PrintStream(new StdStreams.LineGuard(target, false, "stdout", "INFO"), true, UTF_8);
+    PrintStream out =
+        new PrintStream(new StdStreams.LineGuard(target, false, "stdout", "INFO"), true, UTF_8);
     out.println("jdbc:postgresql://db/x?password=hunter2 and more");
-    assertTrue(target.toString(UTF_8).equals("jdbc:postgresql://db/x?password=*** and more" + System.lineSeparator()), target.toString(UTF_8));
+    assertTrue(
+        target
+            .toString(UTF_8)
+            .equals("jdbc:postgresql://db/x?password=*** and more" + System.lineSeparator()),
+        target.toString(UTF_8));
   }
 }

@@ -28,7 +28,8 @@ class DurableStateStoreTimeoutsTest {
         Database database =
             Database.connect(
                 new DatabaseSettings(
-                    TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"),
+                    TestPostgres.jdbcUrl()
+                        .replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/"),
                     TestPostgres.user(),
                     TestPostgres.password(),
                     "public",
@@ -58,10 +59,14 @@ class DurableStateStoreTimeoutsTest {
       assertBusy(refused);
       assertTrue(millisSince(start) < 500, "refused at once");
       assertBusy(waiting);
-      assertTrue(millisSince(start) < 1_000, "what waits fails after the wait timeout: " + millisSince(start) + " ms");
+      assertTrue(
+          millisSince(start) < 1_000,
+          "what waits fails after the wait timeout: " + millisSince(start) + " ms");
       Throwable t = assertThrows(ExecutionException.class, () -> running.get(3, TimeUnit.SECONDS));
       assertInstanceOf(Database.DatabaseException.class, Futures.unwrap(t));
-      assertTrue(millisSince(start) < 1_600, "what runs fails after the call timeout: " + millisSince(start) + " ms");
+      assertTrue(
+          millisSince(start) < 1_600,
+          "what runs fails after the call timeout: " + millisSince(start) + " ms");
       proxy.restore();
     } finally {
       testKit.shutdownTestKit();

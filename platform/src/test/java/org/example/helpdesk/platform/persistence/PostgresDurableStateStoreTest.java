@@ -42,7 +42,13 @@ class PostgresDurableStateStoreTest {
     testKit = ActorTestKit.create();
     database =
         Database.connect(
-            new DatabaseSettings(TestPostgres.jdbcUrl(), TestPostgres.user(), TestPostgres.password(), SCHEMA, 4, Duration.ofSeconds(5)),
+            new DatabaseSettings(
+                TestPostgres.jdbcUrl(),
+                TestPostgres.user(),
+                TestPostgres.password(),
+                SCHEMA,
+                4,
+                Duration.ofSeconds(5)),
             "state-test");
     try (Connection c = TestPostgres.connect();
         Statement s = c.createStatement()) {
@@ -56,7 +62,13 @@ class PostgresDurableStateStoreTest {
     }
     store =
         new PostgresDurableStateStore(
-            database.dataSource(), SerializationExtension.get(testKit.system()), 2, 256, Duration.ofMillis(1), commits::incrementAndGet, "test");
+            database.dataSource(),
+            SerializationExtension.get(testKit.system()),
+            2,
+            256,
+            Duration.ofMillis(1),
+            commits::incrementAndGet,
+            "test");
   }
 
   @AfterAll
@@ -81,9 +93,11 @@ class PostgresDurableStateStoreTest {
     assertEquals(new PostgresDurableStateStore.Stored(2, "second"), store.get("a").join());
 
     // another incarnation of the entity, still at revision 1, must not overwrite revision 2
-    CompletionException stale = assertThrows(CompletionException.class, () -> store.upsert("a", 2, "stale", "t").join());
+    CompletionException stale =
+        assertThrows(CompletionException.class, () -> store.upsert("a", 2, "stale", "t").join());
     assertInstanceOf(IllegalStateException.class, stale.getCause());
-    CompletionException again = assertThrows(CompletionException.class, () -> store.upsert("a", 1, "again", "t").join());
+    CompletionException again =
+        assertThrows(CompletionException.class, () -> store.upsert("a", 1, "again", "t").join());
     assertInstanceOf(IllegalStateException.class, again.getCause());
     assertEquals(new PostgresDurableStateStore.Stored(2, "second"), store.get("a").join());
   }
@@ -91,11 +105,18 @@ class PostgresDurableStateStoreTest {
   @Test
   void everyWriteTakesANewOffsetAndItsTransactionInTheSameStatement() {
     store.upsert("b", 1, "one", "t").join();
-    var first = sql.rows("SELECT global_offset, tx_id::text AS tx, tag FROM durable_state WHERE persistence_id = 'b'").get(0);
+    var first =
+        sql.rows(
+                "SELECT global_offset, tx_id::text AS tx, tag FROM durable_state WHERE persistence_id = 'b'")
+            .get(0);
     store.upsert("b", 2, "two", "u").join();
-    var second = sql.rows("SELECT global_offset, tx_id::text AS tx, tag FROM durable_state WHERE persistence_id = 'b'").get(0);
+    var second =
+        sql.rows(
+                "SELECT global_offset, tx_id::text AS tx, tag FROM durable_state WHERE persistence_id = 'b'")
+            .get(0);
     assertTrue((Long) second.get("global_offset") > (Long) first.get("global_offset"));
-    assertTrue(Long.parseLong((String) second.get("tx")) > Long.parseLong((String) first.get("tx")));
+    assertTrue(
+        Long.parseLong((String) second.get("tx")) > Long.parseLong((String) first.get("tx")));
     assertEquals("u", second.get("tag"));
   }
 
@@ -108,7 +129,8 @@ class PostgresDurableStateStoreTest {
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
     int transactions = commits.get() - before;
-    assertEquals(500, sql.count("SELECT count(*) FROM durable_state WHERE persistence_id LIKE 'many-%'"));
+    assertEquals(
+        500, sql.count("SELECT count(*) FROM durable_state WHERE persistence_id LIKE 'many-%'"));
     assertTrue(transactions < 500, "500 writes in " + transactions + " transactions");
     System.out.println("[state] 500 concurrent writes in " + transactions + " transactions");
 

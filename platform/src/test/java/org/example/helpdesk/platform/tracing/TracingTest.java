@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class TracingTest {
 
-  private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  private static final String TRACEPARENT =
+      "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
   @Test
   void offByDefaultAndThenItPassesStraightThrough() {
@@ -29,10 +30,13 @@ class TracingTest {
       assertFalse(tracing.enabled(), "no OTEL_TRACES_EXPORTER: off");
       assertSame(OpenTelemetry.noop().getClass(), tracing.openTelemetry().getClass());
       String[] seen = new String[1];
-      tracing.traced("x", TRACEPARENT, tp -> {
-        seen[0] = tp;
-        return CompletableFuture.completedFuture(1);
-      });
+      tracing.traced(
+          "x",
+          TRACEPARENT,
+          tp -> {
+            seen[0] = tp;
+            return CompletableFuture.completedFuture(1);
+          });
       assertEquals(TRACEPARENT, seen[0], "the parent is handed on as it is");
     } finally {
       testKit.shutdownTestKit();
@@ -56,9 +60,19 @@ class TracingTest {
 
   @Test
   void missingOrMalformedContextIsANewTraceNeverAFailure() {
-    for (String bad : new String[] {null, "", "garbage", "00-xyz-abc-01", "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}) {
-      assertFalse(Span.fromContext(Tracing.contextOf(bad, "=,=")).getSpanContext().isValid(), String.valueOf(bad));
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "garbage",
+          "00-xyz-abc-01",
+          "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+          "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        }) {
+      assertFalse(
+          Span.fromContext(Tracing.contextOf(bad, "=,=")).getSpanContext().isValid(),
+          String.valueOf(bad));
     }
     Map<String, Object> odd = new HashMap<>();
     odd.put("traceparent", new byte[] {1, 2, 3});
@@ -78,7 +92,9 @@ class TracingTest {
   @Test
   void routesNameIdsSoThatSpanNamesStayFew() {
     assertEquals("/issues", HttpTracing.route("/issues"));
-    assertEquals("/issues/{id}/close", HttpTracing.route("/issues/4bf92f35-77b3-4da6-a3ce-929d0e0e4736/close"));
+    assertEquals(
+        "/issues/{id}/close",
+        HttpTracing.route("/issues/4bf92f35-77b3-4da6-a3ce-929d0e0e4736/close"));
     assertEquals("/dead-letters/{id}/replay", HttpTracing.route("/dead-letters/17/replay"));
     assertEquals("/", HttpTracing.route("/"));
   }

@@ -9,9 +9,9 @@ import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Opens connections to one broker. The client's own automatic recovery is off on purpose: a
- * stream stage fails when its connection drops and its owner restarts it with backoff, which keeps
- * the state of a stage (unacked deliveries, unconfirmed publishes) honest.
+ * Opens connections to one broker. The client's own automatic recovery is off on purpose: a stream
+ * stage fails when its connection drops and its owner restarts it with backoff, which keeps the
+ * state of a stage (unacked deliveries, unconfirmed publishes) honest.
  */
 public final class AmqpConnector {
 
@@ -52,7 +52,8 @@ public final class AmqpConnector {
     factory.setExceptionHandler(
         new com.rabbitmq.client.impl.DefaultExceptionHandler() {
           @Override
-          public void handleUnexpectedConnectionDriverException(Connection connection, Throwable exception) {
+          public void handleUnexpectedConnectionDriverException(
+              Connection connection, Throwable exception) {
             if (AmqpSource.refusedAsTooLarge(exception)) {
               // expected: the consumer takes such a message aside (AmqpSource); no stack trace
               return;

@@ -163,8 +163,16 @@ public final class AmqpPublisher {
               (replyCode, replyText, exchange, routingKey, properties, body) ->
                   onFailure.invoke(
                       new PublishRefusedException(
-                          "broker could not route message " + messageId(properties) + " to "
-                              + exchange + "/" + routingKey + ": " + replyCode + " " + replyText)));
+                          "broker could not route message "
+                              + messageId(properties)
+                              + " to "
+                              + exchange
+                              + "/"
+                              + routingKey
+                              + ": "
+                              + replyCode
+                              + " "
+                              + replyText)));
         }
 
         private void lost(ShutdownSignalException cause) {
@@ -193,7 +201,9 @@ public final class AmqpPublisher {
         }
 
         private void emitConfirmed() {
-          if (isAvailable(out) && !inFlight.isEmpty() && inFlight.firstEntry().getValue().confirmed) {
+          if (isAvailable(out)
+              && !inFlight.isEmpty()
+              && inFlight.firstEntry().getValue().confirmed) {
             push(out, inFlight.pollFirstEntry().getValue().element);
           }
           if (isClosed(in)) {

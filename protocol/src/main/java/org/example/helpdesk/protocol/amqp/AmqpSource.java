@@ -50,7 +50,8 @@ public final class AmqpSource {
    * @param maxOversizeBytes the largest body the careful mode can still take (and so get rid of)
    * @param exclusive consume as the queue's only consumer (the broker refuses a second one)
    */
-  public record Settings(int prefetch, int maxMessageBytes, int maxOversizeBytes, boolean exclusive) {
+  public record Settings(
+      int prefetch, int maxMessageBytes, int maxOversizeBytes, boolean exclusive) {
     public Settings(int prefetch, int maxMessageBytes, int maxOversizeBytes) {
       this(prefetch, maxMessageBytes, maxOversizeBytes, false);
     }
@@ -66,7 +67,10 @@ public final class AmqpSource {
   }
 
   public static Source<CommittableMessage, NotUsed> committable(
-      AmqpConnector connector, String queue, Settings settings, AmqpConnector.ChannelAction declare) {
+      AmqpConnector connector,
+      String queue,
+      Settings settings,
+      AmqpConnector.ChannelAction declare) {
     return Source.fromGraph(new Stage(connector, queue, settings, declare));
   }
 
@@ -96,7 +100,11 @@ public final class AmqpSource {
     private final Outlet<CommittableMessage> out = Outlet.create("AmqpSource.out");
     private final SourceShape<CommittableMessage> shape = SourceShape.of(out);
 
-    Stage(AmqpConnector connector, String queue, Settings settings, AmqpConnector.ChannelAction declare) {
+    Stage(
+        AmqpConnector connector,
+        String queue,
+        Settings settings,
+        AmqpConnector.ChannelAction declare) {
       Objects.requireNonNull(connector);
       this.consuming = connector.withMaxInboundBodyBytes(settings.maxMessageBytes());
       this.careful = connector.withMaxInboundBodyBytes(settings.maxOversizeBytes());
@@ -198,7 +206,10 @@ public final class AmqpSource {
           // what was delivered on the lost connection is back at the broker, in order
           buffer.clear();
           closeQuietly();
-          log.warn("A message on {} is larger than {} bytes: taking messages one at a time until it is out", queue, settings.maxMessageBytes());
+          log.warn(
+              "A message on {} is larger than {} bytes: taking messages one at a time until it is out",
+              queue,
+              settings.maxMessageBytes());
           carefulMode = true;
           carefulTaken = 0;
           tookOversized = false;
@@ -237,7 +248,11 @@ public final class AmqpSource {
           push(
               out,
               new CommittableMessage(
-                  taken, response.getEnvelope(), response.getProps(), response.getBody(), () -> onCarefulSettled.invoke(taken)));
+                  taken,
+                  response.getEnvelope(),
+                  response.getProps(),
+                  response.getBody(),
+                  () -> onCarefulSettled.invoke(taken)));
         }
 
         private void carefulSettled(Channel settledOn) {
@@ -282,12 +297,14 @@ public final class AmqpSource {
           @Override
           public void handleDelivery(
               String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-            onDelivery.invoke(new CommittableMessage(getChannel(), envelope, properties, body, () -> {}));
+            onDelivery.invoke(
+                new CommittableMessage(getChannel(), envelope, properties, body, () -> {}));
           }
 
           @Override
           public void handleCancel(String consumerTag) {
-            onLost.invoke(new IOException("consumer of queue '" + queue + "' was cancelled by the broker"));
+            onLost.invoke(
+                new IOException("consumer of queue '" + queue + "' was cancelled by the broker"));
           }
 
           @Override

@@ -22,7 +22,11 @@ public final class CommittableMessage {
   private final Runnable onSettled;
 
   CommittableMessage(
-      Channel channel, Envelope envelope, AMQP.BasicProperties properties, byte[] body, Runnable onSettled) {
+      Channel channel,
+      Envelope envelope,
+      AMQP.BasicProperties properties,
+      byte[] body,
+      Runnable onSettled) {
     this.channel = channel;
     this.envelope = envelope;
     this.properties = properties;
@@ -73,8 +77,14 @@ public final class CommittableMessage {
   }
 
   public String describe() {
-    return "[tag=" + envelope.getDeliveryTag() + ", type=" + properties.getType() + ", messageId="
-        + properties.getMessageId() + (envelope.isRedeliver() ? ", redelivered" : "") + "]";
+    return "[tag="
+        + envelope.getDeliveryTag()
+        + ", type="
+        + properties.getType()
+        + ", messageId="
+        + properties.getMessageId()
+        + (envelope.isRedeliver() ? ", redelivered" : "")
+        + "]";
   }
 
   @Override

@@ -20,7 +20,16 @@ public record OutboundMessage(
 
   @Override
   public String toString() {
-    return "OutboundMessage[" + exchange + "/" + routingKey + ", type=" + properties.getType()
-        + ", messageId=" + properties.getMessageId() + ", " + body.length + " bytes]";
+    return "OutboundMessage["
+        + exchange
+        + "/"
+        + routingKey
+        + ", type="
+        + properties.getType()
+        + ", messageId="
+        + properties.getMessageId()
+        + ", "
+        + body.length
+        + " bytes]";
   }
 }

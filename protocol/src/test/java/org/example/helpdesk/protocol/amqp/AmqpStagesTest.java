@@ -84,7 +84,9 @@ class AmqpStagesTest {
 
   @Test
   void deliversInPublishOrderAndAckRemovesTheMessages() throws Exception {
-    publish(IntStream.range(0, 50).boxed().toList(), 8).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    publish(IntStream.range(0, 50).boxed().toList(), 8)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
 
     List<String> bodies =
         AmqpSource.committable(connector, queue, 10, declare)
@@ -103,7 +105,8 @@ class AmqpStagesTest {
   void nackWithRequeueDeliversTheMessageAgain() throws Exception {
     publish(List.of(1), 1).toCompletableFuture().get(30, TimeUnit.SECONDS);
     TestSubscriber.Probe<CommittableMessage> probe =
-        AmqpSource.committable(connector, queue, 10, declare).runWith(TestSink.probe(system), system);
+        AmqpSource.committable(connector, queue, 10, declare)
+            .runWith(TestSink.probe(system), system);
 
     CommittableMessage first = probe.requestNext(Duration.ofSeconds(10));
     assertFalse(first.redelivered());
@@ -121,7 +124,8 @@ class AmqpStagesTest {
   void unacknowledgedMessagesComeBackInOrderWhenTheConsumerGoesAway() throws Exception {
     publish(List.of(1, 2, 3), 3).toCompletableFuture().get(30, TimeUnit.SECONDS);
     TestSubscriber.Probe<CommittableMessage> first =
-        AmqpSource.committable(connector, queue, 10, declare).runWith(TestSink.probe(system), system);
+        AmqpSource.committable(connector, queue, 10, declare)
+            .runWith(TestSink.probe(system), system);
     first.request(3);
     next(first, 3);
     first.cancel();
@@ -139,9 +143,12 @@ class AmqpStagesTest {
 
   @Test
   void prefetchBoundsTheUnacknowledgedDeliveries() throws Exception {
-    publish(IntStream.range(0, 20).boxed().toList(), 20).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    publish(IntStream.range(0, 20).boxed().toList(), 20)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     TestSubscriber.Probe<CommittableMessage> probe =
-        AmqpSource.committable(connector, queue, 5, declare).runWith(TestSink.probe(system), system);
+        AmqpSource.committable(connector, queue, 5, declare)
+            .runWith(TestSink.probe(system), system);
 
     probe.request(20);
     List<CommittableMessage> firstFive = next(probe, 5);
@@ -173,9 +180,11 @@ class AmqpStagesTest {
   @Test
   void bothStagesSurviveABrokerRestart() throws Exception {
     publish(List.of(1, 2), 2).toCompletableFuture().get(30, TimeUnit.SECONDS);
-    RestartSettings backoff = RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(2), 0.1);
+    RestartSettings backoff =
+        RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(2), 0.1);
     TestSubscriber.Probe<CommittableMessage> consumer =
-        RestartSource.withBackoff(backoff, () -> AmqpSource.committable(connector, queue, 10, declare))
+        RestartSource.withBackoff(
+                backoff, () -> AmqpSource.committable(connector, queue, 10, declare))
             .runWith(TestSink.probe(system), system);
     consumer.request(100);
     // delivered but not acked when the broker goes down: the broker must keep them
@@ -184,7 +193,9 @@ class AmqpStagesTest {
     TestBroker.restart();
 
     List<String> afterRestart =
-        List.of(body(consumer.expectNext(Duration.ofSeconds(60))), body(consumer.expectNext(Duration.ofSeconds(10))));
+        List.of(
+            body(consumer.expectNext(Duration.ofSeconds(60))),
+            body(consumer.expectNext(Duration.ofSeconds(10))));
     assertEquals(List.of("m1", "m2"), afterRestart);
 
     // a fresh publishing flow works against the restarted broker, and the consumer reconnected
@@ -207,7 +218,8 @@ class AmqpStagesTest {
       CompletionStage<List<Pair<OutboundMessage, Integer>>> result = publishing.second();
       ExecutionException failure =
           org.junit.jupiter.api.Assertions.assertThrows(
-              ExecutionException.class, () -> result.toCompletableFuture().get(60, TimeUnit.SECONDS));
+              ExecutionException.class,
+              () -> result.toCompletableFuture().get(60, TimeUnit.SECONDS));
       assertTrue(failure.getCause() instanceof Exception);
     } finally {
       TestBroker.start();
@@ -215,7 +227,8 @@ class AmqpStagesTest {
   }
 
   @Test
-  void aMessageLargerThanTheConsumerTakesIsHandedOverAloneAndTheNextOnesFlowAsBefore() throws Exception {
+  void aMessageLargerThanTheConsumerTakesIsHandedOverAloneAndTheNextOnesFlowAsBefore()
+      throws Exception {
     // small, small, one of 1 MiB (the consumer takes 64 KiB), small, small
     TestBroker.withChannel(
         channel -> {
@@ -229,7 +242,8 @@ class AmqpStagesTest {
         });
 
     TestSubscriber.Probe<CommittableMessage> probe =
-        AmqpSource.committable(connector, queue, new AmqpSource.Settings(10, 64 << 10, 4 << 20), declare)
+        AmqpSource.committable(
+                connector, queue, new AmqpSource.Settings(10, 64 << 10, 4 << 20), declare)
             .runWith(TestSink.probe(system), system);
     probe.request(10);
     List<Integer> sizes = new java.util.ArrayList<>();
@@ -238,7 +252,8 @@ class AmqpStagesTest {
       CommittableMessage m = probe.expectNext(Duration.ofSeconds(10));
       sizes.add(m.body().length);
       ids.add(m.properties().getMessageId());
-      // one delivered on the connection that then refused the large one cannot be acked: it comes again
+      // one delivered on the connection that then refused the large one cannot be acked: it comes
+      // again
       m.ack().toCompletableFuture().exceptionally(lost -> null).get();
     }
     // the ones before it may come twice (the connection that refused the large one took them)
@@ -256,13 +271,15 @@ class AmqpStagesTest {
           channel.confirmSelect();
           channel.basicPublish(exchange, queue, true, persistent("large"), new byte[256 << 10]);
           for (int i = 0; i < 200; i++) {
-            channel.basicPublish(exchange, queue, true, persistent("id-" + i), ("m" + i).getBytes(UTF_8));
+            channel.basicPublish(
+                exchange, queue, true, persistent("id-" + i), ("m" + i).getBytes(UTF_8));
           }
           channel.waitForConfirmsOrDie(10_000);
         });
 
     List<String> ids =
-        AmqpSource.committable(connector, queue, new AmqpSource.Settings(16, 64 << 10, 1 << 20), declare)
+        AmqpSource.committable(
+                connector, queue, new AmqpSource.Settings(16, 64 << 10, 1 << 20), declare)
             .mapAsync(4, m -> m.ack().thenApply(done -> m.properties().getMessageId()))
             .take(201)
             .runWith(Sink.seq(), system)
@@ -274,22 +291,36 @@ class AmqpStagesTest {
 
   @Test
   void anExclusiveSourceKeepsASecondOneOffTheQueueUntilItIsGone() throws Exception {
-    publish(IntStream.range(0, 3).boxed().toList(), 8).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    publish(IntStream.range(0, 3).boxed().toList(), 8)
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
     AmqpSource.Settings exclusive = new AmqpSource.Settings(10, 64 << 10, 64 << 10, true);
-    TestSubscriber.Probe<CommittableMessage> first = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    TestSubscriber.Probe<CommittableMessage> first =
+        AmqpSource.committable(connector, queue, exclusive, declare)
+            .runWith(TestSink.probe(system), system);
     first.request(10);
     next(first, 3);
 
-    TestSubscriber.Probe<CommittableMessage> second = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    TestSubscriber.Probe<CommittableMessage> second =
+        AmqpSource.committable(connector, queue, exclusive, declare)
+            .runWith(TestSink.probe(system), system);
     second.request(10);
     Throwable refused = second.expectError();
-    assertTrue(String.valueOf(refused.getMessage()).contains("ACCESS_REFUSED") || String.valueOf(refused.getCause()).contains("ACCESS_REFUSED")
-        || String.valueOf(refused).contains("exclusive"), String.valueOf(refused));
+    assertTrue(
+        String.valueOf(refused.getMessage()).contains("ACCESS_REFUSED")
+            || String.valueOf(refused.getCause()).contains("ACCESS_REFUSED")
+            || String.valueOf(refused).contains("exclusive"),
+        String.valueOf(refused));
 
     first.cancel();
-    TestSubscriber.Probe<CommittableMessage> third = AmqpSource.committable(connector, queue, exclusive, declare).runWith(TestSink.probe(system), system);
+    TestSubscriber.Probe<CommittableMessage> third =
+        AmqpSource.committable(connector, queue, exclusive, declare)
+            .runWith(TestSink.probe(system), system);
     third.request(10);
-    assertEquals(List.of("m0", "m1", "m2"), next(third, 3).stream().map(AmqpStagesTest::body).toList(), "the unacked ones come back to the next consumer");
+    assertEquals(
+        List.of("m0", "m1", "m2"),
+        next(third, 3).stream().map(AmqpStagesTest::body).toList(),
+        "the unacked ones come back to the next consumer");
     third.cancel();
   }
 
@@ -309,7 +340,8 @@ class AmqpStagesTest {
     return new AMQP.BasicProperties.Builder().messageId(messageId).deliveryMode(2).build();
   }
 
-  private static List<CommittableMessage> next(TestSubscriber.Probe<CommittableMessage> probe, int n) {
+  private static List<CommittableMessage> next(
+      TestSubscriber.Probe<CommittableMessage> probe, int n) {
     return IntStream.range(0, n).mapToObj(i -> probe.expectNext(Duration.ofSeconds(10))).toList();
   }
 

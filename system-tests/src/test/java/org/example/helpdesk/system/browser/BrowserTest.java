@@ -81,8 +81,11 @@ class BrowserTest {
     customerSchema = TestPostgres.newSchemaName("customer");
     backofficeSchema = TestPostgres.newSchemaName("backoffice");
     // both at once: each takes a few seconds (migrations, cluster, broker)
-    CompletableFuture<BackofficeNode> backoffice = CompletableFuture.supplyAsync(() -> BackofficeNode.start(TestNodes.config(backofficeSchema)));
-    CompletableFuture<CustomerNode> customer = CompletableFuture.supplyAsync(() -> CustomerNode.start(TestNodes.config(customerSchema)));
+    CompletableFuture<BackofficeNode> backoffice =
+        CompletableFuture.supplyAsync(
+            () -> BackofficeNode.start(TestNodes.config(backofficeSchema)));
+    CompletableFuture<CustomerNode> customer =
+        CompletableFuture.supplyAsync(() -> CustomerNode.start(TestNodes.config(customerSchema)));
     backofficeNode = backoffice.join();
     customerNode = customer.join();
     customerUrl = "http://127.0.0.1:" + customerNode.node().httpAddress().getPort();
@@ -104,8 +107,14 @@ class BrowserTest {
 
   @AfterAll
   static void stop() {
-    CompletableFuture<?> customerStopped = customerNode == null ? CompletableFuture.completedFuture(null) : customerNode.node().stop().toCompletableFuture();
-    CompletableFuture<?> backofficeStopped = backofficeNode == null ? CompletableFuture.completedFuture(null) : backofficeNode.node().stop().toCompletableFuture();
+    CompletableFuture<?> customerStopped =
+        customerNode == null
+            ? CompletableFuture.completedFuture(null)
+            : customerNode.node().stop().toCompletableFuture();
+    CompletableFuture<?> backofficeStopped =
+        backofficeNode == null
+            ? CompletableFuture.completedFuture(null)
+            : backofficeNode.node().stop().toCompletableFuture();
     CompletableFuture.allOf(customerStopped, backofficeStopped).join();
     TestPostgres.dropSchema(customerSchema);
     TestPostgres.dropSchema(backofficeSchema);
@@ -138,7 +147,9 @@ class BrowserTest {
     // the ticket appears on the console's list without reloading
     console.waitFor(By.id("ticket-" + id));
     console.waitForText(By.cssSelector("#ticket-" + id + " .status"), "awaiting");
-    assertTrue(console.textOf(By.id("ticket-" + id)).contains("The printer on floor 3 is on fire"), console.textOf(By.id("ticket-" + id)));
+    assertTrue(
+        console.textOf(By.id("ticket-" + id)).contains("The printer on floor 3 is on fire"),
+        console.textOf(By.id("ticket-" + id)));
     console.assertNotReloaded();
     console.screenshot("console-tickets");
 
@@ -151,9 +162,12 @@ class BrowserTest {
     await()
         .atMost(WAIT)
         .pollInterval(Duration.ofMillis(100))
-        .untilAsserted(() -> assertEquals(2L, journalLength(id), "TicketWasPrepared and TicketWasAssigned"));
+        .untilAsserted(
+            () -> assertEquals(2L, journalLength(id), "TicketWasPrepared and TicketWasAssigned"));
     console.waitForText(By.id("ticket-assignee"), TestEmployees.AGENT);
-    assertTrue(console.textOf(By.id("ticket-assignee")).contains(TestEmployees.OPERATOR), "who assigned it is shown: " + console.textOf(By.id("ticket-assignee")));
+    assertTrue(
+        console.textOf(By.id("ticket-assignee")).contains(TestEmployees.OPERATOR),
+        "who assigned it is shown: " + console.textOf(By.id("ticket-assignee")));
     assertEquals("assigned", console.textOf(By.id("ticket-status")).toLowerCase(Locale.ROOT));
     console.screenshot("console-ticket");
     console.awaitLive();
@@ -167,9 +181,13 @@ class BrowserTest {
     console.screenshot("console-ticket-cancelled");
     customer.screenshot("customer-issue-closed");
 
-    // closing twice is harmless: the page from before closing, if the browser shows it again, closes again
+    // closing twice is harmless: the page from before closing, if the browser shows it again,
+    // closes again
     customer.driver.navigate().back();
-    if (!customer.driver.findElements(By.xpath("//button[contains(normalize-space(.), 'Close issue')]")).isEmpty()) {
+    if (!customer
+        .driver
+        .findElements(By.xpath("//button[contains(normalize-space(.), 'Close issue')]"))
+        .isEmpty()) {
       customer.click(By.xpath("//button[contains(normalize-space(.), 'Close issue')]"));
       customer.waitForText(By.id("status"), "closed");
     }
@@ -193,8 +211,14 @@ class BrowserTest {
     b.submit(By.id("password"));
     b.waitForText(By.id("sign-in-error"), "Wrong name or password.");
     assertEquals(401, b.status());
-    assertEquals(TestEmployees.AGENT, b.driver.findElement(By.id("name")).getDomProperty("value"), "the name stays filled in");
-    assertEquals("", b.driver.findElement(By.id("password")).getDomProperty("value"), "the password does not");
+    assertEquals(
+        TestEmployees.AGENT,
+        b.driver.findElement(By.id("name")).getDomProperty("value"),
+        "the name stays filled in");
+    assertEquals(
+        "",
+        b.driver.findElement(By.id("password")).getDomProperty("value"),
+        "the password does not");
     b.screenshot("console-sign-in-failed");
 
     // a name nobody has gets the same answer: the page does not tell which names exist
@@ -217,9 +241,14 @@ class BrowserTest {
     Browser agent = signedIn(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
     agent.open(consoleUrl + "/console/tickets");
     agent.waitFor(By.id("ticket-rows"));
-    assertTrue(agent.textOf(By.tagName("nav")).contains(TestEmployees.AGENT + " (agent)"), agent.textOf(By.tagName("nav")));
-    assertTrue(agent.driver.findElements(By.linkText("Dead letters")).isEmpty(), "no dead letters link for an agent");
-    assertTrue(agent.driver.findElements(By.cssSelector("a[href^='/console/dead-letters']")).isEmpty());
+    assertTrue(
+        agent.textOf(By.tagName("nav")).contains(TestEmployees.AGENT + " (agent)"),
+        agent.textOf(By.tagName("nav")));
+    assertTrue(
+        agent.driver.findElements(By.linkText("Dead letters")).isEmpty(),
+        "no dead letters link for an agent");
+    assertTrue(
+        agent.driver.findElements(By.cssSelector("a[href^='/console/dead-letters']")).isEmpty());
 
     agent.open(consoleUrl + "/console/dead-letters");
     agent.waitForText(By.tagName("h1"), "Not allowed");
@@ -265,7 +294,9 @@ class BrowserTest {
 
     // the cancel form too
     console.click(By.cssSelector("input[name='confirm']"));
-    WebElement cancelCsrf = console.driver.findElement(By.xpath("//form[contains(@action, '/cancel')]//input[@name='csrf']"));
+    WebElement cancelCsrf =
+        console.driver.findElement(
+            By.xpath("//form[contains(@action, '/cancel')]//input[@name='csrf']"));
     console.js().executeScript("arguments[0].value = '';", cancelCsrf);
     console.click(By.xpath("//button[normalize-space(.)='Cancel ticket']"));
     console.waitForText(By.tagName("h1"), "Form expired");
@@ -279,7 +310,11 @@ class BrowserTest {
     publish(
         "ticket.prepareTicket",
         t + ":1",
-        "{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"" + "x".repeat(10_001) + "\"}");
+        "{\"ticketId\":\""
+            + t
+            + "\",\"ticketType\":\"customer-issue\",\"description\":\""
+            + "x".repeat(10_001)
+            + "\"}");
 
     Browser console = signedIn(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD);
     console.open(consoleUrl + "/console/dead-letters");
@@ -287,32 +322,48 @@ class BrowserTest {
     WebElement row =
         console.waitUntil(
             d -> {
-              List<WebElement> rows = d.findElements(By.xpath("//tr[.//a[@href='/console/tickets/" + t + "']]"));
+              List<WebElement> rows =
+                  d.findElements(By.xpath("//tr[.//a[@href='/console/tickets/" + t + "']]"));
               if (rows.isEmpty()) {
                 d.navigate().refresh();
                 return null;
               }
               return rows.get(0);
             });
-    assertTrue(row.getText().contains("description must be at most 10000 characters"), row.getText());
+    assertTrue(
+        row.getText().contains("description must be at most 10000 characters"), row.getText());
     assertTrue(row.getText().contains("ticket.prepareTicket"), row.getText());
     console.waitForText(By.id("inbox-dead-lettered"), "1");
     console.screenshot("console-dead-letters");
 
     row.findElement(By.cssSelector("a[href^='/console/dead-letters/']")).click();
     console.waitFor(By.id("dead-letter-error"));
-    assertTrue(console.textOf(By.id("dead-letter-error")).contains("description must be at most 10000 characters"));
+    assertTrue(
+        console
+            .textOf(By.id("dead-letter-error"))
+            .contains("description must be at most 10000 characters"));
     assertEquals("failed", console.textOf(By.id("dead-letter-status")).toLowerCase(Locale.ROOT));
-    assertTrue(console.textOf(By.id("dead-letter-body")).startsWith("{\"ticketId\":\"" + t + "\""), "the body is shown");
+    assertTrue(
+        console.textOf(By.id("dead-letter-body")).startsWith("{\"ticketId\":\"" + t + "\""),
+        "the body is shown");
     console.screenshot("console-dead-letter");
 
     // replay without the confirmation: the browser does not send it
-    String corrected = "{\"ticketId\":\"" + t + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed in the browser\"}";
+    String corrected =
+        "{\"ticketId\":\""
+            + t
+            + "\",\"ticketType\":\"customer-issue\",\"description\":\"fixed in the browser\"}";
     console.type(By.id("body"), corrected);
-    WebElement replayForm = console.driver.findElement(By.xpath("//form[contains(@action, '/replay')]"));
-    assertEquals(Boolean.FALSE, console.js().executeScript("return arguments[0].checkValidity();", replayForm), "the required box stops the form");
+    WebElement replayForm =
+        console.driver.findElement(By.xpath("//form[contains(@action, '/replay')]"));
+    assertEquals(
+        Boolean.FALSE,
+        console.js().executeScript("return arguments[0].checkValidity();", replayForm),
+        "the required box stops the form");
     replayForm.findElement(By.name("confirm")).click();
-    assertEquals(Boolean.TRUE, console.js().executeScript("return arguments[0].checkValidity();", replayForm));
+    assertEquals(
+        Boolean.TRUE,
+        console.js().executeScript("return arguments[0].checkValidity();", replayForm));
     console.click(By.xpath("//button[normalize-space(.)='Replay']"));
     console.waitForText(By.id("action-notice"), "replayed");
     console.screenshot("console-dead-letter-replayed");
@@ -322,7 +373,12 @@ class BrowserTest {
     assertTrue(console.text().contains("fixed in the browser"), console.text());
     console.open(consoleUrl + "/console/dead-letters");
     console.waitFor(By.tagName("table"));
-    assertTrue(console.driver.findElements(By.xpath("//tr[.//a[@href='/console/tickets/" + t + "']]")).isEmpty(), "no longer listed");
+    assertTrue(
+        console
+            .driver
+            .findElements(By.xpath("//tr[.//a[@href='/console/tickets/" + t + "']]"))
+            .isEmpty(),
+        "no longer listed");
   }
 
   @Test
@@ -335,8 +391,13 @@ class BrowserTest {
     customer.submit(By.name("content"));
     customer.waitForText(By.id("form-error"), "email must be a valid e-mail address");
     assertEquals(400, customer.status());
-    assertFalse(customer.driver.getCurrentUrl().matches(".*/issues/[0-9a-f-]{36}$"), customer.driver.getCurrentUrl());
-    assertEquals("My e-mail address is not quite right", customer.driver.findElement(By.name("content")).getDomProperty("value"), "what was typed is kept");
+    assertFalse(
+        customer.driver.getCurrentUrl().matches(".*/issues/[0-9a-f-]{36}$"),
+        customer.driver.getCurrentUrl());
+    assertEquals(
+        "My e-mail address is not quite right",
+        customer.driver.findElement(By.name("content")).getDomProperty("value"),
+        "what was typed is kept");
     customer.screenshot("customer-report-invalid");
   }
 
@@ -363,27 +424,41 @@ class BrowserTest {
 
   private static UUID reportAndAwaitTicket(String content) {
     HttpTestClient.Response reported =
-        customerApi.postJson("/issues", "{\"email\":\"csrf@example.com\",\"content\":\"" + content + "\"}");
+        customerApi.postJson(
+            "/issues", "{\"email\":\"csrf@example.com\",\"content\":\"" + content + "\"}");
     assertEquals(201, reported.status(), reported.toString());
     UUID id = UUID.fromString(reported.json().path("issueId").asText());
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> backofficeApi.get("/tickets/" + id).status() == 200);
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> backofficeApi.get("/tickets/" + id).status() == 200);
     return id;
   }
 
   /** How many events the ticket's journal holds. */
   private static long journalLength(Object ticketId) {
-    return backofficeSql.count("SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + ticketId);
+    return backofficeSql.count(
+        "SELECT count(*) FROM event_journal WHERE persistence_id = ?", "Ticket|" + ticketId);
   }
 
   private static void publish(String type, String messageId, String body) {
     AMQP.BasicProperties properties =
-        new AMQP.BasicProperties.Builder().type(type).messageId(messageId).contentType("application/json").deliveryMode(2).build();
+        new AMQP.BasicProperties.Builder()
+            .type(type)
+            .messageId(messageId)
+            .contentType("application/json")
+            .deliveryMode(2)
+            .build();
     TestBroker.withChannel(
         channel -> {
           AmqpTopology.declare(channel);
           channel.confirmSelect();
           channel.basicPublish(
-              AmqpTopology.COMMANDS_EXCHANGE, AmqpTopology.BACKOFFICE_ROUTING_KEY, true, properties, body.getBytes(StandardCharsets.UTF_8));
+              AmqpTopology.COMMANDS_EXCHANGE,
+              AmqpTopology.BACKOFFICE_ROUTING_KEY,
+              true,
+              properties,
+              body.getBytes(StandardCharsets.UTF_8));
           channel.waitForConfirmsOrDie(10_000);
         });
   }
@@ -397,7 +472,9 @@ class BrowserTest {
   /** The repository's root: the parent of the system-tests module, where Maven runs the tests. */
   private static Path repositoryRoot() {
     Path here = Paths.get("").toAbsolutePath();
-    return here.getFileName() != null && here.getFileName().toString().equals("system-tests") ? here.getParent() : here;
+    return here.getFileName() != null && here.getFileName().toString().equals("system-tests")
+        ? here.getParent()
+        : here;
   }
 
   private static void log(String what) {
@@ -431,7 +508,11 @@ class BrowserTest {
           "--disable-sync",
           "--window-size=1280,900",
           "--user-data-dir=" + profile);
-      ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+              .usingAnyFreePort()
+              .build();
       long start = System.nanoTime();
       driver = new ChromeDriver(service, options);
       wait = new WebDriverWait(driver, WAIT);
@@ -456,12 +537,22 @@ class BrowserTest {
             d -> {
               try {
                 return d.findElement(by).getText().toLowerCase(Locale.ROOT).contains(wanted);
-              } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+              } catch (org.openqa.selenium.NoSuchElementException
+                  | org.openqa.selenium.StaleElementReferenceException e) {
                 return false;
               }
             });
       } catch (org.openqa.selenium.TimeoutException e) {
-        throw new AssertionError("no \"" + text + "\" in " + by + " at " + driver.getCurrentUrl() + "; the page says:\n" + text(), e);
+        throw new AssertionError(
+            "no \""
+                + text
+                + "\" in "
+                + by
+                + " at "
+                + driver.getCurrentUrl()
+                + "; the page says:\n"
+                + text(),
+            e);
       }
     }
 
@@ -469,7 +560,8 @@ class BrowserTest {
       try {
         return wait.until(condition);
       } catch (org.openqa.selenium.TimeoutException e) {
-        throw new AssertionError(e.getMessage() + " at " + driver.getCurrentUrl() + "; the page says:\n" + text(), e);
+        throw new AssertionError(
+            e.getMessage() + " at " + driver.getCurrentUrl() + "; the page says:\n" + text(), e);
       }
     }
 
@@ -486,7 +578,8 @@ class BrowserTest {
     /** Submits the form of this field as its submit button would (with the browser's checks). */
     void submit(By field) {
       WebElement f = waitFor(field);
-      WebElement button = f.findElement(By.xpath("./ancestor::form//button[not(@type) or @type='submit']"));
+      WebElement button =
+          f.findElement(By.xpath("./ancestor::form//button[not(@type) or @type='submit']"));
       button.click();
     }
 
@@ -512,7 +605,9 @@ class BrowserTest {
 
     /** The HTTP status of the response that made the current page. */
     int status() {
-      Object status = js().executeScript("return performance.getEntriesByType('navigation')[0].responseStatus;");
+      Object status =
+          js().executeScript(
+                  "return performance.getEntriesByType('navigation')[0].responseStatus;");
       return ((Number) status).intValue();
     }
 
@@ -526,9 +621,9 @@ class BrowserTest {
           d ->
               Boolean.TRUE.equals(
                   js().executeScript(
-                      "try { var e = document.querySelector('[sse-connect]');"
-                          + " var s = e && e['htmx-internal-data'] && e['htmx-internal-data'].sseEventSource;"
-                          + " return !!s && s.readyState === 1; } catch (x) { return false; }")));
+                          "try { var e = document.querySelector('[sse-connect]');"
+                              + " var s = e && e['htmx-internal-data'] && e['htmx-internal-data'].sseEventSource;"
+                              + " return !!s && s.readyState === 1; } catch (x) { return false; }")));
     }
 
     /** Marks the page: a reload or navigation loses the mark. */
@@ -537,10 +632,16 @@ class BrowserTest {
     }
 
     void assertNotReloaded() {
-      assertEquals(Boolean.TRUE, js().executeScript("return window.__notReloaded === true;"), "the page was reloaded");
+      assertEquals(
+          Boolean.TRUE,
+          js().executeScript("return window.__notReloaded === true;"),
+          "the page was reloaded");
     }
 
-    /** The whole page (up to {@link #MAX_SCREENSHOT_HEIGHT} pixels down) as docs/screenshots/{name}.png. */
+    /**
+     * The whole page (up to {@link #MAX_SCREENSHOT_HEIGHT} pixels down) as
+     * docs/screenshots/{name}.png.
+     */
     void screenshot(String name) {
       try {
         Files.write(SCREENSHOTS.resolve(name + ".png"), fullPage());
@@ -553,7 +654,8 @@ class BrowserTest {
     @SuppressWarnings("unchecked")
     private byte[] fullPage() {
       try {
-        Map<String, Object> metrics = ((ChromeDriver) driver).executeCdpCommand("Page.getLayoutMetrics", Map.of());
+        Map<String, Object> metrics =
+            ((ChromeDriver) driver).executeCdpCommand("Page.getLayoutMetrics", Map.of());
         Map<String, Object> size = (Map<String, Object>) metrics.get("cssContentSize");
         long width = ((Number) size.get("width")).longValue();
         long height = Math.min(((Number) size.get("height")).longValue(), MAX_SCREENSHOT_HEIGHT);
@@ -562,9 +664,12 @@ class BrowserTest {
                 .executeCdpCommand(
                     "Page.captureScreenshot",
                     Map.of(
-                        "format", "png",
-                        "captureBeyondViewport", true,
-                        "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+                        "format",
+                        "png",
+                        "captureBeyondViewport",
+                        true,
+                        "clip",
+                        Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
         return java.util.Base64.getDecoder().decode((String) shot.get("data"));
       } catch (RuntimeException e) {
         log("full-page screenshot failed (" + e.getMessage() + "), taking the window");

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bounded under backlog: 50,000 pending issues of 10,000 characters each, written while the broker
- * was down, drain once it is back, with both nodes at {@code -Xmx256m} (see {@link Deployment}):
- * no OutOfMemoryError, both nodes alive, every ticket there with its full description, and the
- * memory the nodes used, sampled every second, printed in lines starting with "[backlog]".
+ * was down, drain once it is back, with both nodes at {@code -Xmx256m} (see {@link Deployment}): no
+ * OutOfMemoryError, both nodes alive, every ticket there with its full description, and the memory
+ * the nodes used, sampled every second, printed in lines starting with "[backlog]".
  */
 class BacklogIT {
 
@@ -50,17 +50,57 @@ class BacklogIT {
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
   private static final long HEAP_LIMIT = 256L * 1024 * 1024;
   private static final String BACKLOG_PREFIX = "backlog ";
-  private static final String REPORTED_ISSUE_MANIFEST = "org.example.helpdesk.customer.issue.Issue$ReportedIssue";
+  private static final String REPORTED_ISSUE_MANIFEST =
+      "org.example.helpdesk.customer.issue.Issue$ReportedIssue";
   private static final int JACKSON_JSON_SERIALIZER_ID = 31;
 
   private static final String[] WORDS = {
-    "printer", "invoice", "login", "password", "broken", "screen", "again", "since", "monday", "please",
-    "help", "order", "delivery", "refund", "account", "error", "message", "cannot", "open", "the",
-    "a", "my", "when", "after", "update", "slow", "page", "button", "email", "phone", "still", "waiting",
-    "ticket", "number", "urgent", "thanks", "regards", "customer", "service", "app", "crashes", "data",
+    "printer",
+    "invoice",
+    "login",
+    "password",
+    "broken",
+    "screen",
+    "again",
+    "since",
+    "monday",
+    "please",
+    "help",
+    "order",
+    "delivery",
+    "refund",
+    "account",
+    "error",
+    "message",
+    "cannot",
+    "open",
+    "the",
+    "a",
+    "my",
+    "when",
+    "after",
+    "update",
+    "slow",
+    "page",
+    "button",
+    "email",
+    "phone",
+    "still",
+    "waiting",
+    "ticket",
+    "number",
+    "urgent",
+    "thanks",
+    "regards",
+    "customer",
+    "service",
+    "app",
+    "crashes",
+    "data",
   };
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   @Test
@@ -78,7 +118,12 @@ class BacklogIT {
       String probeContent = content(-1, "probe ");
       int status = report(customer, probeId, probeContent);
       assertEquals(2, status / 100, "the probe report was accepted (status " + status + ")");
-      awaitTrue(Duration.ofSeconds(60), "the probe's ticket", () -> d.backofficeSql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", probeId) == 1);
+      awaitTrue(
+          Duration.ofSeconds(60),
+          "the probe's ticket",
+          () ->
+              d.backofficeSql.count("SELECT count(*) FROM tickets WHERE ticket_id = ?", probeId)
+                  == 1);
       Map<String, Object> probeRow =
           d.customerSql
               .rows(
@@ -94,14 +139,35 @@ class BacklogIT {
       assertEquals(1L, ((Number) probeRow.get("revision")).longValue());
       assertEquals(Issue.tagFor(probeId), probeRow.get("tag"), "tag of the stored issue");
       // the id is the issue's and its prepareTicket's; the content the issue's and the description
-      assertEquals(2, occurrences(template, probeId.toString()), "the probe's id in " + abbreviated(template));
-      assertEquals(2, occurrences(template, probeContent), "the probe's content in " + abbreviated(template));
-      assertTrue(template.contains("\"status\":\"OPEN\"") && template.contains("\"lastEntryNumber\":1"), abbreviated(template));
-      System.out.println("[backlog:setup] stored issue: serializer " + serializerId + ", manifest " + manifest + ", JSON " + abbreviated(template));
+      assertEquals(
+          2,
+          occurrences(template, probeId.toString()),
+          "the probe's id in " + abbreviated(template));
+      assertEquals(
+          2,
+          occurrences(template, probeContent),
+          "the probe's content in " + abbreviated(template));
+      assertTrue(
+          template.contains("\"status\":\"OPEN\"") && template.contains("\"lastEntryNumber\":1"),
+          abbreviated(template));
+      System.out.println(
+          "[backlog:setup] stored issue: serializer "
+              + serializerId
+              + ", manifest "
+              + manifest
+              + ", JSON "
+              + abbreviated(template));
 
-      String jvmSeries = customer.get("/metrics").lines()
-          .filter(l -> l.startsWith("jvm_memory_used_bytes") || l.startsWith("jvm_memory_pool_collection_used_bytes") || l.startsWith("jvm_gc_collection_seconds_count"))
-          .collect(java.util.stream.Collectors.joining("; "));
+      String jvmSeries =
+          customer
+              .get("/metrics")
+              .lines()
+              .filter(
+                  l ->
+                      l.startsWith("jvm_memory_used_bytes")
+                          || l.startsWith("jvm_memory_pool_collection_used_bytes")
+                          || l.startsWith("jvm_gc_collection_seconds_count"))
+              .collect(java.util.stream.Collectors.joining("; "));
       System.out.println("[backlog:setup] memory series: " + jvmSeries);
       sampler = MemorySampler.start(customer, backoffice);
 
@@ -115,7 +181,9 @@ class BacklogIT {
       // node whose drain is measured; and an issue accepted during an outage is, once it was
       // passivated, exactly such a row with no outbox_published record.
       long insertStart = System.nanoTime();
-      List<UUID> ids = insertBacklog(d.customerSchema, template, probeId.toString(), probeContent, serializerId, manifest);
+      List<UUID> ids =
+          insertBacklog(
+              d.customerSchema, template, probeId.toString(), probeContent, serializerId, manifest);
       long insertMillis = nanosToMillis(System.nanoTime() - insertStart);
       assertEquals(
           (long) ISSUES,
@@ -124,11 +192,22 @@ class BacklogIT {
                   + " (SELECT 1 FROM outbox_published p WHERE p.persistence_id = d.persistence_id)",
               "Issue|" + probeId),
           "pending issues while the broker is down");
-      System.out.println("[backlog:setup] " + ISSUES + " pending issues of " + CONTENT_LENGTH + " characters written in " + insertMillis + " ms");
+      System.out.println(
+          "[backlog:setup] "
+              + ISSUES
+              + " pending issues of "
+              + CONTENT_LENGTH
+              + " characters written in "
+              + insertMillis
+              + " ms");
       // a few seconds with the relay failing against the missing broker, as in a real outage
       Thread.sleep(5_000);
-      assertTrue(customer.isAlive() && backoffice.isAlive(), "both nodes survive the broker outage");
-      assertEquals(1L, d.backofficeSql.count("SELECT count(*) FROM tickets"), "nothing published while the broker is down");
+      assertTrue(
+          customer.isAlive() && backoffice.isAlive(), "both nodes survive the broker outage");
+      assertEquals(
+          1L,
+          d.backofficeSql.count("SELECT count(*) FROM tickets"),
+          "nothing published while the broker is down");
 
       sampler.markDrainStart();
       TestBroker.start();
@@ -138,7 +217,10 @@ class BacklogIT {
       long drainMillis = nanosToMillis(System.nanoTime() - drainStart);
       sampler.markDrainEnd();
       // the outbox, as the requirement asks it (a scan of every issue's JSON: only once at the end)
-      assertEquals(0L, d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES), "issues with entries the relay has pending");
+      assertEquals(
+          0L,
+          d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES),
+          "issues with entries the relay has pending");
       Thread.sleep(3_000); // a few more samples after the drain
       sampler.close();
 
@@ -147,7 +229,9 @@ class BacklogIT {
         assertTrue(node.isAlive(), node.name + " is alive");
         assertEquals(200, node.status("/health"), node.name + " is healthy");
         String log = Files.readString(logOf(node));
-        assertFalse(log.contains("OutOfMemoryError"), node.name + " logged an OutOfMemoryError: " + excerpt(log, "OutOfMemoryError"));
+        assertFalse(
+            log.contains("OutOfMemoryError"),
+            node.name + " logged an OutOfMemoryError: " + excerpt(log, "OutOfMemoryError"));
       }
 
       // ---- every ticket, complete ----------------------------------------------------------
@@ -157,26 +241,45 @@ class BacklogIT {
                   "SELECT count(*) AS tickets, count(*) FILTER (WHERE status = 'awaiting') AS awaiting,"
                       + " coalesce(sum(length(description)), 0) AS chars FROM tickets WHERE description LIKE 'backlog %'")
               .get(0);
-      assertEquals((long) ISSUES, ((Number) totals.get("tickets")).longValue(), "tickets of the backlog");
-      assertEquals((long) ISSUES, ((Number) totals.get("awaiting")).longValue(), "awaiting tickets of the backlog");
-      assertEquals((long) ISSUES * CONTENT_LENGTH, ((Number) totals.get("chars")).longValue(), "characters of the backlog's descriptions");
+      assertEquals(
+          (long) ISSUES, ((Number) totals.get("tickets")).longValue(), "tickets of the backlog");
+      assertEquals(
+          (long) ISSUES,
+          ((Number) totals.get("awaiting")).longValue(),
+          "awaiting tickets of the backlog");
+      assertEquals(
+          (long) ISSUES * CONTENT_LENGTH,
+          ((Number) totals.get("chars")).longValue(),
+          "characters of the backlog's descriptions");
       Set<UUID> ticketIds = new HashSet<>();
-      d.backofficeSql.rows("SELECT ticket_id FROM tickets").forEach(r -> ticketIds.add((UUID) r.get("ticket_id")));
+      d.backofficeSql
+          .rows("SELECT ticket_id FROM tickets")
+          .forEach(r -> ticketIds.add((UUID) r.get("ticket_id")));
       Set<UUID> expected = new HashSet<>(ids);
       expected.add(probeId);
       assertEquals(expected, ticketIds, "one ticket per issue, no other");
       int sampled = 0;
       for (int i = 0; i < ISSUES; i += ISSUES / 200) {
         Map<String, Object> ticket =
-            d.backofficeSql.rows("SELECT status, ticket_type, description FROM tickets WHERE ticket_id = ?", ids.get(i)).get(0);
+            d.backofficeSql
+                .rows(
+                    "SELECT status, ticket_type, description FROM tickets WHERE ticket_id = ?",
+                    ids.get(i))
+                .get(0);
         assertEquals("awaiting", ticket.get("status"));
         assertEquals(Issue.TICKET_TYPE, ticket.get("ticket_type"));
-        assertEquals(content(i, BACKLOG_PREFIX + i + " "), ticket.get("description"), "description of ticket " + i);
+        assertEquals(
+            content(i, BACKLOG_PREFIX + i + " "),
+            ticket.get("description"),
+            "description of ticket " + i);
         sampled++;
       }
 
       // ---- the journal: one event per ticket, no dead letters ---------------------------------
-      assertEquals((long) ISSUES + 1, d.backofficeSql.count("SELECT count(*) FROM event_journal"), "events in the journal");
+      assertEquals(
+          (long) ISSUES + 1,
+          d.backofficeSql.count("SELECT count(*) FROM event_journal"),
+          "events in the journal");
       assertEquals(
           0L,
           d.backofficeSql.count(
@@ -189,13 +292,27 @@ class BacklogIT {
       MemorySampler.Peaks b = sampler.peaks(backoffice);
       System.out.printf(
           "[backlog] %d issues x %d chars (%.0f MB of content) drained in %.1f s: %.0f messages/s; backlog written in %.1f s; %d of %d descriptions compared in full%n",
-          ISSUES, CONTENT_LENGTH, ISSUES * (double) CONTENT_LENGTH / 1e6, drainMillis / 1000.0, ISSUES * 1000.0 / drainMillis,
-          insertMillis / 1000.0, sampled, sampled);
+          ISSUES,
+          CONTENT_LENGTH,
+          ISSUES * (double) CONTENT_LENGTH / 1e6,
+          drainMillis / 1000.0,
+          ISSUES * 1000.0 / drainMillis,
+          insertMillis / 1000.0,
+          sampled,
+          sampled);
       System.out.printf(
           "[backlog] the customer published all %d in %.1f s (%.0f messages/s); the backoffice consumed and projected them in %.1f s (%.0f tickets/s)%n",
-          ISSUES, publishedMillis / 1000.0, ISSUES * 1000.0 / publishedMillis, drainMillis / 1000.0, ISSUES * 1000.0 / drainMillis);
-      System.out.println("[backlog] customer   (-Xmx256m, SerialGC), during the drain: " + c.describe(drainMillis));
-      System.out.println("[backlog] backoffice (-Xmx256m, SerialGC), during the drain: " + b.describe(drainMillis));
+          ISSUES,
+          publishedMillis / 1000.0,
+          ISSUES * 1000.0 / publishedMillis,
+          drainMillis / 1000.0,
+          ISSUES * 1000.0 / drainMillis);
+      System.out.println(
+          "[backlog] customer   (-Xmx256m, SerialGC), during the drain: "
+              + c.describe(drainMillis));
+      System.out.println(
+          "[backlog] backoffice (-Xmx256m, SerialGC), during the drain: "
+              + b.describe(drainMillis));
       System.out.printf(
           "[backlog] peak queue depth (backoffice_service) %d messages; peak relay lag %d changes; samples: %s%n",
           sampler.peakQueueDepth(), sampler.peakRelayLag(), sampler.csv());
@@ -205,7 +322,10 @@ class BacklogIT {
         MemorySampler.Peaks p = sampler.peaks(node);
         assertTrue(
             p.oldCapacity() <= 0 || p.oldAfterGc() < 0.8 * p.oldCapacity(),
-            node.name + ": the live set after collections reached the heap limit (" + p.describe(drainMillis) + ")");
+            node.name
+                + ": the live set after collections reached the heap limit ("
+                + p.describe(drainMillis)
+                + ")");
       }
       assertTrue(c.samples() > 10 && b.samples() > 10, "memory was sampled during the drain");
       assertTrue(c.heap() < HEAP_LIMIT, "customer peak heap " + c.heap());
@@ -234,9 +354,16 @@ class BacklogIT {
     return b.toString();
   }
 
-  /** Inserts the backlog in transactions of {@link #INSERT_BATCH} rows; returns the ids in order. */
+  /**
+   * Inserts the backlog in transactions of {@link #INSERT_BATCH} rows; returns the ids in order.
+   */
   private static List<UUID> insertBacklog(
-      String schema, String template, String probeId, String probeContent, int serializerId, String manifest)
+      String schema,
+      String template,
+      String probeId,
+      String probeContent,
+      int serializerId,
+      String manifest)
       throws SQLException {
     List<UUID> ids = new ArrayList<>(ISSUES);
     try (Connection c = TestPostgres.connect()) {
@@ -269,8 +396,14 @@ class BacklogIT {
     return ids;
   }
 
-  private static int report(NodeProcess customer, UUID id, String content) throws IOException, InterruptedException {
-    String body = "{\"issueId\":\"" + id + "\",\"email\":\"backlog@example.com\",\"content\":\"" + content + "\"}";
+  private static int report(NodeProcess customer, UUID id, String content)
+      throws IOException, InterruptedException {
+    String body =
+        "{\"issueId\":\""
+            + id
+            + "\",\"email\":\"backlog@example.com\",\"content\":\""
+            + content
+            + "\"}";
     return HTTP.send(
             HttpRequest.newBuilder(URI.create(customer.url() + "/issues"))
                 .timeout(Duration.ofSeconds(10))
@@ -284,7 +417,8 @@ class BacklogIT {
   // ---- the drain --------------------------------------------------------------------------------
 
   /** Waits until every ticket is there; returns when the customer had published everything (ms). */
-  private static long awaitDrained(Deployment d, NodeProcess customer, NodeProcess backoffice, MemorySampler sampler, long start)
+  private static long awaitDrained(
+      Deployment d, NodeProcess customer, NodeProcess backoffice, MemorySampler sampler, long start)
       throws Exception {
     long deadline = start + DRAIN_LIMIT.toNanos();
     long publishedAt = -1;
@@ -295,12 +429,18 @@ class BacklogIT {
       for (NodeProcess node : List.of(customer, backoffice)) {
         if (!node.isAlive()) {
           String log = Files.readString(logOf(node));
-          fail(node.name + " died during the drain; " + sampler.peaks(node) + "; log: " + tail(log, excerpt(log, "OutOfMemoryError")));
+          fail(
+              node.name
+                  + " died during the drain; "
+                  + sampler.peaks(node)
+                  + "; log: "
+                  + tail(log, excerpt(log, "OutOfMemoryError")));
         }
       }
       long tickets = d.backofficeSql.count("SELECT count(*) FROM tickets") - 1;
       long now = System.nanoTime();
-      if (publishedAt < 0 && d.customerSql.count("SELECT count(*) FROM outbox_published") - 1 >= ISSUES) {
+      if (publishedAt < 0
+          && d.customerSql.count("SELECT count(*) FROM outbox_published") - 1 >= ISSUES) {
         publishedAt = nanosToMillis(now - start);
       }
       if (tickets >= ISSUES) {
@@ -318,9 +458,16 @@ class BacklogIT {
       }
       if (now > deadline) {
         long published = d.customerSql.count("SELECT count(*) FROM outbox_published") - 1;
-        fail(String.format(
-            "not drained within %s: %d of %d published, %d tickets, latest sample %s; customer %s; backoffice %s",
-            DRAIN_LIMIT, published, ISSUES, tickets, sampler.latest(), sampler.peaks(customer), sampler.peaks(backoffice)));
+        fail(
+            String.format(
+                "not drained within %s: %d of %d published, %d tickets, latest sample %s; customer %s; backoffice %s",
+                DRAIN_LIMIT,
+                published,
+                ISSUES,
+                tickets,
+                sampler.latest(),
+                sampler.peaks(customer),
+                sampler.peaks(backoffice)));
       }
       Thread.sleep(1_000);
     }
@@ -360,7 +507,9 @@ class BacklogIT {
     return TimeUnit.NANOSECONDS.toMillis(nanos);
   }
 
-  private static void awaitTrue(Duration limit, String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+  private static void awaitTrue(
+      Duration limit, String what, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
@@ -379,17 +528,34 @@ class BacklogIT {
 
     /** Peaks over the drain; GC figures counted from its start. */
     record Peaks(
-        long heap, long oldAfterGc, long oldCapacity, long rss, long youngGcs, long fullGcs, double gcSeconds, int samples, int failedScrapes) {
+        long heap,
+        long oldAfterGc,
+        long oldCapacity,
+        long rss,
+        long youngGcs,
+        long fullGcs,
+        double gcSeconds,
+        int samples,
+        int failedScrapes) {
       @Override
       public String toString() {
         return String.format(
             "peak heap used %.0f MiB, peak old gen after GC %.0f of %.0f MiB, peak RSS %.0f MiB, %d young + %d full GCs (%.1f s), %d samples%s",
-            heap / 1048576.0, oldAfterGc / 1048576.0, oldCapacity / 1048576.0, rss / 1048576.0, youngGcs, fullGcs, gcSeconds, samples,
+            heap / 1048576.0,
+            oldAfterGc / 1048576.0,
+            oldCapacity / 1048576.0,
+            rss / 1048576.0,
+            youngGcs,
+            fullGcs,
+            gcSeconds,
+            samples,
             failedScrapes > 0 ? ", " + failedScrapes + " scrapes unanswered" : "");
       }
 
       String describe(long drainMillis) {
-        return this + String.format(", GC %.0f %% of the drain's time", 100 * gcSeconds * 1000 / drainMillis);
+        return this
+            + String.format(
+                ", GC %.0f %% of the drain's time", 100 * gcSeconds * 1000 / drainMillis);
       }
     }
 
@@ -415,7 +581,9 @@ class BacklogIT {
 
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final List<NodeSeries> nodes = new ArrayList<>();
-    private final StringBuilder csv = new StringBuilder("seconds,phase,node,rss_bytes,heap_used_bytes,old_after_gc_bytes,young_gcs,full_gcs,queue_depth,relay_lag\n");
+    private final StringBuilder csv =
+        new StringBuilder(
+            "seconds,phase,node,rss_bytes,heap_used_bytes,old_after_gc_bytes,young_gcs,full_gcs,queue_depth,relay_lag\n");
     private final long started = System.nanoTime();
     private volatile String phase = "outage";
     private volatile boolean drainStarted;
@@ -470,12 +638,18 @@ class BacklogIT {
         long rss = rss(s.node.pid());
         String metrics = s.node.get("/metrics");
         long heap = (long) metric(metrics, "jvm_memory_used_bytes{area=\"heap\"}");
-        long oldAfterGc = (long) metric(metrics, "jvm_memory_pool_collection_used_bytes{pool=\"Tenured Gen\"}");
+        long oldAfterGc =
+            (long) metric(metrics, "jvm_memory_pool_collection_used_bytes{pool=\"Tenured Gen\"}");
         long young = (long) metric(metrics, "jvm_gc_collection_seconds_count{gc=\"Copy\"}");
-        long full = (long) metric(metrics, "jvm_gc_collection_seconds_count{gc=\"MarkSweepCompact\"}");
-        long oldCapacity = (long) metric(metrics, "jvm_memory_pool_max_bytes{pool=\"Tenured Gen\"}");
-        double gcSeconds = metric(metrics, "jvm_gc_collection_seconds_sum{gc=\"Copy\"}") + metric(metrics, "jvm_gc_collection_seconds_sum{gc=\"MarkSweepCompact\"}");
-        double relayLag = sumOf(metrics, "helpdesk_projection_lag_changes{", "projection=\"outbox-relay\"");
+        long full =
+            (long) metric(metrics, "jvm_gc_collection_seconds_count{gc=\"MarkSweepCompact\"}");
+        long oldCapacity =
+            (long) metric(metrics, "jvm_memory_pool_max_bytes{pool=\"Tenured Gen\"}");
+        double gcSeconds =
+            metric(metrics, "jvm_gc_collection_seconds_sum{gc=\"Copy\"}")
+                + metric(metrics, "jvm_gc_collection_seconds_sum{gc=\"MarkSweepCompact\"}");
+        double relayLag =
+            sumOf(metrics, "helpdesk_projection_lag_changes{", "projection=\"outbox-relay\"");
         synchronized (this) {
           if (drainStarted && !drainEnded) {
             if (metrics.isEmpty()) {
@@ -505,10 +679,26 @@ class BacklogIT {
         if (relayLag >= 0) {
           lag = (long) relayLag;
         }
-        line.append(String.format("%s heap %.0f MiB rss %.0f MiB (old after GC %.0f MiB, full GCs %d); ",
-            s.node.name.substring(0, s.node.name.indexOf('-')), heap / 1048576.0, rss / 1048576.0, oldAfterGc / 1048576.0, full));
-        rows.add(String.format("%.1f,%s,%s,%d,%d,%d,%d,%d,%d,", seconds, phase, s.node.name.substring(0, s.node.name.indexOf('-')),
-            rss, heap, oldAfterGc, young, full, queue));
+        line.append(
+            String.format(
+                "%s heap %.0f MiB rss %.0f MiB (old after GC %.0f MiB, full GCs %d); ",
+                s.node.name.substring(0, s.node.name.indexOf('-')),
+                heap / 1048576.0,
+                rss / 1048576.0,
+                oldAfterGc / 1048576.0,
+                full));
+        rows.add(
+            String.format(
+                "%.1f,%s,%s,%d,%d,%d,%d,%d,%d,",
+                seconds,
+                phase,
+                s.node.name.substring(0, s.node.name.indexOf('-')),
+                rss,
+                heap,
+                oldAfterGc,
+                young,
+                full,
+                queue));
       }
       synchronized (this) {
         for (String row : rows) {
@@ -525,7 +715,16 @@ class BacklogIT {
     synchronized Peaks peaks(NodeProcess node) {
       for (NodeSeries s : nodes) {
         if (s.node == node) {
-          return new Peaks(s.heap, s.oldAfterGc, s.oldCapacity, s.rss, s.youngGcs, s.fullGcs, s.gcSeconds, s.samples, s.failedScrapes);
+          return new Peaks(
+              s.heap,
+              s.oldAfterGc,
+              s.oldCapacity,
+              s.rss,
+              s.youngGcs,
+              s.fullGcs,
+              s.gcSeconds,
+              s.samples,
+              s.failedScrapes);
         }
       }
       throw new IllegalArgumentException(node.name);
@@ -576,7 +775,8 @@ class BacklogIT {
       return -1;
     }
 
-    private static final Pattern LINE = Pattern.compile("^([^ {#]+(?:\\{[^}]*\\})?) (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern LINE =
+        Pattern.compile("^([^ {#]+(?:\\{[^}]*\\})?) (\\S+)$", Pattern.MULTILINE);
 
     /** The value of the series with exactly this name and labels, or -1. */
     static double metric(String metrics, String series) {
@@ -589,7 +789,10 @@ class BacklogIT {
       return -1;
     }
 
-    /** The sum of the series whose name and labels start with {@code prefix} and hold {@code label}, or -1. */
+    /**
+     * The sum of the series whose name and labels start with {@code prefix} and hold {@code label},
+     * or -1.
+     */
     static double sumOf(String metrics, String prefix, String label) {
       Matcher m = LINE.matcher(metrics);
       double sum = 0;

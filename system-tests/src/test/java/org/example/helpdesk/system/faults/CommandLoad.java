@@ -51,10 +51,17 @@ final class CommandLoad implements AutoCloseable {
     try {
       UUID id = UUID.randomUUID();
       long n = published.incrementAndGet();
-      publish(CommandMessage.toBackoffice(new PrepareTicket(id, "customer-issue", "load " + n), id + ":1", id.toString(), Instant.now()));
+      publish(
+          CommandMessage.toBackoffice(
+              new PrepareTicket(id, "customer-issue", "load " + n),
+              id + ":1",
+              id.toString(),
+              Instant.now()));
       publishedAt.put(id, Instant.now());
       if (n % 4 == 0) {
-        publish(CommandMessage.toBackoffice(new CancelTicket(id), id + ":2", id.toString(), Instant.now()));
+        publish(
+            CommandMessage.toBackoffice(
+                new CancelTicket(id), id + ":2", id.toString(), Instant.now()));
         cancelled.add(id);
       }
       channel.waitForConfirmsOrDie(5_000);

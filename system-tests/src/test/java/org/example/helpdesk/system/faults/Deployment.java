@@ -20,12 +20,15 @@ import org.example.helpdesk.testsupport.TestPostgres;
  */
 final class Deployment implements AutoCloseable {
 
-  private static final java.nio.file.Path ROOT = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+  private static final java.nio.file.Path ROOT =
+      java.nio.file.Path.of("..").toAbsolutePath().normalize();
 
   final String customerSchema = TestPostgres.newSchemaName("customer");
   final String backofficeSchema = TestPostgres.newSchemaName("backoffice");
+
   /** Marks the nodes' database connections, so that a test can cut exactly those. */
   final String applicationName = "fault-" + UUID.randomUUID().toString().substring(0, 8);
+
   final Sql customerSql = new Sql(customerSchema);
   final Sql backofficeSql = new Sql(backofficeSchema);
   final List<NodeProcess> customers = new ArrayList<>();
@@ -52,18 +55,22 @@ final class Deployment implements AutoCloseable {
     return d;
   }
 
-  private void cluster(String kind, String module, int nodes, String schema, List<NodeProcess> into) {
+  private void cluster(
+      String kind, String module, int nodes, String schema, List<NodeProcess> into) {
     List<Integer> clusterPorts = new ArrayList<>();
     List<Integer> httpPorts = new ArrayList<>();
     for (int i = 0; i < nodes; i++) {
       clusterPorts.add(freePort());
       httpPorts.add(freePort());
     }
-    String seeds = clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    String seeds =
+        clusterPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
     for (int i = 0; i < nodes; i++) {
       Map<String, String> env = new HashMap<>();
       String url = TestPostgres.jdbcUrl();
-      env.put("DATABASE_URL", url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName);
+      env.put(
+          "DATABASE_URL",
+          url + (url.contains("?") ? "&" : "?") + "ApplicationName=" + applicationName);
       env.put("DATABASE_USER", TestPostgres.user());
       env.put("DATABASE_PASSWORD", TestPostgres.password());
       env.put("DATABASE_SCHEMA", schema);
@@ -79,7 +86,12 @@ final class Deployment implements AutoCloseable {
       String name = kind + "-" + (i + 1) + "-" + applicationName;
       into.add(
           new NodeProcess(
-              name, ROOT, module, httpPorts.get(i), List.of("-Xmx256m", "-XX:+UseSerialGC"), env,
+              name,
+              ROOT,
+              module,
+              httpPorts.get(i),
+              List.of("-Xmx256m", "-XX:+UseSerialGC"),
+              env,
               ROOT.resolve("system-tests/target/fault-logs/" + name + ".log")));
     }
   }

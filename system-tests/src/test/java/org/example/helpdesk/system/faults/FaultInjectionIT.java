@@ -3,7 +3,6 @@ package org.example.helpdesk.system.faults;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import java.time.Duration;
 import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.OutboxQueries;
@@ -110,7 +109,9 @@ class FaultInjectionIT {
       awaitAccepted(load, load.accepted() + 200);
       load.close();
       Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-      assertTrue(d.backoffices.get(1).status("/health") == 200 && d.customers.get(0).status("/health") == 200);
+      assertTrue(
+          d.backoffices.get(1).status("/health") == 200
+              && d.customers.get(0).status("/health") == 200);
     }
   }
 
@@ -128,7 +129,12 @@ class FaultInjectionIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> load.published() >= 200);
       NodeProcess inbox =
           d.backoffices.stream()
-              .filter(n -> org.example.helpdesk.testsupport.PrometheusText.value(n.get("/metrics"), "helpdesk_inbox_messages_total{outcome=\"processed\"}") > 0)
+              .filter(
+                  n ->
+                      org.example.helpdesk.testsupport.PrometheusText.value(
+                              n.get("/metrics"),
+                              "helpdesk_inbox_messages_total{outcome=\"processed\"}")
+                          > 0)
               .findFirst()
               .orElseThrow();
       java.time.Instant killedAt = java.time.Instant.now();
@@ -140,18 +146,28 @@ class FaultInjectionIT {
         await()
             .atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> d.backofficeSql.count("SELECT count(*) FROM tickets") == load.tickets().size());
+            .until(
+                () ->
+                    d.backofficeSql.count("SELECT count(*) FROM tickets") == load.tickets().size());
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError(
-            "tickets " + d.backofficeSql.count("SELECT count(*) FROM tickets") + " of " + load.tickets().size()
-                + " published; dead letters " + d.backofficeSql.rows("SELECT message_id, status, error FROM dead_letters")
-                + "; queue " + TestBroker.messageCount("backoffice_service"),
+            "tickets "
+                + d.backofficeSql.count("SELECT count(*) FROM tickets")
+                + " of "
+                + load.tickets().size()
+                + " published; dead letters "
+                + d.backofficeSql.rows("SELECT message_id, status, error FROM dead_letters")
+                + "; queue "
+                + TestBroker.messageCount("backoffice_service"),
             e);
       }
       assertTrue(
-          d.backofficeSql.count("SELECT count(*) FROM tickets WHERE status = 'cancelled'") == load.cancelled().size(),
+          d.backofficeSql.count("SELECT count(*) FROM tickets WHERE status = 'cancelled'")
+              == load.cancelled().size(),
           "every cancelled ticket is cancelled");
-      assertTrue(d.backofficeSql.count("SELECT count(*) FROM dead_letters") == 0, "no command overtook its ticket's prepare");
+      assertTrue(
+          d.backofficeSql.count("SELECT count(*) FROM dead_letters") == 0,
+          "no command overtook its ticket's prepare");
 
       java.util.List<java.time.Instant> projected =
           d.backofficeSql.rows("SELECT projected_at FROM tickets ORDER BY projected_at").stream()
@@ -160,7 +176,10 @@ class FaultInjectionIT {
       Duration gap = Duration.ZERO;
       for (int i = 1; i < projected.size(); i++) {
         if (!projected.get(i).isBefore(killedAt)) {
-          Duration between = Duration.between(projected.get(i - 1).isBefore(killedAt) ? killedAt : projected.get(i - 1), projected.get(i));
+          Duration between =
+              Duration.between(
+                  projected.get(i - 1).isBefore(killedAt) ? killedAt : projected.get(i - 1),
+                  projected.get(i));
           gap = between.compareTo(gap) > 0 ? between : gap;
         }
       }
@@ -171,14 +190,23 @@ class FaultInjectionIT {
               r -> {
                 java.time.Instant published = load.publishedAt((java.util.UUID) r.get("ticket_id"));
                 if (published.isAfter(killedAt)) {
-                  afterKill.add(Duration.between(published, ((java.sql.Timestamp) r.get("projected_at")).toInstant()).toMillis());
+                  afterKill.add(
+                      Duration.between(
+                              published, ((java.sql.Timestamp) r.get("projected_at")).toInstant())
+                          .toMillis());
                 }
               });
       java.util.Collections.sort(afterKill);
       System.out.println(
-          "[faults] inbox node killed, 3 backoffice nodes, " + load.published() + " commands: no ticket reached the read table for "
-              + gap.toMillis() + " ms; commands published after the kill took p50 " + afterKill.get(afterKill.size() / 2)
-              + " ms / max " + afterKill.get(afterKill.size() - 1) + " ms to their row");
+          "[faults] inbox node killed, 3 backoffice nodes, "
+              + load.published()
+              + " commands: no ticket reached the read table for "
+              + gap.toMillis()
+              + " ms; commands published after the kill took p50 "
+              + afterKill.get(afterKill.size() / 2)
+              + " ms / max "
+              + afterKill.get(afterKill.size() - 1)
+              + " ms to their row");
       // measured 9.0 to 9.8 s (failure detection ~3 s + stable-after 3 s + removal margin 1 s +
       // keep-alive 1 s + the consumer's start); the margin is for a loaded machine
       assertTrue(gap.compareTo(Duration.ofSeconds(15)) < 0, "failover gap " + gap);
@@ -190,6 +218,9 @@ class FaultInjectionIT {
   }
 
   private static void awaitAccepted(IssueLoad load, long count) {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> load.accepted() >= count);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> load.accepted() >= count);
   }
 }

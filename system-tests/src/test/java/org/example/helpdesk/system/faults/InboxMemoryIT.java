@@ -53,11 +53,20 @@ class InboxMemoryIT {
                   AmqpTopology.COMMANDS_EXCHANGE,
                   AmqpTopology.BACKOFFICE_ROUTING_KEY,
                   true,
-                  new AMQP.BasicProperties.Builder().type("ticket.prepareTicket").messageId("large-" + i).deliveryMode(2).build(),
+                  new AMQP.BasicProperties.Builder()
+                      .type("ticket.prepareTicket")
+                      .messageId("large-" + i)
+                      .deliveryMode(2)
+                      .build(),
                   body);
               UUID id = UUID.randomUUID();
               good.add(id);
-              OutboundMessage m = CommandMessage.toBackoffice(new PrepareTicket(id, "customer-issue", "good " + i), id + ":1", id.toString(), Instant.now());
+              OutboundMessage m =
+                  CommandMessage.toBackoffice(
+                      new PrepareTicket(id, "customer-issue", "good " + i),
+                      id + ":1",
+                      id.toString(),
+                      Instant.now());
               channel.basicPublish(m.exchange(), m.routingKey(), true, m.properties(), m.body());
               channel.waitForConfirmsOrDie(30_000);
             }
@@ -69,18 +78,33 @@ class InboxMemoryIT {
           .until(
               () ->
                   d.backofficeSql.count("SELECT count(*) FROM tickets") == good.size()
-                      && d.backofficeSql.count("SELECT count(*) FROM dead_letters WHERE body_size = ?", SIZE) == LARGE);
+                      && d.backofficeSql.count(
+                              "SELECT count(*) FROM dead_letters WHERE body_size = ?", SIZE)
+                          == LARGE);
       long millis = (System.nanoTime() - start) / 1_000_000;
       sampler.markDrainEnd();
 
       assertTrue(backoffice.isAlive(), "the node is alive");
       String log = Files.readString(Path.of("target/fault-logs", backoffice.name + ".log"));
       assertFalse(log.contains("OutOfMemoryError"), "no OutOfMemoryError");
-      assertEquals(0L, d.backofficeSql.count("SELECT count(*) FROM dead_letters WHERE octet_length(body) > 65536"), "kept cut short");
+      assertEquals(
+          0L,
+          d.backofficeSql.count(
+              "SELECT count(*) FROM dead_letters WHERE octet_length(body) > 65536"),
+          "kept cut short");
       BacklogIT.MemorySampler.Peaks peaks = sampler.peaks(backoffice);
-      System.out.println("[inbox-memory] " + LARGE + " messages of 5 MB and " + good.size() + " good ones through a 256 MiB heap in "
-          + millis + " ms: " + peaks.describe(millis));
-      assertTrue(peaks.oldCapacity() <= 0 || peaks.oldAfterGc() < 0.8 * peaks.oldCapacity(), "live set bounded: " + peaks);
+      System.out.println(
+          "[inbox-memory] "
+              + LARGE
+              + " messages of 5 MB and "
+              + good.size()
+              + " good ones through a 256 MiB heap in "
+              + millis
+              + " ms: "
+              + peaks.describe(millis));
+      assertTrue(
+          peaks.oldCapacity() <= 0 || peaks.oldAfterGc() < 0.8 * peaks.oldCapacity(),
+          "live set bounded: " + peaks);
     }
   }
 }

@@ -21,16 +21,18 @@ import org.example.helpdesk.testsupport.OutboxQueries;
 final class Invariants {
 
   /** Figures of one run, for the report. */
-  record Figures(int issuesSent, long accepted, int tickets, Map<Integer, Integer> statuses, Duration healedIn) {}
+  record Figures(
+      int issuesSent,
+      long accepted,
+      int tickets,
+      Map<Integer, Integer> statuses,
+      Duration healedIn) {}
 
   private Invariants() {}
 
   static Figures assertHoldWithin(Duration limit, Deployment d, IssueLoad load) {
     long start = System.nanoTime();
-    await()
-        .atMost(limit)
-        .pollInterval(Duration.ofSeconds(1))
-        .untilAsserted(() -> check(d, load));
+    await().atMost(limit).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> check(d, load));
     Duration healed = Duration.ofNanos(System.nanoTime() - start);
 
     assertEquals(
@@ -42,7 +44,9 @@ final class Invariants {
     assertEquals(0L, d.backofficeSql.count("SELECT count(*) FROM dead_letters"), "dead letters");
     Map<Integer, Integer> statuses = load.statuses();
     for (int status : statuses.keySet()) {
-      assertTrue(status / 100 == 2 || status == 503 || status == -1, () -> "refused unclearly: " + statuses);
+      assertTrue(
+          status / 100 == 2 || status == 503 || status == -1,
+          () -> "refused unclearly: " + statuses);
     }
     System.out.println("[faults] " + load + "; healed in " + healed.toMillis() + " ms");
     return new Figures(load.issues().size(), load.accepted(), tickets(d).size(), statuses, healed);
@@ -54,8 +58,12 @@ final class Invariants {
         .rows(
             "SELECT substring(persistence_id from 7) AS id, "
                 + "convert_from(state_payload, 'UTF8')::jsonb ->> 'status' AS status FROM durable_state")
-        .forEach(row -> issues.put(UUID.fromString((String) row.get("id")), (String) row.get("status")));
-    assertEquals(0L, d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES), "issues with entries the relay has pending");
+        .forEach(
+            row -> issues.put(UUID.fromString((String) row.get("id")), (String) row.get("status")));
+    assertEquals(
+        0L,
+        d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES),
+        "issues with entries the relay has pending");
     Map<UUID, String> tickets = tickets(d);
 
     Set<UUID> orphans = new HashSet<>(tickets.keySet());
@@ -73,12 +81,16 @@ final class Invariants {
     issues.forEach(
         (id, status) ->
             assertEquals(
-                "CLOSED".equals(status) ? "cancelled" : "awaiting", tickets.get(id), "ticket of issue " + id));
+                "CLOSED".equals(status) ? "cancelled" : "awaiting",
+                tickets.get(id),
+                "ticket of issue " + id));
   }
 
   private static Map<UUID, String> tickets(Deployment d) {
     Map<UUID, String> tickets = new HashMap<>();
-    d.backofficeSql.rows("SELECT ticket_id, status FROM tickets").forEach(row -> tickets.put((UUID) row.get("ticket_id"), (String) row.get("status")));
+    d.backofficeSql
+        .rows("SELECT ticket_id, status FROM tickets")
+        .forEach(row -> tickets.put((UUID) row.get("ticket_id"), (String) row.get("status")));
     return tickets;
   }
 }

@@ -35,7 +35,8 @@ final class IssueLoad implements AutoCloseable {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
   private final Semaphore inFlight = new Semaphore(64);
   private final List<String> customers;
@@ -62,21 +63,36 @@ final class IssueLoad implements AutoCloseable {
     Outcome outcome = new Outcome(n % 3 == 0);
     outcomes.put(id, outcome);
     String base = customers.get(n % customers.size());
-    http.sendAsync(post(base + "/issues", "{\"issueId\":\"" + id + "\",\"email\":\"load" + n + "@example.com\",\"content\":\"load " + n + "\"}"),
+    http.sendAsync(
+            post(
+                base + "/issues",
+                "{\"issueId\":\""
+                    + id
+                    + "\",\"email\":\"load"
+                    + n
+                    + "@example.com\",\"content\":\"load "
+                    + n
+                    + "\"}"),
             HttpResponse.BodyHandlers.ofString())
-        .handle((r, e) -> {
-          outcome.report = r == null ? -1 : r.statusCode();
-          count(outcome.report);
-          return r != null && r.statusCode() / 100 == 2 && outcome.closing;
-        })
-        .thenCompose(close -> close
-            ? http.sendAsync(post(base + "/issues/" + id + "/close", ""), HttpResponse.BodyHandlers.ofString())
-                .handle((r, e) -> {
-                  outcome.close = r == null ? -1 : r.statusCode();
-                  count(outcome.close);
-                  return null;
-                })
-            : java.util.concurrent.CompletableFuture.completedFuture(null))
+        .handle(
+            (r, e) -> {
+              outcome.report = r == null ? -1 : r.statusCode();
+              count(outcome.report);
+              return r != null && r.statusCode() / 100 == 2 && outcome.closing;
+            })
+        .thenCompose(
+            close ->
+                close
+                    ? http.sendAsync(
+                            post(base + "/issues/" + id + "/close", ""),
+                            HttpResponse.BodyHandlers.ofString())
+                        .handle(
+                            (r, e) -> {
+                              outcome.close = r == null ? -1 : r.statusCode();
+                              count(outcome.close);
+                              return null;
+                            })
+                    : java.util.concurrent.CompletableFuture.completedFuture(null))
         .whenComplete((r, e) -> inFlight.release());
   }
 

@@ -58,7 +58,8 @@ public final class AdminProjection {
    * @param lagSql returns (count, age in seconds) for parameters (name, key, key), as given to
    *     {@link ProjectionLag#register}
    */
-  public AdminProjection(ActorSystem<?> system, Database database, String name, List<String> keys, String lagSql) {
+  public AdminProjection(
+      ActorSystem<?> system, Database database, String name, List<String> keys, String lagSql) {
     this.system = system;
     this.database = database;
     this.name = name;
@@ -91,7 +92,9 @@ public final class AdminProjection {
         });
   }
 
-  private Instance instance(Connection c, String key, Optional<ProjectionObservations.Observation> seen) throws SQLException {
+  private Instance instance(
+      Connection c, String key, Optional<ProjectionObservations.Observation> seen)
+      throws SQLException {
     String offset = null;
     Instant updated = null;
     boolean paused;
@@ -160,13 +163,18 @@ public final class AdminProjection {
     return each(which, ProjectionManagement.get(system)::resume);
   }
 
-  private CompletionStage<Done> all(java.util.function.Function<ProjectionId, CompletionStage<Done>> operation) {
+  private CompletionStage<Done> all(
+      java.util.function.Function<ProjectionId, CompletionStage<Done>> operation) {
     return each(keys, operation);
   }
 
-  private CompletionStage<Done> each(List<String> which, java.util.function.Function<ProjectionId, CompletionStage<Done>> operation) {
+  private CompletionStage<Done> each(
+      List<String> which,
+      java.util.function.Function<ProjectionId, CompletionStage<Done>> operation) {
     CompletableFuture<?>[] done =
-        which.stream().map(k -> operation.apply(ProjectionId.of(name, k)).toCompletableFuture()).toArray(CompletableFuture[]::new);
+        which.stream()
+            .map(k -> operation.apply(ProjectionId.of(name, k)).toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
     return CompletableFuture.allOf(done).thenApply(ignored -> Done.getInstance());
   }
 }

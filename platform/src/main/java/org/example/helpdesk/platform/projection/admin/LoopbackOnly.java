@@ -13,8 +13,8 @@ import org.example.helpdesk.platform.http.ApiErrors;
 /**
  * Routes for the loopback address only: a node without sign-in opens its admin API to its own host
  * and nobody else (403). The address is the connection's peer ({@code
- * pekko.http.server.remote-address-attribute = on}), never {@code X-Forwarded-For}, which any client
- * can send.
+ * pekko.http.server.remote-address-attribute = on}), never {@code X-Forwarded-For}, which any
+ * client can send.
  */
 public final class LoopbackOnly {
 
@@ -27,7 +27,9 @@ public final class LoopbackOnly {
         request ->
             peer(request).map(InetAddress::isLoopbackAddress).orElse(false)
                 ? inner
-                : ApiErrors.complete(StatusCodes.FORBIDDEN, "the admin API answers requests from this host (loopback) only"));
+                : ApiErrors.complete(
+                    StatusCodes.FORBIDDEN,
+                    "the admin API answers requests from this host (loopback) only"));
   }
 
   private static Optional<InetAddress> peer(HttpRequest request) {

@@ -20,7 +20,8 @@ import org.example.helpdesk.platform.http.ApiErrors;
  *   <li>{@code GET /admin/projections}: every instance with its offset, lag and state, and the
  *       rebuild of the projections that have one;
  *   <li>{@code POST /admin/projections/{name}/pause} and {@code /resume}: all its instances;
- *   <li>{@code POST /admin/projections/{name}/rebuild}: starts a rebuild (202), see {@link Rebuild}.
+ *   <li>{@code POST /admin/projections/{name}/rebuild}: starts a rebuild (202), see {@link
+ *       Rebuild}.
  * </ul>
  *
  * Behind {@code guard}: the operator role on the backoffice, the loopback address on the customer
@@ -30,7 +31,8 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
 
   /** A projection with its instances, and its rebuild if it has one. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Projection(String name, List<AdminProjection.Instance> instances, RebuildStatus rebuild) {}
+  public record Projection(
+      String name, List<AdminProjection.Instance> instances, RebuildStatus rebuild) {}
 
   public record Projections(List<Projection> projections) {}
 
@@ -39,7 +41,10 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
   private final UnaryOperator<Route> guard;
 
   public ProjectionAdminRoutes(
-      List<AdminProjection> projections, Map<String, Rebuild> rebuilds, UnaryOperator<Route> guard, long maxBodyBytes) {
+      List<AdminProjection> projections,
+      Map<String, Rebuild> rebuilds,
+      UnaryOperator<Route> guard,
+      long maxBodyBytes) {
     super(maxBodyBytes);
     this.projections = List.copyOf(projections);
     this.rebuilds = Map.copyOf(rebuilds);
@@ -60,13 +65,23 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
                                 PathMatchers.segment(),
                                 name ->
                                     concat(
-                                        path("pause", () -> post(() -> known(name, p -> changed(p, p::pause)))),
-                                        path("resume", () -> post(() -> known(name, p -> changed(p, p::resume)))),
-                                        path("rebuild", () -> post(() -> known(name, p -> rebuild(p))))))))));
+                                        path(
+                                            "pause",
+                                            () ->
+                                                post(() -> known(name, p -> changed(p, p::pause)))),
+                                        path(
+                                            "resume",
+                                            () ->
+                                                post(
+                                                    () -> known(name, p -> changed(p, p::resume)))),
+                                        path(
+                                            "rebuild",
+                                            () -> post(() -> known(name, p -> rebuild(p))))))))));
   }
 
   private Route list() {
-    CompletionStage<List<Projection>> all = java.util.concurrent.CompletableFuture.completedFuture(List.of());
+    CompletionStage<List<Projection>> all =
+        java.util.concurrent.CompletableFuture.completedFuture(List.of());
     for (AdminProjection p : projections) {
       all = all.thenCompose(done -> describe(p).thenApply(one -> append(done, one)));
     }
@@ -75,7 +90,10 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
 
   private CompletionStage<Projection> describe(AdminProjection p) {
     Optional<Rebuild> rebuild = Optional.ofNullable(rebuilds.get(p.name()));
-    return p.instances().thenApply(instances -> new Projection(p.name(), instances, rebuild.map(Rebuild::status).orElse(null)));
+    return p.instances()
+        .thenApply(
+            instances ->
+                new Projection(p.name(), instances, rebuild.map(Rebuild::status).orElse(null)));
   }
 
   /**
@@ -83,13 +101,16 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
    * management's ask timeouts), changes them, and answers with how they stand after.
    */
   private Route changed(AdminProjection p, java.util.function.Supplier<CompletionStage<?>> change) {
-    return onReply(p.instances().thenCompose(before -> change.get()).thenCompose(done -> describe(p)), after -> json(StatusCodes.OK, after));
+    return onReply(
+        p.instances().thenCompose(before -> change.get()).thenCompose(done -> describe(p)),
+        after -> json(StatusCodes.OK, after));
   }
 
   private Route rebuild(AdminProjection p) {
     Rebuild rebuild = rebuilds.get(p.name());
     if (rebuild == null) {
-      return ApiErrors.complete(StatusCodes.NOT_FOUND, "projection '" + p.name() + "' has no rebuild");
+      return ApiErrors.complete(
+          StatusCodes.NOT_FOUND, "projection '" + p.name() + "' has no rebuild");
     }
     return onReply(rebuild.start(), status -> json(StatusCodes.ACCEPTED, status));
   }
@@ -103,8 +124,13 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
             () ->
                 ApiErrors.complete(
                     StatusCodes.NOT_FOUND,
-                    "no projection named '" + shorten(name) + "' on this node (it has: "
-                        + projections.stream().map(AdminProjection::name).collect(Collectors.joining(", ")) + ")"));
+                    "no projection named '"
+                        + shorten(name)
+                        + "' on this node (it has: "
+                        + projections.stream()
+                            .map(AdminProjection::name)
+                            .collect(Collectors.joining(", "))
+                        + ")"));
   }
 
   private static String shorten(String raw) {

@@ -24,7 +24,8 @@ import org.apache.pekko.projection.StatusObserver;
 public final class ProjectionObservations implements Extension {
 
   /** One instance as last seen. */
-  public record Observation(boolean running, Instant lastProgress, Instant lastFailure, String lastError) {
+  public record Observation(
+      boolean running, Instant lastProgress, Instant lastFailure, String lastError) {
     static final Observation NONE = new Observation(false, null, null, null);
 
     /** It failed after it last stored an offset (and so may be failing still). */
@@ -87,7 +88,8 @@ public final class ProjectionObservations implements Extension {
       }
 
       @Override
-      public void error(ProjectionId id, E envelope, Throwable cause, HandlerRecoveryStrategy recovery) {
+      public void error(
+          ProjectionId id, E envelope, Throwable cause, HandlerRecoveryStrategy recovery) {
         failure(id, cause);
       }
     };

@@ -9,7 +9,8 @@ import java.time.Instant;
  * {@code done} or {@code failed} (then {@code error} says why, and the live table is unchanged).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RebuildStatus(String state, Instant startedAt, Instant finishedAt, long eventsRead, Long rows, String error) {
+public record RebuildStatus(
+    String state, Instant startedAt, Instant finishedAt, long eventsRead, Long rows, String error) {
 
   public static final RebuildStatus IDLE = new RebuildStatus("idle", null, null, 0, null, null);
 
