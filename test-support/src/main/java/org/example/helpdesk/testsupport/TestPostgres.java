@@ -73,6 +73,19 @@ public final class TestPostgres {
     }
   }
 
+  /**
+   * Writes out what the server holds dirty now, so that the disk work a large test left behind is
+   * not paid for by the test after it. Best effort: only a superuser may.
+   */
+  public static void checkpoint() {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    } catch (SQLException e) {
+      System.out.println("[test-support] no checkpoint: " + e.getMessage());
+    }
+  }
+
   /** Starts an embedded PostgreSQL of its own, whatever else is around. */
   public static EmbeddedPostgres startEmbedded() {
     try {

@@ -337,6 +337,7 @@ class BacklogIT {
       if (brokerStopped) {
         TestBroker.start();
       }
+      TestPostgres.checkpoint();
     }
   }
 
