@@ -22,13 +22,20 @@ import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestNodes;
 import org.example.helpdesk.testsupport.TestPostgres;
 
-/** A backoffice node on the test database (own schema) and broker (empty queue), and its tools. */
-public final class BackofficeTestNode implements AutoCloseable {
+/**
+ * A backoffice node on the test database (own schema) and broker (empty queue), and its tools.
+ *
+ * <p>A test class declares it in one line, {@code @RegisterExtension static final
+ * BackofficeTestNode node = new BackofficeTestNode();}: it starts there and stops after the class's
+ * last test (see {@link NodeExtension}).
+ */
+public final class BackofficeTestNode implements NodeExtension {
 
   public final String schema = TestPostgres.newSchemaName("backoffice");
   public final BackofficeNode node;
@@ -99,18 +106,12 @@ public final class BackofficeTestNode implements AutoCloseable {
   }
 
   public static void publishRaw(AMQP.BasicProperties properties, byte[] body) {
-    TestBroker.withChannel(
-        channel -> {
-          AmqpTopology.declare(channel);
-          channel.confirmSelect();
-          channel.basicPublish(
-              AmqpTopology.COMMANDS_EXCHANGE,
-              AmqpTopology.BACKOFFICE_ROUTING_KEY,
-              true,
-              properties,
-              body);
-          channel.waitForConfirmsOrDie(10_000);
-        });
+    TestBroker.publish(
+        AmqpTopology::declare,
+        AmqpTopology.COMMANDS_EXCHANGE,
+        AmqpTopology.BACKOFFICE_ROUTING_KEY,
+        properties,
+        body);
   }
 
   public static void publishRaw(String type, String messageId, String body) {

@@ -4,10 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.example.helpdesk.testsupport.HttpTestClient;
 
 /**
  * What a browser does with the console, over java.net.http: keeps the cookies the node sets (by
@@ -25,7 +23,6 @@ import java.util.stream.Collectors;
  */
 public final class Browser {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]*)\"");
 
   private final HttpClient client =
@@ -48,7 +45,7 @@ public final class Browser {
 
   /** A client of the same node that sends these HTTP Basic credentials, and no cookies yet. */
   public Browser withBasic(String name, String password) {
-    return new Browser(base, org.example.helpdesk.testsupport.HttpTestClient.basic(name, password));
+    return new Browser(base, HttpTestClient.basic(name, password));
   }
 
   /** A response, with the form token of the page's forms. */
@@ -75,11 +72,7 @@ public final class Browser {
     }
 
     public JsonNode json() {
-      try {
-        return JSON.readTree(body);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + this, e);
-      }
+      return HttpTestClient.json(body, this);
     }
 
     @Override
@@ -97,53 +90,24 @@ public final class Browser {
   }
 
   public Page get(String path, String... headers) {
-    return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
+    return request("GET", path, null, null, headers);
   }
 
   /** Posts a form ({@code application/x-www-form-urlencoded}), as a browser does. */
   public Page postForm(String path, Map<String, String> fields, String... headers) {
-    String body =
-        fields.entrySet().stream()
-            .map(
-                e ->
-                    URLEncoder.encode(e.getKey(), UTF_8)
-                        + "="
-                        + URLEncoder.encode(e.getValue(), UTF_8))
-            .collect(Collectors.joining("&"));
-    return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(body)),
-        headers);
+    return request("POST", path, HttpTestClient.FORM, HttpTestClient.form(fields), headers);
   }
 
   /** A JSON request, as the console's scripts (or a curl with the cookie) would send it. */
   public Page sendJson(String method, String path, String json, String... headers) {
-    return send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", "application/json")
-            .method(
-                method,
-                json == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(json)),
-        headers);
+    return request(
+        method, path, "application/json", json == null ? null : json.getBytes(UTF_8), headers);
   }
 
   /** Any request; {@code contentType} and {@code body} may be null. */
   public Page request(
       String method, String path, String contentType, byte[] body, String... headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri(path))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (contentType != null) {
-      request.header("Content-Type", contentType);
-    }
-    return send(request, headers);
+    return send(HttpTestClient.request(uri(path), method, contentType, body), headers);
   }
 
   /** Signs in through the sign-in page; fails unless the node answers with its session. */
@@ -170,19 +134,9 @@ public final class Browser {
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    try {
-      HttpResponse<String> response =
-          client.send(
-              request.timeout(Duration.ofSeconds(30)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      remember(response.headers().allValues("Set-Cookie"));
-      return new Page(response.statusCode(), response.body(), response);
-    } catch (IOException e) {
-      throw new IllegalStateException("HTTP request failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> response = HttpTestClient.exchange(client, request);
+    remember(response.headers().allValues("Set-Cookie"));
+    return new Page(response.statusCode(), response.body(), response);
   }
 
   public String cookieHeader() {

@@ -5,14 +5,21 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.OutboxQueries;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestNodes;
 import org.example.helpdesk.testsupport.TestPostgres;
 
-/** A customer node on the test database (own schema) and broker (empty queue), and its tools. */
-public final class CustomerTestNode implements AutoCloseable {
+/**
+ * A customer node on the test database (own schema) and broker (empty queue), and its tools.
+ *
+ * <p>A test class declares it in one line, {@code @RegisterExtension static final CustomerTestNode
+ * node = new CustomerTestNode();}: it starts there and stops after the class's last test (see
+ * {@link NodeExtension}).
+ */
+public final class CustomerTestNode implements NodeExtension {
 
   public final String schema;
   public final CustomerNode node;

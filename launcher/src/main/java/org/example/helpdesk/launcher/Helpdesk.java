@@ -52,6 +52,13 @@ public final class Helpdesk {
             + ")");
     Infrastructure infra;
     AllInOne nodes;
+    // before anything starts: a port in use or a bad setting ends the start here, in a second
+    List<String> problems = LauncherChecks.problems(env);
+    if (!problems.isEmpty()) {
+      out.println("Cannot start (nothing was started):");
+      problems.forEach(problem -> out.println("  - " + problem));
+      return 2;
+    }
     out.println("Starting ...");
     try {
       infra = Infrastructure.start(home, out, env);
@@ -154,10 +161,16 @@ public final class Helpdesk {
     out.println("Press Ctrl-C to stop.");
   }
 
+  /** A node's own reason (said in words, a StartupFailure) if there is one, else the root cause. */
   private static String rootMessage(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof org.example.helpdesk.platform.config.StartupFailure) {
+        return org.example.helpdesk.platform.logging.Secrets.redact(c.getMessage());
+      }
+    }
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return t.toString();
+    return org.example.helpdesk.platform.logging.Secrets.redact(t.toString());
   }
 }

@@ -1,6 +1,7 @@
 package org.example.helpdesk.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -14,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The one-command path with nothing configured: embedded PostgreSQL and broker, both nodes in one
@@ -57,6 +60,73 @@ class HelpdeskTest {
     assertEquals(2, status, output);
     assertTrue(output.contains("PostgreSQL : jdbc:postgresql://127.0.0.1:"), output);
     assertTrue(output.contains("Could not start the nodes"), output);
+  }
+
+  @ParameterizedTest(name = "{0} in use")
+  @ValueSource(
+      strings = {
+        "EMBEDDED_AMQP_PORT",
+        "EMBEDDED_POSTGRES_PORT",
+        "CUSTOMER_HTTP_PORT",
+        "BACKOFFICE_CLUSTER_PORT"
+      })
+  void aTakenPortEndsTheStartAtOnceNamingIt(String variable) throws Exception {
+    Map<String, String> env = freePorts();
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+      env.put(variable, String.valueOf(taken.getLocalPort()));
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      long start = System.nanoTime();
+      int status =
+          Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+      long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+
+      String output = buffer.toString(StandardCharsets.UTF_8);
+      assertEquals(2, status, output);
+      assertTrue(seconds < 10, "took " + seconds + " s: " + output);
+      assertTrue(output.contains("Cannot start (nothing was started)"), output);
+      assertTrue(output.contains(variable + "=" + taken.getLocalPort() + ": "), output);
+      assertTrue(output.contains("in use"), output);
+      assertFalse(output.contains("Starting ..."), output);
+      assertFalse(Files.exists(home.resolve("postgres")), "nothing was started");
+    }
+  }
+
+  @Test
+  void badSettingsAreAllReportedBeforeAnythingStarts() throws Exception {
+    Map<String, String> env = freePorts();
+    env.put("CUSTOMER_HTTP_PORT", "abc");
+    env.put("EMBEDDED_AMQP_PORT", "99999");
+    env.put("DATABASE_CONNECT_RETRIES", "many");
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status =
+        Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertEquals(2, status, output);
+    assertTrue(output.contains("CUSTOMER_HTTP_PORT='abc': not a port number"), output);
+    assertTrue(output.contains("EMBEDDED_AMQP_PORT='99999': not a port"), output);
+    assertTrue(output.contains("DATABASE_CONNECT_RETRIES='many'"), output);
+    assertFalse(output.contains("Starting ..."), output);
+  }
+
+  @Test
+  void aMalformedBrokerUriIsRefusedBeforeAnythingStarts() throws Exception {
+    Map<String, String> env = freePorts();
+    env.put("AMQP_URI", "amqp://probeuser:S3cret-probe@127.0.0.1:notaport/probe_vh");
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status =
+        Helpdesk.run(home, true, new PrintStream(buffer, true, StandardCharsets.UTF_8), env::get);
+
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertEquals(2, status, output);
+    assertTrue(
+        output.contains(
+            "AMQP_URI='amqp://probeuser:***@127.0.0.1:notaport/probe_vh' (helpdesk.amqp.uri):"
+                + " the port 'notaport' is not a number"),
+        output);
+    assertFalse(output.contains("S3cret-probe"), output);
+    assertFalse(output.contains("Starting ..."), output);
   }
 
   private String runScenario(Map<String, String> env) {

@@ -21,6 +21,8 @@ import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
+import org.example.helpdesk.platform.config.PortProbe;
+import org.example.helpdesk.platform.config.StartupFailure;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
 import org.example.helpdesk.platform.logging.Secrets;
@@ -62,23 +64,32 @@ public final class Node {
    * @param migrations Flyway locations of the service's schema
    */
   public static Node start(String resource, Config overrides, String... migrations) {
-    Config config = NodeConfig.load(resource, overrides);
+    // every setting checked before anything starts (StartupFailure naming each bad one)
+    Config config = NodeConfig.loadChecked(resource, overrides);
     String name = config.getString("helpdesk.service-name");
     DatabaseSettings dbSettings = DatabaseSettings.from(config);
-    Secrets.registerNodeSecrets(config);
+    checkPortsFree(config);
     log.info(
         "Starting {} with {} and broker {}",
         name,
         dbSettings,
         Secrets.redact(config.getString("helpdesk.amqp.uri")));
+    // a database that refuses the node ends the start here; one that is not up yet is waited for
+    Database.awaitReachable(dbSettings);
     Database database = Database.connect(dbSettings, name);
+    ActorSystem<Void> system;
     try {
       database.migrate(migrations);
+      system = ActorSystem.create(Behaviors.empty(), name, config);
     } catch (RuntimeException e) {
       database.close();
-      throw e;
+      throw bindFailure(
+              e,
+              "the cluster's remoting (CLUSTER_HOST or CLUSTER_BIND_HOST, CLUSTER_PORT)",
+              remotingHost(config),
+              remotingPort(config))
+          .orElseThrow(() -> e);
     }
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), name, config);
     Tracing.get(system); // configured now: a wrong OTEL_* setting stops the node at start
     if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);
@@ -158,9 +169,91 @@ public final class Node {
       return binding;
     } catch (Exception e) {
       system.terminate();
-      throw new IllegalStateException(
-          "could not serve HTTP on port " + config.getInt("helpdesk.http.port"), e);
+      String host = config.getString("helpdesk.http.host");
+      int port = config.getInt("helpdesk.http.port");
+      throw bindFailure(e, "HTTP (HTTP_HOST, HTTP_PORT)", host, port)
+          .orElseGet(
+              () ->
+                  new StartupFailure(
+                      "could not serve HTTP on "
+                          + host
+                          + ":"
+                          + port
+                          + " (HTTP_HOST, HTTP_PORT): "
+                          + Secrets.redact(String.valueOf(rootCause(e))),
+                      StartupFailure.COULD_NOT_START,
+                      e));
     }
+  }
+
+  /**
+   * Fails the start at once when the HTTP server or the cluster's remoting could not listen where
+   * it is told to (a port in use, a host of another machine): one line naming host and port, before
+   * the database, the actor system and the projections started.
+   */
+  private static void checkPortsFree(Config config) {
+    List<String> problems = new ArrayList<>();
+    String http =
+        PortProbe.problem(
+            config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"));
+    if (http != null) {
+      problems.add("HTTP (HTTP_HOST, HTTP_PORT): " + http);
+    }
+    String remoting = PortProbe.problem(remotingHost(config), remotingPort(config));
+    if (remoting != null) {
+      problems.add(
+          "the cluster's remoting (CLUSTER_HOST or CLUSTER_BIND_HOST, CLUSTER_PORT): " + remoting);
+    }
+    if (!problems.isEmpty()) {
+      throw new StartupFailure(
+          "cannot listen (nothing was started): " + String.join("; ", problems),
+          StartupFailure.COULD_NOT_START);
+    }
+  }
+
+  private static String remotingHost(Config config) {
+    String bind = config.getString("pekko.remote.artery.bind.hostname");
+    return bind.isBlank() ? config.getString("pekko.remote.artery.canonical.hostname") : bind;
+  }
+
+  private static int remotingPort(Config config) {
+    String bind = config.getString("pekko.remote.artery.bind.port");
+    return bind.isBlank()
+        ? config.getInt("pekko.remote.artery.canonical.port")
+        : Integer.parseInt(bind.trim());
+  }
+
+  /** A failure to listen on host:port, somewhere in {@code e}'s causes, said in one line. */
+  private static java.util.Optional<StartupFailure> bindFailure(
+      Throwable e, String what, String host, int port) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.BindException
+          || t instanceof java.nio.channels.UnresolvedAddressException
+          || (t instanceof java.net.SocketException
+              && String.valueOf(t.getMessage()).contains("Unresolved"))) {
+        return java.util.Optional.of(
+            new StartupFailure(
+                "cannot listen for "
+                    + what
+                    + " on "
+                    + host
+                    + ":"
+                    + port
+                    + ": "
+                    + PortProbe.reason(t),
+                StartupFailure.COULD_NOT_START,
+                e));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   public Config config() {

@@ -1,18 +1,16 @@
 package org.example.helpdesk.system;
 
 import static org.awaitility.Awaitility.await;
+import static org.example.helpdesk.system.Readiness.awaitCheckWithin;
+import static org.example.helpdesk.system.Readiness.awaitReady;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,18 +22,13 @@ import java.util.function.Supplier;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.platform.db.Database;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.TcpProxy;
-import org.example.helpdesk.testsupport.TestBroker;
-import org.example.helpdesk.testsupport.TestNodes;
-import org.example.helpdesk.testsupport.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Both nodes with their database and broker behind proxies that black-hole the traffic: the
@@ -51,51 +44,14 @@ class BlackHoleTest {
 
   private static final int CONCURRENT = 50;
 
-  private static TcpProxy database;
-  private static TcpProxy broker;
-  private static String customerSchema;
-  private static String backofficeSchema;
-  private static CustomerNode customerNode;
-  private static BackofficeNode backofficeNode;
-  private static HttpTestClient customer;
-  private static HttpTestClient backoffice;
+  @RegisterExtension static final TwoServices services = TwoServices.behindProxies();
 
-  @BeforeAll
-  static void start() {
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
-    URI db = URI.create(TestPostgres.jdbcUrl().substring("jdbc:".length()));
-    URI amqp = URI.create(TestBroker.amqpUri());
-    database = new TcpProxy(db.getHost(), db.getPort());
-    broker = new TcpProxy(amqp.getHost(), amqp.getPort());
-    customerSchema = TestPostgres.newSchemaName("customer");
-    backofficeSchema = TestPostgres.newSchemaName("backoffice");
-    backofficeNode = BackofficeNode.start(throughProxies(backofficeSchema));
-    customerNode = CustomerNode.start(throughProxies(customerSchema));
-    customer = new HttpTestClient("127.0.0.1", customerNode.node().httpAddress().getPort());
-    backoffice = new HttpTestClient("127.0.0.1", backofficeNode.node().httpAddress().getPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    database.restore();
-    broker.restore();
-    // both at once: each may wait out a shutdown phase
-    CompletableFuture<?> customerStopped = customerNode.node().stop().toCompletableFuture();
-    CompletableFuture<?> backofficeStopped = backofficeNode.node().stop().toCompletableFuture();
-    CompletableFuture.allOf(customerStopped, backofficeStopped).join();
-    database.close();
-    broker.close();
-    TestPostgres.dropSchema(customerSchema);
-    TestPostgres.dropSchema(backofficeSchema);
-  }
-
-  private static Config throughProxies(String schema) {
-    String url =
-        TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
-    String amqp = TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + broker.port() + "/");
-    return ConfigFactory.parseMap(Map.of("helpdesk.database.url", url, "helpdesk.amqp.uri", amqp))
-        .withFallback(TestNodes.config(schema));
-  }
+  private static final TcpProxy database = services.database;
+  private static final TcpProxy broker = services.broker;
+  private static final CustomerNode customerNode = services.customerNode;
+  private static final BackofficeNode backofficeNode = services.backofficeNode;
+  private static final HttpTestClient customer = services.customer;
+  private static final HttpTestClient backoffice = services.backoffice;
 
   @Test
   @Order(1)
@@ -324,34 +280,6 @@ class BlackHoleTest {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> backoffice.get("/tickets/" + id).status() == 200);
     return id;
-  }
-
-  private static void awaitReady(HttpTestClient node, String status) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () -> {
-              HttpTestClient.Response ready = node.get("/health/ready");
-              return ready.json().path("status").asText().equals(status)
-                  && ready.status() == ("UP".equals(status) ? 200 : 503);
-            });
-  }
-
-  /** Waits for a readiness check to show this status; returns after how long, in ms. */
-  private static long awaitCheckWithin(
-      HttpTestClient node, String check, String status, Duration bound) {
-    long start = System.nanoTime();
-    await()
-        .atMost(bound)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              HttpTestClient.Response ready = node.get("/health/ready");
-              JsonNode checks = ready.json().path("checks");
-              return checks.path(check).asText().equals(status)
-                  && ready.status() == ("UP".equals(status) ? 200 : 503);
-            });
-    return Duration.ofNanos(System.nanoTime() - start).toMillis();
   }
 
   private static void sleep(long millis) {

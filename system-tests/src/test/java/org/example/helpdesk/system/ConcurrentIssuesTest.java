@@ -16,9 +16,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.example.helpdesk.testsupport.OutboxQueries;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * 500 issues reported at once, a third of them closed right away: every one ends as exactly one
@@ -29,17 +28,7 @@ class ConcurrentIssuesTest {
   private static final int ISSUES = 500;
   private static final int IN_FLIGHT = 32;
 
-  private static TwoServices services;
-
-  @BeforeAll
-  static void start() {
-    services = new TwoServices();
-  }
-
-  @AfterAll
-  static void stop() {
-    services.close();
-  }
+  @RegisterExtension static final TwoServices services = new TwoServices();
 
   @Test
   void everyIssueEndsAsExactlyOneTicketWithTheRightStatus() {

@@ -7,24 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed's run_example scenario, over HTTP, across both services. */
 class EndToEndTest {
 
-  private static TwoServices services;
-
-  @BeforeAll
-  static void start() {
-    services = new TwoServices();
-  }
-
-  @AfterAll
-  static void stop() {
-    services.close();
-  }
+  @RegisterExtension static final TwoServices services = new TwoServices();
 
   @Test
   void aReportedIssueBecomesATicketAndClosingItCancelsTheTicket() {

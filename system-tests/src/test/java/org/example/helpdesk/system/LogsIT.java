@@ -117,20 +117,14 @@ class LogsIT {
               .status());
       // a command the inbox rejects: logged with its ticket
       UUID unknownTicket = UUID.randomUUID();
-      TestBroker.withChannel(
-          channel -> {
-            channel.confirmSelect();
-            channel.basicPublish(
-                "distributed.commands",
-                "backoffice_service",
-                true,
-                new com.rabbitmq.client.AMQP.BasicProperties.Builder()
-                    .type("ticket.cancel")
-                    .messageId(unknownTicket + ":2")
-                    .build(),
-                ("{\"ticketId\":\"" + unknownTicket + "\"}").getBytes(StandardCharsets.UTF_8));
-            channel.waitForConfirmsOrDie(10_000);
-          });
+      TestBroker.publish(
+          "distributed.commands",
+          "backoffice_service",
+          new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+              .type("ticket.cancel")
+              .messageId(unknownTicket + ":2")
+              .build(),
+          ("{\"ticketId\":\"" + unknownTicket + "\"}").getBytes(StandardCharsets.UTF_8));
       await()
           .atMost(Duration.ofSeconds(20))
           .until(() -> read(backoffice).contains(unknownTicket + ":2"));

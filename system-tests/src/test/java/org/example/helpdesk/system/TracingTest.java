@@ -275,18 +275,12 @@ class TracingTest {
             .timestamp(Date.from(Instant.now()))
             .headers(headers.isEmpty() ? null : new HashMap<>(headers))
             .build();
-    TestBroker.withChannel(
-        channel -> {
-          AmqpTopology.declare(channel);
-          channel.confirmSelect();
-          channel.basicPublish(
-              AmqpTopology.COMMANDS_EXCHANGE,
-              AmqpTopology.BACKOFFICE_ROUTING_KEY,
-              true,
-              properties,
-              body);
-          channel.waitForConfirmsOrDie(10_000);
-        });
+    TestBroker.publish(
+        AmqpTopology::declare,
+        AmqpTopology.COMMANDS_EXCHANGE,
+        AmqpTopology.BACKOFFICE_ROUTING_KEY,
+        properties,
+        body);
   }
 
   private static void awaitReadModelRow(String ticketId) {

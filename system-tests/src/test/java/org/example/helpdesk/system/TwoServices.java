@@ -1,23 +1,37 @@
 package org.example.helpdesk.system;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.Sql;
+import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestNodes;
 import org.example.helpdesk.testsupport.TestPostgres;
 
 /**
  * A customer node and a backoffice node: separate actor systems and clusters, separate schemas,
- * talking only through the broker.
+ * talking only through the broker. A test class declares them in one line,
+ * {@code @RegisterExtension static final TwoServices services = new TwoServices();} (see {@link
+ * NodeExtension}), or {@link #behindProxies()} to cut and black-hole their database and broker.
  */
-final class TwoServices implements AutoCloseable {
+final class TwoServices implements NodeExtension {
 
   final String customerSchema = TestPostgres.newSchemaName("customer");
   final String backofficeSchema = TestPostgres.newSchemaName("backoffice");
+
+  /** Between both nodes and the database, and the broker; null unless {@link #behindProxies}. */
+  final TcpProxy database;
+
+  final TcpProxy broker;
   final CustomerNode customerNode;
   final BackofficeNode backofficeNode;
   final HttpTestClient customer;
@@ -26,17 +40,52 @@ final class TwoServices implements AutoCloseable {
   final Sql customerSql = new Sql(customerSchema);
 
   TwoServices() {
+    this(null, null);
+  }
+
+  /** Both nodes reach the database and the broker through proxies the test can cut. */
+  static TwoServices behindProxies() {
+    URI db = URI.create(TestPostgres.jdbcUrl().substring("jdbc:".length()));
+    URI amqp = URI.create(TestBroker.amqpUri());
+    return new TwoServices(
+        new TcpProxy(db.getHost(), db.getPort()), new TcpProxy(amqp.getHost(), amqp.getPort()));
+  }
+
+  private TwoServices(TcpProxy database, TcpProxy broker) {
+    this.database = database;
+    this.broker = broker;
     TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
-    backofficeNode = BackofficeNode.start(TestNodes.config(backofficeSchema));
-    customerNode = CustomerNode.start(TestNodes.config(customerSchema));
+    backofficeNode = BackofficeNode.start(config(backofficeSchema));
+    customerNode = CustomerNode.start(config(customerSchema));
     customer = new HttpTestClient("127.0.0.1", customerNode.node().httpAddress().getPort());
     backoffice = new HttpTestClient("127.0.0.1", backofficeNode.node().httpAddress().getPort());
   }
 
+  private Config config(String schema) {
+    if (database == null) {
+      return TestNodes.config(schema);
+    }
+    String url =
+        TestPostgres.jdbcUrl().replaceFirst("//[^/]+/", "//127.0.0.1:" + database.port() + "/");
+    String amqp = TestBroker.amqpUri().replaceFirst("@[^/]+/", "@127.0.0.1:" + broker.port() + "/");
+    return ConfigFactory.parseMap(Map.of("helpdesk.database.url", url, "helpdesk.amqp.uri", amqp))
+        .withFallback(TestNodes.config(schema));
+  }
+
   @Override
   public void close() {
-    customerNode.node().stop().toCompletableFuture().join();
-    backofficeNode.node().stop().toCompletableFuture().join();
+    if (database != null) {
+      database.restore();
+      broker.restore();
+    }
+    // both at once: each may wait out a shutdown phase
+    CompletableFuture<?> customerStopped = customerNode.node().stop().toCompletableFuture();
+    CompletableFuture<?> backofficeStopped = backofficeNode.node().stop().toCompletableFuture();
+    CompletableFuture.allOf(customerStopped, backofficeStopped).join();
+    if (database != null) {
+      database.close();
+      broker.close();
+    }
     TestPostgres.dropSchema(customerSchema);
     TestPostgres.dropSchema(backofficeSchema);
   }

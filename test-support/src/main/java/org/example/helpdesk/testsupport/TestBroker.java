@@ -1,8 +1,10 @@
 package org.example.helpdesk.testsupport;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 
 /**
@@ -105,6 +108,42 @@ public final class TestBroker {
     } catch (Exception e) {
       throw new IllegalStateException("broker admin work failed", e);
     }
+  }
+
+  /**
+   * Publishes one message (mandatory) on a throwaway connection and waits up to 10 s for the
+   * broker's confirm.
+   */
+  public static void publish(
+      String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+    publish(channel -> {}, exchange, routingKey, properties, body);
+  }
+
+  /** The same, after {@code declare} ran on the channel (e.g. {@code AmqpTopology::declare}). */
+  public static void publish(
+      ChannelWork declare,
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties properties,
+      byte[] body) {
+    withChannel(
+        channel -> {
+          declare.run(channel);
+          channel.confirmSelect();
+          channel.basicPublish(exchange, routingKey, true, properties, body);
+          channel.waitForConfirmsOrDie(10_000);
+        });
+  }
+
+  /** Takes every message the queue holds now off it (acknowledged), in the queue's order. */
+  public static void takeAll(String queue, Consumer<GetResponse> each) {
+    withChannel(
+        channel -> {
+          GetResponse r;
+          while ((r = channel.basicGet(queue, true)) != null) {
+            each.accept(r);
+          }
+        });
   }
 
   /**

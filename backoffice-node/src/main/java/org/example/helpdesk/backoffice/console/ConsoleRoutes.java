@@ -105,7 +105,8 @@ public final class ConsoleRoutes extends AllDirectives {
                 concat(
                     get(
                         () ->
-                            listParams((st, page) -> ticketList(who, st, page, "console-tickets"))),
+                            listParams(
+                                who, (st, page) -> ticketList(who, st, page, "console-tickets"))),
                     post(() -> formFieldMap(f -> access.form(who, f, () -> create(who, f)))))),
         path(
             "rows",
@@ -113,7 +114,7 @@ public final class ConsoleRoutes extends AllDirectives {
                 get(
                     () ->
                         listParams(
-                            (st, page) -> ticketList(who, st, page, "console-ticket-rows")))),
+                            who, (st, page) -> ticketList(who, st, page, "console-ticket-rows")))),
         pathPrefix(
             PathMatchers.segment(),
             raw -> {
@@ -159,11 +160,13 @@ public final class ConsoleRoutes extends AllDirectives {
     Route apply(Optional<Ticket.Status> status, int page);
   }
 
-  private Route listParams(ListHandler inner) {
-    return parameterOptional(
+  private Route listParams(Access.SignedIn who, ListHandler inner) {
+    return single(
+        who,
         "status",
         status ->
-            parameterOptional(
+            single(
+                who,
                 "page",
                 page -> {
                   Optional<Ticket.Status> wanted =
@@ -171,6 +174,15 @@ public final class ConsoleRoutes extends AllDirectives {
                   int n = page.flatMap(ConsoleRoutes::number).orElse(1);
                   return inner.apply(wanted, n);
                 }));
+  }
+
+  /** A query parameter given at most once: a page naming it when it is repeated (as the API). */
+  private Route single(
+      Access.SignedIn who,
+      String name,
+      java.util.function.Function<Optional<String>, Route> inner) {
+    return ApiDirectives.singleParameter(
+        name, problem -> message(who, StatusCodes.BAD_REQUEST, "Invalid address", problem), inner);
   }
 
   private Route ticketList(
@@ -285,13 +297,16 @@ public final class ConsoleRoutes extends AllDirectives {
             () ->
                 get(
                     () ->
-                        parameterOptional(
+                        single(
+                            who,
                             "replayed",
                             replayed ->
-                                parameterOptional(
+                                single(
+                                    who,
                                     "released",
                                     released ->
-                                        parameterOptional(
+                                        single(
+                                            who,
                                             "deleted",
                                             deleted ->
                                                 deadLetterList(

@@ -107,7 +107,7 @@ public final class DeadLetterRoutes extends ApiDirectives {
   }
 
   private Route list() {
-    return parameterOptional(
+    return singleParameter(
         "limit",
         limit -> {
           int max;
@@ -151,7 +151,9 @@ public final class DeadLetterRoutes extends ApiDirectives {
   private Route replay(long id) {
     return extractRequestEntity(
         entity ->
-            entity.getContentLengthOption().orElse(0) == 0
+            // (isKnownEmpty, not a Content-Length of 0: a body sent with Content-Encoding is
+            // decoded, and then has no length until it is read)
+            entity.isKnownEmpty()
                 ? replay(id, Optional.empty())
                 : jsonBody(
                     JsonNode.class,

@@ -83,10 +83,10 @@ public final class TicketRoutes extends ApiDirectives {
   }
 
   private Route list() {
-    return parameterOptional(
+    return singleParameter(
         "status",
         status ->
-            parameterOptional(
+            singleParameter(
                 "limit",
                 limit -> {
                   Optional<Ticket.Status> wanted;

@@ -16,10 +16,10 @@ import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.TestEmployees;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may call the JSON API: HTTP Basic against the configured employees, by role. */
 class ApiAccessTest {
@@ -29,7 +29,20 @@ class ApiAccessTest {
 
   private static final String TESS_PASSWORD = "tess-password";
 
-  private static BackofficeTestNode node;
+  @RegisterExtension
+  static final BackofficeTestNode node =
+      new BackofficeTestNode(
+          ConfigFactory.parseMap(
+              Map.of(
+                  "helpdesk.auth.employees",
+                      TestEmployees.ENTRIES
+                          + " "
+                          + BackofficeTestNode.employee(TESS, "agent", TESS_PASSWORD),
+                  // long enough that the blocked account is still blocked when asked again
+                  "helpdesk.auth.base-delay", "60s",
+                  // also on this host's other addresses: /metrics from elsewhere than loopback
+                  "helpdesk.http.host", "0.0.0.0")));
+
   private static HttpTestClient operator;
   private static HttpTestClient agent;
 
@@ -66,25 +79,8 @@ class ApiAccessTest {
 
   @BeforeAll
   static void start() {
-    node =
-        new BackofficeTestNode(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "helpdesk.auth.employees",
-                        TestEmployees.ENTRIES
-                            + " "
-                            + BackofficeTestNode.employee(TESS, "agent", TESS_PASSWORD),
-                    // long enough that the blocked account is still blocked when asked again
-                    "helpdesk.auth.base-delay", "60s",
-                    // also on this host's other addresses: /metrics from elsewhere than loopback
-                    "helpdesk.http.host", "0.0.0.0")));
     operator = node.http;
     agent = node.http.as(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   private static List<Call> allRoutes() {

@@ -12,24 +12,13 @@ import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.backoffice.Browser.Page;
 import org.example.helpdesk.testsupport.TestEmployees;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sign-in page over HTTP, as a browser uses it: form token, session cookie, sign-out. */
 class SignInPageTest {
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new BackofficeTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
 
   @Test
   void theFormComesWithACookieThatItsTokenMustMatch() {

@@ -2,18 +2,16 @@ package org.example.helpdesk.backoffice.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
+import org.example.helpdesk.testsupport.MovableClock;
 import org.junit.jupiter.api.Test;
 
 /** Failed sign-ins: free a few times, then a wait that doubles, per account and per address. */
 class SignInThrottleTest {
 
-  private final MovingClock clock = new MovingClock();
+  private final MovableClock clock = new MovableClock(Instant.parse("2026-01-05T09:00:00Z"));
   private final SignInThrottle throttle =
       new SignInThrottle(3, 5, Duration.ofSeconds(1), Duration.ofSeconds(4), clock);
 
@@ -76,28 +74,5 @@ class SignInThrottleTest {
       throttle.failed("name0", "10.0.0.3");
     }
     assertEquals(Optional.empty(), throttle.wait("name0", "10.0.0.3"));
-  }
-
-  private static final class MovingClock extends Clock {
-    private Instant now = Instant.parse("2026-01-05T09:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

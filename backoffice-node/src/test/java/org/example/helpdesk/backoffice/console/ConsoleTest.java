@@ -22,9 +22,9 @@ import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.backoffice.Browser.Page;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.testsupport.TestEmployees;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The employees' console over HTTP with a signed-in session, as a browser without JavaScript uses
@@ -32,20 +32,14 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleTest {
 
-  private static BackofficeTestNode node;
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
   private static Browser operator;
   private static Browser agent;
 
   @BeforeAll
   static void start() {
-    node = new BackofficeTestNode();
     operator = node.browser().signIn(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD);
     agent = node.browser().signIn(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
   }
 
   @Test

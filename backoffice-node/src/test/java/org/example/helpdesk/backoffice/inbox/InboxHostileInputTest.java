@@ -31,13 +31,12 @@ import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.TestBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile AMQP messages on the backoffice's queue: each ends up as one dead letter, under its
@@ -49,19 +48,7 @@ class InboxHostileInputTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new BackofficeTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
 
   @BeforeEach
   void noDeadLettersLeft() {

@@ -20,9 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.PrepareTicket;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The inbox against what used to stall it or break its order: a broken command with later commands
@@ -31,20 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class InboxOrderAndPoisonTest {
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    // 3 tries, as INBOX_ATTEMPTS=3 would: the ticket that never answers is given up on sooner
-    node =
-        new BackofficeTestNode(
-            com.typesafe.config.ConfigFactory.parseString("helpdesk.inbox.attempts = 3"));
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  /** 3 tries, as INBOX_ATTEMPTS=3 would: the ticket that never answers is given up on sooner. */
+  @RegisterExtension
+  static final BackofficeTestNode node =
+      new BackofficeTestNode(
+          com.typesafe.config.ConfigFactory.parseString("helpdesk.inbox.attempts = 3"));
 
   @Test
   void aTicketsLaterCommandsWaitBehindItsBrokenOneAndFollowItInOrderWhenItIsFixed() {

@@ -17,25 +17,14 @@ import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.testsupport.TestBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The command consumer against the real broker and database, through a running node. */
 class InboxTest {
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new BackofficeTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
 
   @BeforeEach
   void noDeadLettersLeft() {

@@ -12,26 +12,15 @@ import java.util.List;
 import java.util.UUID;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every status of the tickets API, over HTTP against a running node. */
 class TicketApiTest {
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new BackofficeTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
 
   @Test
   void anInternalTicketIsCreatedAndAppearsInTheReadModel() {

@@ -27,12 +27,11 @@ import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.TestEmployees;
 import org.example.helpdesk.testsupport.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin API of the tickets read model against a node on the real database and broker: the state
@@ -45,27 +44,16 @@ class TicketProjectionAdminTest {
   private static final String ROW =
       "SELECT ticket_id, ticket_type, description, status, assignee, prepared_at, updated_at, assigned_by, cancelled_by FROM tickets ORDER BY ticket_id";
 
-  private static BackofficeTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node =
-        new BackofficeTestNode(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "helpdesk.auth.employees",
-                    TestEmployees.ENTRIES,
-                    // many small batches: the rebuild takes long enough to be watched
-                    "helpdesk.tickets-projection.rebuild.batch-size",
-                    "50")));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  static final BackofficeTestNode node =
+      new BackofficeTestNode(
+          ConfigFactory.parseMap(
+              Map.of(
+                  "helpdesk.auth.employees",
+                  TestEmployees.ENTRIES,
+                  // many small batches: the rebuild takes long enough to be watched
+                  "helpdesk.tickets-projection.rebuild.batch-size",
+                  "50")));
 
   @Test
   @Order(1)

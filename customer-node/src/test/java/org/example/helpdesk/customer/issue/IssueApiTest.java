@@ -7,26 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every status of the issues API, over HTTP against a running node. */
 class IssueApiTest {
 
-  private static CustomerTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new CustomerTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final CustomerTestNode node = new CustomerTestNode();
 
   @Test
   void aReportedIssueIsCreatedAndCanBeRead() {

@@ -9,14 +9,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.customer.issue.RawHttp.Reply;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.RawHttp;
+import org.example.helpdesk.testsupport.RawHttp.Reply;
+import org.example.helpdesk.testsupport.UnreadableRequests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -96,62 +101,43 @@ class IssueHostileInputTest {
     malformedIssueIdField(cases);
     unknownPaths(cases);
     wrongMethods(cases);
+    charsetsAndEncodings(cases);
     return cases.stream();
   }
 
   private static void malformedJson(List<Case> cases) {
-    String valid = "{\"email\":\"" + JANE + "\",\"content\":\"c\"}";
-    bad(
+    table(
         cases,
-        "truncated: no closing brace",
-        valid.substring(0, valid.length() - 1),
-        "malformed JSON");
-    bad(
-        cases,
-        "truncated inside a string",
-        "{\"email\":\"" + JANE + "\",\"content\":\"c",
-        "malformed JSON");
-    bad(cases, "truncated after a comma", "{\"email\":\"" + JANE + "\",", "malformed JSON");
-    bad(cases, "truncated after a field name", "{\"email\"", "malformed JSON");
-    bad(cases, "just an opening brace", "{", "malformed JSON");
-    bad(cases, "missing colon", "{\"email\" \"" + JANE + "\",\"content\":\"c\"}", "malformed JSON");
-    bad(cases, "single quotes", "{'email':'" + JANE + "','content':'c'}", "malformed JSON");
-    bad(cases, "unquoted field names", "{email:\"" + JANE + "\",content:\"c\"}", "malformed JSON");
-    bad(
-        cases,
-        "trailing comma",
-        "{\"email\":\"" + JANE + "\",\"content\":\"c\",}",
-        "malformed JSON");
-    bad(cases, "extra closing brace", valid + "}", "malformed JSON");
-    bad(cases, "trailing garbage", valid + " garbage", "malformed JSON");
-    bad(
-        cases,
-        "comment",
-        "{\"email\":\"" + JANE + "\",/* hi */\"content\":\"c\"}",
-        "malformed JSON");
-    bad(
-        cases,
-        "invalid escape",
-        "{\"email\":\"" + JANE + "\",\"content\":\"a\\qb\"}",
-        "malformed JSON");
-    bad(
-        cases,
-        "truncated unicode escape",
-        "{\"email\":\"" + JANE + "\",\"content\":\"a\\u12\"}",
-        "malformed JSON");
+        """
+        truncated: no closing brace    | {"email":"{jane}","content":"c"                | malformed JSON
+        truncated inside a string      | {"email":"{jane}","content":"c                 | malformed JSON
+        truncated after a comma        | {"email":"{jane}",                             | malformed JSON
+        truncated after a field name   | {"email"                                       | malformed JSON
+        just an opening brace          | {                                              | malformed JSON
+        missing colon                  | {"email" "{jane}","content":"c"}               | malformed JSON
+        single quotes                  | {'email':'{jane}','content':'c'}               | malformed JSON
+        unquoted field names           | {email:"{jane}",content:"c"}                   | malformed JSON
+        trailing comma                 | {"email":"{jane}","content":"c",}              | malformed JSON
+        extra closing brace            | {"email":"{jane}","content":"c"}}              | malformed JSON
+        trailing garbage               | {"email":"{jane}","content":"c"} garbage       | malformed JSON
+        comment                        | {"email":"{jane}",/* hi */"content":"c"}       | malformed JSON
+        invalid escape                 | {"email":"{jane}","content":"a\\qb"}           | malformed JSON
+        truncated unicode escape       | {"email":"{jane}","content":"a\\u12"}          | malformed JSON
+        NaN                            | {"email":NaN,"content":"c"}                    | malformed JSON
+        empty body                     |                                                | a JSON request body is required
+        null body                      | null                                           | must be a JSON object
+        a string                       | "{jane}"                                       | must be a JSON object
+        a number                       | 42                                             | must be a JSON object
+        a boolean                      | true                                           | must be a JSON object
+        an array of the object         | [{"email":"{jane}","content":"c"}]             | must be a JSON object
+        """);
+    // (bodies a table line cannot hold: a raw control character, only white space)
     bad(
         cases,
         "unescaped control character in a string",
         "{\"email\":\"" + JANE + "\",\"content\":\"a\u0001b\"}",
         "malformed JSON");
-    bad(cases, "NaN", "{\"email\":NaN,\"content\":\"c\"}", "malformed JSON");
-    bad(cases, "empty body", "", "a JSON request body is required");
     bad(cases, "whitespace-only body", "  \n\t ", "JSON");
-    bad(cases, "null body", "null", "must be a JSON object");
-    bad(cases, "a string", "\"" + JANE + "\"", "must be a JSON object");
-    bad(cases, "a number", "42", "must be a JSON object");
-    bad(cases, "a boolean", "true", "must be a JSON object");
-    bad(cases, "an array of the object", "[" + valid + "]", "must be a JSON object");
   }
 
   private static void wrongTypesAndFields(List<Case> cases) {
@@ -183,76 +169,37 @@ class IssueHostileInputTest {
           "{" + email + "," + content + ",\"issueId\":" + wrong[1] + "}",
           "invalid field 'issueId': expected a string");
     }
-    bad(cases, "email null", "{\"email\":null," + content + "}", "email is required");
-    bad(cases, "content null", "{" + email + ",\"content\":null}", "content is required");
-    bad(cases, "empty object", "{}", "email is required");
-    bad(cases, "email missing", "{" + content + "}", "email is required");
-    bad(cases, "content missing", "{" + email + "}", "content is required");
-    bad(
-        cases,
-        "unknown field",
-        "{" + email + "," + content + ",\"extra\":1}",
-        "unknown field 'extra'");
-    bad(
-        cases,
-        "unknown field first",
-        "{\"priority\":\"high\"," + email + "," + content + "}",
-        "unknown field 'priority'");
     // unknown fields of a body that is otherwise incomplete: the missing field is what is reported
-    bad(
+    table(
         cases,
-        "field name in another case",
-        "{\"Email\":\"" + JANE + "\"," + content + "}",
-        "email is required");
-    bad(
-        cases,
-        "status smuggled in",
-        "{" + email + "," + content + ",\"status\":\"closed\"}",
-        "unknown field 'status'");
-    bad(
-        cases,
-        "__proto__",
-        "{\"__proto__\":{}," + email + "," + content + "}",
-        "unknown field '__proto__'");
-    bad(
-        cases,
-        "report of the seed with a status",
-        "{\"issueId\":\""
-            + SEED
-            + "\","
-            + email
-            + ",\"content\":\"seed issue\",\"status\":\"closed\"}",
-        "unknown field 'status'");
+        """
+        email null                     | {"email":null,"content":"c"}                          | email is required
+        content null                   | {"email":"{jane}","content":null}                      | content is required
+        empty object                   | {}                                                    | email is required
+        email missing                  | {"content":"c"}                                       | email is required
+        content missing                | {"email":"{jane}"}                                     | content is required
+        unknown field                  | {"email":"{jane}","content":"c","extra":1}             | unknown field 'extra'
+        unknown field first            | {"priority":"high","email":"{jane}","content":"c"}     | unknown field 'priority'
+        field name in another case     | {"Email":"{jane}","content":"c"}                       | email is required
+        status smuggled in             | {"email":"{jane}","content":"c","status":"closed"}     | unknown field 'status'
+        __proto__                      | {"__proto__":{},"email":"{jane}","content":"c"}        | unknown field '__proto__'
+        report of the seed with a status | {"issueId":"{seed}","email":"{jane}","content":"seed issue","status":"closed"} | unknown field 'status'
+        """);
   }
 
   private static void blankAndOverlong(List<Case> cases) {
+    table(
+        cases,
+        """
+        email empty                    | {"email":"","content":"c"}                 | email must be a valid e-mail address
+        email whitespace               | {"email":"   ","content":"c"}              | email must be a valid e-mail address
+        email tabs and line breaks     | {"email":"\\t\\r\\n","content":"c"}          | email must be a valid e-mail address
+        content empty                  | {"email":"{jane}","content":""}             | content must not be blank
+        content whitespace             | {"email":"{jane}","content":"    "}         | content must not be blank
+        content tabs and line breaks   | {"email":"{jane}","content":"\\t\\r\\n "}     | content must not be blank
+        invalid content on the seed issue | {"issueId":"{seed}","email":"{jane}","content":""} | content must not be blank
+        """);
     String email = "\"email\":\"" + JANE + "\"";
-    bad(
-        cases,
-        "email empty",
-        "{\"email\":\"\",\"content\":\"c\"}",
-        "email must be a valid e-mail address");
-    bad(
-        cases,
-        "email whitespace",
-        "{\"email\":\"   \",\"content\":\"c\"}",
-        "email must be a valid e-mail address");
-    bad(
-        cases,
-        "email tabs and line breaks",
-        "{\"email\":\"\\t\\r\\n\",\"content\":\"c\"}",
-        "email must be a valid e-mail address");
-    bad(cases, "content empty", "{" + email + ",\"content\":\"\"}", "content must not be blank");
-    bad(
-        cases,
-        "content whitespace",
-        "{" + email + ",\"content\":\"    \"}",
-        "content must not be blank");
-    bad(
-        cases,
-        "content tabs and line breaks",
-        "{" + email + ",\"content\":\"\\t\\r\\n \"}",
-        "content must not be blank");
     bad(
         cases,
         "content of 10,001 characters",
@@ -263,11 +210,6 @@ class IssueHostileInputTest {
         "content of 10,001 two-byte characters",
         "{" + email + ",\"content\":\"" + "é".repeat(10_001) + "\"}",
         "content must be at most 10000 characters");
-    bad(
-        cases,
-        "invalid content on the seed issue",
-        "{\"issueId\":\"" + SEED + "\"," + email + ",\"content\":\"\"}",
-        "content must not be blank");
   }
 
   private static void invalidEmails(List<Case> cases) {
@@ -311,17 +253,12 @@ class IssueHostileInputTest {
                 + "d".repeat(58)
                 + ".com", // 255 total
             "a".repeat(64) + "@" + ("b".repeat(60) + ".").repeat(20) + "com"); // far over 254
-    for (String email : invalid) {
-      bad(
-          cases,
-          "email '"
-              + (email.length() > 40
-                  ? email.substring(0, 40) + "...(" + email.length() + ")"
-                  : email)
-              + "'",
-          "{\"email\":\"" + email + "\",\"content\":\"c\"}",
-          "email must be a valid e-mail address");
-    }
+    badValues(
+        cases,
+        "email",
+        invalid,
+        email -> "{\"email\":\"" + email + "\",\"content\":\"c\"}",
+        "email must be a valid e-mail address");
   }
 
   private static void controlCharactersInContent(List<Case> cases) {
@@ -468,7 +405,7 @@ class IssueHostileInputTest {
         new Case(
             "a declared Content-Length of 5 MiB with only a little sent",
             n ->
-                RawHttp.exchange(
+                RawHttp.send(
                     port(n),
                     ("POST /issues HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5242880\r\n"
                             + "Connection: close\r\n\r\n")
@@ -566,7 +503,7 @@ class IssueHostileInputTest {
             "%E2%80%AE" + SEED, // right-to-left override
             "x".repeat(1_000));
     for (String id : malformed) {
-      String shown = id.length() > 40 ? id.substring(0, 40) + "...(" + id.length() + ")" : id;
+      String shown = shown(id);
       cases.add(
           new Case(
               "GET /issues/" + shown, n -> get(n, "/issues/" + id), 400, "issueId must be a UUID"));
@@ -623,14 +560,12 @@ class IssueHostileInputTest {
             SEED.replace('-', '_'),
             "\\u0000" + SEED,
             "x".repeat(5_000));
-    for (String id : malformed) {
-      String shown = id.length() > 40 ? id.substring(0, 40) + "...(" + id.length() + ")" : id;
-      bad(
-          cases,
-          "issueId '" + shown + "'",
-          "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":\"" + id + "\"}",
-          "issueId must be a UUID");
-    }
+    badValues(
+        cases,
+        "issueId",
+        malformed,
+        id -> "{\"email\":\"" + JANE + "\",\"content\":\"c\",\"issueId\":\"" + id + "\"}",
+        "issueId must be a UUID");
   }
 
   private static void unknownPaths(List<Case> cases) {
@@ -639,10 +574,8 @@ class IssueHostileInputTest {
             "/tickets",
             "/Issues",
             "/issuesX",
-            "/issues/" + SEED + "/",
             "/issues/" + SEED + "/reopen",
             "/issues/" + SEED + "/close/now",
-            "/issues/" + SEED + "/close/",
             "/issues//close",
             "/healthz",
             "/health/unknown",
@@ -697,6 +630,9 @@ class IssueHostileInputTest {
       {"DELETE", seed, "GET"},
       {"PATCH", seed, "GET"},
       {"GET", seed + "/close", "POST"},
+      // a trailing slash is ignored (RequestRules): the route's own 405
+      {"GET", seed + "/close/", "POST"},
+      {"POST", seed + "/", "GET"},
       {"PUT", seed + "/close", "POST"},
       {"DELETE", seed + "/close", "POST"},
       {"POST", "/health", "GET"},
@@ -725,6 +661,58 @@ class IssueHostileInputTest {
               405,
               "allowed: " + w[2]));
     }
+  }
+
+  /** Issue 14: a body in another charset or coding is refused (415), never misread. */
+  private static void charsetsAndEncodings(List<Case> cases) {
+    byte[] json = ("{\"email\":\"" + JANE + "\",\"content\":\"c\"}").getBytes(UTF_8);
+    for (String charset : List.of("ISO-8859-1", "windows-1252", "UTF-16", "klingon")) {
+      cases.add(
+          new Case(
+              "Content-Type application/json; charset=" + charset,
+              n -> post(n, "/issues", "application/json; charset=" + charset, json),
+              415,
+              "Content-Type must be application/json in UTF-8, not charset " + charset));
+    }
+    for (String coding : List.of("br", "foo", "compress", "gzip, br", "gzip, gzip")) {
+      cases.add(
+          new Case(
+              "Content-Encoding " + coding,
+              n -> encoded(n, coding, json),
+              415,
+              "Content-Encoding '" + coding + "' is not supported"));
+    }
+    byte[] blank = ("{\"email\":\"" + JANE + "\",\"content\":\"  \"}").getBytes(UTF_8);
+    cases.add(
+        new Case(
+            "gzip body: decoded and then checked like any other",
+            n -> encoded(n, "gzip", gzip(blank)),
+            400,
+            "content must not be blank"));
+    cases.add(
+        new Case(
+            "deflate body: decoded and then checked like any other",
+            n -> encoded(n, "deflate", deflate(blank)),
+            400,
+            "content must not be blank"));
+    cases.add(
+        new Case(
+            "Content-Encoding gzip on a body that is not gzip",
+            n -> encoded(n, "gzip", json),
+            400,
+            "malformed request body"));
+    // 10 MB that shrink to about 10 KB: the limit holds for what the body decodes to
+    byte[] bomb =
+        gzip(
+            ("{\"email\":\"" + JANE + "\",\"content\":\"" + "x".repeat(10_000_000) + "\"}")
+                .getBytes(UTF_8));
+    assertTrue(bomb.length < 64 * 1024, "the bomb itself is within the limit");
+    cases.add(
+        new Case(
+            "a gzip bomb (" + bomb.length + " bytes of gzip, 10 MB decoded)",
+            n -> encoded(n, "gzip", bomb),
+            413,
+            "request body is too large"));
   }
 
   /**
@@ -837,6 +825,49 @@ class IssueHostileInputTest {
     assertEquals(rowsBefore + 1, durableStateRows());
   }
 
+  /** Issue 14: HEAD is answered wherever GET is, as GET without the body; 405 where GET is not. */
+  @Order(1)
+  @Test
+  void headIsAnsweredLikeGetWithoutTheBody() {
+    for (String path :
+        List.of("/issues/" + SEED, "/issues/" + SEED + "/", "/health", "/metrics", "/")) {
+      Reply get = RawHttp.sendUntilClosed(port(node), "GET", path);
+      Reply head = RawHttp.sendUntilClosed(port(node), "HEAD", path);
+      assertEquals(get.status(), head.status(), () -> "HEAD " + path + ": " + head);
+      assertEquals("", head.body(), () -> "HEAD " + path + " has no body");
+      assertEquals(get.header("Content-Type"), head.header("Content-Type"), path);
+    }
+    Reply closeHead = RawHttp.sendUntilClosed(port(node), "HEAD", "/issues/" + SEED + "/close");
+    assertEquals(405, closeHead.status(), closeHead::toString);
+    assertEquals("", closeHead.body());
+  }
+
+  /** Issue 14: a trailing slash is ignored on every route, here as on the backoffice. */
+  @Order(1)
+  @Test
+  void aTrailingSlashIsIgnored() {
+    HttpTestClient.Response with = node.http.get("/issues/" + SEED + "/");
+    assertEquals(200, with.status(), with.toString());
+    assertEquals(node.http.get("/issues/" + SEED).body(), with.body());
+    assertEquals(200, node.http.get("/health/").status());
+    // (POST /issues/ reporting an issue: IssueApiTest's path; here nothing may be written)
+  }
+
+  /**
+   * Issue 14: a request line the parser cannot read gets its 400 at once, not after the server's 60
+   * s idle-timeout; an overlong request line or header its 414 or 431.
+   */
+  @Order(1)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unreadableRequests")
+  void aBrokenRequestLineIsAnsweredAtOnce(UnreadableRequests.Unreadable unreadable) {
+    UnreadableRequests.assertAnsweredAtOnce(port(node), unreadable);
+  }
+
+  static List<UnreadableRequests.Unreadable> unreadableRequests() {
+    return UnreadableRequests.cases("/issues");
+  }
+
   /** Requests the node once took (or answered vaguely), found by this test and fixed since. */
   @Order(1)
   @ParameterizedTest(name = "[{index}] {0}")
@@ -846,6 +877,45 @@ class IssueHostileInputTest {
   }
 
   // ---- helpers --------------------------------------------------------------------------------
+
+  /**
+   * For each value, a {@code POST /issues} of the body made with it, answered 400 with the problem;
+   * named {@code what 'value'}.
+   */
+  private static void badValues(
+      List<Case> cases,
+      String what,
+      List<String> values,
+      java.util.function.UnaryOperator<String> body,
+      String problem) {
+    for (String value : values) {
+      bad(cases, what + " '" + shown(value) + "'", body.apply(value), problem);
+    }
+  }
+
+  /** A value as a case's name shows it: cut after 40 characters, with its length. */
+  private static String shown(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "...(" + value.length() + ")" : value;
+  }
+
+  /**
+   * Cases of {@code POST /issues} answered 400, one a line: {@code name | body | what the error
+   * says}, each cell stripped; in bodies {@code {jane}} stands for the e-mail and {@code {seed}}
+   * for the seed issue's id.
+   */
+  private static void table(List<Case> cases, String table) {
+    for (String line : table.split("\n")) {
+      String[] cells = line.split(" \\| ", -1);
+      if (cells.length != 3) {
+        throw new IllegalArgumentException("not name | body | problem: " + line);
+      }
+      bad(
+          cases,
+          cells[0].strip(),
+          cells[1].strip().replace("{jane}", JANE).replace("{seed}", SEED),
+          cells[2].strip());
+    }
+  }
 
   private static void bad(List<Case> cases, String name, String body, String problem) {
     bad(cases, name, 400, body, problem);
@@ -871,7 +941,42 @@ class IssueHostileInputTest {
 
   private static Reply raw(
       CustomerTestNode n, String method, String target, byte[] body, String... headers) {
-    return RawHttp.exchange(port(n), method, target, body, headers);
+    RawHttp.Request request = RawHttp.Request.of(method, target).body(null, body).anonymous();
+    for (String header : headers) {
+      int colon = header.indexOf(':');
+      request = request.header(header.substring(0, colon), header.substring(colon + 1).strip());
+    }
+    return RawHttp.send(port(n), request);
+  }
+
+  private static Reply encoded(CustomerTestNode n, String coding, byte[] body) {
+    return raw(
+        n,
+        "POST",
+        "/issues",
+        body,
+        "Content-Type: application/json",
+        "Content-Encoding: " + coding);
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] deflate(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DeflaterOutputStream deflate = new DeflaterOutputStream(out)) {
+      deflate.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   private static int port(CustomerTestNode n) {

@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -44,6 +40,7 @@ import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.testsupport.MovableClock;
 
 /**
  * The rules of the Issue as properties: random sequences of commands over up to four issues, each
@@ -55,7 +52,7 @@ class IssuePropertiesTest {
   private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
 
   /** The time the entities see; each delivery moves it one second on. */
-  private static final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  private static final MovableClock clock = new MovableClock(T0);
 
   private static ActorTestKit testKit;
 
@@ -136,14 +133,14 @@ class IssuePropertiesTest {
 
   @Property(tries = 200)
   void everyCommandDeliveredTwiceFollowsTheRules(@ForAll("scenarios") Scenario scenario) {
-    now.set(T0);
+    clock.set(T0);
     List<UUID> ids = new ArrayList<>();
     List<ActorRef<Issue.Command>> issues = new ArrayList<>();
     List<Model> models = new ArrayList<>();
     for (int i = 0; i < scenario.issues(); i++) {
       UUID id = UUID.randomUUID();
       ids.add(id);
-      issues.add(testKit.spawn(Issue.create(id, new MovableClock())));
+      issues.add(testKit.spawn(Issue.create(id, clock)));
       models.add(new Model(id));
     }
     Probes probes = new Probes();
@@ -151,11 +148,11 @@ class IssuePropertiesTest {
     try {
       for (Cmd cmd : scenario.commands()) {
         for (int delivery = 1; delivery <= 2; delivery++) {
-          now.set(now.get().plusSeconds(1));
+          clock.advance(Duration.ofSeconds(1));
           history.add(delivery == 1 ? cmd.toString() : "  again");
           String context = "after " + String.join(" / ", history);
           Model model = models.get(cmd.issue());
-          Expected expected = model.apply(cmd, now.get());
+          Expected expected = model.apply(cmd, clock.instant());
           Object reply = deliver(issues.get(cmd.issue()), cmd, probes);
           Statistics.label("reply").collect(expected.kind());
           Statistics.label("wrote").collect(expected.writes());
@@ -168,11 +165,10 @@ class IssuePropertiesTest {
       // a fresh incarnation of each issue recovers what was stored
       for (int i = 0; i < ids.size(); i++) {
         testKit.stop(issues.get(i), Duration.ofSeconds(5));
-        ActorRef<Issue.Command> recovered =
-            testKit.spawn(Issue.create(ids.get(i), new MovableClock()));
+        ActorRef<Issue.Command> recovered = testKit.spawn(Issue.create(ids.get(i), clock));
         issues.set(i, recovered);
         Model model = models.get(i);
-        Expected expected = model.apply(new Get(i), now.get());
+        Expected expected = model.apply(new Get(i), clock.instant());
         assertReply(
             expected,
             deliver(recovered, new Get(i), probes),
@@ -398,23 +394,5 @@ class IssuePropertiesTest {
         .getDurableStateStoreFor(
             PersistenceTestKitDurableStateStore.class,
             PersistenceTestKitDurableStateStorePlugin.PluginId());
-  }
-
-  /** The shared movable time, as the entities' clock. */
-  private static final class MovableClock extends Clock {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
   }
 }

@@ -6,13 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -33,6 +29,7 @@ import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,14 +47,14 @@ class IssueTest {
                   ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
 
   /** A clock the test moves forward. */
-  private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  private final MovableClock clock = new MovableClock(T0);
 
   private final UUID issueId = UUID.randomUUID();
   private ActorRef<Issue.Command> issue;
 
   @BeforeEach
   void freshIssue() {
-    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+    issue = testKit.spawn(Issue.create(issueId, clock));
   }
 
   @AfterAll
@@ -117,7 +114,7 @@ class IssueTest {
   @Test
   void closingRecordsACancelOutboxEntryInTheSameWrite() {
     report(JANE, "bug");
-    now.set(T0.plusSeconds(60));
+    clock.set(T0.plusSeconds(60));
 
     StatusReply<Summary> closed = close();
 
@@ -155,7 +152,7 @@ class IssueTest {
   void closingRecordsACancelTicketEntryAfterThePrepareInTheSameWrite() {
     report(JANE, "bug");
     long reported = revision();
-    now.set(T0.plusSeconds(5));
+    clock.set(T0.plusSeconds(5));
 
     close();
 
@@ -200,7 +197,7 @@ class IssueTest {
     close();
     testKit.stop(issue);
 
-    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+    issue = testKit.spawn(Issue.create(issueId, clock));
 
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new GetIssue(probe.getRef()));
@@ -305,22 +302,5 @@ class IssueTest {
       Class<? extends Throwable> expected, StatusReply<T> reply) {
     assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
     assertInstanceOf(expected, reply.getError());
-  }
-
-  private final class MovableClock extends Clock {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
   }
 }

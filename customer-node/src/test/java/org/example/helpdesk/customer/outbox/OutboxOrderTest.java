@@ -4,7 +4,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.GetResponse;
 import com.typesafe.config.ConfigFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,13 +147,11 @@ class OutboxOrderTest {
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
-              TestBroker.withChannel(
-                  channel -> {
-                    GetResponse r;
-                    while ((r = channel.basicGet(AmqpTopology.BACKOFFICE_QUEUE, true)) != null) {
-                      arrived.add(r.getProps().getMessageId());
-                      seen.add(r.getProps().getMessageId());
-                    }
+              TestBroker.takeAll(
+                  AmqpTopology.BACKOFFICE_QUEUE,
+                  r -> {
+                    arrived.add(r.getProps().getMessageId());
+                    seen.add(r.getProps().getMessageId());
                   });
               return seen.size() >= distinct;
             });

@@ -12,9 +12,8 @@ import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.testsupport.HttpTestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The customer node's admin API of the outbox relay, from loopback (the node has no sign-in: other
@@ -22,19 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class OutboxRelayAdminTest {
 
-  private static CustomerTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new CustomerTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (node != null) {
-      node.close();
-    }
-  }
+  @RegisterExtension static final CustomerTestNode node = new CustomerTestNode();
 
   @Test
   void fromLoopbackTheListShowsEveryRelayInstanceAndPauseHoldsEntriesBackUntilResumed()

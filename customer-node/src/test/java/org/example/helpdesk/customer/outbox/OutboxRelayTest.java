@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -188,25 +187,23 @@ class OutboxRelayTest {
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              TestBroker.withChannel(
-                  channel -> {
-                    GetResponse r;
-                    while ((r = channel.basicGet(AmqpTopology.BACKOFFICE_QUEUE, true)) != null) {
-                      var p = r.getProps();
-                      Received m =
-                          new Received(
-                              p.getType(),
-                              p.getMessageId(),
-                              p.getCorrelationId(),
-                              p.getContentType(),
-                              p.getDeliveryMode(),
-                              p.getTimestamp() != null,
-                              new String(r.getBody(), UTF_8));
-                      byIssue
-                          .computeIfAbsent(m.messageId().substring(0, 36), k -> new ArrayList<>())
-                          .add(m);
-                      distinct.add(m.messageId());
-                    }
+              TestBroker.takeAll(
+                  AmqpTopology.BACKOFFICE_QUEUE,
+                  r -> {
+                    var p = r.getProps();
+                    Received m =
+                        new Received(
+                            p.getType(),
+                            p.getMessageId(),
+                            p.getCorrelationId(),
+                            p.getContentType(),
+                            p.getDeliveryMode(),
+                            p.getTimestamp() != null,
+                            new String(r.getBody(), UTF_8));
+                    byIssue
+                        .computeIfAbsent(m.messageId().substring(0, 36), k -> new ArrayList<>())
+                        .add(m);
+                    distinct.add(m.messageId());
                   });
               return distinct.size() >= count;
             });

@@ -30,11 +30,11 @@ import java.util.stream.Stream;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.testsupport.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The OpenAPI document at {@code /openapi.json} against the node itself: every route the node
@@ -62,45 +62,34 @@ class CustomerOpenApiTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String JANE = "jane@example.com";
 
-  private static CustomerTestNode node;
+  @RegisterExtension static final CustomerTestNode node = new CustomerTestNode();
 
   /**
    * A node that never joins its cluster (its seed node does not exist): how a node answers when it
    * cannot serve.
    */
-  private static CustomerTestNode cutOff;
+  @RegisterExtension
+  static final CustomerTestNode cutOff =
+      new CustomerTestNode(
+          TestPostgres.newSchemaName("customer"),
+          ConfigFactory.parseMap(
+              Map.of(
+                  "helpdesk.cluster.seed-nodes", "127.0.0.1:1",
+                  "helpdesk.http.ask-timeout", "1s",
+                  // its projections never start: a pause waits this long for them
+                  "pekko.projection.management.ask-timeout", "1s",
+                  "pekko.projection.management.operation-timeout", "1s",
+                  // reachable from another address of this host: the admin API refuses it
+                  "helpdesk.http.host", "0.0.0.0")));
 
   private static JsonNode doc;
 
   @BeforeAll
   static void start() throws IOException {
-    node = new CustomerTestNode();
-    cutOff =
-        new CustomerTestNode(
-            TestPostgres.newSchemaName("customer"),
-            ConfigFactory.parseMap(
-                Map.of(
-                    "helpdesk.cluster.seed-nodes", "127.0.0.1:1",
-                    "helpdesk.http.ask-timeout", "1s",
-                    // its projections never start: a pause waits this long for them
-                    "pekko.projection.management.ask-timeout", "1s",
-                    "pekko.projection.management.operation-timeout", "1s",
-                    // reachable from another address of this host: the admin API refuses it
-                    "helpdesk.http.host", "0.0.0.0")));
     HttpResponse<String> served = get(node, "/openapi.json", null);
     assertEquals(200, served.statusCode());
     assertEquals("application/json", header(served, "Content-Type"));
     doc = JSON.readTree(served.body());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cutOff != null) {
-      cutOff.close();
-    }
-    if (node != null) {
-      node.close();
-    }
   }
 
   /**

@@ -16,9 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The customer's pages over HTTP, as a browser without JavaScript uses them, against a running
@@ -31,17 +30,7 @@ class CustomerPagesTest {
   private static final Pattern FORM_ISSUE_ID =
       Pattern.compile("name=\"issueId\" value=\"([^\"]+)\"");
 
-  private static CustomerTestNode node;
-
-  @BeforeAll
-  static void start() {
-    node = new CustomerTestNode();
-  }
-
-  @AfterAll
-  static void stop() {
-    node.close();
-  }
+  @RegisterExtension static final CustomerTestNode node = new CustomerTestNode();
 
   @Test
   void theReportPageIsAnAccessibleFormWithTheRulesAndTheSecurityHeaders() {

@@ -1,10 +1,12 @@
 package org.example.helpdesk.platform.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import java.util.Arrays;
 import java.util.List;
+import org.example.helpdesk.platform.logging.Secrets;
 
 /**
  * Loads a node's configuration: its own resource (e.g. {@code backoffice.conf}, with environment
@@ -21,11 +23,40 @@ public final class NodeConfig {
    * @param overrides win over the resource and the environment
    */
   public static Config load(String resource, Config overrides) {
-    Config unresolved =
-        overrides
-            .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
-            .withFallback(ConfigFactory.parseResourcesAnySyntax(resource));
-    Config first = ConfigFactory.load(unresolved);
+    Config unresolved = unresolved(resource, overrides);
+    return derive(ConfigFactory.load(unresolved), unresolved);
+  }
+
+  /**
+   * As {@link #load}, for a node about to start: every setting is checked first ({@link
+   * ConfigValidator}), and the node's passwords are registered with {@link Secrets} before any of
+   * them could be printed.
+   *
+   * @throws StartupFailure naming every invalid setting
+   */
+  public static Config loadChecked(String resource, Config overrides) {
+    Config unresolved = unresolved(resource, overrides);
+    Config first;
+    try {
+      first = ConfigFactory.load(unresolved);
+    } catch (ConfigException e) {
+      throw new StartupFailure(
+          "invalid settings (nothing was started): " + Secrets.redact(e.getMessage()),
+          StartupFailure.INVALID_SETTINGS,
+          e);
+    }
+    Secrets.registerNodeSecrets(first);
+    ConfigValidator.check(first);
+    return derive(first, unresolved);
+  }
+
+  private static Config unresolved(String resource, Config overrides) {
+    return overrides
+        .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+        .withFallback(ConfigFactory.parseResourcesAnySyntax(resource));
+  }
+
+  private static Config derive(Config first, Config unresolved) {
     String systemName = first.getString("helpdesk.service-name");
     String jdbcUrl =
         jdbcUrlInSchema(

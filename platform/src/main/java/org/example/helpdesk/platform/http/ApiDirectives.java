@@ -7,10 +7,15 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.MediaType;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -26,6 +31,15 @@ import org.example.helpdesk.protocol.TextRules;
 /** Directives every JSON API of the nodes uses: strict bodies, ids in paths, replies. */
 public abstract class ApiDirectives extends AllDirectives {
 
+  /**
+   * {@code application/json} as the server parses it (see {@link HttpServer}): with the charset the
+   * client names, so that {@link #jsonBody} can refuse one that is not UTF-8.
+   */
+  static final MediaType.WithOpenCharset JSON_ANY_CHARSET =
+      MediaTypes.customWithOpenCharset("application", "json", Map.of(), false);
+
+  private static final AllDirectives D = new AllDirectives() {};
+
   private final long maxBodyBytes;
 
   protected ApiDirectives(long maxBodyBytes) {
@@ -33,15 +47,15 @@ public abstract class ApiDirectives extends AllDirectives {
   }
 
   /**
-   * The request body as {@code type}: 415 unless it is JSON, 413 over the size limit, 400 naming
-   * the field when it does not fit the type (unknown, missing, wrong type, invalid value).
+   * The request body as {@code type}: 415 unless it is JSON in UTF-8, 413 over the size limit, 400
+   * naming the field when it does not fit the type (unknown, missing, wrong type, invalid value).
    */
   protected <T> Route jsonBody(Class<T> type, Function<T, Route> inner) {
     return extractRequestEntity(
         entity -> {
-          if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-            return ApiErrors.complete(
-                StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+          String unsupported = unsupportedContentType(entity.getContentType());
+          if (unsupported != null) {
+            return ApiErrors.complete(StatusCodes.UNSUPPORTED_MEDIA_TYPE, unsupported);
           }
           return withSizeLimit(
               maxBodyBytes,
@@ -58,6 +72,51 @@ public abstract class ApiDirectives extends AllDirectives {
                         return inner.apply(value);
                       }));
         });
+  }
+
+  /** Why a body of this type is not read as JSON, or null when it is. */
+  static String unsupportedContentType(ContentType contentType) {
+    MediaType media = contentType.mediaType();
+    if (!media.mainType().equals("application") || !media.subType().equals("json")) {
+      return "Content-Type must be application/json";
+    }
+    // JSON is UTF-8 (RFC 8259); US-ASCII is a subset of it
+    return contentType
+        .getCharsetOption()
+        .filter(c -> !c.equals(HttpCharsets.UTF_8) && !c.equals(HttpCharsets.US_ASCII))
+        .map(
+            c ->
+                "Content-Type must be application/json in UTF-8, not charset " + shorten(c.value()))
+        .orElse(null);
+  }
+
+  /**
+   * A query parameter that may be given at most once ({@code status}, {@code limit}, ...): its
+   * value, if any, or a 400 naming it when the query repeats it, rather than silently using one of
+   * the values.
+   */
+  protected Route singleParameter(String name, Function<Optional<String>, Route> inner) {
+    return singleParameter(
+        name, problem -> ApiErrors.complete(StatusCodes.BAD_REQUEST, problem), inner);
+  }
+
+  /**
+   * As {@link #singleParameter(String, Function)}, for routes that answer otherwise than in JSON
+   * (the console's pages): {@code repeated} gets the message naming the parameter.
+   */
+  public static Route singleParameter(
+      String name, Function<String, Route> repeated, Function<Optional<String>, Route> inner) {
+    return D.parameterList(
+        name,
+        values ->
+            values.size() > 1
+                ? repeated.apply(
+                    "invalid query parameter '"
+                        + name
+                        + "': given "
+                        + values.size()
+                        + " times, at most once allowed")
+                : inner.apply(values.stream().findFirst()));
   }
 
   /** A path segment that must be a UUID; 400 otherwise. */

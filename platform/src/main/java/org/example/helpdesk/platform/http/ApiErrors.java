@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.RequestEntityExpectedRejection;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.UnsupportedRequestContentTypeRejection;
+import org.apache.pekko.http.javadsl.server.UnsupportedRequestEncodingRejection;
 import org.apache.pekko.http.javadsl.server.ValidationRejection;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.apache.pekko.http.scaladsl.model.IllegalRequestException;
@@ -109,6 +110,13 @@ public final class ApiErrors {
               r ->
                   complete(
                       StatusCodes.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"))
+          .handle(
+              UnsupportedRequestEncodingRejection.class,
+              r ->
+                  complete(
+                      StatusCodes.UNSUPPORTED_MEDIA_TYPE,
+                      "Content-Encoding not supported; send the body as it is, or as gzip or"
+                          + " deflate"))
           .handle(
               RequestEntityExpectedRejection.class,
               r -> complete(StatusCodes.BAD_REQUEST, "a JSON request body is required"))

@@ -5,9 +5,8 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
 import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
@@ -21,13 +20,17 @@ public final class HttpServer {
 
   private HttpServer() {}
 
-  private static Route limitingBodies(long maxBodyBytes, Route routes) {
-    AllDirectives d = new AllDirectives() {};
-    return d.extractRequestEntity(
-        entity ->
-            entity.getContentLengthOption().orElse(0) > maxBodyBytes
-                ? ApiErrors.complete(StatusCodes.PAYLOAD_TOO_LARGE, "request body is too large")
-                : d.withSizeLimit(maxBodyBytes, () -> routes));
+  /**
+   * The server settings of the configuration (pekko.http.server in helpdesk-node.conf), and one the
+   * configuration cannot hold: {@code application/json} is read with the charset its Content-Type
+   * names. Pekko's own {@code application/json} is always UTF-8 and drops a {@code charset}
+   * parameter, so a body declared as ISO-8859-1 would be read as UTF-8 (and refused as "not valid
+   * UTF-8") instead of getting the 415 of {@link ApiDirectives#jsonBody}.
+   */
+  static ServerSettings settings(ActorSystem<?> system) {
+    ServerSettings settings = ServerSettings.create(system.classicSystem());
+    return settings.withParserSettings(
+        settings.getParserSettings().withCustomMediaTypes(ApiDirectives.JSON_ANY_CHARSET));
   }
 
   /**
@@ -49,11 +52,12 @@ public final class HttpServer {
       Tracing tracing) {
     return Http.get(system)
         .newServerAt(host, port)
+        .withSettings(settings(system))
         .bind(
             HttpTracing.traced(
                 tracing,
                 WebRoutes.withSecurityHeaders(
-                    ApiErrors.handled(limitingBodies(maxBodyBytes, routes)))))
+                    ApiErrors.handled(RequestRules.apply(maxBodyBytes, routes)))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

@@ -97,12 +97,15 @@ public final class Secrets {
 
   /**
    * Registers the node's database and broker passwords ({@code helpdesk.database}, {@code
-   * helpdesk.amqp}).
+   * helpdesk.amqp}) and the backoffice's session secret.
    */
   public static void registerNodeSecrets(Config config) {
     register(config.getString("helpdesk.database.password"));
     registerPasswordsIn(config.getString("helpdesk.database.url"));
     registerPasswordsIn(config.getString("helpdesk.amqp.uri"));
+    if (config.hasPath("helpdesk.auth.session-secret")) {
+      register(config.getString("helpdesk.auth.session-secret"));
+    }
   }
 
   private static String decode(String s) {

@@ -12,9 +12,17 @@ import java.util.Locale;
  * Guards what a node writes to stdout and stderr without Logback (a library's {@code println}, a
  * JVM warning): every line goes through {@link Secrets#redact}, and with {@code LOG_FORMAT=json} a
  * line that is not already a JSON object (one of {@link LogEncoder}'s) becomes one, with the logger
- * {@code stdout} or {@code stderr}, so that the output stays JSON lines throughout.
+ * {@code stdout} or {@code stderr}, so that the output stays JSON lines throughout. A library's
+ * debugging line ({@link #NOISE}) is dropped.
  */
 public final class StdStreams {
+
+  /**
+   * A debugging line pekko-projection-jdbc 1.0.0 prints (Scala {@code println}, in {@code
+   * JdbcProjectionImpl.JdbcRunningProjection.stop}) whenever a projection stops: no log line, and
+   * nothing an operator can use.
+   */
+  static final String NOISE = "# stop org.apache.pekko.projection";
 
   private static volatile boolean installed;
 
@@ -97,6 +105,9 @@ public final class StdStreams {
     private void writeLine() throws IOException {
       String text = line.toString(StandardCharsets.UTF_8);
       line.reset();
+      if (text.startsWith(NOISE)) {
+        return;
+      }
       byte[] out;
       if (!json || text.startsWith("{")) {
         // (a JSON line is LogEncoder's, redacted already; masking keeps a JSON string valid)

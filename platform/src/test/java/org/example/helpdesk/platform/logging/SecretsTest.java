@@ -60,4 +60,19 @@ class SecretsTest {
     assertEquals(
         "*** and ***", Secrets.redact("p@ss-" + n + " and p%40ss-" + n), "decoded and encoded");
   }
+
+  @Test
+  void theNodesPasswordsAndTheSessionSecretAreRegistered() {
+    Secrets.registerNodeSecrets(
+        com.typesafe.config.ConfigFactory.parseMap(
+            java.util.Map.of(
+                "helpdesk.database.password", "Db-pass-4711",
+                "helpdesk.database.url", "jdbc:postgresql://db/x?password=Url-pass-4711",
+                "helpdesk.amqp.uri", "amqp://u:Mq-pass-4711@h/vh",
+                "helpdesk.auth.session-secret", "Session-secret-4711-0123456789abcdef")));
+    assertEquals(
+        "a *** b *** c *** d ***",
+        Secrets.redact(
+            "a Db-pass-4711 b Url-pass-4711 c Mq-pass-4711 d Session-secret-4711-0123456789abcdef"));
+  }
 }

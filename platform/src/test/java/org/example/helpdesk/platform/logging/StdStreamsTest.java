@@ -44,4 +44,19 @@ class StdStreamsTest {
             .equals("jdbc:postgresql://db/x?password=*** and more" + System.lineSeparator()),
         target.toString(UTF_8));
   }
+
+  @Test
+  void theProjectionLibrarysStopLineIsDropped() {
+    for (boolean json : new boolean[] {false, true}) {
+      ByteArrayOutputStream target = new ByteArrayOutputStream();
+      PrintStream out =
+          new PrintStream(new StdStreams.LineGuard(target, json, "stdout", "INFO"), true, UTF_8);
+      out.println(
+          "# stop org.apache.pekko.projection.jdbc.internal.JdbcProjectionImpl$JdbcRunningProjection@17d2e9be");
+      out.println("kept");
+      List<String> lines = target.toString(UTF_8).lines().toList();
+      assertEquals(1, lines.size(), target.toString(UTF_8));
+      assertTrue(lines.get(0).contains("kept"), lines.get(0));
+    }
+  }
 }

@@ -31,6 +31,12 @@ public final class AmqpConnector {
     this.uri = uri;
     this.connectionName = connectionName;
     this.factory = new ConnectionFactory();
+    String problem = uriProblem(uri);
+    if (problem != null) {
+      // never the client's defaults instead: it would take a port it cannot read for none at all
+      // and connect as guest to the default host, port and virtual host
+      throw new IllegalArgumentException("invalid AMQP URI " + redact(uri) + ": " + problem);
+    }
     try {
       factory.setUri(uri);
     } catch (URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
@@ -82,6 +88,56 @@ public final class AmqpConnector {
 
   public String describe() {
     return "amqp://" + factory.getHost() + ":" + factory.getPort() + "/" + factory.getVirtualHost();
+  }
+
+  /**
+   * What is wrong with an AMQP URI ({@code amqp[s]://user:password@host:port/vhost}), or null when
+   * nothing is. The client's own parser ({@code ConnectionFactory.setUri}) takes an authority it
+   * cannot read (e.g. {@code host:notaport}) for none and silently uses its defaults (guest,
+   * localhost:5672): such a URI is refused here.
+   */
+  public static String uriProblem(String uri) {
+    if (uri == null || uri.isBlank()) {
+      return "empty";
+    }
+    java.net.URI parsed;
+    try {
+      parsed = new java.net.URI(uri.trim());
+    } catch (URISyntaxException e) {
+      return "not a URI (" + e.getReason() + ")";
+    }
+    String scheme = parsed.getScheme();
+    if (scheme == null || !(scheme.equalsIgnoreCase("amqp") || scheme.equalsIgnoreCase("amqps"))) {
+      return "the scheme must be amqp:// or amqps://";
+    }
+    if (parsed.getRawAuthority() == null) {
+      return "no host (amqp://user:password@host:port/vhost)";
+    }
+    try {
+      parsed = parsed.parseServerAuthority();
+    } catch (URISyntaxException e) {
+      int colon = parsed.getRawAuthority().lastIndexOf(':');
+      int at = parsed.getRawAuthority().lastIndexOf('@');
+      String port = colon > at ? parsed.getRawAuthority().substring(colon + 1) : "";
+      return port.isEmpty() || port.chars().allMatch(Character::isDigit)
+          ? "the host part cannot be read (" + e.getReason() + ")"
+          : "the port '" + port + "' is not a number";
+    }
+    if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
+      return "no host (amqp://user:password@host:port/vhost)";
+    }
+    if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
+      return "the port " + parsed.getPort() + " is not between 1 and 65535";
+    }
+    String userInfo = parsed.getRawUserInfo();
+    if (userInfo != null && (userInfo.isEmpty() || userInfo.startsWith(":"))) {
+      return "a password without a user name";
+    }
+    String path = parsed.getRawPath();
+    if (path != null && path.length() > 1 && path.indexOf('/', 1) >= 0) {
+      return "the virtual host must be one path segment (%2f for /)";
+    }
+    return null;
   }
 
   /** Hides the password of a URI so that it can be logged. */

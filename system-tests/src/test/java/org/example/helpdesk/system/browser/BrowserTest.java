@@ -449,18 +449,12 @@ class BrowserTest {
             .contentType("application/json")
             .deliveryMode(2)
             .build();
-    TestBroker.withChannel(
-        channel -> {
-          AmqpTopology.declare(channel);
-          channel.confirmSelect();
-          channel.basicPublish(
-              AmqpTopology.COMMANDS_EXCHANGE,
-              AmqpTopology.BACKOFFICE_ROUTING_KEY,
-              true,
-              properties,
-              body.getBytes(StandardCharsets.UTF_8));
-          channel.waitForConfirmsOrDie(10_000);
-        });
+    TestBroker.publish(
+        AmqpTopology::declare,
+        AmqpTopology.COMMANDS_EXCHANGE,
+        AmqpTopology.BACKOFFICE_ROUTING_KEY,
+        properties,
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String lastSegment(String url) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import org.example.helpdesk.testsupport.NodeProcess;
-import org.example.helpdesk.testsupport.OutboxQueries;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
@@ -19,77 +18,79 @@ class FaultInjectionIT {
   private static final int RATE = 40;
   private static final Duration HEAL_WITHIN = Duration.ofSeconds(60);
 
+  /** One node of each service under {@link #RATE}, the fault after 100 accepted reports. */
+  private static Scenario oneNodeEachUnderLoad() {
+    return Scenario.with(1, 1).underLoad(RATE).after(100);
+  }
+
   @Test
   void brokerStoppedAndStartedMidLoad() {
-    try (Deployment d = Deployment.start(1, 1);
-        IssueLoad load = IssueLoad.start(d.customerUrls(), RATE)) {
-      awaitAccepted(load, 100);
-      TestBroker.stop();
-      try {
-        // the customer service keeps taking reports: they wait in the outbox
-        awaitAccepted(load, load.accepted() + 120);
-      } finally {
-        TestBroker.start();
-      }
-      awaitAccepted(load, load.accepted() + 100);
-      load.close();
-      Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-    }
+    oneNodeEachUnderLoad()
+        .fault(
+            s -> {
+              TestBroker.stop();
+              try {
+                // the customer service keeps taking reports: they wait in the outbox
+                s.awaitMoreAccepted(120);
+              } finally {
+                TestBroker.start();
+              }
+            })
+        .thenMore(100)
+        .expectInvariantsWithin(HEAL_WITHIN);
   }
 
   @Test
   void backofficeKilledAbruptlyMidLoadAndStartedAgain() {
-    try (Deployment d = Deployment.start(1, 1);
-        IssueLoad load = IssueLoad.start(d.customerUrls(), RATE)) {
-      awaitAccepted(load, 100);
-      NodeProcess backoffice = d.backoffices.get(0);
-      backoffice.kill();
-      awaitAccepted(load, load.accepted() + 100);
-      backoffice.start().awaitHealthy(Duration.ofSeconds(90));
-      awaitAccepted(load, load.accepted() + 100);
-      load.close();
-      Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-    }
+    oneNodeEachUnderLoad()
+        .fault(
+            s -> {
+              NodeProcess backoffice = s.d.backoffices.get(0);
+              backoffice.kill();
+              s.awaitMoreAccepted(100);
+              backoffice.start().awaitHealthy(Duration.ofSeconds(90));
+            })
+        .thenMore(100)
+        .expectInvariantsWithin(HEAL_WITHIN);
   }
 
   @Test
   void customerKilledAbruptlyWithUnpublishedEntriesAndStartedAgain() {
-    try (Deployment d = Deployment.start(1, 1);
-        IssueLoad load = IssueLoad.start(d.customerUrls(), RATE)) {
-      awaitAccepted(load, 100);
-      NodeProcess customer = d.customers.get(0);
-      TestBroker.stop();
-      try {
-        // reports are accepted and their entries cannot be published: the crash finds them pending
-        awaitAccepted(load, load.accepted() + 60);
-        await().atMost(Duration.ofSeconds(20)).until(() -> pendingEntries(d) >= 40);
-        customer.kill();
-      } finally {
-        TestBroker.start();
-      }
-      customer.start().awaitHealthy(Duration.ofSeconds(90));
-      awaitAccepted(load, load.accepted() + 100);
-      load.close();
-      Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-    }
+    oneNodeEachUnderLoad()
+        .fault(
+            s -> {
+              NodeProcess customer = s.d.customers.get(0);
+              TestBroker.stop();
+              try {
+                // reports are accepted and their entries cannot be published: the crash finds
+                // them pending
+                s.awaitMoreAccepted(60);
+                await().atMost(Duration.ofSeconds(20)).until(() -> s.pendingEntries() >= 40);
+                customer.kill();
+              } finally {
+                TestBroker.start();
+              }
+              customer.start().awaitHealthy(Duration.ofSeconds(90));
+            })
+        .thenMore(100)
+        .expectInvariantsWithin(HEAL_WITHIN);
   }
 
   @Test
   void databaseConnectionsCutAndServerRestartedMidLoad() {
-    try (Deployment d = Deployment.start(1, 1);
-        IssueLoad load = IssueLoad.start(d.customerUrls(), RATE)) {
-      awaitAccepted(load, 100);
-      for (int i = 0; i < 3; i++) {
-        assertTrue(d.cutDatabaseConnections() > 0, "the nodes had connections to cut");
-        awaitAccepted(load, load.accepted() + 40);
-      }
-      if (TestPostgres.restart()) {
-        System.out.println("[faults] PostgreSQL server restarted");
-      }
-      awaitAccepted(load, load.accepted() + 100);
-      load.close();
-      Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-    }
+    oneNodeEachUnderLoad()
+        .fault(
+            s -> {
+              for (int i = 0; i < 3; i++) {
+                assertTrue(s.d.cutDatabaseConnections() > 0, "the nodes had connections to cut");
+                s.awaitMoreAccepted(40);
+              }
+              if (TestPostgres.restart()) {
+                System.out.println("[faults] PostgreSQL server restarted");
+              }
+            })
+        .thenMore(100)
+        .expectInvariantsWithin(HEAL_WITHIN);
   }
 
   /**
@@ -101,18 +102,21 @@ class FaultInjectionIT {
    */
   @Test
   void scaleOutThenOneNodeOfEachServiceStoppedSurvivorsTakeOver() {
-    try (Deployment d = Deployment.start(2, 2);
-        IssueLoad load = IssueLoad.start(d.customerUrls(), RATE)) {
-      awaitAccepted(load, 150);
-      d.backoffices.get(0).stop();
-      d.customers.get(1).kill();
-      awaitAccepted(load, load.accepted() + 200);
-      load.close();
-      Invariants.assertHoldWithin(HEAL_WITHIN, d, load);
-      assertTrue(
-          d.backoffices.get(1).status("/health") == 200
-              && d.customers.get(0).status("/health") == 200);
-    }
+    Scenario.with(2, 2)
+        .underLoad(RATE)
+        .after(150)
+        .fault(
+            s -> {
+              s.d.backoffices.get(0).stop();
+              s.d.customers.get(1).kill();
+            })
+        .thenMore(200)
+        .expectInvariantsWithin(
+            HEAL_WITHIN,
+            d ->
+                assertTrue(
+                    d.backoffices.get(1).status("/health") == 200
+                        && d.customers.get(0).status("/health") == 200));
   }
 
   /**
@@ -211,16 +215,5 @@ class FaultInjectionIT {
       // keep-alive 1 s + the consumer's start); the margin is for a loaded machine
       assertTrue(gap.compareTo(Duration.ofSeconds(15)) < 0, "failover gap " + gap);
     }
-  }
-
-  private static long pendingEntries(Deployment d) {
-    return d.customerSql.count(OutboxQueries.ISSUES_WITH_PENDING_ENTRIES);
-  }
-
-  private static void awaitAccepted(IssueLoad load, long count) {
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .until(() -> load.accepted() >= count);
   }
 }
