@@ -19,7 +19,9 @@ import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.Sql;
@@ -140,7 +142,8 @@ class CommitOrderTest {
                       : "ticket " + i;
               OutboundMessage m =
                   CommandMessage.toBackoffice(
-                      new PrepareTicket(id, "internal", description),
+                      new PrepareTicket(
+                          id, new TicketType("internal"), new Description(description)),
                       id + ":1",
                       id.toString(),
                       Instant.now());
