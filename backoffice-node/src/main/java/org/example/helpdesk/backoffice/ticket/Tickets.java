@@ -30,7 +30,8 @@ public final class Tickets {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
-            Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
+            TicketEntity.TYPE,
+            ctx -> TicketEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Tickets(sharding, askTimeout, Tracing.get(system));
   }
 
@@ -103,6 +104,6 @@ public final class Tickets {
   }
 
   private EntityRef<Ticket.Command> ref(UUID ticketId) {
-    return sharding.entityRefFor(Ticket.ENTITY_TYPE, ticketId.toString());
+    return sharding.entityRefFor(TicketEntity.TYPE, ticketId.toString());
   }
 }

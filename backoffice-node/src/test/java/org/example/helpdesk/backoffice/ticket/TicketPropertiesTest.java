@@ -400,7 +400,7 @@ class TicketPropertiesTest {
                 t,
                 i ->
                     EventSourcedBehaviorTestKit.create(
-                        testKit.system(), Ticket.create(id, CLOCK), serialization));
+                        testKit.system(), TicketEntity.create(id, CLOCK), serialization));
         Delivered result = deliver(kit, cmd);
 
         assertEquals(

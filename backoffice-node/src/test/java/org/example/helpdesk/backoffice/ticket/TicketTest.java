@@ -61,7 +61,7 @@ class TicketTest {
     ticket =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            Ticket.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
+            TicketEntity.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 

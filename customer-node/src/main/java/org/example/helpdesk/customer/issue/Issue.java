@@ -2,8 +2,6 @@ package org.example.helpdesk.customer.issue;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,31 +9,32 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.state.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.state.javadsl.DurableStateBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.state.javadsl.ReplyEffect;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.IssueContent;
 
 /**
- * An issue a customer reported, stored as one document. What happened to it (reported, closed) is
- * written into the same document, as numbered facts in its outbox, in the same write as the change
- * itself; the outbox relay tells the backoffice of them.
+ * An issue a customer reported, stored as one document: its commands, facts, state and rules. What
+ * happened to it (reported, closed) is written into the same document, as numbered facts in its
+ * outbox, in the same write as the change itself; the outbox relay tells the backoffice of them.
+ * {@link IssueEntity} runs it.
  */
-public final class Issue
-    extends DurableStateBehaviorWithEnforcedReplies<Issue.Command, Issue.State> {
-
-  public static final EntityTypeKey<Command> ENTITY_TYPE =
-      EntityTypeKey.create(Command.class, "Issue");
+public final class Issue {
 
   /** Issues are spread over this many tags, one outbox relay instance per tag. Fixed for good. */
   public static final int TAG_COUNT = 4;
+
+  private Issue() {}
+
+  public static String tagFor(UUID issueId) {
+    return tags().get(Math.floorMod(issueId.hashCode(), TAG_COUNT));
+  }
+
+  /** Every tag an issue can have, in order. */
+  public static List<String> tags() {
+    return IntStream.range(0, TAG_COUNT).mapToObj(i -> "issue-" + i).toList();
+  }
 
   // ---- commands (traceparent: the W3C trace context of the request, or null) -----------------
 
@@ -91,10 +90,7 @@ public final class Issue
   /** Nothing reported under this id. */
   public record NoIssue() implements State {}
 
-  /**
-   * {@code outbox}: every fact of the issue, in order; the last one numbered {@code
-   * lastEntryNumber}.
-   */
+  /** {@code outbox}: every fact, in order; the last is numbered {@code lastEntryNumber}. */
   public record ReportedIssue(
       UUID issueId,
       Email email,
@@ -138,103 +134,29 @@ public final class Issue
   /** The answer to a report: the issue, and whether this report created it. */
   public record Reported(Summary issue, boolean newlyReported) {}
 
-  // ---- behaviour ------------------------------------------------------------------------------
+  // ---- rules ----------------------------------------------------------------------------------
 
-  private final UUID issueId;
-  private final Clock clock;
-
-  private Issue(UUID issueId, Clock clock) {
-    super(
-        PersistenceId.of(ENTITY_TYPE.name(), issueId.toString()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
-    this.issueId = issueId;
-    this.clock = clock;
-  }
-
-  public static Behavior<Command> create(UUID issueId, Clock clock) {
-    return new Issue(issueId, clock);
-  }
-
-  public static String tagFor(UUID issueId) {
-    return tags().get(Math.floorMod(issueId.hashCode(), TAG_COUNT));
-  }
-
-  /** Every tag an issue can have, in order. */
-  public static List<String> tags() {
-    return IntStream.range(0, TAG_COUNT).mapToObj(i -> "issue-" + i).toList();
-  }
-
-  @Override
-  public String tag() {
-    return tagFor(issueId);
-  }
-
-  @Override
-  public State emptyState() {
-    return new NoIssue();
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, State> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    builder
-        .forStateType(NoIssue.class)
-        .onCommand(ReportIssue.class, this::report)
-        .onCommand(CloseIssue.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(GetIssue.class, c -> Effect().reply(c.replyTo(), notFound()));
-    builder
-        .forStateType(ReportedIssue.class)
-        .onCommand(ReportIssue.class, this::reportAgain)
-        .onCommand(CloseIssue.class, this::close)
-        .onCommand(
-            GetIssue.class,
-            (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())));
-    return builder.build();
-  }
-
-  private ReplyEffect<State> report(ReportIssue command) {
-    Instant now = clock.instant();
-    Fact reported = new IssueWasReported(1, command.content(), now, command.traceparent());
-    return Effect()
-        .persist(
-            new ReportedIssue(
-                issueId,
-                command.email(),
-                command.content(),
-                Status.OPEN,
-                now,
-                null,
-                List.of(reported),
-                1))
-        .thenReply(
-            command.replyTo(),
-            s -> StatusReply.success(new Reported(((ReportedIssue) s).summary(), true)));
-  }
-
-  /** The same report again changes nothing; a different one under the same id is a conflict. */
-  private ReplyEffect<State> reportAgain(ReportedIssue state, ReportIssue command) {
-    if (state.email().equals(command.email()) && state.content().equals(command.content())) {
-      return Effect()
-          .reply(command.replyTo(), StatusReply.success(new Reported(state.summary(), false)));
+  /**
+   * What a command makes of an issue: the issue to store, or the same state when it changes nothing
+   * (the same report again, a close of a closed issue, a get). A command the rules refuse throws
+   * its rejection.
+   */
+  static State decide(State state, Command command, UUID id, Instant now) {
+    if (!(state instanceof ReportedIssue issue)) {
+      if (command instanceof ReportIssue r) {
+        Fact reported = new IssueWasReported(1, r.content(), now, r.traceparent());
+        return new ReportedIssue(
+            id, r.email(), r.content(), Status.OPEN, now, null, List.of(reported), 1);
+      }
+      throw new NotFoundException("issue " + id + " does not exist");
     }
-    return Effect()
-        .reply(
-            command.replyTo(),
-            StatusReply.error(
-                new ConflictException(
-                    "issue " + issueId + " was already reported with different data")));
-  }
-
-  private ReplyEffect<State> close(ReportedIssue state, CloseIssue command) {
-    if (state.status() == Status.CLOSED) {
-      return Effect().reply(command.replyTo(), StatusReply.success(state.summary()));
+    if (command instanceof ReportIssue r
+        && !(issue.email().equals(r.email()) && issue.content().equals(r.content()))) {
+      throw new ConflictException("issue " + id + " was already reported with different data");
     }
-    return Effect()
-        .persist(state.closed(clock.instant(), command.traceparent()))
-        .thenReply(command.replyTo(), s -> StatusReply.success(((ReportedIssue) s).summary()));
-  }
-
-  private <T> StatusReply<T> notFound() {
-    return StatusReply.error(new NotFoundException("issue " + issueId + " does not exist"));
+    if (command instanceof CloseIssue c && issue.status() == Status.OPEN) {
+      return issue.closed(now, c.traceparent());
+    }
+    return issue;
   }
 }

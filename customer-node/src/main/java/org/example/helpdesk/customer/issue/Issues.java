@@ -28,7 +28,8 @@ public final class Issues {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
-            Issue.ENTITY_TYPE, ctx -> Issue.create(UUID.fromString(ctx.getEntityId()), clock)));
+            IssueEntity.TYPE,
+            ctx -> IssueEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Issues(sharding, askTimeout, Tracing.get(system));
   }
 
@@ -64,6 +65,6 @@ public final class Issues {
   }
 
   private EntityRef<Issue.Command> ref(UUID issueId) {
-    return sharding.entityRefFor(Issue.ENTITY_TYPE, issueId.toString());
+    return sharding.entityRefFor(IssueEntity.TYPE, issueId.toString());
   }
 }

@@ -143,7 +143,7 @@ class IssuePropertiesTest {
     for (int i = 0; i < scenario.issues(); i++) {
       UUID id = UUID.randomUUID();
       ids.add(id);
-      issues.add(testKit.spawn(Issue.create(id, new MovableClock())));
+      issues.add(testKit.spawn(IssueEntity.create(id, new MovableClock())));
       models.add(new Model(id));
     }
     Probes probes = new Probes();
@@ -169,7 +169,7 @@ class IssuePropertiesTest {
       for (int i = 0; i < ids.size(); i++) {
         testKit.stop(issues.get(i), Duration.ofSeconds(5));
         ActorRef<Issue.Command> recovered =
-            testKit.spawn(Issue.create(ids.get(i), new MovableClock()));
+            testKit.spawn(IssueEntity.create(ids.get(i), new MovableClock()));
         issues.set(i, recovered);
         Model model = models.get(i);
         Expected expected = model.apply(new Get(i), now.get());

@@ -59,7 +59,7 @@ class IssueTest {
 
   @BeforeEach
   void freshIssue() {
-    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+    issue = testKit.spawn(IssueEntity.create(issueId, new MovableClock()));
   }
 
   @AfterAll
@@ -197,7 +197,7 @@ class IssueTest {
     close();
     testKit.stop(issue);
 
-    issue = testKit.spawn(Issue.create(issueId, new MovableClock()));
+    issue = testKit.spawn(IssueEntity.create(issueId, new MovableClock()));
 
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new GetIssue(probe.getRef()));
