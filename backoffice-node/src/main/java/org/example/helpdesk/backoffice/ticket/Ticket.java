@@ -60,8 +60,9 @@ public final class Ticket {
       ActorRef<StatusReply<TicketView>> replyTo)
       implements Command {
     public Prepare {
-      Objects.requireNonNull(ticketType, "ticketType is required");
-      Objects.requireNonNull(description, "description is required");
+      if (ticketType == null || description == null) {
+        throw new NullPointerException("a ticket is prepared with a type and a description");
+      }
     }
   }
 
