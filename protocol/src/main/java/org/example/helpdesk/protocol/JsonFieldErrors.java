@@ -54,7 +54,7 @@ public final class JsonFieldErrors {
   }
 
   private static String expected(Class<?> target) {
-    if (target == String.class) {
+    if (target == String.class || Text.class.isAssignableFrom(target)) {
       return "a string";
     }
     if (target == UUID.class) {

@@ -70,6 +70,28 @@ public final class TextRules {
     return out.toString();
   }
 
+  /**
+   * The value, if it is present, not blank (unless {@code mayBeBlank}), at most {@code maxLength}
+   * characters and text by these rules; else an {@link InvalidValueException} that names the field
+   * and the first rule broken, one message for each rule.
+   */
+  public static String require(String field, String value, int maxLength, boolean mayBeBlank) {
+    if (value == null) {
+      throw new InvalidValueException(field + " is required");
+    }
+    if (!mayBeBlank && isBlank(value)) {
+      throw new InvalidValueException(field + " must not be blank");
+    }
+    if (value.length() > maxLength) {
+      throw new InvalidValueException(field + " must be at most " + maxLength + " characters");
+    }
+    String problem = problem(field, value);
+    if (problem != null) {
+      throw new InvalidValueException(problem);
+    }
+    return value;
+  }
+
   /** What is wrong with this text as the value of {@code field}, or null when nothing is. */
   public static String problem(String field, String value) {
     for (int i = 0; i < value.length(); i++) {

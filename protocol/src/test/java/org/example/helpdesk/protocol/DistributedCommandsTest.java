@@ -20,7 +20,8 @@ class DistributedCommandsTest {
 
   @Test
   void prepareTicketHasTheSeedsNameAndBody() throws Exception {
-    PrepareTicket command = new PrepareTicket(ID, "customer-issue", "Really important bug!");
+    PrepareTicket command =
+        new PrepareTicket(ID, TicketType.CUSTOMER_ISSUE, new Description("Really important bug!"));
 
     assertEquals("ticket.prepareTicket", DistributedCommands.nameOf(command));
     assertEquals(
@@ -71,7 +72,7 @@ class DistributedCommandsTest {
         "ticket.prepareTicket | {\"ticketId\":\""
             + "0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55"
             + "\",\"description\":\"d\"} | ticketType is required",
-        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\" \",\"description\":\"d\"} | ticketType is required",
+        "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\" \",\"description\":\"d\"} | ticketType must not be blank",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":7,\"description\":\"d\"} | invalid field 'ticketType'",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\"t\"} | description is required",
         "ticket.prepareTicket | {\"ticketId\":\"0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e55\",\"ticketType\":\"t\",\"description\":{}} | invalid field 'description'",

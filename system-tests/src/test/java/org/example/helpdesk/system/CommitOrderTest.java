@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
-import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketEntity;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.Sql;
@@ -140,7 +142,8 @@ class CommitOrderTest {
                       : "ticket " + i;
               OutboundMessage m =
                   CommandMessage.toBackoffice(
-                      new PrepareTicket(id, "internal", description),
+                      new PrepareTicket(
+                          id, new TicketType("internal"), new Description(description)),
                       id + ":1",
                       id.toString(),
                       Instant.now());
@@ -181,7 +184,7 @@ class CommitOrderTest {
     var system = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.node().system());
     var region =
         org.apache.pekko.cluster.sharding.ClusterSharding.get(system)
-            .shardRegion(Ticket.ENTITY_TYPE.name());
+            .shardRegion(TicketEntity.TYPE.name());
     var regions =
         (org.apache.pekko.cluster.sharding.ShardRegion.CurrentRegions)
             org.apache.pekko.pattern.Patterns.ask(
@@ -204,7 +207,7 @@ class CommitOrderTest {
                     .shardState(),
                 replyTo ->
                     new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
-                        Ticket.ENTITY_TYPE, Duration.ofSeconds(3), replyTo),
+                        TicketEntity.TYPE, Duration.ofSeconds(3), replyTo),
                 Duration.ofSeconds(5),
                 node.node().system().scheduler())
         .toCompletableFuture()

@@ -28,8 +28,10 @@ import java.util.Optional;
 import java.util.UUID;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,7 +262,8 @@ class TracingTest {
         DistributedCommands.PREPARE_TICKET,
         ticketId + ":1",
         DistributedCommands.toJson(
-            new PrepareTicket(ticketId, "customer-issue", "published by hand")),
+            new PrepareTicket(
+                ticketId, TicketType.CUSTOMER_ISSUE, new Description("published by hand"))),
         headers);
   }
 

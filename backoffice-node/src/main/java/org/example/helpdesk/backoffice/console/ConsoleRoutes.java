@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -31,6 +33,10 @@ import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.platform.web.Pages;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.TicketType;
 
 /**
  * The employees' console: tickets (live list with filter and paging, detail, assign, cancel, new
@@ -170,7 +176,7 @@ public final class ConsoleRoutes extends AllDirectives {
                 "page",
                 page -> {
                   Optional<Ticket.Status> wanted =
-                      status.filter(s -> !s.isEmpty()).flatMap(ConsoleRoutes::status);
+                      status.filter(s -> !s.isEmpty()).flatMap(TicketView::status);
                   int n = page.flatMap(ConsoleRoutes::number).orElse(1);
                   return inner.apply(wanted, n);
                 }));
@@ -195,7 +201,7 @@ public final class ConsoleRoutes extends AllDirectives {
           for (TicketView t : rows.subList(0, Math.min(PAGE_SIZE, rows.size()))) {
             shown.add(row(t));
           }
-          String statusParam = status.map(TicketView::statusName).orElse("");
+          String statusParam = status.map(Ticket.Status::toString).orElse("");
           c.put("tickets", shown);
           c.put("filtered", status.isPresent());
           c.put("page", page);
@@ -205,7 +211,7 @@ public final class ConsoleRoutes extends AllDirectives {
           List<Map<String, Object>> options = new ArrayList<>();
           options.add(Map.of("value", "", "label", "all", "selected", statusParam.isEmpty()));
           for (Ticket.Status s : Ticket.Status.values()) {
-            String name = TicketView.statusName(s);
+            String name = s.toString();
             options.add(Map.of("value", name, "label", name, "selected", name.equals(statusParam)));
           }
           c.put("statuses", options);
@@ -226,7 +232,7 @@ public final class ConsoleRoutes extends AllDirectives {
           }
           Map<String, Object> c = ticketContext(who, found);
           c.put("error", error);
-          c.put("cancelled", found.map(t -> t.status().equals("cancelled")).orElse(true));
+          c.put("cancelled", found.map(t -> t.status() == Ticket.Status.CANCELLED).orElse(true));
           return html(code, "console-ticket", c);
         });
   }
@@ -244,7 +250,10 @@ public final class ConsoleRoutes extends AllDirectives {
     return HttpTracing.traceparent(
         trace ->
             onComplete(
-                tickets.prepare(id, type, description, trace),
+                valid(
+                    () ->
+                        tickets.prepare(
+                            id, new TicketType(type), new Description(description), trace)),
                 result ->
                     result.isSuccess()
                         ? access.redirect("/console/tickets/" + id)
@@ -259,7 +268,13 @@ public final class ConsoleRoutes extends AllDirectives {
     return HttpTracing.traceparent(
         trace ->
             onComplete(
-                tickets.assign(id, f.getOrDefault("assignee", ""), who.employee().name(), trace),
+                valid(
+                    () ->
+                        tickets.assign(
+                            id,
+                            new Assignee(f.getOrDefault("assignee", "")),
+                            who.employee().name(),
+                            trace)),
                 result ->
                     result.isSuccess()
                         ? access.redirect("/console/tickets/" + id)
@@ -469,13 +484,13 @@ public final class ConsoleRoutes extends AllDirectives {
   private static Map<String, Object> row(TicketView t) {
     Map<String, Object> r = new HashMap<>();
     r.put("ticketId", t.ticketId());
-    r.put("ticketType", t.ticketType());
-    String d = t.description();
+    r.put("ticketType", t.ticketType().value());
+    String d = t.description().value();
     r.put(
         "shortDescription",
         d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
     r.put("status", t.status());
-    r.put("assignee", t.assignee());
+    r.put("assignee", t.assignee() == null ? null : t.assignee().value());
     r.put("preparedAt", t.preparedAt());
     return r;
   }
@@ -533,13 +548,13 @@ public final class ConsoleRoutes extends AllDirectives {
     }
   }
 
-  private static Optional<Ticket.Status> status(String raw) {
-    for (Ticket.Status s : Ticket.Status.values()) {
-      if (TicketView.statusName(s).equals(raw)) {
-        return Optional.of(s);
-      }
+  /** What a form asks of a ticket; a field that breaks its rules fails it (a 400 page). */
+  private static <T> CompletionStage<T> valid(Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (InvalidValueException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    return Optional.empty();
   }
 
   private static Optional<Long> count(String raw) {

@@ -18,6 +18,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.japi.Pair;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -100,8 +101,13 @@ public final class CommandConsumer {
   private final AtomicLong applied = new AtomicLong();
 
   private final Tracing tracing;
+  private final ActorSystem<?> system;
+
+  /** Each retry waits up to this much longer than its exponential backoff. */
+  private static final double RETRY_JITTER = 0.2;
 
   private CommandConsumer(
+      ActorSystem<?> system,
       CommandHandling handling,
       DeadLetterStore deadLetters,
       Settings settings,
@@ -112,6 +118,7 @@ public final class CommandConsumer {
     this.settings = settings;
     this.metrics = metrics;
     this.tracing = tracing;
+    this.system = system;
   }
 
   /**
@@ -129,7 +136,7 @@ public final class CommandConsumer {
       Settings settings,
       BackofficeMetrics metrics) {
     CommandConsumer consumer =
-        new CommandConsumer(handling, deadLetters, settings, metrics, Tracing.get(system));
+        new CommandConsumer(system, handling, deadLetters, settings, metrics, Tracing.get(system));
     ShardedDaemonProcess.get(system)
         .init(Control.class, "inbox", 1, i -> consumer.behavior(connector), Control.STOP);
   }
@@ -292,11 +299,13 @@ public final class CommandConsumer {
 
   private CompletionStage<Done> handleWithAttempts(InboundMessage message, Optional<UUID> ticket) {
     long appliedBefore = applied.get();
-    return Futures.retry(
+    return Patterns.retry(
             () -> handleOnce(message, ticket),
             settings.attempts() - 1,
             settings.retryMinBackoff(),
-            settings.retryMaxBackoff())
+            settings.retryMaxBackoff(),
+            RETRY_JITTER,
+            system)
         .exceptionallyCompose(
             failure -> {
               if (applied.get() == appliedBefore) {

@@ -15,6 +15,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PlannedEachTime;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.TicketType;
 
 /** The {@code tickets} table: written by the projection, read by the API. */
 public final class TicketReadModel {
@@ -58,7 +61,7 @@ public final class TicketReadModel {
         updates.merge(
             e.ticketId(),
             new RowUpdate(
-                Ticket.Status.ASSIGNED, e.assignee(), e.assignedAt(), e.assignedBy(), null),
+                Ticket.Status.ASSIGNED, e.assignee().value(), e.assignedAt(), e.assignedBy(), null),
             RowUpdate::then);
       }
     }
@@ -72,7 +75,7 @@ public final class TicketReadModel {
                   + " SELECT t.id, t.type, t.description, ?, NULL, t.at, t.at"
                   + " FROM unnest(?::uuid[], ?::text[], ?::text[], ?::timestamptz[]) AS t(id, type, description, at)"
                   + " ON CONFLICT (ticket_id) DO NOTHING")) {
-        s.setString(1, TicketView.statusName(Ticket.Status.AWAITING));
+        s.setString(1, Ticket.Status.AWAITING.toString());
         s.setArray(
             2,
             connection.createArrayOf(
@@ -80,11 +83,11 @@ public final class TicketReadModel {
         s.setArray(
             3,
             connection.createArrayOf(
-                "text", prepared.stream().map(Ticket.TicketWasPrepared::ticketType).toArray()));
+                "text", prepared.stream().map(e -> e.ticketType().value()).toArray()));
         s.setArray(
             4,
             connection.createArrayOf(
-                "text", prepared.stream().map(Ticket.TicketWasPrepared::description).toArray()));
+                "text", prepared.stream().map(e -> e.description().value()).toArray()));
         s.setArray(
             5,
             connection.createArrayOf(
@@ -110,8 +113,7 @@ public final class TicketReadModel {
         s.setArray(
             2,
             connection.createArrayOf(
-                "text",
-                ids.stream().map(id -> TicketView.statusName(updates.get(id).status())).toArray()));
+                "text", ids.stream().map(id -> updates.get(id).status().toString()).toArray()));
         s.setArray(
             3,
             connection.createArrayOf(
@@ -195,7 +197,7 @@ public final class TicketReadModel {
           try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;
             if (status.isPresent()) {
-              s.setString(i++, TicketView.statusName(status.get()));
+              s.setString(i++, status.get().toString());
             }
             s.setInt(i++, limit);
             s.setInt(i, offset);
@@ -215,12 +217,13 @@ public final class TicketReadModel {
           + " FROM tickets";
 
   private static TicketView view(ResultSet rs) throws SQLException {
+    String assignee = rs.getString("assignee");
     return new TicketView(
         rs.getObject("ticket_id", UUID.class),
-        rs.getString("ticket_type"),
-        rs.getString("description"),
-        rs.getString("status"),
-        rs.getString("assignee"),
+        new TicketType(rs.getString("ticket_type")),
+        new Description(rs.getString("description")),
+        TicketView.status(rs.getString("status")).orElseThrow(),
+        assignee == null ? null : new Assignee(assignee),
         rs.getTimestamp("prepared_at").toInstant(),
         rs.getTimestamp("updated_at").toInstant(),
         rs.getString("assigned_by"),

@@ -12,8 +12,10 @@ import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
-import org.example.helpdesk.platform.http.TextField;
 import org.example.helpdesk.platform.logging.LogContext;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.TicketType;
 
 /** The tickets API employees use. */
 public final class TicketRoutes extends ApiDirectives {
@@ -30,18 +32,30 @@ public final class TicketRoutes extends ApiDirectives {
     this.access = access;
   }
 
-  /** Body of {@code POST /tickets}: an internal ticket. */
-  public record NewTicket(String ticketType, String description) {
+  /**
+   * Body of {@code POST /tickets}: an internal ticket, which unlike the protocol's needs a
+   * description that says something.
+   */
+  public record NewTicket(TicketType ticketType, Description description) {
     public NewTicket {
-      TextField.require("ticketType", ticketType, Ticket.MAX_TICKET_TYPE_LENGTH);
-      TextField.require("description", description, Ticket.MAX_DESCRIPTION_LENGTH);
+      required("ticketType", ticketType);
+      required("description", description);
+      if (description.isBlank()) {
+        throw new InvalidRequestException("description must not be blank");
+      }
     }
   }
 
   /** Body of {@code POST /tickets/{id}/assign}. */
-  public record Assignment(String assignee) {
+  public record Assignment(Assignee assignee) {
     public Assignment {
-      TextField.require("assignee", assignee, Ticket.MAX_ASSIGNEE_LENGTH);
+      required("assignee", assignee);
+    }
+  }
+
+  private static void required(String field, Object value) {
+    if (value == null) {
+      throw new InvalidRequestException(field + " is required");
     }
   }
 
@@ -123,34 +137,30 @@ public final class TicketRoutes extends ApiDirectives {
                 trace ->
                     onReply(
                         tickets.prepare(id, body.ticketType(), body.description(), trace),
-                        details -> created("/tickets/" + id, new Created(id)))));
+                        view -> created("/tickets/" + id, new Created(id)))));
   }
 
   private Route assign(UUID id, Assignment body, Employee by) {
     return traceparent(
         trace ->
             onReply(
-                tickets.assign(id, body.assignee().strip(), by.name(), trace),
-                d -> json(StatusCodes.OK, TicketView.of(d))));
+                tickets.assign(id, body.assignee(), by.name(), trace),
+                view -> json(StatusCodes.OK, view)));
   }
 
   private Route cancel(UUID id, Employee by) {
     return traceparent(
-        trace ->
-            onReply(
-                tickets.cancel(id, by.name(), trace), d -> json(StatusCodes.OK, TicketView.of(d))));
+        trace -> onReply(tickets.cancel(id, by.name(), trace), view -> json(StatusCodes.OK, view)));
   }
 
   private static Ticket.Status status(String raw) {
-    return Arrays.stream(Ticket.Status.values())
-        .filter(s -> TicketView.statusName(s).equals(raw))
-        .findFirst()
+    return TicketView.status(raw)
         .orElseThrow(
             () ->
                 new InvalidRequestException(
                     "invalid query parameter 'status': must be one of "
                         + Arrays.stream(Ticket.Status.values())
-                            .map(TicketView::statusName)
+                            .map(Ticket.Status::toString)
                             .collect(Collectors.joining(", "))));
   }
 

@@ -9,6 +9,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.example.helpdesk.platform.tracing.Tracing;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.TicketType;
 
 /** The Ticket entities of the cluster, wherever their shards live. */
 public final class Tickets {
@@ -27,40 +30,25 @@ public final class Tickets {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
-            Ticket.ENTITY_TYPE, ctx -> Ticket.create(UUID.fromString(ctx.getEntityId()), clock)));
+            TicketEntity.TYPE,
+            ctx -> TicketEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Tickets(sharding, askTimeout, Tracing.get(system));
   }
 
-  /** An employee prepares a ticket. */
-  public CompletionStage<Ticket.Details> prepare(
-      UUID ticketId, String ticketType, String description) {
-    return prepare(ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout);
-  }
+  // Each command to a ticket is a span, a child of traceparent (the request's or the message's
+  // trace context; null: a new trace), and the event it persists keeps the span's context.
 
-  /** An employee prepares a ticket; {@code traceparent}: the request's trace context, or null. */
-  public CompletionStage<Ticket.Details> prepare(
-      UUID ticketId, String ticketType, String description, String traceparent) {
+  /** An employee prepares a ticket. */
+  public CompletionStage<TicketView> prepare(
+      UUID ticketId, TicketType ticketType, Description description, String traceparent) {
     return prepare(
         ticketId, ticketType, description, Ticket.Origin.BACKOFFICE, askTimeout, traceparent);
   }
 
-  public CompletionStage<Ticket.Details> prepare(
+  public CompletionStage<TicketView> prepare(
       UUID ticketId,
-      String ticketType,
-      String description,
-      Ticket.Origin origin,
-      Duration timeout) {
-    return prepare(ticketId, ticketType, description, origin, timeout, null);
-  }
-
-  // Each command to a ticket is a span, a child of traceparent (the request's or the message's
-  // trace
-  // context; null: a new trace), and the event it persists keeps the span's context.
-
-  public CompletionStage<Ticket.Details> prepare(
-      UUID ticketId,
-      String ticketType,
-      String description,
+      TicketType ticketType,
+      Description description,
       Ticket.Origin origin,
       Duration timeout,
       String traceparent) {
@@ -70,7 +58,7 @@ public final class Tickets {
         tp ->
             ref(ticketId)
                 .askWithStatus(
-                    r -> new Ticket.PrepareTicket(ticketType, description, origin, tp, r), timeout),
+                    r -> new Ticket.Prepare(ticketType, description, origin, tp, r), timeout),
         "ticket.id",
         ticketId.toString(),
         "ticket.origin",
@@ -78,32 +66,22 @@ public final class Tickets {
   }
 
   /** An employee cancels a ticket. */
-  public CompletionStage<Ticket.Details> cancel(UUID ticketId, String employee) {
-    return cancel(ticketId, employee, null);
-  }
-
-  public CompletionStage<Ticket.Details> cancel(
-      UUID ticketId, String employee, String traceparent) {
+  public CompletionStage<TicketView> cancel(UUID ticketId, String employee, String traceparent) {
     return cancel(ticketId, Ticket.Origin.BACKOFFICE, employee, askTimeout, traceparent);
   }
 
   /** The customer service cancels the ticket one of its issues prepared. */
-  public CompletionStage<Ticket.Details> cancelForCustomer(UUID ticketId, Duration timeout) {
-    return cancelForCustomer(ticketId, timeout, null);
-  }
-
-  public CompletionStage<Ticket.Details> cancelForCustomer(
+  public CompletionStage<TicketView> cancelForCustomer(
       UUID ticketId, Duration timeout, String traceparent) {
     return cancel(ticketId, Ticket.Origin.CUSTOMER_SERVICE, null, timeout, traceparent);
   }
 
-  private CompletionStage<Ticket.Details> cancel(
+  private CompletionStage<TicketView> cancel(
       UUID ticketId, Ticket.Origin by, String employee, Duration timeout, String traceparent) {
     return tracing.traced(
         "Ticket cancel",
         traceparent,
-        tp ->
-            ref(ticketId).askWithStatus(r -> new Ticket.CancelTicket(by, employee, tp, r), timeout),
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.Cancel(by, employee, tp, r), timeout),
         "ticket.id",
         ticketId.toString(),
         "ticket.origin",
@@ -111,27 +89,21 @@ public final class Tickets {
   }
 
   /** An employee ({@code by}) assigns a ticket. */
-  public CompletionStage<Ticket.Details> assign(UUID ticketId, String assignee, String by) {
-    return assign(ticketId, assignee, by, null);
-  }
-
-  public CompletionStage<Ticket.Details> assign(
-      UUID ticketId, String assignee, String by, String traceparent) {
+  public CompletionStage<TicketView> assign(
+      UUID ticketId, Assignee assignee, String by, String traceparent) {
     return tracing.traced(
         "Ticket assign",
         traceparent,
-        tp ->
-            ref(ticketId)
-                .askWithStatus(r -> new Ticket.AssignTicket(assignee, by, tp, r), askTimeout),
+        tp -> ref(ticketId).askWithStatus(r -> new Ticket.Assign(assignee, by, tp, r), askTimeout),
         "ticket.id",
         ticketId.toString());
   }
 
-  public CompletionStage<Ticket.Details> get(UUID ticketId) {
-    return ref(ticketId).askWithStatus(Ticket.GetTicket::new, askTimeout);
+  public CompletionStage<TicketView> get(UUID ticketId) {
+    return ref(ticketId).askWithStatus(Ticket.Get::new, askTimeout);
   }
 
   private EntityRef<Ticket.Command> ref(UUID ticketId) {
-    return sharding.entityRefFor(Ticket.ENTITY_TYPE, ticketId.toString());
+    return sharding.entityRefFor(TicketEntity.TYPE, ticketId.toString());
   }
 }

@@ -28,7 +28,9 @@ import java.util.stream.StreamSupport;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +96,9 @@ class InboxHostileInputTest {
       good = UUID.randomUUID();
     } while (!Ticket.tagFor(good).equals(Ticket.tagFor(withNul)));
     BackofficeTestNode.publish(
-        new PrepareTicket(good, "customer-issue", "after the hostile ones"), good + ":1");
+        new PrepareTicket(
+            good, TicketType.CUSTOMER_ISSUE, new Description("after the hostile ones")),
+        good + ":1");
 
     awaitTicket(good, "awaiting");
     await().atMost(PATIENCE).until(() -> deadLetters().size() >= hostile.size());
@@ -165,7 +169,8 @@ class InboxHostileInputTest {
     BackofficeTestNode.publishRaw(props("ticket.prepareTicket", garbageId), bigGarbage);
     UUID good = UUID.randomUUID();
     BackofficeTestNode.publish(
-        new PrepareTicket(good, "customer-issue", "after the big ones"), good + ":1");
+        new PrepareTicket(good, TicketType.CUSTOMER_ISSUE, new Description("after the big ones")),
+        good + ":1");
 
     awaitTicket(good, "awaiting");
     await().atMost(PATIENCE).until(() -> deadLetters().size() >= 2);
@@ -221,7 +226,8 @@ class InboxHostileInputTest {
     }
     UUID good = UUID.randomUUID();
     BackofficeTestNode.publish(
-        new PrepareTicket(good, "customer-issue", "after the NULs"), good + ":1");
+        new PrepareTicket(good, TicketType.CUSTOMER_ISSUE, new Description("after the NULs")),
+        good + ":1");
 
     await()
         .alias("each of the " + poison.size() + " messages in the dead-letter store")
@@ -349,7 +355,7 @@ class InboxHostileInputTest {
             "{\"ticketId\":\""
                 + UUID.randomUUID()
                 + "\",\"ticketType\":\"  \",\"description\":\"d\"}",
-            "ticketType is required and must not be blank"));
+            "ticketType must not be blank"));
     m.add(
         text(
             "ticketType 101 characters",

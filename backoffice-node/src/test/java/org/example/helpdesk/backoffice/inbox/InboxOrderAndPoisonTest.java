@@ -19,7 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.protocol.CancelTicket;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,7 +44,8 @@ class InboxOrderAndPoisonTest {
     UUID before = UUID.randomUUID();
     UUID after = UUID.randomUUID();
     BackofficeTestNode.publish(
-        new PrepareTicket(before, "customer-issue", "before"), before + ":1");
+        new PrepareTicket(before, TicketType.CUSTOMER_ISSUE, new Description("before")),
+        before + ":1");
     // the prepare of t is broken (a description over the limit); its cancel comes behind it
     publishJson(
         "ticket.prepareTicket",
@@ -53,7 +56,9 @@ class InboxOrderAndPoisonTest {
             + "x".repeat(10_001)
             + "\"}");
     BackofficeTestNode.publish(new CancelTicket(t), t + ":2");
-    BackofficeTestNode.publish(new PrepareTicket(after, "customer-issue", "after"), after + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(after, TicketType.CUSTOMER_ISSUE, new Description("after")),
+        after + ":1");
 
     node.awaitStatus(before, "awaiting");
     node.awaitStatus(after, "awaiting");
@@ -184,7 +189,8 @@ class InboxOrderAndPoisonTest {
 
     // a customer reports an issue with that id (201 on the customer side), then closes it
     BackofficeTestNode.publish(
-        new PrepareTicket(id, "customer-issue", "my printer is on fire"), id + ":1");
+        new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("my printer is on fire")),
+        id + ":1");
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
 
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(id + ":2").isPresent());
@@ -250,7 +256,7 @@ class InboxOrderAndPoisonTest {
             ids.add(id);
             var m =
                 org.example.helpdesk.protocol.CommandMessage.toBackoffice(
-                    new PrepareTicket(id, "customer-issue", "other " + i),
+                    new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("other " + i)),
                     id + ":1",
                     id.toString(),
                     java.time.Instant.now());

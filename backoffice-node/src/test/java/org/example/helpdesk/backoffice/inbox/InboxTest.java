@@ -15,7 +15,9 @@ import java.util.stream.IntStream;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CancelTicket;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +37,8 @@ class InboxTest {
   void prepareThenCancelEndsWithACancelledTicket() {
     UUID id = UUID.randomUUID();
     BackofficeTestNode.publish(
-        new PrepareTicket(id, "customer-issue", "Really important bug!"), id + ":1");
+        new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("Really important bug!")),
+        id + ":1");
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
 
     awaitStatus(id, "cancelled");
@@ -48,7 +51,8 @@ class InboxTest {
   @Test
   void theSameMessageDeliveredTwiceRecordsOneEvent() {
     UUID id = UUID.randomUUID();
-    PrepareTicket prepare = new PrepareTicket(id, "customer-issue", "twice");
+    PrepareTicket prepare =
+        new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("twice"));
     BackofficeTestNode.publish(prepare, id + ":1");
     BackofficeTestNode.publish(prepare, id + ":1");
     BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
@@ -80,7 +84,8 @@ class InboxTest {
         "{\"ticketId\":\"" + UUID.randomUUID() + "\",\"ticketType\":5}");
     UUID good = UUID.randomUUID();
     BackofficeTestNode.publish(
-        new PrepareTicket(good, "customer-issue", "after the poison"), good + ":1");
+        new PrepareTicket(good, TicketType.CUSTOMER_ISSUE, new Description("after the poison")),
+        good + ":1");
 
     awaitStatus(good, "awaiting");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 5);
@@ -141,7 +146,8 @@ class InboxTest {
     assertEquals(2, deadLetters().get(0).path("attempts").asInt());
 
     // a later command of the same ticket is not applied past it: parked behind it
-    BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "late"), id + ":1");
+    BackofficeTestNode.publish(
+        new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("late")), id + ":1");
     await().atMost(Duration.ofSeconds(20)).until(() -> deadLetters().size() == 2);
     JsonNode parked =
         deadLetters().stream()
@@ -180,7 +186,9 @@ class InboxTest {
   void commandsOfManyTicketsInterleavedEndInTheRightState() {
     List<UUID> ids = IntStream.range(0, 60).mapToObj(i -> UUID.randomUUID()).toList();
     for (UUID id : ids) {
-      BackofficeTestNode.publish(new PrepareTicket(id, "customer-issue", "bulk " + id), id + ":1");
+      BackofficeTestNode.publish(
+          new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("bulk " + id)),
+          id + ":1");
     }
     for (int i = 0; i < ids.size(); i += 2) {
       BackofficeTestNode.publish(new CancelTicket(ids.get(i)), ids.get(i) + ":2");

@@ -23,7 +23,9 @@ import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.Sql;
@@ -103,7 +105,7 @@ class OversizeMessageTest {
   private static Optional<String> publishCommand(String amqpUri, UUID id) throws Exception {
     OutboundMessage m =
         CommandMessage.toBackoffice(
-            new PrepareTicket(id, "customer-issue", "after a large one"),
+            new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("after a large one")),
             id + ":1",
             id.toString(),
             Instant.now());

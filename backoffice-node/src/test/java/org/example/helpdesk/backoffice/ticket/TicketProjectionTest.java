@@ -20,6 +20,9 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedPosition;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -71,15 +74,31 @@ class TicketProjectionTest {
     List<Ticket.Event> events =
         List.of(
             new Ticket.TicketWasPrepared(
-                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
+                a,
+                new TicketType("customer-issue"),
+                new Description("first"),
+                T0,
+                Ticket.Origin.CUSTOMER_SERVICE,
+                null),
             new Ticket.TicketWasPrepared(
-                b, "internal", "second", T0.plusSeconds(1), Ticket.Origin.BACKOFFICE),
-            new Ticket.TicketWasAssigned(a, "alice", T0.plusSeconds(2), "carol"),
-            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol"),
+                b,
+                new TicketType("internal"),
+                new Description("second"),
+                T0.plusSeconds(1),
+                Ticket.Origin.BACKOFFICE,
+                null),
+            new Ticket.TicketWasAssigned(
+                a, new Assignee("alice"), T0.plusSeconds(2), "carol", null),
+            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol", null),
             new Ticket.TicketWasPrepared(
-                c, "customer-issue", "third", T0.plusSeconds(4), Ticket.Origin.CUSTOMER_SERVICE),
-            new Ticket.TicketWasAssigned(a, "bob", T0.plusSeconds(5), "dave"),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin"));
+                c,
+                new TicketType("customer-issue"),
+                new Description("third"),
+                T0.plusSeconds(4),
+                Ticket.Origin.CUSTOMER_SERVICE,
+                null),
+            new Ticket.TicketWasAssigned(a, new Assignee("bob"), T0.plusSeconds(5), "dave", null),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin", null));
     ProjectionId id = ProjectionId.of(TicketProjection.NAME, "test-" + UUID.randomUUID());
 
     ProjectionTestKit.create(testKit.system())
@@ -110,9 +129,9 @@ class TicketProjectionTest {
     assertEquals(
         new TicketView(
             c,
-            "customer-issue",
-            "third",
-            "awaiting",
+            new TicketType("customer-issue"),
+            new Description("third"),
+            Ticket.Status.AWAITING,
             null,
             T0.plusSeconds(4),
             T0.plusSeconds(4),
@@ -150,10 +169,20 @@ class TicketProjectionTest {
     List<Ticket.Event> events =
         List.of(
             new Ticket.TicketWasPrepared(
-                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol"),
+                a,
+                new TicketType("customer-issue"),
+                new Description("first"),
+                T0,
+                Ticket.Origin.CUSTOMER_SERVICE,
+                null),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol", null),
             new Ticket.TicketWasPrepared(
-                a, "customer-issue", "first", T0, Ticket.Origin.CUSTOMER_SERVICE));
+                a,
+                new TicketType("customer-issue"),
+                new Description("first"),
+                T0,
+                Ticket.Origin.CUSTOMER_SERVICE,
+                null));
     ProjectionTestKit.create(testKit.system())
         .run(
             TicketProjection.create(

@@ -31,7 +31,6 @@ import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.SerializationSettings;
-import org.example.helpdesk.backoffice.ticket.Ticket.Details;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
 import org.example.helpdesk.backoffice.ticket.Ticket.Prepared;
 import org.example.helpdesk.backoffice.ticket.Ticket.State;
@@ -41,8 +40,11 @@ import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasCancelled;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasPrepared;
 import org.example.helpdesk.backoffice.ticket.Ticket.Unprepared;
 import org.example.helpdesk.platform.domain.ConflictException;
-import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.TicketType;
 
 /**
  * The rules of the Ticket as properties: random sequences of commands over one to four tickets,
@@ -129,7 +131,7 @@ class TicketPropertiesTest {
     Arbitrary<String> types =
         Arbitraries.frequencyOf(
             Tuple.of(8, Arbitraries.of("customer-issue", "internal")),
-            Tuple.of(1, Arbitraries.of("", "   ", "t".repeat(Ticket.MAX_TICKET_TYPE_LENGTH + 1))));
+            Tuple.of(1, Arbitraries.of("", "   ", "t".repeat(TicketType.MAX_LENGTH + 1))));
     Arbitrary<String> descriptions =
         Arbitraries.frequencyOf(
                 Tuple.of(
@@ -138,8 +140,8 @@ class TicketPropertiesTest {
                         "Printer on fire",
                         "Really important bug!",
                         "line one\nline two",
-                        "d".repeat(Ticket.MAX_DESCRIPTION_LENGTH))),
-                Tuple.of(1, Arbitraries.of("d".repeat(Ticket.MAX_DESCRIPTION_LENGTH + 1))))
+                        "d".repeat(Description.MAX_LENGTH))),
+                Tuple.of(1, Arbitraries.of("d".repeat(Description.MAX_LENGTH + 1))))
             .injectNull(0.05);
     Arbitrary<Ticket.Origin> origins = Arbitraries.of(Ticket.Origin.class);
     Arbitrary<String> assignees =
@@ -147,14 +149,8 @@ class TicketPropertiesTest {
                 Tuple.of(
                     8,
                     Arbitraries.of(
-                        "alice",
-                        "bob",
-                        "carol",
-                        "  alice ",
-                        "b".repeat(Ticket.MAX_ASSIGNEE_LENGTH))),
-                Tuple.of(
-                    2,
-                    Arbitraries.of("", "   ", "\t\n", "a".repeat(Ticket.MAX_ASSIGNEE_LENGTH + 1))))
+                        "alice", "bob", "carol", "  alice ", "b".repeat(Assignee.MAX_LENGTH))),
+                Tuple.of(2, Arbitraries.of("", "   ", "\t\n", "a".repeat(Assignee.MAX_LENGTH + 1))))
             .injectNull(0.03);
     return Arbitraries.frequencyOf(
         Tuple.of(4, Combinators.combine(ticket, types, descriptions, origins).as(Prepare::new)),
@@ -203,6 +199,11 @@ class TicketPropertiesTest {
   record Step(Answer answer, List<Event> events, Model after) {}
 
   static Step apply(Model t, Cmd cmd, UUID id) {
+    // a command cannot hold an invalid value: it never reaches the ticket, whatever its state
+    if (cmd instanceof Prepare p && !validPrepare(p)
+        || cmd instanceof Assign a && !validAssignee(a.assignee())) {
+      return new Step(Answer.INVALID, List.of(), t);
+    }
     if (cmd instanceof Prepare p) {
       if (t.prepared()) {
         // the same preparation again is what the sender wanted; another one is no merge
@@ -212,12 +213,16 @@ class TicketPropertiesTest {
                 && t.origin() == p.origin();
         return new Step(same ? Answer.OK : Answer.CONFLICT, List.of(), t);
       }
-      if (!validPrepare(p)) {
-        return new Step(Answer.INVALID, List.of(), t);
-      }
       return new Step(
           Answer.OK,
-          List.of(new TicketWasPrepared(id, p.ticketType(), p.description(), NOW, p.origin())),
+          List.of(
+              new TicketWasPrepared(
+                  id,
+                  new TicketType(p.ticketType()),
+                  new Description(p.description()),
+                  NOW,
+                  p.origin(),
+                  null)),
           new Model(
               true,
               p.ticketType(),
@@ -245,7 +250,7 @@ class TicketPropertiesTest {
       String by = c.by() == Ticket.Origin.CUSTOMER_SERVICE ? Ticket.CUSTOMER_SERVICE : "carol";
       return new Step(
           Answer.OK,
-          List.of(new TicketWasCancelled(id, NOW, by)),
+          List.of(new TicketWasCancelled(id, NOW, by, null)),
           new Model(
               true,
               t.ticketType(),
@@ -260,16 +265,13 @@ class TicketPropertiesTest {
     if (t.status() == Status.CANCELLED) {
       return new Step(Answer.CONFLICT, List.of(), t);
     }
-    String assignee = a.assignee() == null ? null : a.assignee().strip();
-    if (assignee == null || assignee.isEmpty() || assignee.length() > Ticket.MAX_ASSIGNEE_LENGTH) {
-      return new Step(Answer.INVALID, List.of(), t);
-    }
+    String assignee = a.assignee().strip();
     if (assignee.equals(t.assignee())) {
       return new Step(Answer.OK, List.of(), t);
     }
     return new Step(
         Answer.OK,
-        List.of(new TicketWasAssigned(id, assignee, NOW, "carol")),
+        List.of(new TicketWasAssigned(id, new Assignee(assignee), NOW, "carol", null)),
         new Model(
             true,
             t.ticketType(),
@@ -284,9 +286,13 @@ class TicketPropertiesTest {
   private static boolean validPrepare(Prepare p) {
     return p.ticketType() != null
         && !p.ticketType().isBlank()
-        && p.ticketType().length() <= Ticket.MAX_TICKET_TYPE_LENGTH
+        && p.ticketType().length() <= TicketType.MAX_LENGTH
         && p.description() != null
-        && p.description().length() <= Ticket.MAX_DESCRIPTION_LENGTH;
+        && p.description().length() <= Description.MAX_LENGTH;
+  }
+
+  private static boolean validAssignee(String assignee) {
+    return assignee != null && !assignee.isBlank() && assignee.length() <= Assignee.MAX_LENGTH;
   }
 
   // ---- properties -------------------------------------------------------------------------------
@@ -385,7 +391,7 @@ class TicketPropertiesTest {
       Cmd cmd = commands.get(n);
       int t = cmd.ticket();
       UUID id = ids.get(t);
-      StatusReply<Details> first = null;
+      StatusReply<TicketView> first = null;
       for (int delivery = 1; delivery <= 2; delivery++) {
         String where = "command " + n + " " + cmd + ", delivery " + delivery;
         Step expected = apply(models.get(t), cmd, id);
@@ -394,9 +400,8 @@ class TicketPropertiesTest {
                 t,
                 i ->
                     EventSourcedBehaviorTestKit.create(
-                        testKit.system(), Ticket.create(id, CLOCK), serialization));
-        CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> result =
-            deliver(kit, cmd);
+                        testKit.system(), TicketEntity.create(id, CLOCK), serialization));
+        Delivered result = deliver(kit, cmd);
 
         assertEquals(
             expected.answer(), answerOf(result.reply()), () -> where + ": " + result.reply());
@@ -444,34 +449,58 @@ class TicketPropertiesTest {
         assertInstanceOf(Unprepared.class, state, "ticket " + t);
       } else {
         Prepared p = assertInstanceOf(Prepared.class, state, "ticket " + t);
-        assertEquals(model.status(), p.status(), "status of ticket " + t);
-        assertEquals(model.assignee(), p.assignee(), "assignee of ticket " + t);
-        assertEquals(details(ids.get(t), model), p.details(), "ticket " + t);
+        assertEquals(model.status(), p.ticket().status(), "status of ticket " + t);
+        assertEquals(
+            model.assignee(),
+            p.ticket().assignee() == null ? null : p.ticket().assignee().value(),
+            "assignee of ticket " + t);
+        assertEquals(details(ids.get(t), model), p.ticket(), "ticket " + t);
       }
       traces.get(t).add("final " + model);
     }
     return traces;
   }
 
-  private static CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> deliver(
+  /** What a delivery came to: the reply, and the events the entity recorded. */
+  record Delivered(StatusReply<TicketView> reply, List<Event> events) {
+    boolean hasNoEvents() {
+      return events.isEmpty();
+    }
+  }
+
+  /** Delivers a command, if it can be made: one of invalid values is refused before the ticket. */
+  private static Delivered deliver(
+      EventSourcedBehaviorTestKit<Ticket.Command, Event, State> kit, Cmd cmd) {
+    CommandResultWithReply<Ticket.Command, Event, State, StatusReply<TicketView>> result;
+    try {
+      result = run(kit, cmd);
+    } catch (InvalidValueException | NullPointerException e) {
+      return new Delivered(StatusReply.error(e), List.of());
+    }
+    return new Delivered(result.reply(), result.events());
+  }
+
+  private static CommandResultWithReply<Ticket.Command, Event, State, StatusReply<TicketView>> run(
       EventSourcedBehaviorTestKit<Ticket.Command, Event, State> kit, Cmd cmd) {
     if (cmd instanceof Prepare p) {
-      return kit.runCommand(
-          r -> new Ticket.PrepareTicket(p.ticketType(), p.description(), p.origin(), r));
+      TicketType type = new TicketType(p.ticketType());
+      Description description = new Description(p.description());
+      return kit.runCommand(r -> new Ticket.Prepare(type, description, p.origin(), null, r));
     }
     if (cmd instanceof Cancel c) {
       return kit.runCommand(
           r ->
-              new Ticket.CancelTicket(
-                  c.by(), c.by() == Ticket.Origin.CUSTOMER_SERVICE ? null : "carol", r));
+              new Ticket.Cancel(
+                  c.by(), c.by() == Ticket.Origin.CUSTOMER_SERVICE ? null : "carol", null, r));
     }
     if (cmd instanceof Assign a) {
-      return kit.runCommand(r -> new Ticket.AssignTicket(a.assignee(), "carol", r));
+      Assignee assignee = new Assignee(a.assignee());
+      return kit.runCommand(r -> new Ticket.Assign(assignee, "carol", null, r));
     }
-    return kit.runCommand(Ticket.GetTicket::new);
+    return kit.runCommand(Ticket.Get::new);
   }
 
-  private static Answer answerOf(StatusReply<Details> reply) {
+  private static Answer answerOf(StatusReply<TicketView> reply) {
     if (reply.isSuccess()) {
       return Answer.OK;
     }
@@ -482,14 +511,14 @@ class TicketPropertiesTest {
     if (e instanceof ConflictException) {
       return Answer.CONFLICT;
     }
-    if (e instanceof InvalidCommandInputException) {
-      return Answer.INVALID;
+    if (e instanceof InvalidValueException || e instanceof NullPointerException) {
+      return Answer.INVALID; // the command could not be made
     }
     throw new AssertionError("an answer the rules do not know: " + reply, e);
   }
 
   private static void assertSameAnswer(
-      StatusReply<Details> original, StatusReply<Details> duplicate, String where) {
+      StatusReply<TicketView> original, StatusReply<TicketView> duplicate, String where) {
     assertEquals(original.isSuccess(), duplicate.isSuccess(), where);
     if (original.isSuccess()) {
       assertEquals(
@@ -497,20 +526,25 @@ class TicketPropertiesTest {
           duplicate.getValue(),
           () -> where + ": a duplicate answers as the original did");
     } else {
+      // (a rejection is the same answer when it is of the same kind and says the same)
       assertEquals(
-          original.getError(),
-          duplicate.getError(),
+          original.getError().getClass(),
+          duplicate.getError().getClass(),
+          () -> where + ": a duplicate is refused as the original was");
+      assertEquals(
+          original.getError().getMessage(),
+          duplicate.getError().getMessage(),
           () -> where + ": a duplicate is refused as the original was");
     }
   }
 
-  private static Details details(UUID id, Model m) {
-    return new Details(
+  private static TicketView details(UUID id, Model m) {
+    return new TicketView(
         id,
-        m.ticketType(),
-        m.description(),
+        new TicketType(m.ticketType()),
+        new Description(m.description()),
         m.status(),
-        m.assignee(),
+        m.assignee() == null ? null : new Assignee(m.assignee()),
         NOW,
         NOW,
         m.assignedBy(),
@@ -525,7 +559,7 @@ class TicketPropertiesTest {
                 return "TicketWasPrepared("
                     + p.ticketType()
                     + ", "
-                    + p.description().length()
+                    + p.description().value().length()
                     + " chars)";
               }
               if (e instanceof TicketWasAssigned a) {

@@ -2,6 +2,7 @@ package org.example.helpdesk.backoffice.ticket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -17,13 +18,12 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
-import org.example.helpdesk.backoffice.ticket.Ticket.AssignTicket;
-import org.example.helpdesk.backoffice.ticket.Ticket.CancelTicket;
-import org.example.helpdesk.backoffice.ticket.Ticket.Details;
+import org.example.helpdesk.backoffice.ticket.Ticket.Assign;
+import org.example.helpdesk.backoffice.ticket.Ticket.Cancel;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
-import org.example.helpdesk.backoffice.ticket.Ticket.GetTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.Get;
 import org.example.helpdesk.backoffice.ticket.Ticket.Origin;
-import org.example.helpdesk.backoffice.ticket.Ticket.PrepareTicket;
+import org.example.helpdesk.backoffice.ticket.Ticket.Prepare;
 import org.example.helpdesk.backoffice.ticket.Ticket.Prepared;
 import org.example.helpdesk.backoffice.ticket.Ticket.State;
 import org.example.helpdesk.backoffice.ticket.Ticket.Status;
@@ -34,6 +34,10 @@ import org.example.helpdesk.backoffice.ticket.Ticket.Unprepared;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.TicketType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,7 +61,7 @@ class TicketTest {
     ticket =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            Ticket.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
+            TicketEntity.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
             EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
   }
 
@@ -73,13 +77,18 @@ class TicketTest {
     assertEquals(
         List.of(
             new TicketWasPrepared(
-                ticketId, "customer-issue", "Really important bug!", NOW, Origin.CUSTOMER_SERVICE)),
+                ticketId,
+                new TicketType("customer-issue"),
+                new Description("Really important bug!"),
+                NOW,
+                Origin.CUSTOMER_SERVICE,
+                null)),
         result.events());
     Prepared state = result.stateOfType(Prepared.class);
-    assertEquals(Status.AWAITING, state.status());
-    assertEquals(NOW, state.preparedAt());
-    assertEquals(null, state.assignee());
-    assertEquals(state.details(), result.reply().getValue());
+    assertEquals(Status.AWAITING, state.ticket().status());
+    assertEquals(NOW, state.ticket().preparedAt());
+    assertEquals(null, state.ticket().assignee());
+    assertEquals(state.ticket(), result.reply().getValue());
   }
 
   @Test
@@ -106,24 +115,27 @@ class TicketTest {
       assertTrue(result.hasNoEvents());
       assertRejected(ConflictException.class, result.reply());
     }
-    assertEquals("set up the new printer", ((Prepared) ticket.getState()).description());
+    assertEquals(
+        new Description("set up the new printer"),
+        ((Prepared) ticket.getState()).ticket().description());
   }
 
   @Test
   void theCustomerServiceCancelsOnlyWhatItPrepared() {
     prepare("internal", "an employee's ticket", Origin.BACKOFFICE);
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
 
     var fromCustomer =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.CUSTOMER_SERVICE, null, null, r));
 
     assertTrue(fromCustomer.hasNoEvents());
     assertRejected(ConflictException.class, fromCustomer.reply());
-    assertEquals(Status.ASSIGNED, ((Prepared) ticket.getState()).status());
+    assertEquals(Status.ASSIGNED, ((Prepared) ticket.getState()).ticket().status());
     var fromEmployee =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
     assertEquals(Status.CANCELLED, fromEmployee.reply().getValue().status());
   }
 
@@ -132,45 +144,55 @@ class TicketTest {
     prepare("customer-issue", "bug", Origin.CUSTOMER_SERVICE);
 
     var result =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.CUSTOMER_SERVICE, null, r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.CUSTOMER_SERVICE, null, null, r));
 
     assertEquals(
-        List.of(new TicketWasCancelled(ticketId, NOW, Ticket.CUSTOMER_SERVICE)), result.events());
+        List.of(new TicketWasCancelled(ticketId, NOW, Ticket.CUSTOMER_SERVICE, null)),
+        result.events());
   }
 
   @Test
   void anEventRecordedBeforeTicketsRememberedTheirOriginGetsItFromItsType() {
     assertEquals(
         Origin.CUSTOMER_SERVICE,
-        new TicketWasPrepared(ticketId, "customer-issue", "d", NOW, null).origin());
+        new TicketWasPrepared(
+                ticketId, new TicketType("customer-issue"), new Description("d"), NOW, null, null)
+            .origin());
     assertEquals(
-        Origin.BACKOFFICE, new TicketWasPrepared(ticketId, "internal", "d", NOW, null).origin());
+        Origin.BACKOFFICE,
+        new TicketWasPrepared(
+                ticketId, new TicketType("internal"), new Description("d"), NOW, null, null)
+            .origin());
   }
 
   @Test
-  void aPrepareWithInvalidDataIsRejectedAndRecordsNothing() {
+  void aPrepareCannotBeMadeOfInvalidData() {
     for (var bad :
         List.of(
             new String[] {" ", "d"},
             new String[] {"t".repeat(101), "d"},
             new String[] {"t", "d".repeat(10_001)},
             new String[] {"t", null})) {
-      var result = prepare(bad[0], bad[1]);
-      assertTrue(result.hasNoEvents());
-      assertRejected(InvalidCommandInputException.class, result.reply());
+      assertThrows(
+          InvalidValueException.class,
+          () -> new Prepare(new TicketType(bad[0]), new Description(bad[1]), null, null, null));
     }
+    assertThrows(
+        NullPointerException.class,
+        () -> new Prepare(TicketType.CUSTOMER_ISSUE, null, Origin.CUSTOMER_SERVICE, null, null));
     assertInstanceOf(Unprepared.class, ticket.getState());
   }
 
   @Test
   void everyCommandButPrepareOnAnUnknownTicketIsRejectedAsNotFound() {
     var cancel =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
     var assign =
-        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
-    var get = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("alice"), "carol", null, r));
+    var get = ticket.<StatusReply<TicketView>>runCommand(Get::new);
 
     for (var result : List.of(cancel, assign, get)) {
       assertTrue(result.hasNoEvents());
@@ -183,14 +205,14 @@ class TicketTest {
     prepare("customer-issue", "bug");
 
     var first =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
     var second =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
 
-    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, "carol")), first.events());
-    assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).status());
+    assertEquals(List.of(new TicketWasCancelled(ticketId, NOW, "carol", null)), first.events());
+    assertEquals(Status.CANCELLED, first.stateOfType(Prepared.class).ticket().status());
     assertTrue(second.hasNoEvents());
     assertEquals(Status.CANCELLED, second.reply().getValue().status());
   }
@@ -200,90 +222,127 @@ class TicketTest {
     prepare("customer-issue", "bug");
 
     var result =
-        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("alice"), "carol", null, r));
 
-    assertEquals(List.of(new TicketWasAssigned(ticketId, "alice", NOW, "carol")), result.events());
+    assertEquals(
+        List.of(new TicketWasAssigned(ticketId, new Assignee("alice"), NOW, "carol", null)),
+        result.events());
     Prepared state = result.stateOfType(Prepared.class);
-    assertEquals(Status.ASSIGNED, state.status());
-    assertEquals("alice", state.assignee());
-    assertEquals("alice", result.reply().getValue().assignee());
+    assertEquals(Status.ASSIGNED, state.ticket().status());
+    assertEquals(new Assignee("alice"), state.ticket().assignee());
+    assertEquals(new Assignee("alice"), result.reply().getValue().assignee());
   }
 
   @Test
   void assigningToTheCurrentAssigneeRecordsNothing() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
 
-    var again = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    var again =
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("alice"), "carol", null, r));
 
     assertTrue(again.hasNoEvents());
-    assertEquals("alice", again.reply().getValue().assignee());
+    assertEquals(new Assignee("alice"), again.reply().getValue().assignee());
   }
 
   @Test
   void assigningToAnotherEmployeeRecordsANewAssignment() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("bob", "carol", r));
+    var result =
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("bob"), "carol", null, r));
 
-    assertEquals(List.of(new TicketWasAssigned(ticketId, "bob", NOW, "carol")), result.events());
-    assertEquals("bob", result.stateOfType(Prepared.class).assignee());
+    assertEquals(
+        List.of(new TicketWasAssigned(ticketId, new Assignee("bob"), NOW, "carol", null)),
+        result.events());
+    assertEquals(new Assignee("bob"), result.stateOfType(Prepared.class).ticket().assignee());
   }
 
   @Test
   void assigningACancelledTicketIsRejectedAsAConflict() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
 
     var result =
-        ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("alice"), "carol", null, r));
 
     assertTrue(result.hasNoEvents());
     assertRejected(ConflictException.class, result.reply());
-    assertEquals(Status.CANCELLED, ticket.getState() instanceof Prepared p ? p.status() : null);
+    assertEquals(
+        Status.CANCELLED, ticket.getState() instanceof Prepared p ? p.ticket().status() : null);
   }
 
   @Test
   void cancellingAnAssignedTicketKeepsItsAssignee() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
 
     var result =
-        ticket.<StatusReply<Details>>runCommand(
-            r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
 
     assertEquals(Status.CANCELLED, result.reply().getValue().status());
-    assertEquals("alice", result.reply().getValue().assignee());
+    assertEquals(new Assignee("alice"), result.reply().getValue().assignee());
   }
 
   @Test
-  void aBlankAssigneeIsRejected() {
+  void anAssignmentCannotBeMadeToABlankAssigneeOrNobody() {
+    for (String blank : List.of("", "  ", "\t\n")) {
+      assertThrows(InvalidValueException.class, () -> new Assignee(blank), blank);
+    }
+    assertThrows(NullPointerException.class, () -> new Assign(null, "carol", null, null));
+  }
+
+  @Test
+  void anAssigneeIsComparedWithoutTheSpacesAroundIt() {
     prepare("customer-issue", "bug");
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
 
-    var result = ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("  ", "carol", r));
+    var again =
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> new Assign(new Assignee("  alice "), "carol", null, r));
 
-    assertTrue(result.hasNoEvents());
-    assertRejected(InvalidCommandInputException.class, result.reply());
+    assertTrue(again.hasNoEvents());
   }
 
   @Test
   void getTicketAnswersWithTheTicket() {
     prepare("customer-issue", "bug");
 
-    var result = ticket.<StatusReply<Details>>runCommand(GetTicket::new);
+    var result = ticket.<StatusReply<TicketView>>runCommand(Get::new);
 
     assertTrue(result.hasNoEvents());
     assertEquals(
-        new Details(ticketId, "customer-issue", "bug", Status.AWAITING, null, NOW, NOW, null, null),
+        new TicketView(
+            ticketId,
+            TicketType.CUSTOMER_ISSUE,
+            new Description("bug"),
+            Status.AWAITING,
+            null,
+            NOW,
+            NOW,
+            null,
+            null),
         result.reply().getValue());
   }
 
   @Test
   void theStateIsRebuiltFromTheEvents() {
     prepare("customer-issue", "bug");
-    ticket.<StatusReply<Details>>runCommand(r -> new AssignTicket("alice", "carol", r));
-    ticket.<StatusReply<Details>>runCommand(r -> new CancelTicket(Origin.BACKOFFICE, "carol", r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Assign(new Assignee("alice"), "carol", null, r));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Cancel(Origin.BACKOFFICE, "carol", null, r));
     State before = ticket.getState();
 
     ticket.restart();
@@ -312,24 +371,33 @@ class TicketTest {
       assertEquals(rejection.getClass(), back.getError().getClass());
       assertEquals(rejection.getMessage(), back.getError().getMessage());
     }
-    Details details =
-        new Details(ticketId, "t", "d", Status.ASSIGNED, "alice", NOW, NOW, "carol", null);
-    serialization.verifySerialization(StatusReply.success(details), true);
+    TicketView view =
+        new TicketView(
+            ticketId,
+            new TicketType("t"),
+            new Description("d"),
+            Status.ASSIGNED,
+            new Assignee("alice"),
+            NOW,
+            NOW,
+            "carol",
+            null);
+    serialization.verifySerialization(StatusReply.success(view), true);
   }
 
-  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(
+  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<TicketView>> prepare(
       String type, String description) {
     return prepare(type, description, Origin.CUSTOMER_SERVICE);
   }
 
-  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<Details>> prepare(
+  private CommandResultWithReply<Ticket.Command, Event, State, StatusReply<TicketView>> prepare(
       String type, String description, Origin origin) {
-    return ticket.<StatusReply<Details>>runCommand(
-        r -> new PrepareTicket(type, description, origin, r));
+    return ticket.<StatusReply<TicketView>>runCommand(
+        r -> new Prepare(new TicketType(type), new Description(description), origin, null, r));
   }
 
   private static void assertRejected(
-      Class<? extends Throwable> expected, StatusReply<Details> reply) {
+      Class<? extends Throwable> expected, StatusReply<TicketView> reply) {
     assertTrue(reply.isError(), () -> "expected a rejection but got " + reply);
     assertInstanceOf(expected, reply.getError());
   }

@@ -1,115 +1,104 @@
 package org.example.helpdesk.customer.issue;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
-import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.state.javadsl.CommandHandlerWithReply;
-import org.apache.pekko.persistence.typed.state.javadsl.DurableStateBehaviorWithEnforcedReplies;
-import org.apache.pekko.persistence.typed.state.javadsl.ReplyEffect;
 import org.example.helpdesk.platform.domain.ConflictException;
-import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
-import org.example.helpdesk.protocol.CancelTicket;
-import org.example.helpdesk.protocol.DistributedCommand;
-import org.example.helpdesk.protocol.DistributedCommands;
-import org.example.helpdesk.protocol.PrepareTicket;
-import org.example.helpdesk.protocol.TextRules;
+import org.example.helpdesk.protocol.IssueContent;
 
 /**
- * An issue a customer reported, stored as one document. What the backoffice must hear of it is
- * written into the same document, as numbered outbox entries, in the same write as the change
- * itself; the outbox relay publishes them and keeps its own record of how far it got, so that an
- * issue is written once per report and once per close.
+ * An issue a customer reported, stored as one document: its commands, facts, state and rules. What
+ * happened to it (reported, closed) is written into the same document, as numbered facts in its
+ * outbox, in the same write as the change itself; the outbox relay tells the backoffice of them.
+ * {@link IssueEntity} runs it.
  */
-public final class Issue
-    extends DurableStateBehaviorWithEnforcedReplies<Issue.Command, Issue.State> {
-
-  public static final EntityTypeKey<Command> ENTITY_TYPE =
-      EntityTypeKey.create(Command.class, "Issue");
+public final class Issue {
 
   /** Issues are spread over this many tags, one outbox relay instance per tag. Fixed for good. */
   public static final int TAG_COUNT = 4;
 
-  public static final int MAX_CONTENT_LENGTH = 10_000;
-  public static final String TICKET_TYPE = "customer-issue";
+  private Issue() {}
 
-  // ---- commands -------------------------------------------------------------------------------
+  public static String tagFor(UUID issueId) {
+    return tags().get(Math.floorMod(issueId.hashCode(), TAG_COUNT));
+  }
+
+  /** Every tag an issue can have, in order. */
+  public static List<String> tags() {
+    return IntStream.range(0, TAG_COUNT).mapToObj(i -> "issue-" + i).toList();
+  }
+
+  // ---- commands (traceparent: the W3C trace context of the request, or null) -----------------
 
   public sealed interface Command permits ReportIssue, CloseIssue, GetIssue {}
 
-  /**
-   * {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be
-   * null.
-   */
   public record ReportIssue(
-      Email email, String content, String traceparent, ActorRef<StatusReply<Reported>> replyTo)
+      Email email,
+      IssueContent content,
+      String traceparent,
+      ActorRef<StatusReply<Reported>> replyTo)
       implements Command {
-
-    public ReportIssue(Email email, String content, ActorRef<StatusReply<Reported>> replyTo) {
-      this(email, content, null, replyTo);
+    public ReportIssue {
+      Objects.requireNonNull(email, "email is required");
+      Objects.requireNonNull(content, "content is required");
     }
   }
 
-  /**
-   * {@code traceparent}: the W3C trace context of the request, kept with the outbox entry; may be
-   * null.
-   */
   public record CloseIssue(String traceparent, ActorRef<StatusReply<Summary>> replyTo)
-      implements Command {
-
-    public CloseIssue(ActorRef<StatusReply<Summary>> replyTo) {
-      this(null, replyTo);
-    }
-  }
+      implements Command {}
 
   public record GetIssue(ActorRef<StatusReply<Summary>> replyTo) implements Command {}
 
-  // ---- replies --------------------------------------------------------------------------------
+  // ---- facts: what happened, numbered, with the trace context of the request that caused it ----
+
+  @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "fact")
+  @JsonSubTypes({
+    @JsonSubTypes.Type(value = IssueWasReported.class, name = "reported"),
+    @JsonSubTypes.Type(value = IssueWasClosed.class, name = "closed")
+  })
+  public sealed interface Fact permits IssueWasReported, IssueWasClosed {
+    long number();
+
+    Instant recordedAt();
+
+    String traceparent();
+  }
+
+  public record IssueWasReported(
+      long number, IssueContent content, Instant recordedAt, String traceparent) implements Fact {}
+
+  public record IssueWasClosed(long number, Instant recordedAt, String traceparent)
+      implements Fact {}
+
+  // ---- state and replies ----------------------------------------------------------------------
 
   public enum Status {
     OPEN,
     CLOSED
   }
 
-  public record Summary(
-      UUID issueId,
-      Email email,
-      String content,
-      Status status,
-      Instant reportedAt,
-      Instant closedAt) {}
-
-  /** The answer to a report: the issue, and whether this report created it. */
-  public record Reported(Summary issue, boolean newlyReported) {}
-
-  // ---- state ----------------------------------------------------------------------------------
-
   public sealed interface State permits NoIssue, ReportedIssue {}
 
   /** Nothing reported under this id. */
   public record NoIssue() implements State {}
 
+  /** {@code outbox}: every fact, in order; the last is numbered {@code lastEntryNumber}. */
   public record ReportedIssue(
       UUID issueId,
       Email email,
-      String content,
+      IssueContent content,
       Status status,
       Instant reportedAt,
       Instant closedAt,
-      List<OutboxEntry> outbox,
+      List<Fact> outbox,
       long lastEntryNumber)
       implements State {
 
@@ -122,176 +111,52 @@ public final class Issue
     }
 
     ReportedIssue closed(Instant at, String traceparent) {
-      long next = lastEntryNumber + 1;
-      List<OutboxEntry> entries = new ArrayList<>(outbox);
-      entries.add(new OutboxEntry(next, new CancelTicket(issueId), at, traceparent));
+      List<Fact> facts = new ArrayList<>(outbox);
+      facts.add(new IssueWasClosed(lastEntryNumber + 1, at, traceparent));
       return new ReportedIssue(
-          issueId, email, content, Status.CLOSED, reportedAt, at, entries, next);
+          issueId, email, content, Status.CLOSED, reportedAt, at, facts, lastEntryNumber + 1);
     }
 
-    /** The entries after this number, in order. */
-    public List<OutboxEntry> entriesAfter(long number) {
-      return outbox.stream().filter(e -> e.number() > number).toList();
+    /** The facts after this number, in order. */
+    public List<Fact> factsAfter(long number) {
+      return outbox.stream().filter(f -> f.number() > number).toList();
     }
   }
+
+  public record Summary(
+      UUID issueId,
+      Email email,
+      IssueContent content,
+      Status status,
+      Instant reportedAt,
+      Instant closedAt) {}
+
+  /** The answer to a report: the issue, and whether this report created it. */
+  public record Reported(Summary issue, boolean newlyReported) {}
+
+  // ---- rules ----------------------------------------------------------------------------------
 
   /**
-   * A distributed command waiting to be published. Its message id is stable, so that a re-publish
-   * is recognisably the same command. {@code traceparent}: the W3C trace context of the request
-   * that caused it, which its publishing continues; null when there was none (or in entries
-   * recorded before it was kept).
+   * What a command makes of an issue: the issue to store, or the same state when it changes nothing
+   * (the same report again, a close of a closed issue, a get). A command the rules refuse throws
+   * its rejection.
    */
-  public record OutboxEntry(
-      long number,
-      @JsonTypeInfo(
-              use = JsonTypeInfo.Id.NAME,
-              include = JsonTypeInfo.As.PROPERTY,
-              property = "commandName")
-          @JsonSubTypes({
-            @JsonSubTypes.Type(
-                value = PrepareTicket.class,
-                name = DistributedCommands.PREPARE_TICKET),
-            @JsonSubTypes.Type(value = CancelTicket.class, name = DistributedCommands.CANCEL_TICKET)
-          })
-          DistributedCommand command,
-      Instant recordedAt,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent) {
-
-    public OutboxEntry(long number, DistributedCommand command, Instant recordedAt) {
-      this(number, command, recordedAt, null);
+  static State decide(State state, Command command, UUID id, Instant now) {
+    if (!(state instanceof ReportedIssue issue)) {
+      if (command instanceof ReportIssue r) {
+        Fact reported = new IssueWasReported(1, r.content(), now, r.traceparent());
+        return new ReportedIssue(
+            id, r.email(), r.content(), Status.OPEN, now, null, List.of(reported), 1);
+      }
+      throw new NotFoundException("issue " + id + " does not exist");
     }
-
-    public String messageId() {
-      return command.ticketId() + ":" + number;
+    if (command instanceof ReportIssue r
+        && !(issue.email().equals(r.email()) && issue.content().equals(r.content()))) {
+      throw new ConflictException("issue " + id + " was already reported with different data");
     }
-  }
-
-  // ---- behaviour ------------------------------------------------------------------------------
-
-  private final UUID issueId;
-  private final Clock clock;
-
-  private Issue(UUID issueId, Clock clock) {
-    super(
-        PersistenceId.of(ENTITY_TYPE.name(), issueId.toString()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.1));
-    this.issueId = issueId;
-    this.clock = clock;
-  }
-
-  public static Behavior<Command> create(UUID issueId, Clock clock) {
-    return new Issue(issueId, clock);
-  }
-
-  public static String tagFor(UUID issueId) {
-    return tag(Math.floorMod(issueId.hashCode(), TAG_COUNT));
-  }
-
-  /** Every tag an issue can have, in order. */
-  public static List<String> tags() {
-    return IntStream.range(0, TAG_COUNT).mapToObj(Issue::tag).toList();
-  }
-
-  private static String tag(int i) {
-    return "issue-" + i;
-  }
-
-  @Override
-  public String tag() {
-    return tagFor(issueId);
-  }
-
-  @Override
-  public State emptyState() {
-    return new NoIssue();
-  }
-
-  @Override
-  public CommandHandlerWithReply<Command, State> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    builder
-        .forStateType(NoIssue.class)
-        .onCommand(ReportIssue.class, this::report)
-        .onCommand(CloseIssue.class, c -> Effect().reply(c.replyTo(), notFound()))
-        .onCommand(GetIssue.class, c -> Effect().reply(c.replyTo(), notFound()));
-    builder
-        .forStateType(ReportedIssue.class)
-        .onCommand(ReportIssue.class, this::reportAgain)
-        .onCommand(CloseIssue.class, this::close)
-        .onCommand(
-            GetIssue.class,
-            (state, c) -> Effect().reply(c.replyTo(), StatusReply.success(state.summary())));
-    return builder.build();
-  }
-
-  private ReplyEffect<State> report(ReportIssue command) {
-    String problem = problemWithContent(command.content());
-    if (problem != null || command.email() == null) {
-      return Effect()
-          .reply(
-              command.replyTo(),
-              StatusReply.error(
-                  new InvalidCommandInputException(
-                      problem != null ? problem : "email is required")));
+    if (command instanceof CloseIssue c && issue.status() == Status.OPEN) {
+      return issue.closed(now, c.traceparent());
     }
-    Instant now = clock.instant();
-    OutboxEntry prepareTicket =
-        new OutboxEntry(
-            1,
-            new PrepareTicket(issueId, TICKET_TYPE, command.content()),
-            now,
-            command.traceparent());
-    ReportedIssue reported =
-        new ReportedIssue(
-            issueId,
-            command.email(),
-            command.content(),
-            Status.OPEN,
-            now,
-            null,
-            List.of(prepareTicket),
-            1);
-    return Effect()
-        .persist(reported)
-        .thenReply(
-            command.replyTo(),
-            s -> StatusReply.success(new Reported(((ReportedIssue) s).summary(), true)));
-  }
-
-  private ReplyEffect<State> reportAgain(ReportedIssue state, ReportIssue command) {
-    if (state.email().equals(command.email()) && state.content().equals(command.content())) {
-      return Effect()
-          .reply(command.replyTo(), StatusReply.success(new Reported(state.summary(), false)));
-    }
-    return Effect()
-        .reply(
-            command.replyTo(),
-            StatusReply.error(
-                new ConflictException(
-                    "issue " + issueId + " was already reported with different data")));
-  }
-
-  private ReplyEffect<State> close(ReportedIssue state, CloseIssue command) {
-    if (state.status() == Status.CLOSED) {
-      return Effect().reply(command.replyTo(), StatusReply.success(state.summary()));
-    }
-    return Effect()
-        .persist(state.closed(clock.instant(), command.traceparent()))
-        .thenReply(command.replyTo(), s -> StatusReply.success(((ReportedIssue) s).summary()));
-  }
-
-  private <T> StatusReply<T> notFound() {
-    return StatusReply.error(new NotFoundException("issue " + issueId + " does not exist"));
-  }
-
-  /** Why this content cannot be an issue's content, or null when it can. */
-  public static String problemWithContent(String content) {
-    if (content == null || TextRules.isBlank(content)) {
-      return "content must not be blank";
-    }
-    if (content.length() > MAX_CONTENT_LENGTH) {
-      return "content must be at most " + MAX_CONTENT_LENGTH + " characters";
-    }
-    return TextRules.problem("content", content);
+    return issue;
   }
 }

@@ -8,8 +8,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.logging.LogContext;
+import org.example.helpdesk.protocol.IssueContent;
 
 /** The issues API customers use. */
 public final class IssueRoutes extends ApiDirectives {
@@ -21,18 +23,17 @@ public final class IssueRoutes extends ApiDirectives {
     this.issues = issues;
   }
 
-  /** Body of {@code POST /issues}; {@code issueId} is optional and makes the report idempotent. */
-  public record NewIssue(String email, String content, String issueId) {
+  /**
+   * Body of {@code POST /issues}; {@code issueId} is optional and makes the report idempotent. (The
+   * content is checked as it is read, the e-mail after the other fields.)
+   */
+  public record NewIssue(String email, IssueContent content, String issueId) {
     public NewIssue {
       if (email == null) {
         throw new InvalidRequestException("email is required");
       }
       if (content == null) {
         throw new InvalidRequestException("content is required");
-      }
-      String problem = Issue.problemWithContent(content);
-      if (problem != null) {
-        throw new InvalidRequestException(problem);
       }
       if (issueId != null) {
         try {
@@ -67,7 +68,7 @@ public final class IssueRoutes extends ApiDirectives {
       return new IssueView(
           s.issueId(),
           s.email().value(),
-          s.content(),
+          s.content().value(),
           statusName(s.status()),
           s.reportedAt(),
           s.closedAt());
@@ -105,8 +106,7 @@ public final class IssueRoutes extends ApiDirectives {
     try {
       email = body.validEmail();
     } catch (InvalidRequestException e) {
-      return org.example.helpdesk.platform.http.ApiErrors.complete(
-          StatusCodes.BAD_REQUEST, e.getMessage());
+      return ApiErrors.complete(StatusCodes.BAD_REQUEST, e.getMessage());
     }
     UUID id = body.issueId() == null ? UUID.randomUUID() : parseUuid(body.issueId());
     return withLogContext(

@@ -9,6 +9,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.example.helpdesk.platform.tracing.Tracing;
+import org.example.helpdesk.protocol.IssueContent;
 
 /** The Issue entities of the cluster, wherever their shards live. */
 public final class Issues {
@@ -27,19 +28,16 @@ public final class Issues {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
-            Issue.ENTITY_TYPE, ctx -> Issue.create(UUID.fromString(ctx.getEntityId()), clock)));
+            IssueEntity.TYPE,
+            ctx -> IssueEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
     return new Issues(sharding, askTimeout, Tracing.get(system));
   }
 
-  public CompletionStage<Issue.Reported> report(UUID issueId, Email email, String content) {
-    return report(issueId, email, content, null);
-  }
-
   /**
-   * @param traceparent the request's trace context (null: none), which the outbox entry keeps
+   * @param traceparent the request's trace context (null: none), which its fact keeps
    */
   public CompletionStage<Issue.Reported> report(
-      UUID issueId, Email email, String content, String traceparent) {
+      UUID issueId, Email email, IssueContent content, String traceparent) {
     return tracing.traced(
         "Issue report",
         traceparent,
@@ -50,12 +48,8 @@ public final class Issues {
         issueId.toString());
   }
 
-  public CompletionStage<Issue.Summary> close(UUID issueId) {
-    return close(issueId, null);
-  }
-
   /**
-   * @param traceparent the request's trace context (null: none), which the outbox entry keeps
+   * @param traceparent the request's trace context (null: none), which its fact keeps
    */
   public CompletionStage<Issue.Summary> close(UUID issueId, String traceparent) {
     return tracing.traced(
@@ -71,6 +65,6 @@ public final class Issues {
   }
 
   private EntityRef<Issue.Command> ref(UUID issueId) {
-    return sharding.entityRefFor(Issue.ENTITY_TYPE, issueId.toString());
+    return sharding.entityRefFor(IssueEntity.TYPE, issueId.toString());
   }
 }

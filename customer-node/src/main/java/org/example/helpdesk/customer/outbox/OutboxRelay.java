@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -30,20 +31,20 @@ import org.example.helpdesk.platform.db.PooledJdbcSession;
 import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
- * Publishes the outbox entries of issues as they are written: a projection over the issues'
- * commit-ordered change feed, one instance per tag, spread over the cluster by a sharded daemon
- * process.
+ * Publishes the facts in the outboxes of issues, as the backoffice's commands, as they are written:
+ * a projection over the issues' commit-ordered change feed, one instance per tag, spread over the
+ * cluster by a sharded daemon process.
  *
- * <p>For each group of changes it publishes the entries each issue has not had published yet, all
- * as one unit (an issue's entries in order, back to back), waits until the broker confirmed all of
- * them, then records per issue how far it got ({@link OutboxProgress}), and only then stores its
- * offset. If anything fails, the projection publishes the group again from its offset: at least
- * once, in order, and the stable message ids make a repeat harmless.
+ * <p>For each group of changes it publishes the facts each issue has not had published yet, all as
+ * one unit (an issue's facts in order, back to back), waits until the broker confirmed all of them,
+ * then records per issue how far it got ({@link OutboxProgress}), and only then stores its offset.
+ * If anything fails, the projection publishes the group again from its offset: at least once, in
+ * order, and the stable message ids make a repeat harmless.
  */
 public final class OutboxRelay {
 
@@ -138,21 +139,14 @@ public final class OutboxRelay {
             latest.forEach(
                 (persistenceId, change) -> {
                   Issue.ReportedIssue issue = (Issue.ReportedIssue) change.value();
-                  List<Issue.OutboxEntry> entries =
-                      issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
-                  for (Issue.OutboxEntry entry : entries) {
+                  List<Issue.Fact> facts = issue.factsAfter(upTo.getOrDefault(persistenceId, 0L));
+                  for (Issue.Fact fact : facts) {
                     Map<String, Object> headers =
-                        tracing.enabled() ? publishSpan(entry, spans) : null;
-                    unit.add(
-                        CommandMessage.toBackoffice(
-                            entry.command(),
-                            entry.messageId(),
-                            issue.issueId().toString(),
-                            entry.recordedAt(),
-                            headers));
+                        tracing.enabled() ? publishSpan(issue.issueId(), fact, spans) : null;
+                    unit.add(BackofficeCommands.message(issue.issueId(), fact, headers));
                   }
-                  if (!entries.isEmpty()) {
-                    progress.put(persistenceId, entries.get(entries.size() - 1).number());
+                  if (!facts.isEmpty()) {
+                    progress.put(persistenceId, facts.get(facts.size() - 1).number());
                   }
                 });
             return publisher
@@ -169,18 +163,19 @@ public final class OutboxRelay {
     }
 
     /**
-     * Starts the span of an entry's publishing, a child of the request that caused the entry (a new
+     * Starts the span of a fact's publishing, a child of the request that caused the fact (a new
      * trace if it kept none), with the time it waited in the outbox as an attribute and as a span
      * of its own; returns the message headers that carry the span on to the backoffice.
      */
-    private Map<String, Object> publishSpan(Issue.OutboxEntry entry, List<Span> spans) {
-      Context parent = Tracing.contextOf(entry.traceparent(), null);
+    private Map<String, Object> publishSpan(UUID issueId, Issue.Fact fact, List<Span> spans) {
+      Context parent = Tracing.contextOf(fact.traceparent(), null);
       Instant now = Instant.now();
-      long waitedMs = Math.max(0, Duration.between(entry.recordedAt(), now).toMillis());
+      long waitedMs = Math.max(0, Duration.between(fact.recordedAt(), now).toMillis());
+      String messageId = BackofficeCommands.messageId(issueId, fact);
+      DistributedCommand command = BackofficeCommands.commandFor(issueId, fact);
       tracing
-          .spanBuilder(
-              "outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", entry.messageId())
-          .setStartTimestamp(entry.recordedAt())
+          .spanBuilder("outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", messageId)
+          .setStartTimestamp(fact.recordedAt())
           .startSpan()
           .end(now);
       Span span =
@@ -196,11 +191,11 @@ public final class OutboxRelay {
                   "messaging.destination.name",
                   AmqpTopology.COMMANDS_EXCHANGE,
                   "messaging.message.id",
-                  entry.messageId(),
+                  messageId,
                   "command.name",
-                  DistributedCommands.nameOf(entry.command()),
+                  DistributedCommands.nameOf(command),
                   "ticket.id",
-                  entry.command().ticketId().toString())
+                  command.ticketId().toString())
               .setAttribute("outbox.wait_ms", waitedMs)
               .setStartTimestamp(now)
               .startSpan();

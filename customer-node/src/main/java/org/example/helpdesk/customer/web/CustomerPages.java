@@ -21,7 +21,6 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.example.helpdesk.customer.issue.Email;
-import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.IssueRoutes.IssueView;
 import org.example.helpdesk.customer.issue.IssueRoutes.NewIssue;
@@ -31,13 +30,16 @@ import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.http.Json;
 import org.example.helpdesk.platform.web.Pages;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.IssueContent;
 
 /**
  * The customer's pages: report an issue ({@code GET/POST /}), see it and close it ({@code
  * /issues/{id}}). Plain forms, so reporting and closing work without JavaScript. The rules and
- * their messages are the JSON API's ({@link NewIssue}, {@link Email}, {@link Issue}), only shown as
- * pages. On {@code /issues/...} a request that neither prefers HTML nor comes from a form passes
- * on, untouched, to the JSON API ({@link IssueRoutes}), which must be served after these routes.
+ * their messages are the JSON API's ({@link NewIssue}, {@link Email}, {@link IssueContent}), only
+ * shown as pages. On {@code /issues/...} a request that neither prefers HTML nor comes from a form
+ * passes on, untouched, to the JSON API ({@link IssueRoutes}), which must be served after these
+ * routes.
  */
 public final class CustomerPages extends ApiDirectives {
 
@@ -83,11 +85,11 @@ public final class CustomerPages extends ApiDirectives {
     }
 
     public int contentMax() {
-      return Issue.MAX_CONTENT_LENGTH;
+      return IssueContent.MAX_LENGTH;
     }
 
     public String contentMaxText() {
-      return String.format(Locale.ENGLISH, "%,d", Issue.MAX_CONTENT_LENGTH);
+      return String.format(Locale.ENGLISH, "%,d", IssueContent.MAX_LENGTH);
     }
   }
 
@@ -190,16 +192,21 @@ public final class CustomerPages extends ApiDirectives {
     NewIssue issue;
     Email email;
     try {
-      issue = new NewIssue(form.get("email"), content, form.get("issueId"));
+      // (checked in the order the API checks a body: the e-mail's presence first)
+      issue =
+          new NewIssue(
+              form.get("email"),
+              form.get("email") == null || content == null ? null : new IssueContent(content),
+              form.get("issueId"));
       email = issue.validEmail();
-    } catch (InvalidRequestException e) {
+    } catch (InvalidRequestException | InvalidValueException e) {
       return page(StatusCodes.BAD_REQUEST, entered.refused(e.getMessage(), null));
     }
     UUID id = issue.issueId() == null ? UUID.randomUUID() : parseUuid(issue.issueId());
     return traceparent(
         trace ->
             onComplete(
-                issues.report(id, email, content, trace),
+                issues.report(id, email, issue.content(), trace),
                 result -> {
                   if (result.isSuccess()) {
                     return seeIssue(id);

@@ -29,17 +29,17 @@ import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitDurableStateStorePlugin;
 import org.apache.pekko.persistence.testkit.state.javadsl.PersistenceTestKitDurableStateStore;
-import org.example.helpdesk.customer.issue.Issue.OutboxEntry;
+import org.example.helpdesk.customer.issue.Issue.Fact;
+import org.example.helpdesk.customer.issue.Issue.IssueWasClosed;
+import org.example.helpdesk.customer.issue.Issue.IssueWasReported;
 import org.example.helpdesk.customer.issue.Issue.Reported;
 import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
 import org.example.helpdesk.customer.issue.Issue.Status;
 import org.example.helpdesk.customer.issue.Issue.Summary;
 import org.example.helpdesk.platform.domain.ConflictException;
-import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
-import org.example.helpdesk.protocol.CancelTicket;
-import org.example.helpdesk.protocol.DistributedCommand;
-import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.IssueContent;
 import org.example.helpdesk.testsupport.MovableClock;
 
 /**
@@ -111,7 +111,7 @@ class IssuePropertiesTest {
             Tuple.of(
                 6,
                 Arbitraries.of(
-                    "bug", "line one\nline two\tindented", "x".repeat(Issue.MAX_CONTENT_LENGTH))),
+                    "bug", "line one\nline two\tindented", "x".repeat(IssueContent.MAX_LENGTH))),
             Tuple.of(
                 3,
                 Arbitraries.of(
@@ -122,7 +122,7 @@ class IssuePropertiesTest {
                     "nul\u0000",
                     "esc\u001b[0m",
                     "del\u007f",
-                    "x".repeat(Issue.MAX_CONTENT_LENGTH + 1))));
+                    "x".repeat(IssueContent.MAX_LENGTH + 1))));
     return Arbitraries.frequencyOf(
         Tuple.of(4, Combinators.combine(issue, emails, contents).as(Report::new)),
         Tuple.of(2, issue.map(Close::new)),
@@ -140,7 +140,7 @@ class IssuePropertiesTest {
     for (int i = 0; i < scenario.issues(); i++) {
       UUID id = UUID.randomUUID();
       ids.add(id);
-      issues.add(testKit.spawn(Issue.create(id, clock)));
+      issues.add(testKit.spawn(IssueEntity.create(id, clock)));
       models.add(new Model(id));
     }
     Probes probes = new Probes();
@@ -165,7 +165,7 @@ class IssuePropertiesTest {
       // a fresh incarnation of each issue recovers what was stored
       for (int i = 0; i < ids.size(); i++) {
         testKit.stop(issues.get(i), Duration.ofSeconds(5));
-        ActorRef<Issue.Command> recovered = testKit.spawn(Issue.create(ids.get(i), clock));
+        ActorRef<Issue.Command> recovered = testKit.spawn(IssueEntity.create(ids.get(i), clock));
         issues.set(i, recovered);
         Model model = models.get(i);
         Expected expected = model.apply(new Get(i), clock.instant());
@@ -186,7 +186,7 @@ class IssuePropertiesTest {
                       "reported again",
                       "summary",
                       "ConflictException",
-                      "InvalidCommandInputException",
+                      "InvalidValueException",
                       "NotFoundException")) {
                 coverage.check(kind).count(c -> c > 0);
               }
@@ -212,9 +212,6 @@ class IssuePropertiesTest {
     }
   }
 
-  /** An entry of the model: its number and the distributed command it carries. */
-  record Entry(long number, DistributedCommand command, Instant recordedAt) {}
-
   /** One issue as the rules say it must be. Pure: no actor, no store. */
   static final class Model {
     final UUID id;
@@ -224,7 +221,7 @@ class IssuePropertiesTest {
     boolean closed;
     Instant reportedAt;
     Instant closedAt;
-    List<Entry> outbox = new ArrayList<>();
+    List<Fact> outbox = new ArrayList<>();
     long lastEntryNumber;
     long writes;
 
@@ -243,28 +240,28 @@ class IssuePropertiesTest {
     }
 
     private Expected report(Email newEmail, String newContent, Instant at) {
+      // a command cannot hold invalid content or no e-mail: such a report never reaches the issue,
+      // whether it exists or not (the content is checked first, as the API does)
+      String problem = problemWithContent(newContent);
+      if (problem != null) {
+        return Expected.rejected(InvalidValueException.class, problem);
+      }
+      if (newEmail == null) {
+        return Expected.rejected(NullPointerException.class, "email is required");
+      }
       if (exists) {
-        // the first report decides; a report again must be exactly the same. Its content is not
-        // checked first: invalid content (or no email) differs from the stored, valid data, so it
-        // is a conflict here, and InvalidCommandInputException only on an issue not yet reported
+        // the first report decides; a report again must be exactly the same
         if (email.equals(newEmail) && content.equals(newContent)) {
           return Expected.success("reported again", new Reported(summary(), false), false);
         }
         return Expected.rejected(
             ConflictException.class, "issue " + id + " was already reported with different data");
       }
-      String problem = problemWithContent(newContent);
-      if (problem != null) {
-        return Expected.rejected(InvalidCommandInputException.class, problem);
-      }
-      if (newEmail == null) {
-        return Expected.rejected(InvalidCommandInputException.class, "email is required");
-      }
       exists = true;
       email = newEmail;
       content = newContent;
       reportedAt = at;
-      outbox.add(new Entry(1, new PrepareTicket(id, "customer-issue", newContent), at));
+      outbox.add(new IssueWasReported(1, new IssueContent(newContent), at, null));
       lastEntryNumber = 1;
       writes++;
       return Expected.success("reported", new Reported(summary(), true), true);
@@ -280,7 +277,7 @@ class IssuePropertiesTest {
       closed = true;
       closedAt = at;
       lastEntryNumber++;
-      outbox.add(new Entry(lastEntryNumber, new CancelTicket(id), at));
+      outbox.add(new IssueWasClosed(lastEntryNumber, at, null));
       writes++;
       return Expected.success("summary", summary(), true);
     }
@@ -291,7 +288,12 @@ class IssuePropertiesTest {
 
     Summary summary() {
       return new Summary(
-          id, email, content, closed ? Status.CLOSED : Status.OPEN, reportedAt, closedAt);
+          id,
+          email,
+          new IssueContent(content),
+          closed ? Status.CLOSED : Status.OPEN,
+          reportedAt,
+          closedAt);
     }
 
     /**
@@ -325,15 +327,22 @@ class IssuePropertiesTest {
 
   private static StatusReply<?> deliver(ActorRef<Issue.Command> issue, Cmd cmd, Probes probes) {
     if (cmd instanceof Report r) {
-      issue.tell(
-          new Issue.ReportIssue(
-              r.email() == null ? null : Email.of(r.email()),
-              r.content(),
-              probes.reported.getRef()));
+      Issue.ReportIssue report;
+      try {
+        report =
+            new Issue.ReportIssue(
+                r.email() == null ? null : Email.of(r.email()),
+                new IssueContent(r.content()),
+                null,
+                probes.reported.getRef());
+      } catch (InvalidValueException | NullPointerException e) {
+        return StatusReply.error(e); // the command cannot be made: the issue never hears of it
+      }
+      issue.tell(report);
       return probes.reported.receiveMessage();
     }
     if (cmd instanceof Close) {
-      issue.tell(new Issue.CloseIssue(probes.summary.getRef()));
+      issue.tell(new Issue.CloseIssue(null, probes.summary.getRef()));
       return probes.summary.receiveMessage();
     }
     issue.tell(new Issue.GetIssue(probes.summary.getRef()));
@@ -371,19 +380,17 @@ class IssuePropertiesTest {
         new ReportedIssue(
             model.id,
             model.email,
-            model.content,
+            new IssueContent(model.content),
             model.closed ? Status.CLOSED : Status.OPEN,
             model.reportedAt,
             model.closedAt,
-            model.outbox.stream()
-                .map(e -> new OutboxEntry(e.number(), e.command(), e.recordedAt()))
-                .toList(),
+            model.outbox,
             model.lastEntryNumber);
     assertEquals(
         Optional.of(expected), stored.value(), () -> "stored " + model.id + ", " + context);
     ReportedIssue actual = (ReportedIssue) stored.value().orElseThrow();
     // entry numbers are never reused: they only grow, and the newest is never above lastEntryNumber
-    List<Long> numbers = actual.outbox().stream().map(OutboxEntry::number).toList();
+    List<Long> numbers = actual.outbox().stream().map(Fact::number).toList();
     assertEquals(numbers.stream().sorted().distinct().toList(), numbers, context);
     assertFalse(numbers.stream().anyMatch(n -> n < 1 || n > actual.lastEntryNumber()), context);
   }

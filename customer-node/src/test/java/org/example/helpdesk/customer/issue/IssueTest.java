@@ -17,8 +17,10 @@ import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitDurableStateStorePlugin;
 import org.apache.pekko.persistence.testkit.state.javadsl.PersistenceTestKitDurableStateStore;
 import org.example.helpdesk.customer.issue.Issue.CloseIssue;
+import org.example.helpdesk.customer.issue.Issue.Fact;
 import org.example.helpdesk.customer.issue.Issue.GetIssue;
-import org.example.helpdesk.customer.issue.Issue.OutboxEntry;
+import org.example.helpdesk.customer.issue.Issue.IssueWasClosed;
+import org.example.helpdesk.customer.issue.Issue.IssueWasReported;
 import org.example.helpdesk.customer.issue.Issue.ReportIssue;
 import org.example.helpdesk.customer.issue.Issue.Reported;
 import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
@@ -27,14 +29,14 @@ import org.example.helpdesk.customer.issue.Issue.Summary;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
-import org.example.helpdesk.protocol.CancelTicket;
-import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.IssueContent;
 import org.example.helpdesk.testsupport.MovableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Every rule of the Issue, the outbox entries each command records, and their serialization. */
+/** Every rule of the Issue, the facts each command records, and their serialization. */
 class IssueTest {
 
   private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
@@ -54,7 +56,7 @@ class IssueTest {
 
   @BeforeEach
   void freshIssue() {
-    issue = testKit.spawn(Issue.create(issueId, clock));
+    issue = testKit.spawn(IssueEntity.create(issueId, clock));
   }
 
   @AfterAll
@@ -63,21 +65,18 @@ class IssueTest {
   }
 
   @Test
-  void reportingStoresTheIssueWithAPrepareTicketOutboxEntryInTheSameWrite() {
+  void reportingStoresTheIssueWithTheFactThatItWasReportedInTheSameWrite() {
     StatusReply<Reported> reply = report(JANE, "Really important bug!");
 
     assertTrue(reply.isSuccess());
     assertTrue(reply.getValue().newlyReported());
     assertEquals(
-        new Summary(issueId, JANE, "Really important bug!", Status.OPEN, T0, null),
+        new Summary(issueId, JANE, content("Really important bug!"), Status.OPEN, T0, null),
         reply.getValue().issue());
     ReportedIssue stored = stored();
     assertEquals(
-        List.of(
-            new OutboxEntry(
-                1, new PrepareTicket(issueId, "customer-issue", "Really important bug!"), T0)),
+        List.of(new IssueWasReported(1, content("Really important bug!"), T0, null)),
         stored.outbox());
-    assertEquals(issueId + ":1", stored.outbox().get(0).messageId());
   }
 
   @Test
@@ -90,7 +89,7 @@ class IssueTest {
     assertTrue(again.isSuccess());
     assertEquals(false, again.getValue().newlyReported());
     assertEquals(revision, revision());
-    assertEquals(1, stored().outbox().size(), "no second prepareTicket entry");
+    assertEquals(1, stored().outbox().size(), "no second fact");
   }
 
   @Test
@@ -99,20 +98,20 @@ class IssueTest {
 
     assertRejected(ConflictException.class, report(JANE, "another bug"));
     assertRejected(ConflictException.class, report(Email.of("john@example.com"), "bug"));
-    assertEquals("bug", stored().content());
+    assertEquals(content("bug"), stored().content());
   }
 
   @Test
   void contentMustBeNonBlankShortAndFreeOfControlCharacters() {
     for (String bad : List.of("", "   ", "x".repeat(10_001), "a\u0000b", "bell\u0007")) {
-      assertRejected(InvalidCommandInputException.class, report(JANE, bad));
+      assertThrows(InvalidValueException.class, () -> content(bad), bad);
     }
     assertTrue(
         report(JANE, "x".repeat(10_000) + "").isSuccess(), "exactly 10,000 characters is fine");
   }
 
   @Test
-  void closingRecordsACancelOutboxEntryInTheSameWrite() {
+  void closingRecordsTheFactThatItWasClosedInTheSameWrite() {
     report(JANE, "bug");
     clock.set(T0.plusSeconds(60));
 
@@ -122,8 +121,8 @@ class IssueTest {
     assertEquals(T0.plusSeconds(60), closed.getValue().closedAt());
     assertEquals(
         List.of(
-            new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
-            new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(60))),
+            new IssueWasReported(1, content("bug"), T0, null),
+            new IssueWasClosed(2, T0.plusSeconds(60), null)),
         stored().outbox());
   }
 
@@ -149,7 +148,7 @@ class IssueTest {
   }
 
   @Test
-  void closingRecordsACancelTicketEntryAfterThePrepareInTheSameWrite() {
+  void closingRecordsItsFactAfterTheReportInTheSameWrite() {
     report(JANE, "bug");
     long reported = revision();
     clock.set(T0.plusSeconds(5));
@@ -159,12 +158,10 @@ class IssueTest {
     assertEquals(reported + 1, revision(), "one write per close");
     assertEquals(
         List.of(
-            new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
-            new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(5))),
+            new IssueWasReported(1, content("bug"), T0, null),
+            new IssueWasClosed(2, T0.plusSeconds(5), null)),
         stored().outbox());
-    assertEquals(
-        List.of(issueId + ":2"),
-        stored().entriesAfter(1).stream().map(OutboxEntry::messageId).toList());
+    assertEquals(List.of(2L), stored().factsAfter(1).stream().map(Fact::number).toList());
     assertEquals(2, stored().lastEntryNumber());
   }
 
@@ -187,7 +184,7 @@ class IssueTest {
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new GetIssue(probe.getRef()));
     assertEquals(
-        new Summary(issueId, JANE, "bug", Status.OPEN, T0, null),
+        new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null),
         probe.receiveMessage().getValue());
   }
 
@@ -197,7 +194,7 @@ class IssueTest {
     close();
     testKit.stop(issue);
 
-    issue = testKit.spawn(Issue.create(issueId, clock));
+    issue = testKit.spawn(IssueEntity.create(issueId, clock));
 
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
     issue.tell(new GetIssue(probe.getRef()));
@@ -242,23 +239,23 @@ class IssueTest {
     var serialization = testKit.serializationTestKit();
     TestProbe<StatusReply<Reported>> reported = testKit.createTestProbe();
     TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
-    Summary open = new Summary(issueId, JANE, "bug", Status.OPEN, T0, null);
+    Summary open = new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null);
     for (Object message :
         List.of(
-            new ReportIssue(JANE, "bug", reported.getRef()),
-            new CloseIssue(summary.getRef()),
+            new ReportIssue(JANE, content("bug"), "00-trace", reported.getRef()),
+            new CloseIssue(null, summary.getRef()),
             new GetIssue(summary.getRef()),
             new Issue.NoIssue(),
             new ReportedIssue(
                 issueId,
                 JANE,
-                "bug",
+                content("bug"),
                 Status.CLOSED,
                 T0,
                 T0.plusSeconds(1),
                 List.of(
-                    new OutboxEntry(1, new PrepareTicket(issueId, "customer-issue", "bug"), T0),
-                    new OutboxEntry(2, new CancelTicket(issueId), T0.plusSeconds(1))),
+                    new IssueWasReported(1, content("bug"), T0, "00-trace"),
+                    new IssueWasClosed(2, T0.plusSeconds(1), null)),
                 2),
             StatusReply.success(new Reported(open, true)),
             StatusReply.success(open),
@@ -270,14 +267,18 @@ class IssueTest {
 
   private StatusReply<Reported> report(Email email, String content) {
     TestProbe<StatusReply<Reported>> probe = testKit.createTestProbe();
-    issue.tell(new ReportIssue(email, content, probe.getRef()));
+    issue.tell(new ReportIssue(email, content(content), null, probe.getRef()));
     return probe.receiveMessage();
   }
 
   private StatusReply<Summary> close() {
     TestProbe<StatusReply<Summary>> probe = testKit.createTestProbe();
-    issue.tell(new CloseIssue(probe.getRef()));
+    issue.tell(new CloseIssue(null, probe.getRef()));
     return probe.receiveMessage();
+  }
+
+  private static IssueContent content(String text) {
+    return new IssueContent(text);
   }
 
   private ReportedIssue stored() {

@@ -158,6 +158,70 @@ class OutboxRelayTest {
     }
   }
 
+  /**
+   * An issue stored while the outbox held the backoffice's commands ({@code command} entries, the
+   * manifest without a version) is read as facts: its report is relayed exactly as it was, and
+   * closing it now adds the close after it.
+   */
+  @Test
+  void anIssueStoredInTheOldOutboxFormatIsRelayedAsBeforeAndCanBeClosed() {
+    try (CustomerTestNode customer = new CustomerTestNode()) {
+      UUID id = UUID.randomUUID();
+      String oldDocument =
+          "{\"issueId\":\""
+              + id
+              + "\",\"email\":\"jane@example.com\",\"content\":\"stored long ago\","
+              + "\"status\":\"OPEN\",\"reportedAt\":\"2026-11-26T09:00:00Z\",\"closedAt\":null,"
+              + "\"outbox\":[{\"number\":1,\"command\":{\"commandName\":\"ticket.prepareTicket\","
+              + "\"ticketId\":\""
+              + id
+              + "\",\"ticketType\":\"customer-issue\",\"description\":\"stored long ago\"},"
+              + "\"recordedAt\":\"2026-11-26T09:00:00Z\"}],\"lastEntryNumber\":1}";
+      customer.sql.execute(
+          "INSERT INTO durable_state (persistence_id, revision, state_payload, state_serial_id,"
+              + " state_serial_manifest, tag, state_timestamp) VALUES ('Issue|"
+              + id
+              + "', 1, convert_to('"
+              + oldDocument
+              + "', 'UTF8'), 31, 'org.example.helpdesk.customer.issue.Issue$ReportedIssue', '"
+              + Issue.tagFor(id)
+              + "', 0)");
+
+      Received prepare = drain(1).get(id.toString()).get(0);
+      assertEquals(
+          new Received(
+              "ticket.prepareTicket",
+              id + ":1",
+              id.toString(),
+              "application/json",
+              2,
+              true,
+              "{\"ticketId\":\""
+                  + id
+                  + "\",\"ticketType\":\"customer-issue\",\"description\":\"stored long ago\"}"),
+          prepare);
+      var issue = customer.http.get("/issues/" + id);
+      assertEquals("stored long ago", issue.json().path("content").asText(), issue.toString());
+      assertEquals(200, customer.http.post("/issues/" + id + "/close", null, new byte[0]).status());
+
+      Received cancel = drain(1).get(id.toString()).get(0);
+      assertEquals("ticket.cancel", cancel.type());
+      assertEquals(id + ":2", cancel.messageId());
+      assertEquals("{\"ticketId\":\"" + id + "\"}", cancel.body());
+      await().atMost(Duration.ofSeconds(20)).until(() -> customer.issuesWithPendingEntries() == 0);
+      // written again by the close: in the new shape, under the new version
+      assertEquals(
+          "org.example.helpdesk.customer.issue.Issue$ReportedIssue#2",
+          customer
+              .sql
+              .rows(
+                  "SELECT state_serial_manifest FROM durable_state WHERE persistence_id = ?",
+                  "Issue|" + id)
+              .get(0)
+              .get("state_serial_manifest"));
+    }
+  }
+
   static UUID idInTag(String tag) {
     UUID id;
     do {

@@ -28,6 +28,7 @@ import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.InvalidCommandInputException;
 import org.example.helpdesk.platform.domain.NotFoundException;
+import org.example.helpdesk.protocol.InvalidValueException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +67,9 @@ public final class ApiErrors {
     if (t instanceof ConflictException) {
       return response(StatusCodes.CONFLICT, t.getMessage());
     }
-    if (t instanceof InvalidCommandInputException || t instanceof InvalidRequestException) {
+    if (t instanceof InvalidCommandInputException
+        || t instanceof InvalidRequestException
+        || t instanceof InvalidValueException) {
       return response(StatusCodes.BAD_REQUEST, t.getMessage());
     }
     if (causedBy(t, Database.DatabaseBusyException.class)) {

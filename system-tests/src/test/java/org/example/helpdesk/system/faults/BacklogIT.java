@@ -30,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.protocol.IssueContent;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.OutboxQueries;
 import org.example.helpdesk.testsupport.TestBroker;
@@ -45,13 +47,13 @@ import org.junit.jupiter.api.Test;
 class BacklogIT {
 
   private static final int ISSUES = 50_000;
-  private static final int CONTENT_LENGTH = Issue.MAX_CONTENT_LENGTH; // 10,000 characters
+  private static final int CONTENT_LENGTH = IssueContent.MAX_LENGTH; // 10,000 characters
   private static final int INSERT_BATCH = 1_000;
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
   private static final long HEAP_LIMIT = 256L * 1024 * 1024;
   private static final String BACKLOG_PREFIX = "backlog ";
   private static final String REPORTED_ISSUE_MANIFEST =
-      "org.example.helpdesk.customer.issue.Issue$ReportedIssue";
+      "org.example.helpdesk.customer.issue.Issue$ReportedIssue#2"; // (its outbox holds facts)
   private static final int JACKSON_JSON_SERIALIZER_ID = 31;
 
   private static final String[] WORDS = {
@@ -138,9 +140,10 @@ class BacklogIT {
       assertEquals(REPORTED_ISSUE_MANIFEST, manifest, "manifest of the stored issue");
       assertEquals(1L, ((Number) probeRow.get("revision")).longValue());
       assertEquals(Issue.tagFor(probeId), probeRow.get("tag"), "tag of the stored issue");
-      // the id is the issue's and its prepareTicket's; the content the issue's and the description
+      // the id is the issue's alone (its facts name none); the content is the issue's and the
+      // report's (the fact that becomes the ticket's description)
       assertEquals(
-          2,
+          1,
           occurrences(template, probeId.toString()),
           "the probe's id in " + abbreviated(template));
       assertEquals(
@@ -148,7 +151,9 @@ class BacklogIT {
           occurrences(template, probeContent),
           "the probe's content in " + abbreviated(template));
       assertTrue(
-          template.contains("\"status\":\"OPEN\"") && template.contains("\"lastEntryNumber\":1"),
+          template.contains("\"status\":\"OPEN\"")
+              && template.contains("\"fact\":\"reported\"")
+              && template.contains("\"lastEntryNumber\":1"),
           abbreviated(template));
       System.out.println(
           "[backlog:setup] stored issue: serializer "
@@ -267,7 +272,7 @@ class BacklogIT {
                     ids.get(i))
                 .get(0);
         assertEquals("awaiting", ticket.get("status"));
-        assertEquals(Issue.TICKET_TYPE, ticket.get("ticket_type"));
+        assertEquals(TicketType.CUSTOMER_ISSUE.value(), ticket.get("ticket_type"));
         assertEquals(
             content(i, BACKLOG_PREFIX + i + " "),
             ticket.get("description"),
@@ -378,7 +383,7 @@ class BacklogIT {
           UUID id = UUID.randomUUID();
           ids.add(id);
           String content = content(i, BACKLOG_PREFIX + i + " ");
-          assertTrue(Issue.problemWithContent(content) == null, Issue.problemWithContent(content));
+          assertEquals(content, new IssueContent(content).value(), "valid content");
           String json = template.replace(probeId, id.toString()).replace(probeContent, content);
           s.setString(1, "Issue|" + id);
           s.setBytes(2, json.getBytes(StandardCharsets.UTF_8));

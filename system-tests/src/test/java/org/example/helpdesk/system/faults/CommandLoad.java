@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.TestBroker;
 
@@ -53,7 +55,7 @@ final class CommandLoad implements AutoCloseable {
       long n = published.incrementAndGet();
       publish(
           CommandMessage.toBackoffice(
-              new PrepareTicket(id, "customer-issue", "load " + n),
+              new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("load " + n)),
               id + ":1",
               id.toString(),
               Instant.now()));

@@ -16,7 +16,9 @@ import java.util.Random;
 import java.util.UUID;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
+import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.TestBroker;
@@ -63,7 +65,8 @@ class InboxMemoryIT {
               good.add(id);
               OutboundMessage m =
                   CommandMessage.toBackoffice(
-                      new PrepareTicket(id, "customer-issue", "good " + i),
+                      new PrepareTicket(
+                          id, TicketType.CUSTOMER_ISSUE, new Description("good " + i)),
                       id + ":1",
                       id.toString(),
                       Instant.now());
