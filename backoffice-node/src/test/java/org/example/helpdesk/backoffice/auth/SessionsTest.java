@@ -56,10 +56,12 @@ class SessionsTest {
     assertEquals(Optional.empty(), sessions.read(otherName));
     assertEquals(Optional.empty(), sessions.read(later));
     // a changed signature, none, garbage
-    char last = token.charAt(token.length() - 1);
+    // (the signature's first character: its last one also carries padding bits a decoder ignores)
+    char first = token.charAt(dot + 1);
     assertEquals(
         Optional.empty(),
-        sessions.read(token.substring(0, token.length() - 1) + (last == 'A' ? 'B' : 'A')));
+        sessions.read(
+            token.substring(0, dot + 1) + (first == 'A' ? 'B' : 'A') + token.substring(dot + 2)));
     assertEquals(Optional.empty(), sessions.read(token.substring(0, dot)));
     assertEquals(Optional.empty(), sessions.read(token.substring(0, dot + 1)));
     assertEquals(Optional.empty(), sessions.read("not a token"));
