@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -41,6 +43,11 @@ final class Report {
     chart(points, out.resolve("chart.png"));
   }
 
+  /** Appends a line of the summary: {@code format} with the values of {@code keys} in {@code m}. */
+  private static void line(StringBuilder s, String format, Map<String, Object> m, String... keys) {
+    s.append(String.format(format, Arrays.stream(keys).map(m::get).toArray()));
+  }
+
   @SuppressWarnings("unchecked")
   static String summary(Map<String, Object> r) {
     Map<String, Object> b = (Map<String, Object>) r.get("baselines");
@@ -51,22 +58,24 @@ final class Report {
     Map<String, Object> e2e = (Map<String, Object>) f.get("endToEndMs");
     StringBuilder s = new StringBuilder();
     s.append("Helpdesk benchmark\n");
-    s.append(
-        String.format(
-            "  machine limits: %s single-row commits/s (%s connections), %s confirmed publishes/s (window %s)%n",
-            b.get("singleRowCommitsPerSecond"),
-            b.get("commitConcurrency"),
-            b.get("confirmedPublishesPerSecond"),
-            b.get("confirmWindow")));
+    line(
+        s,
+        "  machine limits: %s single-row commits/s (%s connections), %s confirmed publishes/s (window %s)%n",
+        b,
+        "singleRowCommitsPerSecond",
+        "commitConcurrency",
+        "confirmedPublishesPerSecond",
+        "confirmWindow");
     if (r.containsKey("idle")) {
       Map<String, Object> idle = (Map<String, Object>) r.get("idle");
-      s.append(
-          String.format(
-              "  idle %s s (no load, /metrics not read): customer %s cores, backoffice %s cores, both nodes %s cores%n",
-              idle.get("seconds"),
-              idle.get("customerNodeCores"),
-              idle.get("backofficeNodeCores"),
-              idle.get("bothNodesCores")));
+      line(
+          s,
+          "  idle %s s (no load, /metrics not read): customer %s cores, backoffice %s cores, both nodes %s cores%n",
+          idle,
+          "seconds",
+          "customerNodeCores",
+          "backofficeNodeCores",
+          "bothNodesCores");
       s.append("    average cores: ")
           .append(cpuLine((Map<String, Object>) idle.get("cpu"), "averageCores"))
           .append('\n');
@@ -97,13 +106,14 @@ final class Report {
               Boolean.TRUE.equals(search.get("ratioToCommitRateTargetMet")) ? "met" : "NOT met",
               search.get("ratioToPublishRate")));
     }
-    s.append(
-        String.format(
-            "  fixed rate %s/s: accepted %s/s (%s of the commit rate), errors %s%n",
-            f.get("targetPerSecond"),
-            f.get("acceptedPerSecond"),
-            f.get("ratioToCommitRate"),
-            f.get("errors")));
+    line(
+        s,
+        "  fixed rate %s/s: accepted %s/s (%s of the commit rate), errors %s%n",
+        f,
+        "targetPerSecond",
+        "acceptedPerSecond",
+        "ratioToCommitRate",
+        "errors");
     s.append(
         String.format(
             "    HTTP report latency ms: p50 %s, p99 %s, p99.9 %s, max %s%n",
@@ -116,13 +126,14 @@ final class Report {
     Map<String, Object> cpu = (Map<String, Object>) f.get("cpu");
     s.append("    CPU ms per issue: ").append(cpuLine(cpu, "cpuMsPerIssue")).append('\n');
     s.append("    average cores: ").append(cpuLine(cpu, "averageCores")).append('\n');
-    s.append(
-        String.format(
-            "  memory: customer peak RSS %s MiB, backoffice peak RSS %s MiB; RSS before/after the fixed run %s / %s%n",
-            m.get("customerPeakRssMb"),
-            m.get("backofficePeakRssMb"),
-            m.get("customerRssMbBeforeAfterFixedRun"),
-            m.get("backofficeRssMbBeforeAfterFixedRun")));
+    line(
+        s,
+        "  memory: customer peak RSS %s MiB, backoffice peak RSS %s MiB; RSS before/after the fixed run %s / %s%n",
+        m,
+        "customerPeakRssMb",
+        "backofficePeakRssMb",
+        "customerRssMbBeforeAfterFixedRun",
+        "backofficeRssMbBeforeAfterFixedRun");
     if (r.containsKey("cpuMeasurement")) {
       Map<String, Object> c = (Map<String, Object>) r.get("cpuMeasurement");
       s.append(
@@ -184,7 +195,6 @@ final class Report {
     if (points.isEmpty()) {
       return;
     }
-    double[] t = points.stream().mapToDouble(Sampler.Point::t).toArray();
     XYChart chart =
         new XYChartBuilder()
             .width(1200)
@@ -195,35 +205,25 @@ final class Report {
             .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
     chart.setYAxisGroupTitle(1, "end-to-end p99 (ms)");
-    series(
-        chart,
-        "reports accepted/s",
-        t,
-        points.stream().mapToDouble(Sampler.Point::accepted).toArray(),
-        0);
-    series(
-        chart,
-        "tickets visible/s",
-        t,
-        points.stream().mapToDouble(Sampler.Point::visible).toArray(),
-        0);
-    series(
-        chart,
-        "backlog (accepted, not yet visible)",
-        t,
-        points.stream().mapToDouble(Sampler.Point::backlog).toArray(),
-        0);
-    series(
-        chart,
-        "end-to-end p99 ms",
-        t,
-        points.stream().mapToDouble(Sampler.Point::endToEndP99Ms).toArray(),
-        1);
+    series(chart, "reports accepted/s", points, Sampler.Point::accepted, 0);
+    series(chart, "tickets visible/s", points, Sampler.Point::visible, 0);
+    series(chart, "backlog (accepted, not yet visible)", points, Sampler.Point::backlog, 0);
+    series(chart, "end-to-end p99 ms", points, Sampler.Point::endToEndP99Ms, 1);
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  private static void series(XYChart chart, String name, double[] x, double[] y, int axis) {
-    XYSeries s = chart.addSeries(name, x, y);
+  /** A line of the chart: a value of the samples over their time. */
+  private static void series(
+      XYChart chart,
+      String name,
+      List<Sampler.Point> points,
+      ToDoubleFunction<Sampler.Point> value,
+      int axis) {
+    XYSeries s =
+        chart.addSeries(
+            name,
+            points.stream().mapToDouble(Sampler.Point::t).toArray(),
+            points.stream().mapToDouble(value).toArray());
     s.setMarker(SeriesMarkers.NONE);
     s.setYAxisGroup(axis);
   }

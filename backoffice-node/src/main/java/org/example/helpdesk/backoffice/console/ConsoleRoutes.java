@@ -78,28 +78,26 @@ public final class ConsoleRoutes extends AllDirectives {
                 path(
                     "events",
                     () ->
-                        get(
+                        agentsGet(
                             () ->
-                                access.page(
-                                    Employee.Role.AGENT,
-                                    s ->
-                                        completeOK(
-                                            changes.forOnePage(),
-                                            EventStreamMarshalling.toEventStream())))),
+                                completeOK(
+                                    changes.forOnePage(), EventStreamMarshalling.toEventStream()))),
                 path(
                     "status",
                     () ->
-                        get(
+                        agentsGet(
                             () ->
-                                access.page(
-                                    Employee.Role.AGENT,
-                                    s ->
-                                        onDone(
-                                            status.read(),
-                                            v -> html(StatusCodes.OK, "console-status", v))))),
+                                onDone(
+                                    status.read(),
+                                    v -> html(StatusCodes.OK, "console-status", v)))),
                 pathPrefix("tickets", () -> access.page(Employee.Role.AGENT, this::tickets)),
                 pathPrefix(
                     "dead-letters", () -> access.page(Employee.Role.OPERATOR, this::deadLetters))));
+  }
+
+  /** A GET that any signed-in agent may make; it does not depend on who they are. */
+  private Route agentsGet(Supplier<Route> inner) {
+    return get(() -> access.page(Employee.Role.AGENT, who -> inner.get()));
   }
 
   // ---- tickets ---------------------------------------------------------------------------------
@@ -267,22 +265,16 @@ public final class ConsoleRoutes extends AllDirectives {
   private Route assign(Access.SignedIn who, UUID id, Map<String, String> f) {
     return HttpTracing.traceparent(
         trace ->
-            onComplete(
+            backToTicket(
+                who,
+                id,
                 valid(
                     () ->
                         tickets.assign(
                             id,
                             new Assignee(f.getOrDefault("assignee", "")),
                             who.employee().name(),
-                            trace)),
-                result ->
-                    result.isSuccess()
-                        ? access.redirect("/console/tickets/" + id)
-                        : ticketPage(
-                            who,
-                            id,
-                            statusOf(result.failed().get()),
-                            errorOf(result.failed().get()))));
+                            trace))));
   }
 
   private Route cancel(Access.SignedIn who, UUID id, Map<String, String> f) {
@@ -291,17 +283,21 @@ public final class ConsoleRoutes extends AllDirectives {
           who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
     }
     return HttpTracing.traceparent(
-        trace ->
-            onComplete(
-                tickets.cancel(id, who.employee().name(), trace),
-                result ->
-                    result.isSuccess()
-                        ? access.redirect("/console/tickets/" + id)
-                        : ticketPage(
-                            who,
-                            id,
-                            statusOf(result.failed().get()),
-                            errorOf(result.failed().get()))));
+        trace -> backToTicket(who, id, tickets.cancel(id, who.employee().name(), trace)));
+  }
+
+  /**
+   * The answer to a change of a ticket: its page again, by redirect when the change is done (post,
+   * redirect, get), or at once with the reason when it is refused.
+   */
+  private Route backToTicket(Access.SignedIn who, UUID id, CompletionStage<?> change) {
+    return onComplete(
+        change,
+        result ->
+            result.isSuccess()
+                ? access.redirect("/console/tickets/" + id)
+                : ticketPage(
+                    who, id, statusOf(result.failed().get()), errorOf(result.failed().get())));
   }
 
   // ---- dead letters ----------------------------------------------------------------------------

@@ -171,18 +171,24 @@ public final class DeadLetterStore {
 
   /** A replay failed again: it is the head of its ticket again, with the new error. */
   public CompletionStage<Boolean> failedAgain(long id, String error) {
-    return database.run(
-        c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE dead_letters SET status = 'failed', attempts = attempts + 1, error = ?, last_failed_at = ?"
-                      + " WHERE id = ? AND status = 'replaying'")) {
-            s.setString(1, TextRules.storable(error));
-            s.setTimestamp(2, Timestamp.from(clock.instant()));
-            s.setLong(3, id);
-            return s.executeUpdate() > 0;
-          }
-        });
+    return database.run(c -> failedAgain(c, id, error));
+  }
+
+  /**
+   * A dead letter being replayed failed: one more attempt, the new error, and it is its ticket's
+   * head, waiting for nothing (one claimed from {@code failed} waited for nothing already; a
+   * released parked one no longer waits for the head it was parked behind).
+   */
+  private boolean failedAgain(Connection c, long id, String error) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "UPDATE dead_letters SET status = 'failed', waits_for = NULL, attempts = attempts + 1, error = ?,"
+                + " last_failed_at = ? WHERE id = ? AND status = 'replaying'")) {
+      s.setString(1, TextRules.storable(error));
+      s.setTimestamp(2, Timestamp.from(clock.instant()));
+      s.setLong(3, id);
+      return s.executeUpdate() > 0;
+    }
   }
 
   /**
@@ -215,25 +221,17 @@ public final class DeadLetterStore {
     return database.transact(
         c -> {
           lock(c, ticketId);
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT id, status FROM dead_letters WHERE ticket_id = ? AND "
-                      + OPEN
-                      + " ORDER BY id LIMIT 1")) {
-            s.setObject(1, ticketId);
-            try (ResultSet rs = s.executeQuery()) {
-              if (!rs.next() || !"parked".equals(rs.getString("status"))) {
-                return Optional.<DeadLetter>empty(); // none left, or a failed one still ahead
-              }
-              long id = rs.getLong("id");
-              try (PreparedStatement take =
-                  c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ?")) {
-                take.setLong(1, id);
-                take.executeUpdate();
-              }
-              return find(c, id, Integer.MAX_VALUE);
-            }
+          Optional<FirstOpen> first = firstOpen(c, ticketId);
+          if (first.isEmpty() || !"parked".equals(first.get().status())) {
+            return Optional.<DeadLetter>empty(); // none left, or a failed one still ahead
           }
+          long id = first.get().id();
+          try (PreparedStatement take =
+              c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ?")) {
+            take.setLong(1, id);
+            take.executeUpdate();
+          }
+          return find(c, id, Integer.MAX_VALUE);
         });
   }
 
@@ -242,15 +240,7 @@ public final class DeadLetterStore {
       long id, String messageId, UUID ticketId, String error) {
     return database.transact(
         c -> {
-          try (PreparedStatement s =
-              c.prepareStatement(
-                  "UPDATE dead_letters SET status = 'failed', waits_for = NULL, attempts = attempts + 1, error = ?,"
-                      + " last_failed_at = ? WHERE id = ? AND status = 'replaying'")) {
-            s.setString(1, TextRules.storable(error));
-            s.setTimestamp(2, Timestamp.from(clock.instant()));
-            s.setLong(3, id);
-            s.executeUpdate();
-          }
+          failedAgain(c, id, error);
           try (PreparedStatement s =
               c.prepareStatement(
                   "UPDATE dead_letters SET waits_for = ? WHERE ticket_id = ? AND status = 'parked'")) {
@@ -335,15 +325,25 @@ public final class DeadLetterStore {
     }
   }
 
+  /** The message id of the ticket's head: its first open dead letter, if it has one. */
   private static Optional<String> head(Connection c, UUID ticketId) throws SQLException {
+    return firstOpen(c, ticketId).map(FirstOpen::messageId);
+  }
+
+  /** A ticket's first open dead letter, in arrival order. */
+  private record FirstOpen(long id, String messageId, String status) {}
+
+  private static Optional<FirstOpen> firstOpen(Connection c, UUID ticketId) throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT message_id FROM dead_letters WHERE ticket_id = ? AND "
+            "SELECT id, message_id, status FROM dead_letters WHERE ticket_id = ? AND "
                 + OPEN
                 + " ORDER BY id LIMIT 1")) {
       s.setObject(1, ticketId);
       try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+        return rs.next()
+            ? Optional.of(new FirstOpen(rs.getLong(1), rs.getString(2), rs.getString(3)))
+            : Optional.empty();
       }
     }
   }

@@ -89,12 +89,7 @@ public final class DeadLetters {
                 return store.failedAgain(id, d.error()).thenApply(x -> new Replayed.Incomplete(d));
               }
               InboundMessage message = message(d, traceparent);
-              return handling
-                  .handle(replacement.map(message::withBody).orElse(message))
-                  .exceptionally(
-                      failure ->
-                          new CommandHandling.Rejected(
-                              "could not be applied now: " + failure.getMessage()))
+              return applyAgain(replacement.map(message::withBody).orElse(message))
                   .thenCompose(
                       outcome -> {
                         if (outcome instanceof CommandHandling.Rejected rejected) {
@@ -157,12 +152,7 @@ public final class DeadLetters {
                 return CompletableFuture.completedFuture(released);
               }
               DeadLetter d = next.get();
-              return handling
-                  .handle(message(d, traceparent))
-                  .exceptionally(
-                      failure ->
-                          new CommandHandling.Rejected(
-                              "could not be applied now: " + failure.getMessage()))
+              return applyAgain(message(d, traceparent))
                   .thenCompose(
                       outcome -> {
                         if (outcome instanceof CommandHandling.Rejected rejected) {
@@ -175,6 +165,18 @@ public final class DeadLetters {
                             .thenCompose(x -> releaseFrom(ticketId, released + 1, traceparent));
                       });
             });
+  }
+
+  /**
+   * Applies a dead letter's command again. A failure to apply it (the database away, a timeout)
+   * counts as a rejection: the letter stays where it is, to be replayed later.
+   */
+  private CompletionStage<CommandHandling.Outcome> applyAgain(InboundMessage message) {
+    return handling
+        .handle(message)
+        .exceptionally(
+            failure ->
+                new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()));
   }
 
   /** A dead letter to apply again, in the trace context of the operator's action. */

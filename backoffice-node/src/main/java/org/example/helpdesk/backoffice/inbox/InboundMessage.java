@@ -37,16 +37,6 @@ public final class InboundMessage {
   private DistributedCommand command;
   private InvalidCommandException problem;
 
-  public InboundMessage(
-      String messageId,
-      boolean hasMessageId,
-      String type,
-      byte[] body,
-      String headersJson,
-      String correlationId) {
-    this(messageId, hasMessageId, type, body, headersJson, correlationId, null, null);
-  }
-
   /**
    * @param traceparent the W3C trace context the message's handling continues (as received, or the
    *     inbox's own span's once it made one); null: none
@@ -143,7 +133,7 @@ public final class InboundMessage {
   /** A replayed dead letter: it was given its identity when it was stored. */
   public static InboundMessage replayed(
       String messageId, String type, byte[] body, String headersJson) {
-    return new InboundMessage(messageId, true, type, body, headersJson, null);
+    return new InboundMessage(messageId, true, type, body, headersJson, null, null, null);
   }
 
   /** The command in this message, or why there can never be one. */

@@ -1,7 +1,6 @@
 package org.example.helpdesk.backoffice.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import javax.sql.DataSource;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
@@ -26,11 +25,12 @@ public final class BackofficeMetrics {
                 "Messages the inbox finished with, by outcome (processed, dead_lettered, parked, requeued)")
             .labelNames("outcome")
             .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_dead_letters")
-        .help("Messages waiting in the dead-letter store")
-        .callback(cb -> cb.call(SqlMetrics.firstRow(dataSource, DeadLetterStore.COUNT_OPEN)[0]))
-        .register(registry);
+    SqlMetrics.gauge(
+        registry,
+        "helpdesk_dead_letters",
+        "Messages waiting in the dead-letter store",
+        dataSource,
+        DeadLetterStore.COUNT_OPEN);
     ProjectionLag.register(
         registry, dataSource, TicketProjection.NAME, Ticket.tags(), "events", TICKETS_LAG);
   }

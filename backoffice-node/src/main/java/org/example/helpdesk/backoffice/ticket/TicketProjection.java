@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
@@ -16,7 +14,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
-import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
+import org.example.helpdesk.platform.changefeed.FeedProjections;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
 import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
 import org.example.helpdesk.platform.tracing.Tracing;
@@ -39,22 +37,13 @@ public final class TicketProjection {
       DataSource dataSource,
       int groupSize,
       Duration groupWithin) {
-    List<String> tags = Ticket.tags();
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            "tickets-projection",
-            tags.size(),
-            i ->
-                ProjectionBehavior.create(
-                    create(
-                        system,
-                        ProjectionId.of(NAME, tags.get(i)),
-                        new FeedSourceProvider<>(events, tags.get(i)),
-                        dataSource,
-                        groupSize,
-                        groupWithin)),
-            ProjectionBehavior.stopMessage());
+    FeedProjections.initPerTag(
+        system,
+        "tickets-projection",
+        NAME,
+        events,
+        Ticket.tags(),
+        (id, changes) -> create(system, id, changes, dataSource, groupSize, groupWithin));
   }
 
   static <O> GroupedProjection<O, Change<Ticket.Event>> create(

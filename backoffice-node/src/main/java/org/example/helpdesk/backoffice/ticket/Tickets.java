@@ -5,9 +5,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.example.helpdesk.platform.domain.ShardedEntities;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
@@ -16,23 +15,21 @@ import org.example.helpdesk.protocol.TicketType;
 /** The Ticket entities of the cluster, wherever their shards live. */
 public final class Tickets {
 
-  private final ClusterSharding sharding;
+  private final ShardedEntities<Ticket.Command> entities;
   private final Duration askTimeout;
   private final Tracing tracing;
 
-  private Tickets(ClusterSharding sharding, Duration askTimeout, Tracing tracing) {
-    this.sharding = sharding;
+  private Tickets(ShardedEntities<Ticket.Command> entities, Duration askTimeout, Tracing tracing) {
+    this.entities = entities;
     this.askTimeout = askTimeout;
     this.tracing = tracing;
   }
 
   public static Tickets init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(
-        Entity.of(
-            TicketEntity.TYPE,
-            ctx -> TicketEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
-    return new Tickets(sharding, askTimeout, Tracing.get(system));
+    return new Tickets(
+        ShardedEntities.init(system, TicketEntity.TYPE, id -> TicketEntity.create(id, clock)),
+        askTimeout,
+        Tracing.get(system));
   }
 
   // Each command to a ticket is a span, a child of traceparent (the request's or the message's
@@ -104,6 +101,6 @@ public final class Tickets {
   }
 
   private EntityRef<Ticket.Command> ref(UUID ticketId) {
-    return sharding.entityRefFor(TicketEntity.TYPE, ticketId.toString());
+    return entities.ref(ticketId);
   }
 }

@@ -5,32 +5,29 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.example.helpdesk.platform.domain.ShardedEntities;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.IssueContent;
 
 /** The Issue entities of the cluster, wherever their shards live. */
 public final class Issues {
 
-  private final ClusterSharding sharding;
+  private final ShardedEntities<Issue.Command> entities;
   private final Duration askTimeout;
   private final Tracing tracing;
 
-  private Issues(ClusterSharding sharding, Duration askTimeout, Tracing tracing) {
-    this.sharding = sharding;
+  private Issues(ShardedEntities<Issue.Command> entities, Duration askTimeout, Tracing tracing) {
+    this.entities = entities;
     this.askTimeout = askTimeout;
     this.tracing = tracing;
   }
 
   public static Issues init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
-    ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(
-        Entity.of(
-            IssueEntity.TYPE,
-            ctx -> IssueEntity.create(UUID.fromString(ctx.getEntityId()), clock)));
-    return new Issues(sharding, askTimeout, Tracing.get(system));
+    return new Issues(
+        ShardedEntities.init(system, IssueEntity.TYPE, id -> IssueEntity.create(id, clock)),
+        askTimeout,
+        Tracing.get(system));
   }
 
   /**
@@ -65,6 +62,6 @@ public final class Issues {
   }
 
   private EntityRef<Issue.Command> ref(UUID issueId) {
-    return sharding.entityRefFor(IssueEntity.TYPE, issueId.toString());
+    return entities.ref(issueId);
   }
 }

@@ -15,8 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
@@ -25,7 +23,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
-import org.example.helpdesk.platform.changefeed.FeedSourceProvider;
+import org.example.helpdesk.platform.changefeed.FeedProjections;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
 import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
@@ -62,23 +60,13 @@ public final class OutboxRelay {
       CommandPublisher publisher,
       OutboxMetrics metrics,
       Settings settings) {
-    List<String> tags = Issue.tags();
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            NAME,
-            tags.size(),
-            i ->
-                ProjectionBehavior.create(
-                    create(
-                        system,
-                        ProjectionId.of(NAME, tags.get(i)),
-                        new FeedSourceProvider<>(issues, tags.get(i)),
-                        database,
-                        publisher,
-                        metrics,
-                        settings)),
-            ProjectionBehavior.stopMessage());
+    FeedProjections.initPerTag(
+        system,
+        NAME,
+        NAME,
+        issues,
+        Issue.tags(),
+        (id, changes) -> create(system, id, changes, database, publisher, metrics, settings));
   }
 
   static GroupedProjection<String, Change<Issue.State>> create(

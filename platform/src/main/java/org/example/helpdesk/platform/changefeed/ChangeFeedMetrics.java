@@ -1,7 +1,6 @@
 package org.example.helpdesk.platform.changefeed;
 
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import javax.sql.DataSource;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
@@ -22,19 +21,14 @@ public final class ChangeFeedMetrics {
                 "Rows a change feed passed because they could not be read (logged at ERROR, left in place)")
             .labelNames("table", "tag")
             .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_change_feed_horizon_age_seconds")
-        .help(
-            "Age of the oldest open writing transaction on the database server: feeds deliver only rows of"
-                + " transactions older than it, so this is how long a later commit may wait (0 when none is open)")
-        .callback(
-            cb ->
-                cb.call(
-                    SqlMetrics.firstRow(
-                        dataSource,
-                        "SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0) FROM pg_stat_activity"
-                            + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()")[0]))
-        .register(registry);
+    SqlMetrics.gauge(
+        registry,
+        "helpdesk_change_feed_horizon_age_seconds",
+        "Age of the oldest open writing transaction on the database server: feeds deliver only rows of"
+            + " transactions older than it, so this is how long a later commit may wait (0 when none is open)",
+        dataSource,
+        "SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0) FROM pg_stat_activity"
+            + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()");
   }
 
   void unreadable(String table, String tag) {

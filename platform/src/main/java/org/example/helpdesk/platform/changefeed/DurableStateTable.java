@@ -16,16 +16,6 @@ public final class DurableStateTable<T> extends SerializedTable<T> {
           + " ORDER BY d.tx_id, d.global_offset LIMIT ?";
 
   public DurableStateTable(ActorSystem<?> system, Class<T> type) {
-    super(system, type);
-  }
-
-  @Override
-  public String name() {
-    return TABLE;
-  }
-
-  @Override
-  public String sql() {
-    return FEED_SQL;
+    super(TABLE, FEED_SQL, system, type);
   }
 }

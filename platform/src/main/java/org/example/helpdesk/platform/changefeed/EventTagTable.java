@@ -20,16 +20,6 @@ public final class EventTagTable<T> extends SerializedTable<T> {
           + " ORDER BY t.tx_id, t.event_id LIMIT ?";
 
   public EventTagTable(ActorSystem<?> system, Class<T> type) {
-    super(system, type);
-  }
-
-  @Override
-  public String name() {
-    return TABLE;
-  }
-
-  @Override
-  public String sql() {
-    return SQL;
+    super(TABLE, SQL, system, type);
   }
 }

@@ -11,12 +11,26 @@ import org.apache.pekko.serialization.SerializationExtension;
  */
 abstract class SerializedTable<T> implements CommitOrderedFeed.Table<T> {
 
+  private final String name;
+  private final String sql;
   private final Serialization serialization;
   private final Class<T> type;
 
-  SerializedTable(ActorSystem<?> system, Class<T> type) {
+  SerializedTable(String name, String sql, ActorSystem<?> system, Class<T> type) {
+    this.name = name;
+    this.sql = sql;
     this.serialization = SerializationExtension.get(system);
     this.type = type;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String sql() {
+    return sql;
   }
 
   @Override

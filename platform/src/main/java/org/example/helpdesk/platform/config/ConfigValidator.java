@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.example.helpdesk.platform.logging.Secrets;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -233,20 +234,15 @@ public final class ConfigValidator {
 
   /** A duration, positive (or, with a {@code minimum}, at least that). */
   private void duration(String path, String variable, Duration minimum) {
-    String value = raw(path, variable);
-    if (value == null) {
-      return;
-    }
-    Duration duration;
-    try {
-      duration = config.getDuration(path);
-    } catch (ConfigException e) {
-      fault(variable, path, value, "not a duration (e.g. 500ms, 5s, 2m)");
-      return;
-    }
-    if (minimum == null ? duration.isNegative() || duration.isZero() : duration.isNegative()) {
-      fault(variable, path, value, minimum == null ? "must be positive" : "must not be negative");
-    }
+    ofKind(
+        path,
+        variable,
+        config::getDuration,
+        "not a duration (e.g. 500ms, 5s, 2m)",
+        duration ->
+            minimum == null
+                ? (duration.isNegative() || duration.isZero() ? "must be positive" : null)
+                : (duration.isNegative() ? "must not be negative" : null));
   }
 
   private void integer(String path, String variable, int minimum) {
@@ -265,29 +261,16 @@ public final class ConfigValidator {
   }
 
   private void bytes(String path, String variable) {
-    String value = raw(path, variable);
-    if (value == null) {
-      return;
-    }
-    try {
-      if (config.getBytes(path) < 1) {
-        fault(variable, path, value, "must be positive");
-      }
-    } catch (ConfigException e) {
-      fault(variable, path, value, "not a size (e.g. 65536, 512 KiB, 1 MiB)");
-    }
+    ofKind(
+        path,
+        variable,
+        config::getBytes,
+        "not a size (e.g. 65536, 512 KiB, 1 MiB)",
+        size -> size < 1 ? "must be positive" : null);
   }
 
   private void bool(String path, String variable) {
-    String value = raw(path, variable);
-    if (value == null) {
-      return;
-    }
-    try {
-      config.getBoolean(path);
-    } catch (ConfigException e) {
-      fault(variable, path, value, "neither true nor false");
-    }
+    ofKind(path, variable, config::getBoolean, "neither true nor false", bool -> null);
   }
 
   private void text(String path, String variable) {
@@ -422,6 +405,35 @@ public final class ConfigValidator {
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * A setting of a kind the configuration reads ({@code read}, e.g. a duration), held to a rule.
+   *
+   * @param notOfKind the fault when it cannot be read as that kind
+   * @param rule what is wrong with the value read, or null when nothing is
+   */
+  private <T> void ofKind(
+      String path,
+      String variable,
+      Function<String, T> read,
+      String notOfKind,
+      Function<T, String> rule) {
+    String value = raw(path, variable);
+    if (value == null) {
+      return;
+    }
+    T typed;
+    try {
+      typed = read.apply(path);
+    } catch (ConfigException e) {
+      fault(variable, path, value, notOfKind);
+      return;
+    }
+    String wrong = rule.apply(typed);
+    if (wrong != null) {
+      fault(variable, path, value, wrong);
+    }
+  }
 
   /** The setting as its text, or null when it is absent (a setting of another service). */
   private String raw(String path, String variable) {

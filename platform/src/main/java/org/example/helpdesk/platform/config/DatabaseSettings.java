@@ -71,31 +71,10 @@ public record DatabaseSettings(
     }
   }
 
-  /** Settings for tools and tests: the default timeouts of helpdesk-node.conf. */
-  public DatabaseSettings(
-      String url,
-      String user,
-      String password,
-      String schema,
-      int poolSize,
-      Duration connectionTimeout,
-      int connectRetries) {
-    this(
-        url,
-        user,
-        password,
-        schema,
-        poolSize,
-        connectionTimeout,
-        connectRetries,
-        DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_SOCKET_TIMEOUT,
-        DEFAULT_STATEMENT_TIMEOUT,
-        DEFAULT_CALL_TIMEOUT,
-        DEFAULT_QUEUE_SIZE);
-  }
-
-  /** Settings for tools and tests: no waiting for a database that is not there. */
+  /**
+   * Settings for tools and tests: the default timeouts of helpdesk-node.conf, and no waiting for a
+   * database that is not there (see {@link #withConnectRetries}).
+   */
   public DatabaseSettings(
       String url,
       String user,
@@ -103,7 +82,19 @@ public record DatabaseSettings(
       String schema,
       int poolSize,
       Duration connectionTimeout) {
-    this(url, user, password, schema, poolSize, connectionTimeout, 0);
+    this(
+        url,
+        user,
+        password,
+        schema,
+        poolSize,
+        connectionTimeout,
+        0,
+        DEFAULT_CONNECT_TIMEOUT,
+        DEFAULT_SOCKET_TIMEOUT,
+        DEFAULT_STATEMENT_TIMEOUT,
+        DEFAULT_CALL_TIMEOUT,
+        DEFAULT_QUEUE_SIZE);
   }
 
   public static DatabaseSettings from(Config config) {
@@ -149,6 +140,15 @@ public record DatabaseSettings(
 
   /** The same database with another pool size (e.g. the durable state store's lanes). */
   public DatabaseSettings withPoolSize(int size) {
+    return with(size, connectRetries);
+  }
+
+  /** The same database, tried {@code retries} more times when it does not answer at start. */
+  public DatabaseSettings withConnectRetries(int retries) {
+    return with(poolSize, retries);
+  }
+
+  private DatabaseSettings with(int size, int retries) {
     return new DatabaseSettings(
         url,
         user,
@@ -156,7 +156,7 @@ public record DatabaseSettings(
         schema,
         size,
         connectionTimeout,
-        connectRetries,
+        retries,
         connectTimeout,
         socketTimeout,
         statementTimeout,

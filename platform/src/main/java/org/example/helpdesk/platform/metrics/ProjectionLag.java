@@ -25,29 +25,46 @@ public final class ProjectionLag {
       List<String> tags,
       String unit,
       String sql) {
+    perTag(
+        registry,
+        "helpdesk_projection_lag_" + unit,
+        "Items of a tag the projection has not handled yet",
+        dataSource,
+        projection,
+        tags,
+        sql,
+        0);
+    perTag(
+        registry,
+        "helpdesk_projection_lag_seconds",
+        "Age of the oldest item of a tag the projection has not handled yet",
+        dataSource,
+        projection,
+        tags,
+        sql,
+        1);
+  }
+
+  /** A gauge of one value per tag: a column of the row {@code sql} returns for the tag. */
+  private static void perTag(
+      PrometheusRegistry registry,
+      String name,
+      String help,
+      DataSource dataSource,
+      String projection,
+      List<String> tags,
+      String sql,
+      int column) {
     GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_" + unit)
-        .help("Items of a tag the projection has not handled yet")
+        .name(name)
+        .help(help)
         .labelNames("projection", "tag")
         .callback(
             cb ->
                 tags.forEach(
                     tag ->
                         cb.call(
-                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[0],
-                            projection,
-                            tag)))
-        .register(registry);
-    GaugeWithCallback.builder()
-        .name("helpdesk_projection_lag_seconds")
-        .help("Age of the oldest item of a tag the projection has not handled yet")
-        .labelNames("projection", "tag")
-        .callback(
-            cb ->
-                tags.forEach(
-                    tag ->
-                        cb.call(
-                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[1],
+                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[column],
                             projection,
                             tag)))
         .register(registry);

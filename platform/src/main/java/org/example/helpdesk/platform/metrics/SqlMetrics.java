@@ -1,5 +1,7 @@
 package org.example.helpdesk.platform.metrics;
 
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +16,16 @@ public final class SqlMetrics {
   private static final Logger log = LoggerFactory.getLogger(SqlMetrics.class);
 
   private SqlMetrics() {}
+
+  /** A gauge whose value, read when scraped, is the first number of the query's first row. */
+  public static void gauge(
+      PrometheusRegistry registry, String name, String help, DataSource dataSource, String sql) {
+    GaugeWithCallback.builder()
+        .name(name)
+        .help(help)
+        .callback(cb -> cb.call(firstRow(dataSource, sql)[0]))
+        .register(registry);
+  }
 
   /** The numbers of the query's first row; NaN when the database does not answer. */
   public static double[] firstRow(DataSource dataSource, String sql, Object... params) {

@@ -110,29 +110,6 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   /**
    * @param linger how long a lane that found little waiting waits for more before it writes
    * @param committed told after every commit of writes (to wake the table's followers)
-   */
-  public PostgresDurableStateStore(
-      DataSource dataSource,
-      Serialization serialization,
-      int lanes,
-      int maxBatch,
-      java.time.Duration linger,
-      Runnable committed,
-      String name) {
-    this(
-        dataSource,
-        serialization,
-        lanes,
-        maxBatch,
-        linger,
-        committed,
-        name,
-        Integer.MAX_VALUE,
-        null,
-        null);
-  }
-
-  /**
    * @param maxWaiting operations that may wait for a lane; more fail at once
    * @param waitTimeout an operation that no lane took up within this fails, undone (null: waits)
    * @param callTimeout an operation not done within this fails; its outcome is unknown, as with a

@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DatabaseStartupTest {
 
   private static DatabaseSettings settings(String url, String user, String password, int retries) {
-    return new DatabaseSettings(url, user, password, "public", 2, Duration.ofSeconds(5), retries);
+    return new DatabaseSettings(url, user, password, "public", 2, Duration.ofSeconds(5))
+        .withConnectRetries(retries);
   }
 
   private static String base() {

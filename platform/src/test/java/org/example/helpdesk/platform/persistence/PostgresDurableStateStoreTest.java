@@ -68,7 +68,10 @@ class PostgresDurableStateStoreTest {
             256,
             Duration.ofMillis(1),
             commits::incrementAndGet,
-            "test");
+            "test",
+            Integer.MAX_VALUE, // (no limit on waiting operations, and no timeouts)
+            null,
+            null);
   }
 
   @AfterAll

@@ -95,38 +95,25 @@ public final class AdminProjection {
   private Instance instance(
       Connection c, String key, Optional<ProjectionObservations.Observation> seen)
       throws SQLException {
-    String offset = null;
-    Instant updated = null;
-    boolean paused;
-    try (PreparedStatement s = c.prepareStatement(STORED)) {
-      s.setString(1, name);
-      s.setString(2, key);
-      s.setString(3, name);
-      s.setString(4, key);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        offset = rs.getString(1);
-        long lastUpdated = rs.getLong(2);
-        updated = rs.wasNull() ? null : Instant.ofEpochMilli(lastUpdated);
-        paused = rs.getBoolean(3);
-      }
-    }
-    long lag;
-    double lagSeconds;
-    try (PreparedStatement s = c.prepareStatement(lagSql)) {
-      s.setString(1, name);
-      s.setString(2, key);
-      s.setString(3, key);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        lag = rs.getLong(1);
-        lagSeconds = rs.getDouble(2);
-      }
-    }
+    Stored stored =
+        oneRow(
+            c,
+            STORED,
+            rs -> {
+              String offset = rs.getString(1);
+              long lastUpdated = rs.getLong(2);
+              Instant updated = rs.wasNull() ? null : Instant.ofEpochMilli(lastUpdated);
+              return new Stored(offset, updated, rs.getBoolean(3));
+            },
+            name,
+            key,
+            name,
+            key);
+    Lag lag = oneRow(c, lagSql, rs -> new Lag(rs.getLong(1), rs.getDouble(2)), name, key, key);
     String state;
-    if (paused) {
+    if (stored.paused()) {
       state = "paused";
-    } else if (seen.isPresent() && seen.get().failedSinceProgress() && lag > 0) {
+    } else if (seen.isPresent() && seen.get().failedSinceProgress() && lag.events() > 0) {
       // it has work, and failed after it last stored an offset: it is failing (and retrying)
       state = "failed";
     } else {
@@ -135,13 +122,35 @@ public final class AdminProjection {
     return new Instance(
         name,
         key,
-        offset,
-        updated,
-        lag,
-        Math.round(lagSeconds * 1000) / 1000.0,
+        stored.offset(),
+        stored.updatedAt(),
+        lag.events(),
+        Math.round(lag.seconds() * 1000) / 1000.0,
         state,
         seen.map(ProjectionObservations.Observation::lastError).orElse(null),
         seen.map(ProjectionObservations.Observation::lastFailure).orElse(null));
+  }
+
+  private record Stored(String offset, Instant updatedAt, boolean paused) {}
+
+  private record Lag(long events, double seconds) {}
+
+  private interface RowReader<T> {
+    T read(ResultSet row) throws SQLException;
+  }
+
+  /** The one row the query returns for these parameters, as {@code reader} reads it. */
+  private static <T> T oneRow(Connection c, String sql, RowReader<T> reader, String... params)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setString(i + 1, params[i]);
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return reader.read(rs);
+      }
+    }
   }
 
   /** Pauses every instance; completes once each is stopped and its flag stored. */
