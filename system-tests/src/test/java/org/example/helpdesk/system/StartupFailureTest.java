@@ -323,11 +323,7 @@ class StartupFailureTest {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return org.example.helpdesk.testsupport.FreePorts.next();
   }
 
   private static ServerSocket listen(String host) {

@@ -1,7 +1,5 @@
 package org.example.helpdesk.system.faults;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,6 +49,14 @@ final class Deployment implements AutoCloseable {
     }
     for (List<NodeProcess> nodes : List.of(d.backoffices, d.customers)) {
       nodes.stream().skip(1).forEach(n -> n.awaitHealthy(Duration.ofSeconds(90)));
+    }
+    // a health answer from another process on the same port must not pass for this node's
+    for (List<NodeProcess> nodes : List.of(d.backoffices, d.customers)) {
+      for (NodeProcess n : nodes) {
+        if (!n.isAlive()) {
+          throw new IllegalStateException(n.name + " is not running; it ended:\n" + n.tail(20));
+        }
+      }
     }
     return d;
   }
@@ -117,10 +123,6 @@ final class Deployment implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return org.example.helpdesk.testsupport.FreePorts.next();
   }
 }
