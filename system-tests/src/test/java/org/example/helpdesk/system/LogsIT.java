@@ -47,6 +47,7 @@ class LogsIT {
   private final String urlPassword = "S3cret-url-" + run;
   private final String brokerPassword = "S3cret-mq-" + run;
   private final String wrongBrokerPassword = "S3cret-wrongmq-" + run;
+  private final String sessionSecret = "S3cret-session-of-at-least-32-bytes-" + run;
   private final String role = "helpdesk_logs_" + run;
 
   @Test
@@ -172,7 +173,7 @@ class LogsIT {
       for (NodeProcess node : nodes) {
         String log = read(node);
         for (String secret :
-            List.of(dbPassword, urlPassword, brokerPassword, wrongBrokerPassword)) {
+            List.of(dbPassword, urlPassword, brokerPassword, wrongBrokerPassword, sessionSecret)) {
           assertFalse(
               log.contains(secret),
               node.name + " printed " + secret + ":\n" + excerpt(log, secret));
@@ -200,7 +201,7 @@ class LogsIT {
     env.put("HTTP_HOST", "127.0.0.1");
     env.put("CLUSTER_HOST", "127.0.0.1");
     env.put("EMPLOYEES", TestEmployees.ENTRIES);
-    env.put("SESSION_SECRET", "logs-it-session-secret-of-32-bytes!!");
+    env.put("SESSION_SECRET", sessionSecret);
     return env;
   }
 
