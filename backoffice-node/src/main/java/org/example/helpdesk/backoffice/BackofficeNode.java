@@ -21,6 +21,7 @@ import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
+import org.example.helpdesk.backoffice.inbox.InboxPartitions;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
@@ -85,18 +86,20 @@ public final class BackofficeNode {
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
     DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
     CommandHandling handling = new CommandHandling(tickets, inbox.getDuration("ask-timeout"));
-    CommandConsumer.init(
+    InboxPartitions.init(
         node.system(),
         node.amqp(),
         handling,
         deadLetterStore,
         new CommandConsumer.Settings(
+            inbox.getInt("partitions"),
             inbox.getInt("prefetch"),
             inbox.getInt("parallelism"),
             maxMessageBytes,
             (int) (long) inbox.getBytes("max-oversize-bytes"),
             inbox.getBytes("max-bytes-in-flight"),
             inbox.getInt("attempts"),
+            inbox.getDuration("max-ask-timeout"),
             inbox.getDuration("retry-min-backoff"),
             inbox.getDuration("retry-max-backoff"),
             RestartSettings.create(

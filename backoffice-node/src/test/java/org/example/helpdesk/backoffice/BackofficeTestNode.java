@@ -42,6 +42,36 @@ public final class BackofficeTestNode implements NodeExtension {
   public final HttpTestClient http;
   public final Sql sql = new Sql(schema);
 
+  /** The node's inbox partitions. */
+  public static volatile int partitions = 8;
+
+  /** The seed's queue and every partition queue there can be. */
+  public static List<String> inboxQueues() {
+    List<String> queues = new java.util.ArrayList<>();
+    queues.add(AmqpTopology.BACKOFFICE_QUEUE);
+    for (int p = 0; p < AmqpTopology.SLOTS; p++) {
+      queues.add(AmqpTopology.partitionQueue(p));
+    }
+    return queues;
+  }
+
+  /** Messages ready in the seed's queue and the partitions' queues. */
+  public static long messagesWaiting() {
+    long waiting = TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE);
+    for (int p = 0; p < partitions; p++) {
+      waiting += TestBroker.messageCount(AmqpTopology.partitionQueue(p));
+    }
+    return waiting;
+  }
+
+  /** The exchange, the seed's queue and the partitions' queues, as the node declares them. */
+  public static void declareInbox(com.rabbitmq.client.Channel channel) throws java.io.IOException {
+    AmqpTopology.declare(channel);
+    for (int p = 0; p < partitions; p++) {
+      AmqpTopology.declarePartition(channel, p, partitions);
+    }
+  }
+
   public BackofficeTestNode() {
     this(ConfigFactory.empty());
   }
@@ -50,8 +80,10 @@ public final class BackofficeTestNode implements NodeExtension {
    * @param overrides settings over the test's, e.g. more employees
    */
   public BackofficeTestNode(Config overrides) {
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
-    node = BackofficeNode.start(overrides.withFallback(TestNodes.config(schema)));
+    TestBroker.deleteQueuesAndExchanges(inboxQueues(), List.of());
+    Config config = overrides.withFallback(TestNodes.config(schema));
+    node = BackofficeNode.start(config);
+    partitions = node.node().config().getInt("helpdesk.inbox.partitions");
     http = new HttpTestClient("127.0.0.1", port());
   }
 
@@ -98,13 +130,21 @@ public final class BackofficeTestNode implements NodeExtension {
         + new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder(4).encode(password);
   }
 
-  /** Publishes a command the way the customer service does, and waits for the broker's confirm. */
+  /**
+   * Publishes a command the way the customer service does (to its ticket's slot), and waits for the
+   * broker's confirm.
+   */
   public static void publish(DistributedCommand command, String messageId) {
     OutboundMessage m =
         CommandMessage.toBackoffice(command, messageId, "test-correlation", Instant.now());
-    publishRaw(m.properties(), m.body());
+    TestBroker.publish(
+        BackofficeTestNode::declareInbox, m.exchange(), m.routingKey(), m.properties(), m.body());
   }
 
+  /**
+   * Publishes a message as the seed's contract has it: to {@code distributed.commands} with routing
+   * key {@code backoffice_service} (the node forwards it to its ticket's partition).
+   */
   public static void publishRaw(AMQP.BasicProperties properties, byte[] body) {
     TestBroker.publish(
         AmqpTopology::declare,

@@ -33,9 +33,21 @@ public final class CustomerTestNode implements NodeExtension {
   public CustomerTestNode(String schema, Config overrides) {
     this.schema = schema;
     this.sql = new Sql(schema);
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+    TestBroker.deleteQueuesAndExchanges(
+        List.of(AmqpTopology.BACKOFFICE_QUEUE, AmqpTopology.partitionQueue(0)), List.of());
+    // the backoffice's topology with one partition: every command lands in one queue, in order
+    TestBroker.withChannel(CustomerTestNode::declareBackofficeQueue);
     node = CustomerNode.start(overrides.withFallback(TestNodes.config(schema)));
     http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
+  }
+
+  /** The queue where the backoffice would take every command from: one partition of one. */
+  public static final String BACKOFFICE_QUEUE = AmqpTopology.partitionQueue(0);
+
+  public static void declareBackofficeQueue(com.rabbitmq.client.Channel channel)
+      throws java.io.IOException {
+    AmqpTopology.declare(channel);
+    AmqpTopology.declarePartition(channel, 0, 1);
   }
 
   /** Issues with outbox entries the relay has not recorded as published. */

@@ -3,11 +3,21 @@ package org.example.helpdesk.protocol;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import java.io.IOException;
+import java.util.UUID;
 
 /**
- * Exchange, queue and binding the services share. Both sides declare all of it, idempotently, so
- * whichever starts first creates it. No broker-specific arguments: RabbitMQ and the embedded Qpid
- * broker accept exactly the same declarations.
+ * Exchange, queues and bindings the services share. No broker-specific arguments: RabbitMQ and the
+ * embedded Qpid broker accept exactly the same declarations.
+ *
+ * <p>The seed's contract: commands go to the direct exchange {@code distributed.commands} with
+ * routing key {@code backoffice_service}, into the queue of that name. The backoffice still serves
+ * it (it forwards what arrives there), but the Customer Service publishes each command with the
+ * routing key of its ticket's <em>slot</em>: {@code backoffice_service.slot.<s>}, {@code s} = the
+ * ticket id's last 6 bits ({@link #slotOf}), one of {@value #SLOTS}. The backoffice binds every
+ * slot to one of its N partition queues {@code backoffice_service.p<i>} (slot mod N), so that a
+ * ticket's commands always land in the same queue, in order, and N can change without the publisher
+ * knowing. A slot nobody bound yet makes the broker return the message: the publisher's outbox
+ * keeps it.
  */
 public final class AmqpTopology {
 
@@ -16,11 +26,55 @@ public final class AmqpTopology {
   public static final String BACKOFFICE_QUEUE = BACKOFFICE_SERVICE;
   public static final String BACKOFFICE_ROUTING_KEY = BACKOFFICE_SERVICE;
 
+  /**
+   * How many slots the tickets are spread over: fixed for good, the most partitions there can be.
+   */
+  public static final int SLOTS = 64;
+
+  private static final String SLOT_KEY_PREFIX = BACKOFFICE_SERVICE + ".slot.";
+  private static final String PARTITION_QUEUE_PREFIX = BACKOFFICE_SERVICE + ".p";
+
   private AmqpTopology() {}
 
+  /** The exchange, and the seed's queue with its binding. */
   public static void declare(Channel channel) throws IOException {
     channel.exchangeDeclare(COMMANDS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, null);
     channel.queueDeclare(BACKOFFICE_QUEUE, true, false, false, null);
     channel.queueBind(BACKOFFICE_QUEUE, COMMANDS_EXCHANGE, BACKOFFICE_ROUTING_KEY);
+  }
+
+  /** A ticket's slot: the last 6 bits of its id (the last two hex digits, modulo 64). */
+  public static int slotOf(UUID ticketId) {
+    return (int) (ticketId.getLeastSignificantBits() & (SLOTS - 1));
+  }
+
+  public static String slotRoutingKey(int slot) {
+    return SLOT_KEY_PREFIX + slot;
+  }
+
+  /** Where the Customer Service sends a command of this ticket. */
+  public static String routingKeyFor(UUID ticketId) {
+    return slotRoutingKey(slotOf(ticketId));
+  }
+
+  public static String partitionQueue(int partition) {
+    return PARTITION_QUEUE_PREFIX + partition;
+  }
+
+  /** The partition a slot belongs to, of {@code partitions}. */
+  public static int partitionOf(int slot, int partitions) {
+    return slot % partitions;
+  }
+
+  /**
+   * One partition's queue, bound to its slots. Idempotent; what other partitions bind is theirs.
+   */
+  public static void declarePartition(Channel channel, int partition, int partitions)
+      throws IOException {
+    channel.exchangeDeclare(COMMANDS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, null);
+    channel.queueDeclare(partitionQueue(partition), true, false, false, null);
+    for (int slot = partition; slot < SLOTS; slot += partitions) {
+      channel.queueBind(partitionQueue(partition), COMMANDS_EXCHANGE, slotRoutingKey(slot));
+    }
   }
 }

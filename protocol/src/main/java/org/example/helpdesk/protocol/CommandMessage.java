@@ -16,7 +16,8 @@ public final class CommandMessage {
   private CommandMessage() {}
 
   /**
-   * The message for a command to the backoffice service.
+   * The message for a command to the backoffice service, routed to its ticket's slot (see {@link
+   * AmqpTopology}).
    *
    * @param messageId stable id of the logical command: the same on every re-publish, so that the
    *     receiver can recognise a duplicate
@@ -52,7 +53,7 @@ public final class CommandMessage {
             .build();
     return new OutboundMessage(
         AmqpTopology.COMMANDS_EXCHANGE,
-        AmqpTopology.BACKOFFICE_ROUTING_KEY,
+        AmqpTopology.routingKeyFor(command.ticketId()),
         properties,
         DistributedCommands.toJson(command));
   }

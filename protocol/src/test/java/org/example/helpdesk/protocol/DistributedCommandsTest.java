@@ -113,6 +113,26 @@ class DistributedCommandsTest {
   }
 
   @Test
+  void slotsSpreadTicketsEvenlyAndPartitionsTakeEverySlotOnce() {
+    int[] perSlot = new int[AmqpTopology.SLOTS];
+    for (int i = 0; i < 64_000; i++) {
+      perSlot[AmqpTopology.slotOf(UUID.randomUUID())]++;
+    }
+    for (int count : perSlot) {
+      assertTrue(count > 800 && count < 1200, "about 1,000 per slot: " + count);
+    }
+    for (int partitions : new int[] {1, 3, 8, 64}) {
+      int[] taken = new int[partitions];
+      for (int slot = 0; slot < AmqpTopology.SLOTS; slot++) {
+        taken[AmqpTopology.partitionOf(slot, partitions)]++;
+      }
+      for (int count : taken) {
+        assertTrue(count >= 64 / partitions && count <= 64 / partitions + 1, "even: " + count);
+      }
+    }
+  }
+
+  @Test
   void commandMessageCarriesTheContractProperties() {
     Instant now = Instant.parse("2026-11-26T10:15:30Z");
     OutboundMessage message =
@@ -120,7 +140,9 @@ class DistributedCommandsTest {
 
     AMQP.BasicProperties p = message.properties();
     assertEquals("distributed.commands", message.exchange());
-    assertEquals("backoffice_service", message.routingKey());
+    // the ticket's slot: its id's last two hex digits modulo 64
+    int slot = Integer.parseInt(ID.toString().substring(34), 16) % 64;
+    assertEquals("backoffice_service.slot." + slot, message.routingKey());
     assertEquals("ticket.cancel", p.getType());
     assertEquals("issue-1:2", p.getMessageId());
     assertEquals("corr-7", p.getCorrelationId());

@@ -16,9 +16,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -38,10 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the distributed commands for the backoffice and drives the Ticket entities with them.
+ * Consumes one partition of the distributed commands for the backoffice and drives the Ticket
+ * entities with them ({@link InboxPartitions} runs one per partition, spread over the nodes).
  *
  * <ul>
- *   <li>One consumer per cluster (see {@link #init}), and the queue's only one at the broker.
+ *   <li>One consumer per partition in the cluster, and its queue's only one at the broker.
  *   <li>A message is acked only after its entity persisted, or found nothing to persist, or it was
  *       kept in the dead-letter store.
  *   <li>Commands of one ticket are handled one at a time, in arrival order; different tickets in
@@ -53,10 +52,12 @@ import org.slf4j.LoggerFactory;
  *       commands of that ticket are parked behind it, never applied past it (see {@link
  *       DeadLetters}).
  *   <li>A failure that may pass (database down, entity not answering) is tried {@code attempts}
- *       times. If other messages succeeded meanwhile, the fault is this message's: it becomes a
- *       dead letter. If nothing succeeds (an outage), it is nacked with requeue and the stream
- *       restarts with backoff, so that the broker hands back every unacked message in its original
- *       order.
+ *       times, each try waiting twice as long as the one before, and the first already a few times
+ *       as long as commands take now ({@link AskTimeouts}): slow is not poison, an overloaded node
+ *       gets longer waits, not dead letters. If other messages succeeded meanwhile, the fault is
+ *       this message's: it becomes a dead letter. If nothing succeeds (an outage), it is nacked
+ *       with requeue and the stream restarts with backoff, so that the broker hands back every
+ *       unacked message in its original order.
  * </ul>
  */
 public final class CommandConsumer {
@@ -69,14 +70,17 @@ public final class CommandConsumer {
    * @param maxOversizeBytes the largest message that can still be taken aside
    * @param maxBytesInFlight bound of the bytes of the messages held at once
    * @param attempts tries of a command that fails in a way that may pass
+   * @param maxAskTimeout the longest one try waits
    */
   public record Settings(
+      int partitions,
       int prefetch,
       int parallelism,
       int maxMessageBytes,
       int maxOversizeBytes,
       long maxBytesInFlight,
       int attempts,
+      Duration maxAskTimeout,
       Duration retryMinBackoff,
       Duration retryMaxBackoff,
       RestartSettings restart) {
@@ -102,43 +106,32 @@ public final class CommandConsumer {
 
   private final Tracing tracing;
   private final ActorSystem<?> system;
+  private final int partition;
+  private final String queue;
+  private final PatientRetry retry;
 
-  /** Each retry waits up to this much longer than its exponential backoff. */
-  private static final double RETRY_JITTER = 0.2;
-
-  private CommandConsumer(
+  CommandConsumer(
       ActorSystem<?> system,
-      CommandHandling handling,
-      DeadLetterStore deadLetters,
-      Settings settings,
-      BackofficeMetrics metrics,
-      Tracing tracing) {
-    this.handling = handling;
-    this.deadLetters = deadLetters;
-    this.settings = settings;
-    this.metrics = metrics;
-    this.tracing = tracing;
-    this.system = system;
-  }
-
-  /**
-   * Runs the consumer on exactly one node of the cluster at a time (a sharded daemon process of
-   * one). Competing consumers on one queue would lose the per-ticket order: a cancel taken by one
-   * node could overtake its prepare taken by another. One consumer keeps it, and still handles many
-   * tickets in parallel; the entities it drives are sharded over all nodes. If its node leaves or
-   * fails, the consumer starts on another, and the broker redelivers what was unacked.
-   */
-  public static void init(
-      ActorSystem<?> system,
-      AmqpConnector connector,
+      int partition,
       CommandHandling handling,
       DeadLetterStore deadLetters,
       Settings settings,
       BackofficeMetrics metrics) {
-    CommandConsumer consumer =
-        new CommandConsumer(system, handling, deadLetters, settings, metrics, Tracing.get(system));
-    ShardedDaemonProcess.get(system)
-        .init(Control.class, "inbox", 1, i -> consumer.behavior(connector), Control.STOP);
+    this.partition = partition;
+    this.queue = AmqpTopology.partitionQueue(partition);
+    this.retry =
+        new PatientRetry(
+            system,
+            new AskTimeouts(handling.askTimeout(), settings.maxAskTimeout()),
+            settings.attempts(),
+            settings.retryMinBackoff(),
+            settings.retryMaxBackoff());
+    this.handling = handling;
+    this.deadLetters = deadLetters;
+    this.settings = settings;
+    this.metrics = metrics;
+    this.tracing = Tracing.get(system);
+    this.system = system;
   }
 
   /** Tells the consumer's actor to stop consuming. */
@@ -147,7 +140,7 @@ public final class CommandConsumer {
     STOPPED
   }
 
-  private Behavior<Control> behavior(AmqpConnector connector) {
+  Behavior<Control> behavior(AmqpConnector connector) {
     return Behaviors.setup(
         context -> {
           Pair<UniqueKillSwitch, CompletionStage<Done>> running =
@@ -157,7 +150,7 @@ public final class CommandConsumer {
                   .run(context.getSystem());
           log.info(
               "Consuming queue {}: {} messages of at most {} bytes at once",
-              AmqpTopology.BACKOFFICE_QUEUE,
+              queue,
               settings.effectivePrefetch(),
               settings.maxMessageBytes());
           return Behaviors.receive(Control.class)
@@ -193,7 +186,11 @@ public final class CommandConsumer {
             tickets -> {
               ticketsWithDeadLetters.addAll(tickets);
               return AmqpSource.committable(
-                      connector, AmqpTopology.BACKOFFICE_QUEUE, source, AmqpTopology::declare)
+                      connector,
+                      queue,
+                      source,
+                      channel ->
+                          AmqpTopology.declarePartition(channel, partition, settings.partitions()))
                   .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
                   .mapAsyncPartitionedUnordered(
                       settings.parallelism(),
@@ -226,7 +223,7 @@ public final class CommandConsumer {
             "messaging.operation.type",
             "process",
             "messaging.destination.name",
-            AmqpTopology.BACKOFFICE_QUEUE,
+            queue,
             "messaging.message.id",
             received.messageId(),
             "command.name",
@@ -299,32 +296,37 @@ public final class CommandConsumer {
 
   private CompletionStage<Done> handleWithAttempts(InboundMessage message, Optional<UUID> ticket) {
     long appliedBefore = applied.get();
-    return Patterns.retry(
-            () -> handleOnce(message, ticket),
-            settings.attempts() - 1,
-            settings.retryMinBackoff(),
-            settings.retryMaxBackoff(),
-            RETRY_JITTER,
-            system)
+    return retry
+        .run(
+            timeout -> handleOnce(message, ticket, timeout),
+            wait ->
+                ticket.isPresent()
+                    ? handling.neighbourAnswers(ticket.get(), wait)
+                    : CompletableFuture.completedFuture(false))
         .exceptionallyCompose(
             failure -> {
-              if (applied.get() == appliedBefore) {
-                return CompletableFuture.failedFuture(failure); // nothing succeeds: an outage
+              Throwable cause = Futures.unwrap(failure);
+              if (!(cause instanceof PatientRetry.GaveUp gaveUp)
+                  || applied.get() == appliedBefore
+                  || gaveUp.overtaken < retry.attempts()) {
+                // nothing succeeds (an outage), or nothing overtook it: give it back
+                return CompletableFuture.failedFuture(cause);
               }
-              // others went through meanwhile: the fault is this message's
+              // commands sent after it were answered, again and again: the fault is this one's
               return keep(
                   message,
                   ticket,
                   "no answer after "
-                      + settings.attempts()
+                      + gaveUp.tries
                       + " attempts while other commands were applied: "
-                      + Futures.unwrap(failure).getMessage());
+                      + gaveUp.getMessage());
             });
   }
 
-  private CompletionStage<Done> handleOnce(InboundMessage message, Optional<UUID> ticket) {
+  private CompletionStage<Done> handleOnce(
+      InboundMessage message, Optional<UUID> ticket, Duration timeout) {
     return handling
-        .handle(message)
+        .handle(message, timeout)
         .thenCompose(
             outcome -> {
               if (outcome instanceof CommandHandling.Rejected rejected) {

@@ -27,7 +27,11 @@ public final class Tickets {
 
   public static Tickets init(ActorSystem<?> system, Clock clock, Duration askTimeout) {
     return new Tickets(
-        ShardedEntities.init(system, TicketEntity.TYPE, id -> TicketEntity.create(id, clock)),
+        ShardedEntities.init(
+            system,
+            TicketEntity.TYPE,
+            id -> TicketEntity.create(id, clock),
+            entity -> TicketShards.placed(system, entity)),
         askTimeout,
         Tracing.get(system));
   }
@@ -97,7 +101,11 @@ public final class Tickets {
   }
 
   public CompletionStage<TicketView> get(UUID ticketId) {
-    return ref(ticketId).askWithStatus(Ticket.Get::new, askTimeout);
+    return get(ticketId, askTimeout);
+  }
+
+  public CompletionStage<TicketView> get(UUID ticketId, Duration timeout) {
+    return ref(ticketId).askWithStatus(Ticket.Get::new, timeout);
   }
 
   private EntityRef<Ticket.Command> ref(UUID ticketId) {

@@ -27,12 +27,10 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.ticket.Ticket;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
-import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -589,10 +587,7 @@ class InboxHostileInputTest {
         .untilAsserted(
             () -> {
               Map<String, Double> now = inboxMetrics();
-              assertEquals(
-                  0,
-                  TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE),
-                  "messages ready in the queue");
+              assertEquals(0, BackofficeTestNode.messagesWaiting(), "messages ready in the queue");
               assertEquals(
                   deadLettered, delta(before, now, "dead_lettered"), "dead-lettered messages");
               assertEquals(processed, delta(before, now, "processed"), "processed messages");

@@ -249,7 +249,7 @@ class InboxOrderAndPoisonTest {
   private static void publishMany(List<UUID> ids, int n) {
     org.example.helpdesk.testsupport.TestBroker.withChannel(
         channel -> {
-          org.example.helpdesk.protocol.AmqpTopology.declare(channel);
+          BackofficeTestNode.declareInbox(channel);
           channel.confirmSelect();
           for (int i = 0; i < n; i++) {
             UUID id = UUID.randomUUID();

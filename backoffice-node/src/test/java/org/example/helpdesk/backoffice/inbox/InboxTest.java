@@ -13,12 +13,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
-import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -233,8 +231,6 @@ class InboxTest {
   }
 
   private static void awaitQueueDrained() {
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> TestBroker.messageCount(AmqpTopology.BACKOFFICE_QUEUE) == 0);
+    await().atMost(Duration.ofSeconds(20)).until(() -> BackofficeTestNode.messagesWaiting() == 0);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.example.helpdesk.backoffice.BackofficeNode;
+import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
@@ -57,7 +58,7 @@ class OversizeMessageTest {
       embedded = EmbeddedAmqpBroker.start(Files.createTempDirectory("oversize-broker"), port);
       amqpUri = embedded.amqpUri();
     } else {
-      TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+      TestBroker.deleteQueuesAndExchanges(BackofficeTestNode.inboxQueues(), List.of());
     }
     String schema = TestPostgres.newSchemaName("backoffice");
     BackofficeNode node =

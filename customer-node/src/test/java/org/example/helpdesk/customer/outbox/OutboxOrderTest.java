@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.example.helpdesk.testsupport.TestPostgres;
@@ -141,14 +140,14 @@ class OutboxOrderTest {
   private static List<String> drain(int distinct) {
     List<String> arrived = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    TestBroker.withChannel(AmqpTopology::declare);
+    TestBroker.withChannel(CustomerTestNode::declareBackofficeQueue);
     await()
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () -> {
               TestBroker.takeAll(
-                  AmqpTopology.BACKOFFICE_QUEUE,
+                  CustomerTestNode.BACKOFFICE_QUEUE,
                   r -> {
                     arrived.add(r.getProps().getMessageId());
                     seen.add(r.getProps().getMessageId());

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.customer.issue.Issue;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.Test;
@@ -252,7 +251,7 @@ class OutboxRelayTest {
         .until(
             () -> {
               TestBroker.takeAll(
-                  AmqpTopology.BACKOFFICE_QUEUE,
+                  CustomerTestNode.BACKOFFICE_QUEUE,
                   r -> {
                     var p = r.getProps();
                     Received m =

@@ -133,6 +133,8 @@ public final class ConfigValidator {
     // the backoffice's own (the customer's node has none of these)
     bytes("helpdesk.inbox.max-message-bytes", "INBOX_MAX_MESSAGE_BYTES");
     integer("helpdesk.inbox.attempts", "INBOX_ATTEMPTS", 1);
+    integer("helpdesk.inbox.partitions", "INBOX_PARTITIONS", 1);
+    integer("helpdesk.inbox.parallelism", "INBOX_PARALLELISM", 1);
     sessionSecret("helpdesk.auth.session-secret", "SESSION_SECRET");
     duration("helpdesk.auth.session-ttl", "SESSION_TTL");
     bool("helpdesk.auth.secure-cookie", "SESSION_COOKIE_SECURE");

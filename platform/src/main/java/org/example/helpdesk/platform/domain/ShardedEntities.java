@@ -2,8 +2,10 @@ package org.example.helpdesk.platform.domain;
 
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -31,8 +33,22 @@ public final class ShardedEntities<C> {
    */
   public static <C> ShardedEntities<C> init(
       ActorSystem<?> system, EntityTypeKey<C> type, Function<UUID, Behavior<C>> create) {
+    return init(system, type, create, UnaryOperator.identity());
+  }
+
+  /**
+   * Shards the type on this node, with its own shard ids or allocation.
+   *
+   * @param placed sets how entities map to shards and where shards go
+   */
+  public static <C> ShardedEntities<C> init(
+      ActorSystem<?> system,
+      EntityTypeKey<C> type,
+      Function<UUID, Behavior<C>> create,
+      UnaryOperator<Entity<C, ShardingEnvelope<C>>> placed) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    sharding.init(Entity.of(type, ctx -> create.apply(UUID.fromString(ctx.getEntityId()))));
+    sharding.init(
+        placed.apply(Entity.of(type, ctx -> create.apply(UUID.fromString(ctx.getEntityId())))));
     return new ShardedEntities<>(sharding, type);
   }
 
