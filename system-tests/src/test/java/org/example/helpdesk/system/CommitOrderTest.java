@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.backoffice.ticket.TicketEntity;
 import org.example.helpdesk.customer.issue.Issue;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
@@ -103,7 +102,7 @@ class CommitOrderTest {
   void twoBackofficeNodesAndAJournalWriteHeldOpenLoseNoTicket() throws Exception {
     String schema = TestPostgres.newSchemaName("backoffice");
     Sql sql = new Sql(schema);
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+    TestBroker.deleteQueuesAndExchanges(InboxQueues.all(), List.of());
     int first = freePort();
     int second = freePort();
     String seeds = "127.0.0.1:" + first + ",127.0.0.1:" + second;
@@ -127,7 +126,7 @@ class CommitOrderTest {
       // before that all go to the other node
       await().atMost(Duration.ofSeconds(30)).until(() -> regionsKnownToTheCoordinator(a) == 2);
       sql.execute(String.format(HOLD_OPEN, "event_payload", "event_journal"));
-      TestBroker.withChannel(AmqpTopology::declare);
+      TestBroker.withChannel(InboxQueues::declare);
       List<UUID> tickets = new ArrayList<>();
       TestBroker.withChannel(
           channel -> {

@@ -59,7 +59,7 @@ class LogsIT {
     sql("CREATE SCHEMA " + backofficeSchema + " AUTHORIZATION " + role);
     sql("CREATE SCHEMA " + customerSchema + "_refused AUTHORIZATION " + role);
     String amqp = brokerUriWithOwnUser();
-    TestBroker.deleteQueuesAndExchanges(List.of("backoffice_service"), List.of());
+    TestBroker.deleteQueuesAndExchanges(InboxQueues.all(), List.of());
     List<NodeProcess> nodes = new ArrayList<>();
     try {
       String url = TestPostgres.jdbcUrl();

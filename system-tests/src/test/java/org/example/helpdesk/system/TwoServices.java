@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.Sql;
@@ -54,7 +53,7 @@ final class TwoServices implements NodeExtension {
   private TwoServices(TcpProxy database, TcpProxy broker) {
     this.database = database;
     this.broker = broker;
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+    TestBroker.deleteQueuesAndExchanges(InboxQueues.all(), List.of());
     backofficeNode = BackofficeNode.start(config(backofficeSchema));
     customerNode = CustomerNode.start(config(customerSchema));
     customer = new HttpTestClient("127.0.0.1", customerNode.node().httpAddress().getPort());

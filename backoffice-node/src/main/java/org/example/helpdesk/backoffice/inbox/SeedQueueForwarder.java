@@ -78,11 +78,12 @@ final class SeedQueueForwarder {
 
   private Source<Done, NotUsed> forward() {
     int partitions = settings.partitions();
-    // whatever the broker holds is forwarded whole: the partition takes an oversized one aside
+    // memory bounded as a partition's; an oversized message is taken alone and forwarded whole,
+    // for its partition to keep as a dead letter
     AmqpSource.Settings source =
         new AmqpSource.Settings(
             settings.effectivePrefetch(),
-            settings.maxOversizeBytes(),
+            settings.maxMessageBytes(),
             settings.maxOversizeBytes(),
             true);
     return AmqpSource.committable(

@@ -77,7 +77,7 @@ class BrowserTest {
     // Selenium Manager would try to download a driver: the network is closed, use Debian's
     System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
     Files.createDirectories(SCREENSHOTS);
-    TestBroker.deleteQueuesAndExchanges(List.of(AmqpTopology.BACKOFFICE_QUEUE), List.of());
+    TestBroker.deleteQueuesAndExchanges(org.example.helpdesk.system.InboxQueues.all(), List.of());
     customerSchema = TestPostgres.newSchemaName("customer");
     backofficeSchema = TestPostgres.newSchemaName("backoffice");
     // both at once: each takes a few seconds (migrations, cluster, broker)

@@ -629,7 +629,7 @@ class BacklogIT {
     private void sample() {
       long queue = -1;
       try {
-        queue = TestBroker.messageCount("backoffice_service");
+        queue = org.example.helpdesk.system.InboxQueues.messagesWaiting();
       } catch (RuntimeException brokerDown) {
         // stopped, or starting
       }

@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
@@ -40,7 +39,7 @@ final class CommandLoad implements AutoCloseable {
     factory.setAutomaticRecoveryEnabled(false);
     connection = factory.newConnection("command-load");
     channel = connection.createChannel();
-    AmqpTopology.declare(channel);
+    org.example.helpdesk.system.InboxQueues.declare(channel);
     channel.confirmSelect();
     ticker.scheduleAtFixedRate(this::publishOne, 0, 1_000_000 / perSecond, TimeUnit.MICROSECONDS);
   }

@@ -33,7 +33,7 @@ final class Deployment implements AutoCloseable {
   final List<NodeProcess> backoffices = new ArrayList<>();
 
   static Deployment start(int customerNodes, int backofficeNodes) {
-    TestBroker.deleteQueuesAndExchanges(List.of("backoffice_service"), List.of());
+    TestBroker.deleteQueuesAndExchanges(org.example.helpdesk.system.InboxQueues.all(), List.of());
     Deployment d = new Deployment();
     d.cluster("customer", "customer-node", customerNodes, d.customerSchema, d.customers);
     d.cluster("backoffice", "backoffice-node", backofficeNodes, d.backofficeSchema, d.backoffices);

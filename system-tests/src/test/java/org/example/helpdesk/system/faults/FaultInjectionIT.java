@@ -162,7 +162,7 @@ class FaultInjectionIT {
                 + " published; dead letters "
                 + d.backofficeSql.rows("SELECT message_id, status, error FROM dead_letters")
                 + "; queue "
-                + TestBroker.messageCount("backoffice_service"),
+                + org.example.helpdesk.system.InboxQueues.messagesWaiting(),
             e);
       }
       assertTrue(
