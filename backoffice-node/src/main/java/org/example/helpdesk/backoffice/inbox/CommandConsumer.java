@@ -68,7 +68,8 @@ public final class CommandConsumer {
    * @param prefetch unacknowledged deliveries at most (lowered to fit {@code maxBytesInFlight})
    * @param maxMessageBytes a larger message is taken aside and kept as a dead letter
    * @param maxOversizeBytes the largest message that can still be taken aside
-   * @param maxBytesInFlight bound of the bytes of the messages held at once
+   * @param maxBytesInFlight bound of the bytes of the messages a node holds at once, over all the
+   *     partitions it consumes
    * @param attempts tries of a command that fails in a way that may pass
    * @param maxAskTimeout the longest one try waits
    */
@@ -86,10 +87,13 @@ public final class CommandConsumer {
       RestartSettings restart) {
 
     /**
-     * What the broker may hand over at once: {@code prefetch}, but never more bytes than allowed.
+     * What the broker may hand one partition's consumer at once: {@code prefetch}, but never more
+     * bytes than its share of {@code maxBytesInFlight}, which bounds a node that consumes every
+     * partition (one node alone, or the last one left).
      */
     int effectivePrefetch() {
-      return (int) Math.max(1, Math.min(prefetch, maxBytesInFlight / maxMessageBytes));
+      long share = maxBytesInFlight / partitions;
+      return (int) Math.max(1, Math.min(prefetch, share / maxMessageBytes));
     }
   }
 

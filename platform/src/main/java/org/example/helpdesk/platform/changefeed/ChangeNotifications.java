@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one {@code LISTEN} connection: the writers of each followed table {@code NOTIFY} after
- * they committed ({@link ChangeNotifier}), and this raises the {@link ChangeSignal} of that table,
- * so that feeds read when woken instead of polling.
+ * they committed ({@link ChangeNotifier}), naming the tags they wrote, and this raises the {@link
+ * ChangeSignal} of those tags of that table, so that feeds read when woken instead of polling, and
+ * only the feeds of the tags written.
  *
  * <p>Notifications can be missed (the connection drops, the node starts after a write): after every
  * (re)connect all signals are raised, and feeds still read every few seconds on their own.
@@ -95,7 +96,7 @@ public final class ChangeNotifications implements AutoCloseable {
           for (PGNotification n : received) {
             ChangeSignal signal = signals.get(n.getName());
             if (signal != null) {
-              signal.raise();
+              raise(signal, n.getParameter());
             }
           }
         }
@@ -115,6 +116,17 @@ public final class ChangeNotifications implements AutoCloseable {
       } finally {
         connection = null;
       }
+    }
+  }
+
+  /** A payload names the tags written, comma-separated; an empty one stands for every tag. */
+  static void raise(ChangeSignal signal, String payload) {
+    if (payload == null || payload.isEmpty()) {
+      signal.raise();
+      return;
+    }
+    for (String tag : payload.split(",")) {
+      signal.raise(tag);
     }
   }
 

@@ -4,6 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.example.helpdesk.platform.config.DatabaseSettings;
@@ -30,6 +35,11 @@ public final class ChangeNotifier implements AutoCloseable {
   private final DatabaseSettings settings;
   private final String channel;
   private final AtomicBoolean changed = new AtomicBoolean();
+
+  /** Tags written since the last notification; null in it: a write of unknown tags. */
+  private final Set<String> tags = ConcurrentHashMap.newKeySet();
+
+  private static final String ANY = "";
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -47,18 +57,45 @@ public final class ChangeNotifier implements AutoCloseable {
     return notifier;
   }
 
-  /** The table changed (and the change is committed). Returns at once. */
+  /** The table changed, tags unknown (and the change is committed). Returns at once. */
   public void changed() {
+    tags.add(ANY);
+    wake();
+  }
+
+  /** Rows of these tags changed (and the change is committed). Returns at once. */
+  public void changed(Collection<String> written) {
+    if (written.isEmpty()) {
+      tags.add(ANY);
+    } else {
+      tags.addAll(written);
+    }
+    wake();
+  }
+
+  private void wake() {
     if (changed.compareAndSet(false, true)) {
       LockSupport.unpark(thread);
     }
+  }
+
+  /** The payload: the tags written since the last one, or empty for any. */
+  private String takeTags() {
+    List<String> taken = new ArrayList<>(tags);
+    tags.removeAll(taken);
+    if (taken.contains(ANY)) {
+      return ANY;
+    }
+    String payload = String.join(",", taken);
+    // (a notification's payload is at most 8000 bytes; tags are short and few)
+    return payload.length() > 7_000 ? ANY : payload;
   }
 
   private void run() {
     Duration backoff = Duration.ofMillis(500);
     while (running) {
       try (Connection c = DedicatedConnection.open(settings, thread.getName(), 10);
-          PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, '')")) {
+          PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
         notify.setString(1, channel);
         backoff = Duration.ofMillis(500);
         while (running) {
@@ -68,6 +105,7 @@ public final class ChangeNotifier implements AutoCloseable {
               return;
             }
           }
+          notify.setString(2, takeTags());
           notify.execute();
           // under load, one notification for all the commits of the next moment: each one wakes
           // every feed of the table on every node, and they read at most every few ms anyway

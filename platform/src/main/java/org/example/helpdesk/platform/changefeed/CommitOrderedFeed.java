@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * later in the order: the feed delivers an entity's latest state, at least once.
  *
  * <p>A transaction that stays open holds the horizon back and delays the feed (never makes it skip
- * anything): {@link ChangeFeedMetrics} exposes how long. The feed reads when its table's {@link
+ * anything): {@link ChangeFeedMetrics} exposes how long. The feed reads when its tag's {@link
  * ChangeSignal} is raised (a {@code NOTIFY} from the table's trigger), again after a short backoff
  * while committed rows wait behind an open transaction, and every {@code fallbackPoll} otherwise,
  * in case a notification was lost.
@@ -149,7 +149,7 @@ public final class CommitOrderedFeed<T> {
 
   private CompletionStage<Pair<Step, List<Change<T>>>> next(String tag, Step step) {
     // taken before reading: a notification during the read ends the next wait at once
-    CompletableFuture<Void> signalled = signal.next();
+    CompletableFuture<Void> signalled = signal.tag(tag).next();
     long readAt = System.nanoTime();
     return read(tag, step.after())
         .thenApply(

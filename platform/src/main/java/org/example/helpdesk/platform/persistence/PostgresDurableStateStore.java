@@ -97,7 +97,7 @@ public final class PostgresDurableStateStore implements AutoCloseable {
   private final DataSource dataSource;
   private final Serialization serialization;
   private final int maxBatch;
-  private final Runnable committed;
+  private final java.util.function.Consumer<java.util.Collection<String>> committed;
   private final long lingerNanos;
   private final int maxWaiting;
   private final BlockingQueue<Op> waiting;
@@ -109,7 +109,8 @@ public final class PostgresDurableStateStore implements AutoCloseable {
 
   /**
    * @param linger how long a lane that found little waiting waits for more before it writes
-   * @param committed told after every commit of writes (to wake the table's followers)
+   * @param committed told after every commit of writes, with their tags (to wake the followers of
+   *     those tags)
    * @param maxWaiting operations that may wait for a lane; more fail at once
    * @param waitTimeout an operation that no lane took up within this fails, undone (null: waits)
    * @param callTimeout an operation not done within this fails; its outcome is unknown, as with a
@@ -121,7 +122,7 @@ public final class PostgresDurableStateStore implements AutoCloseable {
       int lanes,
       int maxBatch,
       java.time.Duration linger,
-      Runnable committed,
+      java.util.function.Consumer<java.util.Collection<String>> committed,
       String name,
       int maxWaiting,
       java.time.Duration waitTimeout,
@@ -373,7 +374,11 @@ public final class PostgresDurableStateStore implements AutoCloseable {
         written.addAll(execute(connection, UPDATE, updates));
       }
       connection.commit();
-      committed.run();
+      Set<String> tags = new HashSet<>();
+      for (Write w : now) {
+        tags.add(w.tag() == null ? "" : w.tag());
+      }
+      committed.accept(tags.contains("") ? List.of() : tags);
       complete(now, written);
     } catch (SQLException | RuntimeException e) {
       connection.rollback();

@@ -43,7 +43,7 @@ class DurableStateStoreTimeoutsTest {
                 1,
                 256,
                 Duration.ofMillis(1),
-                () -> {},
+                tags -> {},
                 "timeouts",
                 1,
                 Duration.ofMillis(500),

@@ -67,7 +67,7 @@ class PostgresDurableStateStoreTest {
             2,
             256,
             Duration.ofMillis(1),
-            commits::incrementAndGet,
+            tags -> commits.incrementAndGet(),
             "test",
             Integer.MAX_VALUE, // (no limit on waiting operations, and no timeouts)
             null,
