@@ -81,8 +81,7 @@ final class PatientRetry {
       int overtaken) {
     long seq = sent.incrementAndGet();
     long start = System.nanoTime();
-    int slow = tryNumber - 1 - overtaken;
-    Duration wait = timeouts.forTry(slow + 1);
+    Duration wait = timeouts.forTry(tryNumber);
     return once.apply(wait)
         .thenApply(
             answer -> {
