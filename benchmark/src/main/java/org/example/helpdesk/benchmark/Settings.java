@@ -35,6 +35,7 @@ record Settings(
     int repeat,
     int fillRate,
     Duration drainTimeout,
+    Path cgroupCpu,
     boolean help) {
 
   /** Options that take no value. */
@@ -64,7 +65,8 @@ record Settings(
           "--curve-nodes",
           "--repeat",
           "--fill-rate",
-          "--drain-timeout");
+          "--drain-timeout",
+          "--cgroup-cpu");
 
   /** The backlog of --scale-curve when --drain does not say. */
   static final int DEFAULT_CURVE_BACKLOG = 2_000;
@@ -101,6 +103,8 @@ record Settings(
                               Needs a writable cgroup v1 cpu controller (root, or a delegated
                               group): without one the benchmark refuses (exit 2) rather than
                               measure uncapped
+        --cgroup-cpu DIR      where the cgroup v1 cpu controller is mounted
+                              (default /sys/fs/cgroup/cpu)
         --drain N             drain mode: no baselines, no load run. With the backoffice nodes
                               stopped, N reports are sent through the customer nodes and the relay
                               publishes them all; then the backoffice nodes start and the time from
@@ -179,6 +183,7 @@ record Settings(
         Integer.parseInt(a.getOrDefault("--repeat", "1")),
         Integer.parseInt(a.getOrDefault("--fill-rate", "200")),
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--drain-timeout", "600"))),
+        a.containsKey("--cgroup-cpu") ? Path.of(a.get("--cgroup-cpu")) : CpuQuota.V1_CPU,
         a.containsKey("--help"));
   }
 

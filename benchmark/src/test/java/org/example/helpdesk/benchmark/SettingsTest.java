@@ -31,6 +31,7 @@ class SettingsTest {
     assertFalse(s.scaleCurve());
     assertEquals(1, s.repeat());
     assertEquals(List.of(1, 2, 3), s.curveNodes());
+    assertEquals(CpuQuota.V1_CPU, s.cgroupCpu());
   }
 
   @Test
@@ -44,6 +45,7 @@ class SettingsTest {
             "--fill-rate", "150",
             "--drain-timeout", "90",
             "--repeat", "2",
+            "--cgroup-cpu", "/sys/fs/cgroup/cpu,cpuacct",
             "--out", "/tmp/x");
 
     assertEquals(2, s.customerNodes());
@@ -55,6 +57,7 @@ class SettingsTest {
     assertEquals(150, s.fillRate());
     assertEquals(Duration.ofSeconds(90), s.drainTimeout());
     assertEquals(2, s.repeat());
+    assertEquals(java.nio.file.Path.of("/sys/fs/cgroup/cpu,cpuacct"), s.cgroupCpu());
   }
 
   @Test
@@ -124,6 +127,7 @@ class SettingsTest {
             "--repeat",
             "--fill-rate",
             "--drain-timeout",
+            "--cgroup-cpu",
             "cgroup v1")) {
       assertTrue(Settings.USAGE.contains(option), option);
     }
