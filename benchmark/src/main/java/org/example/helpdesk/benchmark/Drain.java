@@ -7,8 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -150,15 +153,38 @@ final class Drain {
       long publishedBefore)
       throws Exception {
     log("Backlog for " + nodes + " backoffice node(s): sending " + s.drain() + " reports");
-    long accepted;
     long errors;
-    try (OpenLoop fill = new OpenLoop(customer.urls(), FILL_IN_FLIGHT, 0, null)) {
+    Set<UUID> ids;
+    long backlog;
+    try (Connection customerDb =
+            DriverManager.getConnection(
+                Benchmark.withSchema(infra.databaseUrl(), customer.schema),
+                infra.user(),
+                infra.password());
+        OpenLoop fill = new OpenLoop(customer.urls(), FILL_IN_FLIGHT, 0, null, true)) {
+      long issuesBefore = count(customerDb, "durable_state");
       fill.send(s.fillRate(), s.drain());
       fill.awaitAnswers(FILL_IN_FLIGHT, Duration.ofSeconds(60));
-      accepted = fill.accepted.get();
       errors = fill.errors.get();
+      ids = Set.copyOf(fill.sentIds);
+      // the backlog is what the customer holds: a report answered with an error (a timeout) may
+      // still have been taken, and its command comes like any other
+      backlog =
+          awaitPublished(
+              customer,
+              () -> count(customerDb, "durable_state") - issuesBefore,
+              publishedBefore,
+              s.drainTimeout());
+      if (errors > 0) {
+        log(
+            "  "
+                + errors
+                + " reports were answered with an error; the customer holds "
+                + backlog
+                + " of the "
+                + s.drain());
+      }
     }
-    awaitPublished(customer, publishedBefore + accepted, s.drainTimeout());
 
     Nodes backoffice = new Nodes(s, infra, "backoffice-node", schema, nodes, quota);
     try (backoffice) {
@@ -171,21 +197,28 @@ final class Drain {
         CpuMeter cpu = new CpuMeter(customer.pids(), backoffice.pids(), infra);
         cpu.sample();
         long ready = System.nanoTime();
-        long atReady = count(db, "tickets");
+        // only this backlog's tickets count: a command an earlier drain's nodes had not
+        // acknowledged when they stopped comes again, and its ticket is in this table too
+        Array ours = db.createArrayOf("uuid", ids.toArray());
+        long atReady = tickets(db, ours);
         long visible = atReady;
         long deadline = ready + s.drainTimeout().toNanos();
         long lastLog = ready;
-        while (visible < accepted && System.nanoTime() < deadline) {
+        while (visible < backlog && System.nanoTime() < deadline) {
           Thread.sleep(200);
-          visible = count(db, "tickets");
+          visible = tickets(db, ours);
           if (System.nanoTime() - lastLog > 5_000_000_000L) {
             lastLog = System.nanoTime();
-            log("    " + visible + " of " + accepted + " tickets");
+            log("    " + visible + " of " + backlog + " tickets");
           }
         }
         long end = System.nanoTime();
         long[] ticks = cpu.sample();
         double seconds = (end - ready) / 1e9;
+        long others = count(db, "tickets") - visible;
+        if (others > 0) {
+          log("  also " + others + " tickets of an earlier backlog (not counted)");
+        }
         Long deadLetters;
         try {
           deadLetters = count(db, "dead_letters");
@@ -196,13 +229,13 @@ final class Drain {
         cpuFigures.put("cpuMeasurement", cpu.description());
         return new Outcome(
             nodes,
-            accepted,
+            backlog,
             errors,
             atReady,
             round((ready - started) / 1e9),
             round(seconds),
             visible,
-            visible >= accepted,
+            visible >= backlog,
             deadLetters,
             cpuFigures);
       }
@@ -211,15 +244,22 @@ final class Drain {
     }
   }
 
+  /** A count from the database. */
+  private interface Count {
+    long get() throws SQLException;
+  }
+
   /**
-   * Waits until the customer's relay has published every accepted report: its lag (changes not yet
+   * Waits until the customer's relay has published the whole backlog: its lag (changes not yet
    * handed to the broker, from the database) is 0, and its nodes together counted at least that
-   * many confirmed entries.
+   * many more confirmed entries than before. Returns the backlog.
    */
-  private static void awaitPublished(Nodes customer, long total, Duration timeout)
-      throws InterruptedException {
+  private static long awaitPublished(
+      Nodes customer, Count backlog, long publishedBefore, Duration timeout)
+      throws InterruptedException, SQLException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
+      long total = publishedBefore + backlog.get();
       double published = 0;
       Double lag = null;
       for (String url : customer.urls()) {
@@ -231,8 +271,11 @@ final class Drain {
         }
       }
       if (lag != null && lag == 0 && published >= total) {
-        log("  the relay published all " + total + " commands so far (" + (long) published + ")");
-        return;
+        log(
+            "  the relay published the backlog: "
+                + (long) published
+                + " commands since the customer nodes started");
+        return total - publishedBefore;
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
@@ -259,6 +302,17 @@ final class Drain {
           .body();
     } catch (java.io.IOException e) {
       return "";
+    }
+  }
+
+  private static long tickets(Connection db, Array ids) throws SQLException {
+    try (PreparedStatement st =
+        db.prepareStatement("SELECT count(*) FROM tickets WHERE ticket_id = ANY(?)")) {
+      st.setArray(1, ids);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
     }
   }
 

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,6 +32,9 @@ final class OpenLoop implements AutoCloseable {
   final AtomicLong errors = new AtomicLong();
   final AtomicLong closes = new AtomicLong();
 
+  /** Every issue id sent, answered or not, where asked for (drain mode); else null. */
+  final Set<UUID> sentIds;
+
   private final ExecutorService callbacks = Executors.newFixedThreadPool(4);
   private final HttpClient http =
       HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(5)).build();
@@ -43,6 +48,16 @@ final class OpenLoop implements AutoCloseable {
    * visibility}: told of every accepted report, for the end-to-end latency (null: not).
    */
   OpenLoop(List<String> customerUrls, int maxInFlight, double closeRatio, Visibility visibility) {
+    this(customerUrls, maxInFlight, closeRatio, visibility, false);
+  }
+
+  OpenLoop(
+      List<String> customerUrls,
+      int maxInFlight,
+      double closeRatio,
+      Visibility visibility,
+      boolean recordIds) {
+    this.sentIds = recordIds ? ConcurrentHashMap.newKeySet() : null;
     this.customerUrls = List.copyOf(customerUrls);
     this.inFlight = new Semaphore(maxInFlight);
     this.closeRatio = closeRatio;
@@ -71,6 +86,9 @@ final class OpenLoop implements AutoCloseable {
 
   private void send(long dueNanos) {
     UUID id = UUID.randomUUID();
+    if (sentIds != null) {
+      sentIds.add(id);
+    }
     long n = sent.incrementAndGet();
     String customerUrl = customerUrls.get((int) (n % customerUrls.size()));
     String body =
