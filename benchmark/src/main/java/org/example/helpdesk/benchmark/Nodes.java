@@ -116,17 +116,20 @@ final class Nodes implements AutoCloseable {
     return processes.size();
   }
 
-  /** SIGTERM to all, then waits for each: they leave the cluster in their own time. */
+  /**
+   * SIGTERM to each node still running (some may never have started), waiting for each: they leave
+   * the cluster in their own time.
+   */
   void stop() {
-    processes.forEach(NodeProcess::stop);
-  }
-
-  @Override
-  public void close() {
     for (NodeProcess node : processes) {
       if (node.isAlive()) {
         node.stop();
       }
     }
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 }
