@@ -3,18 +3,14 @@ package org.example.helpdesk.benchmark;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.UUID;
-import org.example.helpdesk.testsupport.NodeProcess;
 
 /**
  * End-to-end benchmark of the helpdesk: issues reported over HTTP at a fixed rate, until their
@@ -41,12 +37,46 @@ public final class Benchmark {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("java.awt.headless", "true");
-    Settings settings = Settings.parse(args);
-    int status = run(settings);
+    Settings settings;
+    try {
+      settings = Settings.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench: " + e.getMessage() + " (./bench.sh --help lists the options)");
+      System.exit(2);
+      return;
+    }
+    if (settings.help()) {
+      System.out.println(Settings.USAGE);
+      System.exit(0);
+    }
+    CpuQuota quota = null;
+    if (settings.capped()) {
+      Optional<String> unavailable = CpuQuota.unavailable(settings.cgroupCpu());
+      if (unavailable.isPresent()) {
+        System.err.println(
+            "bench: --cpu-quota refused: "
+                + unavailable.get()
+                + ". Not measuring uncapped instead: leave --cpu-quota out for an uncapped run.");
+        System.exit(2);
+      }
+      quota =
+          new CpuQuota(
+              settings.cgroupCpu(),
+              settings.cpuQuota(),
+              "helpdesk-bench-" + ProcessHandle.current().pid());
+    }
+    int status;
+    try {
+      status = settings.drainMode() ? Drain.run(settings, quota) : run(settings, quota);
+    } finally {
+      if (quota != null) {
+        quota.close();
+      }
+    }
     System.exit(status);
   }
 
-  static int run(Settings s) throws Exception {
+  static int run(Settings s, CpuQuota quota) throws Exception {
     Infra infra = Infra.choose();
     log("Infrastructure: " + infra.description());
 
@@ -69,40 +99,47 @@ public final class Benchmark {
     log(String.format("  %.0f publishes/s", publishRate));
 
     String id = UUID.randomUUID().toString().substring(0, 8);
-    List<NodeProcess> nodes = new ArrayList<>();
-    String customerUrl = s.customerUrl();
+    List<Nodes> clusters = new ArrayList<>();
+    List<String> customerUrls = s.customerUrl() == null ? List.of() : List.of(s.customerUrl());
     String backofficeUrl = null;
     String backofficeDb = s.backofficeDatabaseUrl();
-    OptionalLong customerPid = OptionalLong.empty();
-    OptionalLong backofficePid = OptionalLong.empty();
-    if (customerUrl == null) {
+    List<Long> customerPids = List.of();
+    List<Long> backofficePids = List.of();
+    if (s.customerUrl() == null) {
       purgeQueue(infra);
-      NodeProcess backoffice = node(s, infra, "backoffice-node", "bench_backoffice_" + id);
-      NodeProcess customer = node(s, infra, "customer-node", "bench_customer_" + id);
-      nodes.add(backoffice);
-      nodes.add(customer);
-      backoffice.start();
-      customer.start();
-      backoffice.awaitHealthy(Duration.ofSeconds(120));
-      customer.awaitHealthy(Duration.ofSeconds(120));
-      customerUrl = customer.url();
-      backofficeUrl = backoffice.url();
-      backofficeDb = withSchema(infra.databaseUrl(), "bench_backoffice_" + id);
-      customerPid = OptionalLong.of(customer.pid());
-      backofficePid = OptionalLong.of(backoffice.pid());
+      Nodes backoffice =
+          new Nodes(
+              s, infra, "backoffice-node", "bench_backoffice_" + id, s.backofficeNodes(), quota);
+      Nodes customer =
+          new Nodes(s, infra, "customer-node", "bench_customer_" + id, s.customerNodes(), quota);
+      clusters.add(backoffice);
+      clusters.add(customer);
+      try {
+        backoffice.start(Duration.ofSeconds(120));
+        customer.start(Duration.ofSeconds(120));
+      } catch (IOException | RuntimeException e) {
+        clusters.forEach(Nodes::close);
+        throw e;
+      }
+      customerUrls = customer.urls();
+      backofficeUrl = backoffice.urls().get(0);
+      backofficeDb = withSchema(infra.databaseUrl(), backoffice.schema);
+      customerPids = customer.pids();
+      backofficePids = backoffice.pids();
       log(
           "Nodes: customer "
-              + customerUrl
+              + String.join(" ", customerUrls)
               + ", backoffice "
-              + backofficeUrl
+              + String.join(" ", backoffice.urls())
               + " (JVM "
               + String.join(" ", s.nodeJvmOptions())
+              + (quota == null ? "" : "; each held to " + quota.cores() + " cores by cgroup")
               + ")");
     }
 
     Map<String, Object> result = new LinkedHashMap<>();
     List<Map<String, Object>> steps = new ArrayList<>();
-    CpuMeter cpu = new CpuMeter(customerPid, backofficePid, infra);
+    CpuMeter cpu = new CpuMeter(customerPids, backofficePids, infra);
     cpu.groups.forEach(
         g ->
             log(
@@ -111,10 +148,16 @@ public final class Benchmark {
                     + ": "
                     + (g.measured() ? g.processes() : "unavailable, " + g.unavailable())));
     try (Visibility visibility = new Visibility(backofficeDb, infra.user(), infra.password());
-        OpenLoop load = new OpenLoop(customerUrl, s.maxInFlight(), s.closeRatio(), visibility);
+        OpenLoop load = new OpenLoop(customerUrls, s.maxInFlight(), s.closeRatio(), visibility);
         Sampler sampler =
             new Sampler(
-                load, visibility, customerUrl, backofficeUrl, customerPid, backofficePid, cpu)) {
+                load,
+                visibility,
+                customerUrls.get(0),
+                backofficeUrl,
+                customerPids,
+                backofficePids,
+                cpu)) {
 
       log("Warm-up: " + s.startRate() + " reports/s for " + s.warmup().toSeconds() + " s");
       sampler.begin("warm-up", s.startRate());
@@ -184,15 +227,15 @@ public final class Benchmark {
                   : s.findMax()
                       ? " (half the highest sustained rate)"
                       : " (half the target: 3.25 % of the commit rate)"));
-      long rssBefore = Math.max(Sampler.rssMb(customerPid), 0);
-      long backofficeRssBefore = Sampler.rssMb(backofficePid);
+      long rssBefore = Sampler.rssMb(customerPids);
+      long backofficeRssBefore = Sampler.rssMb(backofficePids);
       Sampler.Phase fixed = sampler.begin("fixed " + rate, rate);
       load.run(rate, s.duration());
       fixed.loadSeconds = s.duration().toSeconds();
       boolean drained = drain(load, visibility, s, Duration.ofSeconds(60));
       sampler.begin("drained", 0);
-      long rssAfter = Sampler.rssMb(customerPid);
-      long backofficeRssAfter = Sampler.rssMb(backofficePid);
+      long rssAfter = Sampler.rssMb(customerPids);
+      long backofficeRssAfter = Sampler.rssMb(backofficePids);
 
       boolean fixedSustained = drained && sustains(fixed, rate);
       Map<String, Object> fixedFigures = phaseFigures(fixed, fixedSustained, cpu);
@@ -208,7 +251,11 @@ public final class Benchmark {
               "closeRatio",
               s.closeRatio(),
               "maxInFlight",
-              s.maxInFlight()));
+              s.maxInFlight(),
+              "nodes",
+              Map.of("customer", s.customerNodes(), "backoffice", s.backofficeNodes()),
+              "cpuQuotaCoresPerNode",
+              quota == null ? "none" : quota.cores()));
       result.put(
           "baselines",
           Map.of(
@@ -240,10 +287,11 @@ public final class Benchmark {
       result.put("cpuMeasurement", cpu.description());
       Map<String, Object> memory = new LinkedHashMap<>();
       memory.put(
-          "customerPeakRssMb", Math.max(sampler.customerPeakRssMb, Sampler.peakRssMb(customerPid)));
+          "customerPeakRssMb",
+          Math.max(sampler.customerPeakRssMb, Sampler.peakRssMb(customerPids)));
       memory.put(
           "backofficePeakRssMb",
-          Math.max(sampler.backofficePeakRssMb, Sampler.peakRssMb(backofficePid)));
+          Math.max(sampler.backofficePeakRssMb, Sampler.peakRssMb(backofficePids)));
       memory.put("customerRssMbBeforeAfterFixedRun", List.of(rssBefore, rssAfter));
       memory.put(
           "backofficeRssMbBeforeAfterFixedRun", List.of(backofficeRssBefore, backofficeRssAfter));
@@ -261,16 +309,14 @@ public final class Benchmark {
         throughput.put("sustained", fixedSustained);
       }
       result.put(
-          "targets", targets(commitRate, throughput, fixed, fixedFigures, idleFigures, memory));
+          "targets", Targets.of(commitRate, throughput, fixed, fixedFigures, idleFigures, memory));
       result.put("timeline", sampler.points);
       Report.write(s.out(), result, sampler.points);
       log("Results in " + s.out().toAbsolutePath());
       System.out.println(Report.summary(result));
       return 0;
     } finally {
-      for (NodeProcess node : nodes) {
-        node.stop();
-      }
+      clusters.forEach(Nodes::stop);
     }
   }
 
@@ -334,115 +380,7 @@ public final class Benchmark {
     return m;
   }
 
-  /** Every target: what was measured, the target, and whether it is met (null: not measured). */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> targets(
-      double commitRate,
-      Map<String, Object> throughput,
-      Sampler.Phase fixed,
-      Map<String, Object> fixedFigures,
-      Map<String, Object> idle,
-      Map<String, Object> memory) {
-    Map<String, Object> t = new LinkedHashMap<>();
-    double rate = ((Number) throughput.get("perSecond")).doubleValue();
-    boolean sustained = (Boolean) throughput.get("sustained");
-    t.put(
-        "sustainedReportsPerSecond",
-        target(
-            throughput.get("perSecond"),
-            "reports/s",
-            ">= " + (long) TARGET_SUSTAINED_PER_SECOND,
-            sustained && rate >= TARGET_SUSTAINED_PER_SECOND,
-            (String) throughput.get("basis")));
-    t.put(
-        "sustainedRatioToCommitRate",
-        target(
-            round(rate / commitRate),
-            "of commit rate",
-            ">= " + TARGET_RATIO_TO_COMMIT_RATE,
-            sustained && rate / commitRate >= TARGET_RATIO_TO_COMMIT_RATE,
-            Math.round(commitRate) + " single-row commits/s"));
-    double e2e = ms(fixed.endToEnd, 99);
-    t.put(
-        "fixedRunEndToEndP99Ms",
-        target(
-            round(e2e),
-            "ms",
-            "< " + (long) TARGET_END_TO_END_P99_MS,
-            fixed.endToEnd.getTotalCount() > 0 && e2e < TARGET_END_TO_END_P99_MS,
-            null));
-    double http = ms(fixed.http, 99);
-    t.put(
-        "fixedRunHttpP99Ms",
-        target(
-            round(http),
-            "ms",
-            "< " + (long) TARGET_HTTP_P99_MS,
-            fixed.http.getTotalCount() > 0 && http < TARGET_HTTP_P99_MS,
-            null));
-    Map<String, Object> cpu = (Map<String, Object>) fixedFigures.get("cpu");
-    Double perIssue = (Double) cpu.get("cpuMsPerIssue");
-    t.put(
-        "fixedRunCpuMsPerIssue",
-        target(
-            perIssue,
-            "ms",
-            "<= " + TARGET_CPU_MS_PER_ISSUE,
-            perIssue == null ? null : perIssue <= TARGET_CPU_MS_PER_ISSUE,
-            "total of " + String.join(" + ", (List<String>) cpu.get("totalCovers"))));
-    Double idleCores = idle == null ? null : (Double) idle.get("bothNodesCores");
-    t.put(
-        "idleCoresBothNodes",
-        target(
-            idleCores,
-            "cores",
-            "<= " + TARGET_IDLE_CORES_BOTH_NODES,
-            idleCores == null ? null : idleCores <= TARGET_IDLE_CORES_BOTH_NODES,
-            idle == null ? "not measured (--idle 0)" : null));
-    long peak =
-        Math.max((Long) memory.get("customerPeakRssMb"), (Long) memory.get("backofficePeakRssMb"));
-    t.put(
-        "peakRssMiBPerNode",
-        target(
-            peak,
-            "MiB",
-            "< " + TARGET_RSS_MIB,
-            peak > 0 ? peak < TARGET_RSS_MIB : null,
-            "the larger of the two nodes"));
-    List<Long> customer = (List<Long>) memory.get("customerRssMbBeforeAfterFixedRun");
-    List<Long> backoffice = (List<Long>) memory.get("backofficeRssMbBeforeAfterFixedRun");
-    long growth =
-        Math.max(customer.get(1) - customer.get(0), backoffice.get(1) - backoffice.get(0));
-    boolean measured = customer.get(0) > 0 && backoffice.get(0) > 0;
-    t.put(
-        "rssGrowthOverFixedRunMiB",
-        target(
-            growth,
-            "MiB",
-            "<= " + Math.round(TARGET_RSS_GROWTH_SHARE * 100) + " % of RSS before",
-            measured ? grewAtMost(customer) && grewAtMost(backoffice) : null,
-            "the larger growth of the two nodes"));
-    return t;
-  }
-
-  private static boolean grewAtMost(List<Long> beforeAfter) {
-    return beforeAfter.get(1) - beforeAfter.get(0) <= TARGET_RSS_GROWTH_SHARE * beforeAfter.get(0);
-  }
-
-  private static Map<String, Object> target(
-      Object measured, String unit, String target, Boolean met, String note) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("measured", measured);
-    m.put("unit", unit);
-    m.put("target", target);
-    m.put("met", met);
-    if (note != null) {
-      m.put("note", note);
-    }
-    return m;
-  }
-
-  private static boolean drain(OpenLoop load, Visibility visibility, Settings s, Duration within)
+  static boolean drain(OpenLoop load, Visibility visibility, Settings s, Duration within)
       throws InterruptedException {
     load.awaitAnswers(s.maxInFlight(), Duration.ofSeconds(30));
     long deadline = System.nanoTime() + within.toNanos();
@@ -455,31 +393,7 @@ public final class Benchmark {
     return false;
   }
 
-  private static NodeProcess node(Settings s, Infra infra, String module, String schema)
-      throws IOException {
-    Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", infra.databaseUrl());
-    env.put("DATABASE_USER", infra.user());
-    env.put("DATABASE_PASSWORD", infra.password());
-    env.put("DATABASE_SCHEMA", schema);
-    env.put("AMQP_URI", infra.amqpUri());
-    env.put("HTTP_HOST", "127.0.0.1");
-    env.put("HTTP_PORT", String.valueOf(freePort()));
-    env.put("CLUSTER_HOST", "127.0.0.1");
-    env.put("CLUSTER_PORT", String.valueOf(freePort()));
-    env.put("SEED_NODES", "");
-    String name = module + "-" + schema;
-    return new NodeProcess(
-        name,
-        Path.of("").toAbsolutePath(),
-        module,
-        Integer.parseInt(env.get("HTTP_PORT")),
-        s.nodeJvmOptions(),
-        env,
-        s.out().resolve("logs/" + name + ".log"));
-  }
-
-  private static void purgeQueue(Infra infra) throws Exception {
+  static void purgeQueue(Infra infra) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(infra.amqpUri());
     try (Connection c = factory.newConnection("benchmark-setup")) {
@@ -495,12 +409,6 @@ public final class Benchmark {
 
   static String withSchema(String url, String schema) {
     return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   static double ms(org.HdrHistogram.Histogram h, double percentile) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -41,16 +40,19 @@ final class CpuMeter {
 
   final List<Group> groups = new ArrayList<>();
 
-  CpuMeter(OptionalLong customerPid, OptionalLong backofficePid, Infra infra) {
+  /** The node groups: every node of the service (none: not started by the benchmark). */
+  CpuMeter(List<Long> customerPids, List<Long> backofficePids, Infra infra) {
     boolean proc = ProcessCpu.available();
     String noProc = proc ? null : "no /proc (not Linux)";
     String notStarted = "not started by the benchmark (--customer-url)";
     node(
-        CUSTOMER, customerPid, noProc != null ? noProc : customerPid.isEmpty() ? notStarted : null);
+        CUSTOMER,
+        customerPids,
+        noProc != null ? noProc : customerPids.isEmpty() ? notStarted : null);
     node(
         BACKOFFICE,
-        backofficePid,
-        noProc != null ? noProc : backofficePid.isEmpty() ? notStarted : null);
+        backofficePids,
+        noProc != null ? noProc : backofficePids.isEmpty() ? notStarted : null);
 
     String postgresUnavailable = noProc;
     if (postgresUnavailable == null && !Infra.onThisMachine(infra.databaseHost())) {
@@ -93,13 +95,16 @@ final class CpuMeter {
     return String.join(", ", new TreeSet<>(comms));
   }
 
-  private void node(String name, OptionalLong pid, String unavailable) {
+  private void node(String name, List<Long> pids, String unavailable) {
     add(
         name,
-        pid.isPresent() ? "pid " + pid.getAsLong() : "-",
+        pids.isEmpty()
+            ? "-"
+            : (pids.size() == 1 ? "pid " : "pids ")
+                + String.join(", ", pids.stream().map(String::valueOf).toList()),
         unavailable,
         true,
-        () -> ProcessCpu.read(pid.orElse(-1)).stream().toList());
+        () -> pids.stream().flatMap(pid -> ProcessCpu.read(pid).stream()).toList());
   }
 
   private void add(

@@ -7,7 +7,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,16 +32,33 @@ final class OpenLoop implements AutoCloseable {
   final AtomicLong errors = new AtomicLong();
   final AtomicLong closes = new AtomicLong();
 
+  /** Every issue id sent, answered or not, where asked for (drain mode); else null. */
+  final Set<UUID> sentIds;
+
   private final ExecutorService callbacks = Executors.newFixedThreadPool(4);
   private final HttpClient http =
       HttpClient.newBuilder().executor(callbacks).connectTimeout(Duration.ofSeconds(5)).build();
-  private final String customerUrl;
+  private final List<String> customerUrls;
   private final Semaphore inFlight;
   private final double closeRatio;
   private final Visibility visibility;
 
-  OpenLoop(String customerUrl, int maxInFlight, double closeRatio, Visibility visibility) {
-    this.customerUrl = customerUrl;
+  /**
+   * Reports go to {@code customerUrls} round-robin; an issue's close to the node it went to. {@code
+   * visibility}: told of every accepted report, for the end-to-end latency (null: not).
+   */
+  OpenLoop(List<String> customerUrls, int maxInFlight, double closeRatio, Visibility visibility) {
+    this(customerUrls, maxInFlight, closeRatio, visibility, false);
+  }
+
+  OpenLoop(
+      List<String> customerUrls,
+      int maxInFlight,
+      double closeRatio,
+      Visibility visibility,
+      boolean recordIds) {
+    this.sentIds = recordIds ? ConcurrentHashMap.newKeySet() : null;
+    this.customerUrls = List.copyOf(customerUrls);
     this.inFlight = new Semaphore(maxInFlight);
     this.closeRatio = closeRatio;
     this.visibility = visibility;
@@ -46,9 +66,13 @@ final class OpenLoop implements AutoCloseable {
 
   /** Sends {@code rate} reports per second for {@code duration}; returns when the last was sent. */
   void run(int rate, Duration duration) {
+    send(rate, duration.toNanos() / (1_000_000_000L / rate));
+  }
+
+  /** Sends {@code count} reports at {@code rate} per second; returns when the last was sent. */
+  void send(int rate, long count) {
     long interval = 1_000_000_000L / rate;
     long start = System.nanoTime();
-    long count = duration.toNanos() / interval;
     for (long i = 0; i < count; i++) {
       long due = start + i * interval;
       long wait = due - System.nanoTime();
@@ -62,7 +86,11 @@ final class OpenLoop implements AutoCloseable {
 
   private void send(long dueNanos) {
     UUID id = UUID.randomUUID();
+    if (sentIds != null) {
+      sentIds.add(id);
+    }
     long n = sent.incrementAndGet();
+    String customerUrl = customerUrls.get((int) (n % customerUrls.size()));
     String body =
         "{\"issueId\":\""
             + id
@@ -71,17 +99,19 @@ final class OpenLoop implements AutoCloseable {
             + "@example.com\",\"content\":\"benchmark issue "
             + n
             + "\"}";
-    http.sendAsync(post("/issues", body), HttpResponse.BodyHandlers.discarding())
+    http.sendAsync(post(customerUrl, "/issues", body), HttpResponse.BodyHandlers.discarding())
         .whenComplete(
             (response, failure) -> {
               httpLatencyMicros.recordValue(Math.max(0, (System.nanoTime() - dueNanos) / 1000));
               if (response != null && response.statusCode() == 201) {
                 accepted.incrementAndGet();
-                visibility.accepted(id, nowMicros());
+                if (visibility != null) {
+                  visibility.accepted(id, nowMicros());
+                }
                 if (ThreadLocalRandom.current().nextDouble() < closeRatio) {
                   closes.incrementAndGet();
                   http.sendAsync(
-                          post("/issues/" + id + "/close", ""),
+                          post(customerUrl, "/issues/" + id + "/close", ""),
                           HttpResponse.BodyHandlers.discarding())
                       .whenComplete(
                           (r, e) -> {
@@ -99,7 +129,7 @@ final class OpenLoop implements AutoCloseable {
             });
   }
 
-  private HttpRequest post(String path, String json) {
+  private HttpRequest post(String customerUrl, String path, String json) {
     return HttpRequest.newBuilder(URI.create(customerUrl + path))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +91,8 @@ final class Sampler implements AutoCloseable {
   private final Visibility visibility;
   private final String customerUrl;
   private final String backofficeUrl;
-  private final OptionalLong customerPid;
-  private final OptionalLong backofficePid;
+  private final List<Long> customerPids;
+  private final List<Long> backofficePids;
   final CpuMeter cpu;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -116,15 +115,15 @@ final class Sampler implements AutoCloseable {
       Visibility visibility,
       String customerUrl,
       String backofficeUrl,
-      OptionalLong customerPid,
-      OptionalLong backofficePid,
+      List<Long> customerPids,
+      List<Long> backofficePids,
       CpuMeter cpu) {
     this.load = load;
     this.visibility = visibility;
     this.customerUrl = customerUrl;
     this.backofficeUrl = backofficeUrl;
-    this.customerPid = customerPid;
-    this.backofficePid = backofficePid;
+    this.customerPids = customerPids;
+    this.backofficePids = backofficePids;
     this.cpu = cpu;
     this.phase = new Phase("start", 0, true, cpu.groups.size());
     cpu.sample();
@@ -188,8 +187,8 @@ final class Sampler implements AutoCloseable {
       Double[] cores = cpu.cores(cpuTicks, seconds);
       p.lastBacklog = accepted - visible;
       p.maxBacklog = Math.max(p.maxBacklog, p.lastBacklog);
-      long customerRss = rssMb(customerPid);
-      long backofficeRss = rssMb(backofficePid);
+      long customerRss = rssMb(customerPids);
+      long backofficeRss = rssMb(backofficePids);
       customerPeakRssMb = Math.max(customerPeakRssMb, customerRss);
       backofficePeakRssMb = Math.max(backofficePeakRssMb, backofficeRss);
       String customerMetrics = p.scrape ? scrape(customerUrl) : "";
@@ -265,22 +264,22 @@ final class Sampler implements AutoCloseable {
     return total;
   }
 
-  /** Resident memory of a process, from /proc (Linux); 0 where unknown. */
-  static long rssMb(OptionalLong pid) {
-    return procStatus(pid, "VmRSS");
+  /**
+   * Resident memory of the largest of these processes (the nodes of a service), from /proc (Linux);
+   * 0 where unknown.
+   */
+  static long rssMb(List<Long> pids) {
+    return pids.stream().mapToLong(pid -> procStatus(pid, "VmRSS")).max().orElse(0);
   }
 
-  /** The most resident memory the process ever had. */
-  static long peakRssMb(OptionalLong pid) {
-    return procStatus(pid, "VmHWM");
+  /** The most resident memory any of these processes ever had. */
+  static long peakRssMb(List<Long> pids) {
+    return pids.stream().mapToLong(pid -> procStatus(pid, "VmHWM")).max().orElse(0);
   }
 
-  private static long procStatus(OptionalLong pid, String field) {
-    if (pid.isEmpty()) {
-      return 0;
-    }
+  private static long procStatus(long pid, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + pid.getAsLong() + "/status"))) {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
         if (line.startsWith(field + ":")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
         }
