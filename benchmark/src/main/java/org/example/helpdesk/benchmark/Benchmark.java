@@ -397,12 +397,20 @@ public final class Benchmark {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(infra.amqpUri());
     try (Connection c = factory.newConnection("benchmark-setup")) {
-      var channel = c.createChannel();
-      try {
-        channel.queueDelete("backoffice_service");
-        channel.close();
-      } catch (IOException e) {
-        // no queue yet
+      // the seed's queue and every partition queue there can be (a failed delete closes the
+      // channel: one channel each)
+      List<String> queues = new ArrayList<>(List.of("backoffice_service"));
+      for (int p = 0; p < 64; p++) {
+        queues.add("backoffice_service.p" + p);
+      }
+      for (String queue : queues) {
+        var channel = c.createChannel();
+        try {
+          channel.queueDelete(queue);
+          channel.close();
+        } catch (IOException e) {
+          // no such queue
+        }
       }
     }
   }
