@@ -123,8 +123,7 @@ class FaultInjectionIT {
    * Three backoffice nodes, 20 commands a second straight onto the queue (every fourth ticket
    * cancelled right after its prepare), and the node that runs the inbox killed: nothing is lost,
    * no ticket's commands overtake each other, and how long no ticket reached the read table is
-   * measured (issue: 26.7 s before; bounded by failure detection, the split-brain resolver's
-   * stable-after and the daemon processes' keep-alive).
+   * measured: the other nodes' partitions go on, so only the killed node's tickets wait.
    */
   @Test
   void theNodeRunningTheInboxKilledWithThreeBackofficeNodes() throws Exception {
@@ -211,9 +210,14 @@ class FaultInjectionIT {
               + " ms / max "
               + afterKill.get(afterKill.size() - 1)
               + " ms to their row");
-      // measured 9.0 to 9.8 s (failure detection ~3 s + stable-after 3 s + removal margin 1 s +
-      // keep-alive 1 s + the consumer's start); the margin is for a loaded machine
-      assertTrue(gap.compareTo(Duration.ofSeconds(15)) < 0, "failover gap " + gap);
+      // The inbox is partitioned: only the killed node's partitions stall (until it is downed and
+      // they start elsewhere: failure detection ~3 s + stable-after 3 s + removal margin 1 s +
+      // keep-alive 1 s, the "max" above), while the survivors' partitions keep filling the read
+      // table. (Before the partitions, the whole inbox stalled: gaps of 9.0 to 11.9 s.)
+      assertTrue(gap.compareTo(Duration.ofSeconds(5)) < 0, "failover gap " + gap);
+      assertTrue(
+          afterKill.get(afterKill.size() - 1) < 20_000,
+          "the killed node's partitions resumed: " + afterKill.get(afterKill.size() - 1) + " ms");
     }
   }
 }
