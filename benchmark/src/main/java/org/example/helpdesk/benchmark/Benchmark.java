@@ -229,11 +229,13 @@ public final class Benchmark {
                       : " (half the target: 3.25 % of the commit rate)"));
       long rssBefore = Sampler.rssMb(customerPids);
       long backofficeRssBefore = Sampler.rssMb(backofficePids);
+      long commitsBefore = committedTransactions(infra);
       Sampler.Phase fixed = sampler.begin("fixed " + rate, rate);
       load.run(rate, s.duration());
       fixed.loadSeconds = s.duration().toSeconds();
       boolean drained = drain(load, visibility, s, Duration.ofSeconds(60));
       sampler.begin("drained", 0);
+      long commitsDuring = committedTransactions(infra) - commitsBefore;
       long rssAfter = Sampler.rssMb(customerPids);
       long backofficeRssAfter = Sampler.rssMb(backofficePids);
 
@@ -279,6 +281,11 @@ public final class Benchmark {
         result.put("search", search);
       }
       fixedFigures.put("ratioToCommitRate", round(fixed.acceptedPerSecond() / commitRate));
+      // every transaction the database committed while the run's issues were reported and
+      // drained (the benchmark's own reads of the read table included), per issue
+      fixedFigures.put(
+          "postgresTransactionsPerIssue",
+          fixed.accepted == 0 ? null : round((double) commitsDuring / fixed.accepted));
       Map<String, Object> idleFigures = idle == null ? null : idleFigures(idle, cpu);
       if (idleFigures != null) {
         result.put("idle", idleFigures);
@@ -391,6 +398,21 @@ public final class Benchmark {
       Thread.sleep(200);
     }
     return false;
+  }
+
+  /** Transactions the database server committed so far (all its databases). */
+  static long committedTransactions(Infra infra) {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                infra.databaseUrl(), infra.user(), infra.password());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT sum(xact_commit)::bigint FROM pg_stat_database")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      return 0;
+    }
   }
 
   static void purgeQueue(Infra infra) throws Exception {

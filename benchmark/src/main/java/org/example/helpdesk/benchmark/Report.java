@@ -123,6 +123,9 @@ final class Report {
             "    end-to-end (201 -> ticket row) ms: p50 %s, p99 %s, max %s%n",
             e2e.get("p50"), e2e.get("p99"), e2e.get("max")));
     s.append(String.format("    largest backlog: %s tickets%n", f.get("maxBacklog")));
+    s.append(
+        String.format(
+            "    PostgreSQL transactions per issue: %s%n", f.get("postgresTransactionsPerIssue")));
     Map<String, Object> cpu = (Map<String, Object>) f.get("cpu");
     s.append("    CPU ms per issue: ").append(cpuLine(cpu, "cpuMsPerIssue")).append('\n');
     s.append("    average cores: ").append(cpuLine(cpu, "averageCores")).append('\n');
