@@ -103,15 +103,28 @@ public final class InboxPartitions {
     for (int p = 0; p < partitions; p++) {
       AmqpTopology.declarePartition(channel, p, partitions);
     }
+    // RabbitMQ takes the unbinding of a binding that does not exist as done; the embedded broker
+    // answers 404 and closes the channel: then the next unbinding gets a fresh one
+    Channel unbinding = connection.createChannel();
     for (int slot = 0; slot < AmqpTopology.SLOTS; slot++) {
       for (int p = 0; p < partitions; p++) {
         if (p != AmqpTopology.partitionOf(slot, partitions)) {
-          channel.queueUnbind(
-              AmqpTopology.partitionQueue(p),
-              AmqpTopology.COMMANDS_EXCHANGE,
-              AmqpTopology.slotRoutingKey(slot));
+          if (!unbinding.isOpen()) {
+            unbinding = connection.createChannel();
+          }
+          try {
+            unbinding.queueUnbind(
+                AmqpTopology.partitionQueue(p),
+                AmqpTopology.COMMANDS_EXCHANGE,
+                AmqpTopology.slotRoutingKey(slot));
+          } catch (IOException noSuchBinding) {
+            // nothing to undo
+          }
         }
       }
+    }
+    if (unbinding.isOpen()) {
+      closeQuietly(unbinding);
     }
     for (int p = partitions; p < AmqpTopology.SLOTS; p++) {
       String queue = AmqpTopology.partitionQueue(p);
@@ -129,6 +142,14 @@ public final class InboxPartitions {
             queue,
             messages);
       }
+    }
+  }
+
+  private static void closeQuietly(Channel channel) {
+    try {
+      channel.close();
+    } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      // closed anyway
     }
   }
 
