@@ -33,6 +33,7 @@ import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
+import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
 import org.slf4j.Logger;
@@ -114,7 +115,8 @@ public final class BackofficeNode {
             node.database(),
             TicketProjection.NAME,
             Ticket.tags(),
-            BackofficeMetrics.TICKETS_LAG);
+            BackofficeMetrics.TICKETS_LAG,
+            OffsetLever.Feed.EVENT_TAG);
     ProjectionAdminRoutes projectionAdmin =
         new ProjectionAdminRoutes(
             List.of(ticketsAdmin),
@@ -127,7 +129,7 @@ public final class BackofficeNode {
                     clock,
                     config.getDuration("helpdesk.tickets-projection.rebuild.pause-timeout"),
                     config.getInt("helpdesk.tickets-projection.rebuild.batch-size"))),
-            routes -> access.api(Employee.Role.OPERATOR, employee -> routes),
+            routes -> access.api(Employee.Role.OPERATOR, employee -> routes.apply(employee.name())),
             node.maxBodyBytes());
     AllDirectives d = new AllDirectives() {};
     node.serve(

@@ -20,6 +20,7 @@ import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.LoopbackOnly;
+import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
 
@@ -87,9 +88,10 @@ public final class CustomerNode {
                             node.database(),
                             OutboxRelay.NAME,
                             Issue.tags(),
-                            OutboxMetrics.RELAY_LAG)),
+                            OutboxMetrics.RELAY_LAG,
+                            OffsetLever.Feed.DURABLE_STATE)),
                     Map.of(),
-                    LoopbackOnly::guard,
+                    LoopbackOnly::operator,
                     node.maxBodyBytes())
                 .routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
