@@ -13,9 +13,12 @@ import org.example.helpdesk.backoffice.auth.Employees;
 import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
 import org.example.helpdesk.backoffice.auth.SignInThrottle;
+import org.example.helpdesk.backoffice.console.BulkDeadLetterPages;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
 import org.example.helpdesk.backoffice.console.TicketChanges;
+import org.example.helpdesk.backoffice.inbox.BulkDeadLetterRoutes;
+import org.example.helpdesk.backoffice.inbox.BulkDeadLetters;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
@@ -106,6 +109,7 @@ public final class BackofficeNode {
                 0.2)),
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
+    BulkDeadLetters bulkDeadLetters = new BulkDeadLetters(deadLetters, node.database());
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
@@ -135,9 +139,12 @@ public final class BackofficeNode {
     node.serve(
         d.concat(
             new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
+            // (before DeadLetterRoutes and ConsoleRoutes, which would take "bulk" for an id)
+            new BulkDeadLetterRoutes(bulkDeadLetters, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
             projectionAdmin.routes(),
             new SignInRoutes(access).routes(),
+            new BulkDeadLetterPages(bulkDeadLetters, access).routes(),
             new ConsoleRoutes(
                     access,
                     tickets,
