@@ -35,6 +35,8 @@ import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.metrics.ConnectionPools;
+import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
@@ -54,6 +56,25 @@ public final class BackofficeNode {
   public static final String[] MIGRATIONS = {
     "classpath:db/pekko/journal", "classpath:db/pekko/projection", "classpath:db/backoffice"
   };
+
+  /** The routes besides the JSON API's, as request metrics name them. */
+  private static final List<String> PAGES =
+      List.of(
+          "/",
+          "/sign-in",
+          "/sign-out",
+          "/console/events",
+          "/console/status",
+          "/console/tickets",
+          "/console/tickets/rows",
+          "/console/tickets/{id}",
+          "/console/tickets/{id}/assign",
+          "/console/tickets/{id}/cancel",
+          "/console/dead-letters",
+          "/console/dead-letters/bulk",
+          "/console/dead-letters/{id}",
+          "/console/dead-letters/{id}/replay",
+          "/console/dead-letters/{id}/delete");
 
   private final Node node;
   private final DeadLetters deadLetters;
@@ -83,6 +104,8 @@ public final class BackofficeNode {
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
+    ConnectionPools.get(node.system())
+        .add("persistence", ConnectionPools.journalPool(node.system()));
     BackofficeMetrics metrics =
         new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
     Config inbox = config.getConfig("helpdesk.inbox");
@@ -159,9 +182,8 @@ public final class BackofficeNode {
         scrape ->
             d.extractUri(
                 uri ->
-                    uri.path().equals("/metrics")
-                        ? access.loopbackOrSignedIn(scrape)
-                        : d.reject()));
+                    uri.path().equals("/metrics") ? access.loopbackOrSignedIn(scrape) : d.reject()),
+        RouteTemplates.openApi("openapi/backoffice.json", PAGES));
     return new BackofficeNode(node, deadLetters);
   }
 
