@@ -70,6 +70,10 @@ class RequestAndPoolMetricsTest {
     while (m.find()) {
       routes.add(m.group(2));
     }
+    metrics
+        .lines()
+        .filter(l -> l.startsWith("helpdesk_http_requests_total"))
+        .forEach(l -> System.out.println("[metrics] " + l));
     assertTrue(routes.size() <= 8, "a handful of routes, not one per path: " + routes);
   }
 
@@ -82,6 +86,10 @@ class RequestAndPoolMetricsTest {
             .postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"pools\"}")
             .status());
     String metrics = metrics();
+    metrics
+        .lines()
+        .filter(l -> l.startsWith("helpdesk_db_pool"))
+        .forEach(l -> System.out.println("[metrics] " + l));
     for (String pool : new String[] {"node", "persistence"}) {
       assertTrue(
           metrics.contains("helpdesk_db_pool_max_connections{pool=\"" + pool + "\"} 6.0"),
