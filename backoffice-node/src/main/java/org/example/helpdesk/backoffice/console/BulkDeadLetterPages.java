@@ -70,10 +70,15 @@ public final class BulkDeadLetterPages extends AllDirectives {
                                         get(() -> parameterMap(q -> preview(who, q))),
                                         post(
                                             () ->
-                                                formFieldMap(
-                                                    f ->
-                                                        access.form(
-                                                            who, f, () -> confirm(who, f)))))))));
+                                                withRequestTimeout(
+                                                    BulkDeadLetters.REQUEST_TIMEOUT,
+                                                    () ->
+                                                        formFieldMap(
+                                                            f ->
+                                                                access.form(
+                                                                    who,
+                                                                    f,
+                                                                    () -> confirm(who, f))))))))));
   }
 
   private Route preview(Access.SignedIn who, Map<String, String> q) {

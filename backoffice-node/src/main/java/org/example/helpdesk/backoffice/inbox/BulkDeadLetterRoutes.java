@@ -86,6 +86,10 @@ public final class BulkDeadLetterRoutes extends ApiDirectives {
   }
 
   private Route act(BulkDeadLetters.Action action, String who) {
+    return withRequestTimeout(BulkDeadLetters.REQUEST_TIMEOUT, () -> actNow(action, who));
+  }
+
+  private Route actNow(BulkDeadLetters.Action action, String who) {
     return jsonBody(
         Request.class,
         request ->

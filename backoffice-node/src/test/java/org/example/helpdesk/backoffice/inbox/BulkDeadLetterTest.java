@@ -170,6 +170,25 @@ class BulkDeadLetterTest {
   }
 
   @Test
+  void aRequestTakesAtMostItsShareAndSaysHowManyRemain() {
+    int more = BulkDeadLetters.MAX_PER_REQUEST + 1;
+    node.sql.rows(
+        "INSERT INTO dead_letters (message_id, type, body, body_size, headers, error, first_failed_at,"
+            + " last_failed_at, attempts, status) SELECT 'many-' || n, 'ticket.cancel', 'x'::bytea, 1,"
+            + " '{}'::jsonb, 'many', now(), now(), 1, 'failed' FROM generate_series(1, ?) n RETURNING id",
+        more);
+
+    JsonNode first = node.http.postJson(DELETE, "{\"error\":\"many\"}").json();
+    assertEquals(BulkDeadLetters.MAX_PER_REQUEST, first.path("matched").asLong(), first::toString);
+    assertEquals(BulkDeadLetters.MAX_PER_REQUEST, first.path("deleted").asInt(), first::toString);
+    assertEquals(1, first.path("remaining").asLong(), first::toString);
+    JsonNode rest = node.http.postJson(DELETE, "{\"error\":\"many\"}").json();
+    assertEquals(1, rest.path("deleted").asInt(), rest::toString);
+    assertEquals(0, rest.path("remaining").asLong(), rest::toString);
+    assertEquals(0, open());
+  }
+
+  @Test
   void aConfirmationBoundByUpToIdLeavesLaterLettersAlone() {
     UUID a = UUID.randomUUID();
     failed(prepare(a), a, "counted", Instant.now());
