@@ -213,6 +213,38 @@ class ProjectionOffsetTest {
     }
   }
 
+  @Test
+  @Order(6)
+  void aMoveRacingAResumeEitherLandsBeforeTheInstanceStartsOrIsRefused() throws Exception {
+    String tag = Ticket.tags().get(1);
+    int moved = 0;
+    for (int round = 0; round < 4; round++) {
+      pause();
+      List<UUID> waiting = List.of(createTicketIn(tag), createTicketIn(tag));
+      await().atMost(Duration.ofSeconds(10)).until(() -> lag(tag) == 2);
+
+      java.util.concurrent.CompletableFuture<HttpTestClient.Response> resumed =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> node.http.post("/admin/projections/tickets/resume", null, new byte[0]));
+      HttpTestClient.Response move = move("{\"key\":\"" + tag + "\",\"toHead\":true}");
+      assertEquals(200, resumed.get().status(), () -> resumed.join().toString());
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> lag(tag) == 0);
+      if (move.status() == 200) {
+        // it started from the new offset: a later ticket of the instance is projected, and
+        // what was passed over (which would have come first) is not
+        moved++;
+        node.awaitStatus(createTicketIn(tag), "awaiting");
+        waiting.forEach(id -> assertEquals(Map.of(), node.ticketRow(id), move::toString));
+      } else {
+        assertEquals(409, move.status(), move::toString);
+        waiting.forEach(id -> node.awaitStatus(id, "awaiting"));
+      }
+    }
+    System.out.println(
+        "[offset] moves racing a resume: " + moved + " of 4 landed, the rest refused");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static HttpTestClient.Response move(String body) {
