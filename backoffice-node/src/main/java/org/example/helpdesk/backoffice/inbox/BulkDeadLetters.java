@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.slf4j.Logger;
@@ -162,11 +163,15 @@ public final class BulkDeadLetters {
     return ids(action, filter)
         .thenCompose(
             ids -> {
-              Tally tally = new Tally(action, ids.size());
+              Tally tally = new Tally(action);
               return each(ids, 0, action, tally, trace)
                   // what still matches: the rest beyond this request's share, and those that
-                  // failed again
-                  .thenCompose(done -> preview(action, filter).thenApply(Result::matched))
+                  // failed again (unknown when it stopped: the database is not answering)
+                  .thenCompose(
+                      done ->
+                          tally.stopped != null
+                              ? CompletableFuture.<Long>completedFuture(null)
+                              : preview(action, filter).thenApply(Result::matched))
                   .thenApply(
                       remaining -> {
                         Result r = tally.result(ids, remaining);
@@ -195,7 +200,8 @@ public final class BulkDeadLetters {
     return one.handle(
             (ok, failure) -> {
               if (failure != null) {
-                tally.stopped = "stopped at dead letter " + id + ": " + failure.getMessage();
+                tally.stopped =
+                    "stopped at dead letter " + id + ": " + Futures.unwrap(failure).getMessage();
               }
               return null;
             })
@@ -286,7 +292,7 @@ public final class BulkDeadLetters {
     private int skipped;
     private String stopped;
 
-    Tally(Action action, int matched) {
+    Tally(Action action) {
       this.action = action;
     }
 
@@ -309,7 +315,7 @@ public final class BulkDeadLetters {
       }
     }
 
-    Result result(List<Long> ids, long remaining) {
+    Result result(List<Long> ids, Long remaining) {
       Long upTo = ids.stream().max(Long::compare).orElse(null);
       boolean replay = action == Action.REPLAY;
       return new Result(

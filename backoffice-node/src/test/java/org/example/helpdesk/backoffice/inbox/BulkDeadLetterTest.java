@@ -189,6 +189,37 @@ class BulkDeadLetterTest {
   }
 
   @Test
+  void aLetterThatCannotBeChangedStopsTheRunWithWhatWasDoneCounted() {
+    UUID a = UUID.randomUUID();
+    long first = failed(prepare(a), a, "halt 1", Instant.now());
+    UUID b = UUID.randomUUID();
+    long broken = failed(prepare(b), b, "halt 2: stop here", Instant.now());
+    UUID c = UUID.randomUUID();
+    failed(prepare(c), c, "halt 3", Instant.now());
+    // the database refuses to change that one letter (as it would any, were it away)
+    node.sql.execute(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+            + " $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
+            + " CREATE TRIGGER refuse BEFORE UPDATE ON dead_letters FOR EACH ROW"
+            + " WHEN (OLD.error LIKE '%stop here%') EXECUTE FUNCTION refuse()");
+    try {
+      // (deletion goes newest first: c, then the broken one, where it stops before a)
+      HttpTestClient.Response r = node.http.postJson(DELETE, "{\"error\":\"halt\"}");
+      assertEquals(200, r.status(), r::toString);
+      assertEquals(3, r.json().path("matched").asLong(), r::toString);
+      assertEquals(1, r.json().path("deleted").asInt(), r::toString);
+      assertTrue(r.json().path("stopped").asText().contains("dead letter " + broken), r::toString);
+      assertTrue(r.json().path("remaining").isMissingNode(), r::toString);
+      assertEquals(
+          1,
+          node.sql.count(
+              "SELECT count(*) FROM dead_letters WHERE id = ? AND status = 'failed'", first));
+    } finally {
+      node.sql.execute("DROP TRIGGER refuse ON dead_letters; DROP FUNCTION refuse()");
+    }
+  }
+
+  @Test
   void aConfirmationBoundByUpToIdLeavesLaterLettersAlone() {
     UUID a = UUID.randomUUID();
     failed(prepare(a), a, "counted", Instant.now());
