@@ -102,6 +102,7 @@ class ProjectionOffsetTest {
     assertEquals(moved.path("to").asText(), instance(tag).path("offset").asText());
     assertEquals(waiting.size() - 2, lag(tag), "the lag counts from the new offset");
     String line = logged.list.get(0).getFormattedMessage();
+    System.out.println("[offset] " + moved + "\n[offset] logged: " + line);
     assertTrue(
         line.contains(TestEmployees.OPERATOR)
             && line.contains(from.isNull() ? "nothing stored" : from.asText())
