@@ -41,8 +41,8 @@ public final class BulkDeadLetters {
   private static final Logger log = LoggerFactory.getLogger(BulkDeadLetters.class);
 
   /**
-   * Letters per request: one at a time they take about 35 ms each (measured, see
-   * docs/operator-levers.md), so 500 finish well within {@link #REQUEST_TIMEOUT}.
+   * Letters per request: one at a time a head with its parked command took about 75 ms (measured,
+   * see docs/operator-levers.md), so 500 finish well within {@link #REQUEST_TIMEOUT}.
    */
   public static final int MAX_PER_REQUEST = 500;
 
