@@ -13,9 +13,12 @@ import org.example.helpdesk.backoffice.auth.Employees;
 import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
 import org.example.helpdesk.backoffice.auth.SignInThrottle;
+import org.example.helpdesk.backoffice.console.BulkDeadLetterPages;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
 import org.example.helpdesk.backoffice.console.TicketChanges;
+import org.example.helpdesk.backoffice.inbox.BulkDeadLetterRoutes;
+import org.example.helpdesk.backoffice.inbox.BulkDeadLetters;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
@@ -33,7 +36,10 @@ import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.metrics.ConnectionPools;
+import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
+import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
 import org.slf4j.Logger;
@@ -51,6 +57,25 @@ public final class BackofficeNode {
   public static final String[] MIGRATIONS = {
     "classpath:db/pekko/journal", "classpath:db/pekko/projection", "classpath:db/backoffice"
   };
+
+  /** The routes besides the JSON API's, as request metrics name them. */
+  private static final List<String> PAGES =
+      List.of(
+          "/",
+          "/sign-in",
+          "/sign-out",
+          "/console/events",
+          "/console/status",
+          "/console/tickets",
+          "/console/tickets/rows",
+          "/console/tickets/{id}",
+          "/console/tickets/{id}/assign",
+          "/console/tickets/{id}/cancel",
+          "/console/dead-letters",
+          "/console/dead-letters/bulk",
+          "/console/dead-letters/{id}",
+          "/console/dead-letters/{id}/replay",
+          "/console/dead-letters/{id}/delete");
 
   private final Node node;
   private final DeadLetters deadLetters;
@@ -80,6 +105,8 @@ public final class BackofficeNode {
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
+    ConnectionPools.get(node.system())
+        .add("persistence", ConnectionPools.journalPool(node.system()));
     BackofficeMetrics metrics =
         new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
     Config inbox = config.getConfig("helpdesk.inbox");
@@ -108,6 +135,7 @@ public final class BackofficeNode {
                 0.2)),
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
+    BulkDeadLetters bulkDeadLetters = new BulkDeadLetters(deadLetters, node.database());
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
@@ -117,7 +145,8 @@ public final class BackofficeNode {
             node.database(),
             TicketProjection.NAME,
             Ticket.tags(),
-            BackofficeMetrics.TICKETS_LAG);
+            BackofficeMetrics.TICKETS_LAG,
+            OffsetLever.Feed.EVENT_TAG);
     ProjectionAdminRoutes projectionAdmin =
         new ProjectionAdminRoutes(
             List.of(ticketsAdmin),
@@ -130,15 +159,18 @@ public final class BackofficeNode {
                     clock,
                     config.getDuration("helpdesk.tickets-projection.rebuild.pause-timeout"),
                     config.getInt("helpdesk.tickets-projection.rebuild.batch-size"))),
-            routes -> access.api(Employee.Role.OPERATOR, employee -> routes),
+            routes -> access.api(Employee.Role.OPERATOR, employee -> routes.apply(employee.name())),
             node.maxBodyBytes());
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
             new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
+            // (before DeadLetterRoutes and ConsoleRoutes, which would take "bulk" for an id)
+            new BulkDeadLetterRoutes(bulkDeadLetters, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
             projectionAdmin.routes(),
             new SignInRoutes(access).routes(),
+            new BulkDeadLetterPages(bulkDeadLetters, access).routes(),
             new ConsoleRoutes(
                     access,
                     tickets,
@@ -153,9 +185,8 @@ public final class BackofficeNode {
         scrape ->
             d.extractUri(
                 uri ->
-                    uri.path().equals("/metrics")
-                        ? access.loopbackOrSignedIn(scrape)
-                        : d.reject()));
+                    uri.path().equals("/metrics") ? access.loopbackOrSignedIn(scrape) : d.reject()),
+        RouteTemplates.openApi("openapi/backoffice.json", PAGES));
     return new BackofficeNode(node, deadLetters);
   }
 

@@ -60,10 +60,13 @@ class BackofficeApiDocsTest {
           "GET /dead-letters/{id}",
           "DELETE /dead-letters/{id}",
           "POST /dead-letters/{id}/replay",
+          "POST /dead-letters/bulk/replay",
+          "POST /dead-letters/bulk/delete",
           "GET /admin/projections",
           "POST /admin/projections/{name}/pause",
           "POST /admin/projections/{name}/resume",
           "POST /admin/projections/{name}/rebuild",
+          "POST /admin/projections/{name}/offset",
           "GET /health",
           "GET /health/live",
           "GET /health/ready",
@@ -507,6 +510,37 @@ class BackofficeApiDocsTest {
         "POST /admin/projections/{name}/rebuild 409",
         BackofficeApiDocsTest::rebuildWhileAnotherNodeRebuilds);
 
+    String offset = "/admin/projections/tickets/offset";
+    String toHead = "{\"key\":\"ticket-0\",\"toHead\":true}";
+    String move = "POST /admin/projections/{name}/offset";
+    // (before the pause and resume above: in the order of the statuses, it comes first)
+    p.put(move + " 200", BackofficeApiDocsTest::moveAnOffsetToWhereItIs);
+    p.put(move + " 400", () -> json(operator(), "POST", offset, "{\"key\":\"ticket-0\"}"));
+    p.put(move + " 401", () -> json(node.browser(), "POST", offset, toHead));
+    p.put(move + " 403", () -> json(agent(), "POST", offset, toHead));
+    p.put(move + " 404", () -> json(operator(), "POST", "/admin/projections/none/offset", toHead));
+    p.put(move + " 409", () -> json(operator(), "POST", offset, toHead));
+    p.put(move + " 413", () -> json(operator(), "POST", offset, BIG));
+    p.put(
+        move + " 415",
+        () -> operator().request("POST", offset, "text/plain", toHead.getBytes(UTF_8)));
+    p.put(move + " 429", () -> json(blocked(), "POST", offset, toHead));
+
+    // (counts only: the letters above stay for the other requests)
+    String count = "{\"type\":\"ticket.cancel\",\"dryRun\":true}";
+    for (String action : List.of("replay", "delete")) {
+      String op = "POST /dead-letters/bulk/" + action;
+      String path = "/dead-letters/bulk/" + action;
+      p.put(op + " 200", () -> json(operator(), "POST", path, count));
+      p.put(op + " 400", () -> json(operator(), "POST", path, "{\"status\":\"resolved\"}"));
+      p.put(op + " 401", () -> json(node.browser(), "POST", path, count));
+      p.put(op + " 403", () -> json(agent(), "POST", path, count));
+      p.put(op + " 413", () -> json(operator(), "POST", path, BIG));
+      p.put(
+          op + " 415", () -> operator().request("POST", path, "text/plain", count.getBytes(UTF_8)));
+      p.put(op + " 429", () -> json(blocked(), "POST", path, count));
+    }
+
     p.put("GET /health 200", () -> node.browser().get("/health"));
     p.put("GET /health/live 200", () -> node.browser().get("/health/live"));
     p.put("GET /health/ready 200", () -> node.browser().get("/health/ready"));
@@ -553,6 +587,19 @@ class BackofficeApiDocsTest {
     p.put(
         "POST /admin/projections/{name}/rebuild",
         () -> operator().request("POST", "/admin/projections/tickets/rebuild", null, null));
+    p.put(
+        "POST /admin/projections/{name}/offset",
+        () ->
+            json(
+                operator(),
+                "POST",
+                "/admin/projections/tickets/offset",
+                "{\"key\":\"ticket-0\",\"toHead\":true}"));
+    for (String action : List.of("replay", "delete")) {
+      p.put(
+          "POST /dead-letters/bulk/" + action,
+          () -> json(operator(), "POST", "/dead-letters/bulk/" + action, "{\"dryRun\":true}"));
+    }
     return p;
   }
 
@@ -615,6 +662,37 @@ class BackofficeApiDocsTest {
 
   private static Page json(Browser browser, String method, String path, String json) {
     return browser.request(method, path, "application/json", json.getBytes(UTF_8));
+  }
+
+  /**
+   * Pauses the projection, sets one instance's offset to where it is (to its head when it has
+   * stored none: nothing waits there), resumes it: the answer of the set.
+   */
+  private static Page moveAnOffsetToWhereItIs() {
+    assertEquals(
+        200, operator().request("POST", "/admin/projections/tickets/pause", null, null).status());
+    try {
+      JsonNode instance =
+          operator()
+              .get("/admin/projections")
+              .json()
+              .path("projections")
+              .get(0)
+              .path("instances")
+              .get(0);
+      String key = instance.path("key").asText();
+      return json(
+          operator(),
+          "POST",
+          "/admin/projections/tickets/offset",
+          instance.path("offset").isTextual()
+              ? "{\"key\":\"" + key + "\",\"offset\":\"" + instance.path("offset").asText() + "\"}"
+              : "{\"key\":\"" + key + "\",\"toHead\":true}");
+    } finally {
+      assertEquals(
+          200,
+          operator().request("POST", "/admin/projections/tickets/resume", null, null).status());
+    }
   }
 
   /** A rebuild while another node's holds the schema's rebuild lock (after this node's ended). */

@@ -18,8 +18,10 @@ import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.LoopbackOnly;
+import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
 
@@ -87,13 +89,17 @@ public final class CustomerNode {
                             node.database(),
                             OutboxRelay.NAME,
                             Issue.tags(),
-                            OutboxMetrics.RELAY_LAG)),
+                            OutboxMetrics.RELAY_LAG,
+                            OffsetLever.Feed.DURABLE_STATE)),
                     Map.of(),
-                    LoopbackOnly::guard,
+                    LoopbackOnly::operator,
                     node.maxBodyBytes())
                 .routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
-        List.of(HealthRoutes.Check.broker(node.amqp())));
+        List.of(HealthRoutes.Check.broker(node.amqp())),
+        metrics -> metrics,
+        // (the pages share the API's paths: / and /issues/{issueId}/...)
+        RouteTemplates.openApi("openapi/customer.json", List.of("/")));
     return new CustomerNode(node);
   }
 

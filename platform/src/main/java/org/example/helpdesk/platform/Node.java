@@ -1,6 +1,7 @@
 package org.example.helpdesk.platform;
 
 import com.typesafe.config.Config;
+import com.zaxxer.hikari.HikariDataSource;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +27,10 @@ import org.example.helpdesk.platform.config.StartupFailure;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
 import org.example.helpdesk.platform.logging.Secrets;
+import org.example.helpdesk.platform.metrics.ConnectionPools;
+import org.example.helpdesk.platform.metrics.HttpMetrics;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
+import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -55,6 +59,9 @@ public final class Node {
     this.system = system;
     this.amqp = amqp;
     this.metrics = new NodeMetrics(database.executor());
+    ConnectionPools pools = ConnectionPools.get(system);
+    pools.add("node", () -> (HikariDataSource) database.dataSource());
+    pools.register(metrics.registry());
   }
 
   /**
@@ -146,6 +153,20 @@ public final class Node {
       Route routes,
       List<HealthRoutes.Check> readinessChecks,
       java.util.function.UnaryOperator<Route> guardMetrics) {
+    return serve(routes, readinessChecks, guardMetrics, RouteTemplates.of(List.of()));
+  }
+
+  /**
+   * As {@link #serve(Route, List, java.util.function.UnaryOperator)}, with the templates of the
+   * routes, by which request metrics name them (a path none matches counts as {@value
+   * RouteTemplates#UNMATCHED}).
+   */
+  public ServerBinding serve(
+      Route routes,
+      List<HealthRoutes.Check> readinessChecks,
+      java.util.function.UnaryOperator<Route> guardMetrics,
+      RouteTemplates templates) {
+    HttpMetrics httpMetrics = new HttpMetrics(metrics.registry(), templates);
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
     checks.addAll(readinessChecks);
@@ -163,7 +184,8 @@ public final class Node {
                   config.getInt("helpdesk.http.port"),
                   maxBodyBytes(),
                   all,
-                  Tracing.get(system))
+                  Tracing.get(system),
+                  httpMetrics::instrument)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
       return binding;

@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,7 +56,8 @@ class CustomerOpenApiTest {
           "GET /metrics",
           "GET /admin/projections",
           "POST /admin/projections/{name}/pause",
-          "POST /admin/projections/{name}/resume");
+          "POST /admin/projections/{name}/resume",
+          "POST /admin/projections/{name}/offset");
 
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
@@ -188,7 +190,49 @@ class CustomerOpenApiTest {
           () -> send(node, "POST", "/admin/projections/none/" + control, null, null, new byte[0]));
       p.put(op + " 503 " + json, () -> send(cutOff, "POST", path, null, null, new byte[0]));
     }
+    String offset = "/admin/projections/" + OutboxRelay.NAME + "/offset";
+    String key = Issue.tags().get(0);
+    String toHead = "{\"key\":\"" + key + "\",\"toHead\":true}";
+    String op = "POST /admin/projections/{name}/offset";
+    p.put(op + " 200 " + json, CustomerOpenApiTest::moveAnOffsetToWhereItIs);
+    p.put(op + " 400 " + json, () -> postJson(node, offset, "{\"skip\":1}"));
+    p.put(op + " 403 " + json, () -> fromElsewhere(cutOff, "POST", offset));
+    p.put(op + " 404 " + json, () -> postJson(node, "/admin/projections/none/offset", toHead));
+    p.put(op + " 409 " + json, () -> postJson(node, offset, toHead));
+    p.put(op + " 413 " + json, () -> postJson(node, offset, big));
+    p.put(
+        op + " 415 " + json,
+        () -> send(node, "POST", offset, null, "text/plain", toHead.getBytes(UTF_8)));
     return p;
+  }
+
+  /**
+   * Pauses the relay, sets one instance's offset to where it is (to its head when it has stored
+   * none: nothing waits there), resumes it: the answer of the set.
+   */
+  private static HttpResponse<String> moveAnOffsetToWhereItIs() {
+    String admin = "/admin/projections/" + OutboxRelay.NAME;
+    assertEquals(200, send(node, "POST", admin + "/pause", null, null, new byte[0]).statusCode());
+    try {
+      JsonNode instance =
+          JSON.readTree(get(node, "/admin/projections", null).body())
+              .path("projections")
+              .get(0)
+              .path("instances")
+              .get(0);
+      String key = instance.path("key").asText();
+      return postJson(
+          node,
+          admin + "/offset",
+          instance.path("offset").isTextual()
+              ? "{\"key\":\"" + key + "\",\"offset\":\"" + instance.path("offset").asText() + "\"}"
+              : "{\"key\":\"" + key + "\",\"toHead\":true}");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } finally {
+      assertEquals(
+          200, send(node, "POST", admin + "/resume", null, null, new byte[0]).statusCode());
+    }
   }
 
   @Test

@@ -50,6 +50,21 @@ public final class HttpServer {
       long maxBodyBytes,
       Route routes,
       Tracing tracing) {
+    return start(system, host, port, maxBodyBytes, routes, tracing, r -> r);
+  }
+
+  /**
+   * @param measured wraps the routes with their error handling, to see every response as the client
+   *     gets it (request metrics)
+   */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      long maxBodyBytes,
+      Route routes,
+      Tracing tracing,
+      java.util.function.UnaryOperator<Route> measured) {
     return Http.get(system)
         .newServerAt(host, port)
         .withSettings(settings(system))
@@ -57,7 +72,7 @@ public final class HttpServer {
             HttpTracing.traced(
                 tracing,
                 WebRoutes.withSecurityHeaders(
-                    ApiErrors.handled(RequestRules.apply(maxBodyBytes, routes)))))
+                    measured.apply(ApiErrors.handled(RequestRules.apply(maxBodyBytes, routes))))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

@@ -1,9 +1,11 @@
 package org.example.helpdesk.platform.persistence;
 
 import com.typesafe.config.Config;
+import com.zaxxer.hikari.HikariDataSource;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.persistence.state.DurableStateStoreProvider;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -11,6 +13,7 @@ import org.example.helpdesk.platform.changefeed.ChangeNotifier;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.platform.metrics.ConnectionPools;
 import scala.Option;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.FutureConverters;
@@ -31,6 +34,8 @@ public final class PostgresDurableStateStoreProvider implements DurableStateStor
     DatabaseSettings db = DatabaseSettings.from(system.settings().config());
     // one connection per lane, with the node's timeouts (socket, statement, connection)
     Database pool = Database.connect(db.withPoolSize(lanes), system.name() + "-state");
+    ConnectionPools.get(Adapter.toTyped(system))
+        .add("state", () -> (HikariDataSource) pool.dataSource());
     ChangeNotifier followers = ChangeNotifier.start(db, system.name(), DurableStateTable.TABLE);
     store =
         new PostgresDurableStateStore(

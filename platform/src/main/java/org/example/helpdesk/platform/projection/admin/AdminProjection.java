@@ -53,6 +53,7 @@ public final class AdminProjection {
   private final String name;
   private final List<String> keys;
   private final String lagSql;
+  private final Optional<OffsetLever> offsetLever;
 
   /**
    * @param lagSql returns (count, age in seconds) for parameters (name, key, key), as given to
@@ -60,11 +61,27 @@ public final class AdminProjection {
    */
   public AdminProjection(
       ActorSystem<?> system, Database database, String name, List<String> keys, String lagSql) {
+    this(system, database, name, keys, lagSql, null);
+  }
+
+  /**
+   * @param feed the feed it reads, for moving its offsets ({@link OffsetLever}); null: none
+   */
+  public AdminProjection(
+      ActorSystem<?> system,
+      Database database,
+      String name,
+      List<String> keys,
+      String lagSql,
+      OffsetLever.Feed feed) {
     this.system = system;
     this.database = database;
     this.name = name;
     this.keys = List.copyOf(keys);
     this.lagSql = lagSql;
+    this.offsetLever =
+        Optional.ofNullable(feed)
+            .map(f -> new OffsetLever(database, f, java.time.Clock.systemUTC()));
   }
 
   public String name() {
@@ -77,6 +94,11 @@ public final class AdminProjection {
 
   public List<ProjectionId> ids() {
     return keys.stream().map(k -> ProjectionId.of(name, k)).toList();
+  }
+
+  /** Moves an instance's stored offset, if this projection has a feed that allows it. */
+  public Optional<OffsetLever> offsetLever() {
+    return offsetLever;
   }
 
   /** Every instance as it stands now. */

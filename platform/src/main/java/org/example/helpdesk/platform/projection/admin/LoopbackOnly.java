@@ -32,6 +32,19 @@ public final class LoopbackOnly {
                     "the admin API answers requests from this host (loopback) only"));
   }
 
+  /**
+   * As {@link #guard}, naming who asks for the log: "loopback" and the address (a node without
+   * sign-in knows no more).
+   */
+  public static Route operator(java.util.function.Function<String, Route> inner) {
+    return D.extractRequest(
+        request ->
+            guard(
+                inner.apply(
+                    "loopback "
+                        + peer(request).map(InetAddress::getHostAddress).orElse("(unknown)"))));
+  }
+
   private static Optional<InetAddress> peer(HttpRequest request) {
     return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress);
   }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -21,11 +21,13 @@ import org.example.helpdesk.platform.http.ApiErrors;
  *       rebuild of the projections that have one;
  *   <li>{@code POST /admin/projections/{name}/pause} and {@code /resume}: all its instances;
  *   <li>{@code POST /admin/projections/{name}/rebuild}: starts a rebuild (202), see {@link
- *       Rebuild}.
+ *       Rebuild};
+ *   <li>{@code POST /admin/projections/{name}/offset}: sets or skips the offset of one paused
+ *       instance, see {@link OffsetLever}.
  * </ul>
  *
- * Behind {@code guard}: the operator role on the backoffice, the loopback address on the customer
- * node.
+ * Behind {@code operator}, which names who asks (for the log): the operator role on the backoffice,
+ * the loopback address on the customer node.
  */
 public final class ProjectionAdminRoutes extends ApiDirectives {
 
@@ -38,17 +40,21 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
 
   private final List<AdminProjection> projections;
   private final Map<String, Rebuild> rebuilds;
-  private final UnaryOperator<Route> guard;
+  private final Function<Function<String, Route>, Route> operator;
 
+  /**
+   * @param operator lets the request through to the route it is given, with the name of who asks,
+   *     or answers it with a 401 or 403
+   */
   public ProjectionAdminRoutes(
       List<AdminProjection> projections,
       Map<String, Rebuild> rebuilds,
-      UnaryOperator<Route> guard,
+      Function<Function<String, Route>, Route> operator,
       long maxBodyBytes) {
     super(maxBodyBytes);
     this.projections = List.copyOf(projections);
     this.rebuilds = Map.copyOf(rebuilds);
-    this.guard = guard;
+    this.operator = operator;
   }
 
   public Route routes() {
@@ -58,25 +64,19 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
             pathPrefix(
                 "projections",
                 () ->
-                    guard.apply(
-                        concat(
-                            pathEndOrSingleSlash(() -> get(this::list)),
-                            pathPrefix(
-                                PathMatchers.segment(),
-                                name ->
-                                    concat(
-                                        path(
-                                            "pause",
-                                            () ->
-                                                post(() -> known(name, p -> changed(p, p::pause)))),
-                                        path(
-                                            "resume",
-                                            () ->
-                                                post(
-                                                    () -> known(name, p -> changed(p, p::resume)))),
-                                        path(
-                                            "rebuild",
-                                            () -> post(() -> known(name, p -> rebuild(p))))))))));
+                    operator.apply(
+                        who ->
+                            concat(
+                                pathEndOrSingleSlash(() -> get(this::list)),
+                                pathPrefix(PathMatchers.segment(), name -> one(name, who))))));
+  }
+
+  private Route one(String name, String who) {
+    return concat(
+        path("pause", () -> post(() -> known(name, p -> changed(p, p::pause)))),
+        path("resume", () -> post(() -> known(name, p -> changed(p, p::resume)))),
+        path("rebuild", () -> post(() -> known(name, this::rebuild))),
+        path("offset", () -> post(() -> known(name, p -> moveOffset(p, who)))));
   }
 
   private Route list() {
@@ -113,6 +113,18 @@ public final class ProjectionAdminRoutes extends ApiDirectives {
           StatusCodes.NOT_FOUND, "projection '" + p.name() + "' has no rebuild");
     }
     return onReply(rebuild.start(), status -> json(StatusCodes.ACCEPTED, status));
+  }
+
+  private Route moveOffset(AdminProjection p, String who) {
+    if (p.offsetLever().isEmpty()) {
+      return ApiErrors.complete(
+          StatusCodes.NOT_FOUND, "projection '" + p.name() + "' has no settable offset");
+    }
+    return jsonBody(
+        OffsetLever.Move.class,
+        move ->
+            onReply(
+                p.offsetLever().get().move(p, move, who), moved -> json(StatusCodes.OK, moved)));
   }
 
   private Route known(String name, java.util.function.Function<AdminProjection, Route> inner) {
