@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How a node finds the other nodes of its service: the static {@code SEED_NODES}, or Pekko Cluster
@@ -17,6 +18,8 @@ import java.util.Map;
 public final class ClusterDiscovery {
 
   public static final List<String> METHODS = List.of("none", "config", "kubernetes-api");
+
+  private static final Pattern VERSION = Pattern.compile("[0-9]+(\\.[0-9]+)*([-+][0-9A-Za-z.-]+)?");
 
   private ClusterDiscovery() {}
 
@@ -36,6 +39,15 @@ public final class ClusterDiscovery {
     }
     String method = method(config);
     List<String> problems = new ArrayList<>();
+    if (config.hasPath("pekko.cluster.app-version")) {
+      String version = config.getString("pekko.cluster.app-version");
+      if (!VERSION.matcher(version).matches()) {
+        problems.add(
+            "APP_VERSION='"
+                + version
+                + "' (pekko.cluster.app-version): not a version such as 1.4.2 or 1.4.2-RC1");
+      }
+    }
     if (!METHODS.contains(method)) {
       problems.add(
           "CLUSTER_DISCOVERY='" + method + "' (helpdesk.cluster.discovery): not one of " + METHODS);

@@ -110,6 +110,11 @@ class ClusterDiscoveryTest {
         "CLUSTER_REQUIRED_CONTACT_POINTS",
         "at least 1");
     assertOne(problems(Map.of("helpdesk.cluster.management-port", "x")), "MANAGEMENT_PORT", "port");
+    assertEquals(List.of(), problems(Map.of("pekko.cluster.app-version", "1.4.2-RC1")));
+    assertOne(
+        problems(Map.of("pekko.cluster.app-version", "latest")),
+        "APP_VERSION='latest'",
+        "not a version");
   }
 
   private static void assertOne(List<String> problems, String starts, String contains) {
