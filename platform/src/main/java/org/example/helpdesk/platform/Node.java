@@ -12,14 +12,19 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
+import org.example.helpdesk.platform.cluster.ManagementReadiness;
+import org.example.helpdesk.platform.config.ClusterDiscovery;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
 import org.example.helpdesk.platform.config.PortProbe;
@@ -98,7 +103,9 @@ public final class Node {
           .orElseThrow(() -> e);
     }
     Tracing.get(system); // configured now: a wrong OTEL_* setting stops the node at start
-    if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
+    if (ClusterDiscovery.bootstraps(config)) {
+      bootstrap(system, config);
+    } else if (config.getList("pekko.cluster.seed-nodes").isEmpty()) {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
@@ -119,6 +126,39 @@ public final class Node {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     return new Node(config, database, system, amqp);
+  }
+
+  /**
+   * Serves Pekko Management (the bootstrap's contact point, {@code /ready} and {@code /alive}) and
+   * starts Cluster Bootstrap: it asks the discovery method for the other nodes' management
+   * endpoints, and joins the cluster they are in, or forms one with them once enough agree.
+   */
+  private static void bootstrap(ActorSystem<Void> system, Config config) {
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+    try {
+      PekkoManagement.get(classic).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      system.terminate();
+      String host = config.getString("pekko.management.http.bind-hostname");
+      int port = config.getInt("pekko.management.http.port");
+      throw bindFailure(e, "Pekko Management (CLUSTER_BIND_HOST, MANAGEMENT_PORT)", host, port)
+          .orElseGet(
+              () ->
+                  new StartupFailure(
+                      "could not start Pekko Management on "
+                          + host
+                          + ":"
+                          + port
+                          + ": "
+                          + Secrets.redact(String.valueOf(rootCause(e))),
+                      StartupFailure.COULD_NOT_START,
+                      e));
+    }
+    ClusterBootstrap.get(classic).start();
+    log.info(
+        "Cluster Bootstrap: finding the nodes of {} by {} discovery",
+        system.name(),
+        config.getString("pekko.discovery.method"));
   }
 
   /**
@@ -170,12 +210,11 @@ public final class Node {
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
     checks.addAll(readinessChecks);
+    HealthRoutes health = new HealthRoutes(system, checks);
+    ManagementReadiness.register(Adapter.toClassic(system), health::isReady);
     Route all =
         new AllDirectives() {}.concat(
-            routes,
-            new HealthRoutes(system, checks).routes(),
-            guardMetrics.apply(metrics.routes()),
-            WebRoutes.assets());
+            routes, health.routes(), guardMetrics.apply(metrics.routes()), WebRoutes.assets());
     try {
       binding =
           HttpServer.start(
@@ -220,6 +259,15 @@ public final class Node {
             config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"));
     if (http != null) {
       problems.add("HTTP (HTTP_HOST, HTTP_PORT): " + http);
+    }
+    if (ClusterDiscovery.bootstraps(config)) {
+      String management =
+          PortProbe.problem(
+              config.getString("pekko.management.http.bind-hostname"),
+              config.getInt("pekko.management.http.port"));
+      if (management != null) {
+        problems.add("Pekko Management (CLUSTER_BIND_HOST, MANAGEMENT_PORT): " + management);
+      }
     }
     String remoting = PortProbe.problem(remotingHost(config), remotingPort(config));
     if (remoting != null) {

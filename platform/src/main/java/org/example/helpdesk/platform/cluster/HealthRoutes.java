@@ -69,6 +69,20 @@ public final class HealthRoutes extends ApiDirectives {
   }
 
   private Route ready() {
+    return onReply(
+        readiness(),
+        body ->
+            json(
+                "UP".equals(body.get("status")) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                body));
+  }
+
+  /** Whether the node can serve: an Up member whose dependencies answer. */
+  public CompletionStage<Boolean> isReady() {
+    return readiness().thenApply(body -> "UP".equals(body.get("status")));
+  }
+
+  private CompletionStage<Map<String, Object>> readiness() {
     List<CompletableFuture<Boolean>> probes =
         readinessChecks.stream()
             .map(
@@ -79,26 +93,19 @@ public final class HealthRoutes extends ApiDirectives {
                         .completeOnTimeout(false, 2, java.util.concurrent.TimeUnit.SECONDS)
                         .exceptionally(e -> false))
             .toList();
-    CompletionStage<Map<String, Object>> result =
-        CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
-            .thenApply(
-                ignored -> {
-                  Map<String, Object> checks = new LinkedHashMap<>();
-                  checks.put("cluster", isUp() ? "UP" : "DOWN");
-                  for (int i = 0; i < readinessChecks.size(); i++) {
-                    checks.put(readinessChecks.get(i).name(), probes.get(i).join() ? "UP" : "DOWN");
-                  }
-                  Map<String, Object> body = new LinkedHashMap<>();
-                  body.put("status", checks.containsValue("DOWN") ? "DOWN" : "UP");
-                  body.put("checks", checks);
-                  return body;
-                });
-    return onReply(
-        result,
-        body ->
-            json(
-                "UP".equals(body.get("status")) ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
-                body));
+    return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+        .thenApply(
+            ignored -> {
+              Map<String, Object> checks = new LinkedHashMap<>();
+              checks.put("cluster", isUp() ? "UP" : "DOWN");
+              for (int i = 0; i < readinessChecks.size(); i++) {
+                checks.put(readinessChecks.get(i).name(), probes.get(i).join() ? "UP" : "DOWN");
+              }
+              Map<String, Object> body = new LinkedHashMap<>();
+              body.put("status", checks.containsValue("DOWN") ? "DOWN" : "UP");
+              body.put("checks", checks);
+              return body;
+            });
   }
 
   private boolean isUp() {

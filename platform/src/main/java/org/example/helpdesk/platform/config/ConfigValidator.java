@@ -122,6 +122,14 @@ public final class ConfigValidator {
     }
     port("helpdesk.cluster.port", "CLUSTER_PORT");
     seedNodes("helpdesk.cluster.seed-nodes", "SEED_NODES");
+    int beforeDiscovery = problems.size();
+    text("helpdesk.cluster.discovery", "CLUSTER_DISCOVERY");
+    seedNodes("helpdesk.cluster.discovery-endpoints", "CLUSTER_DISCOVERY_ENDPOINTS");
+    integer("helpdesk.cluster.required-contact-points", "CLUSTER_REQUIRED_CONTACT_POINTS", 1);
+    port("helpdesk.cluster.management-port", "MANAGEMENT_PORT");
+    if (problems.size() == beforeDiscovery) {
+      problems.addAll(ClusterDiscovery.problems(config));
+    }
     duration(
         "pekko.cluster.split-brain-resolver.stable-after", "CLUSTER_STABLE_AFTER", Duration.ZERO);
     String passivation = "pekko.cluster.sharding.passivation.helpdesk-passivation.";

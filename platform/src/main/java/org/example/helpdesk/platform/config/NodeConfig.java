@@ -61,12 +61,15 @@ public final class NodeConfig {
     String jdbcUrl =
         jdbcUrlInSchema(
             first.getString("helpdesk.database.url"), first.getString("helpdesk.database.schema"));
+    // with Cluster Bootstrap there are no seed nodes: the bootstrap finds and joins the others
     List<String> seeds =
-        seedNodes(
-            systemName,
-            first.getString("helpdesk.cluster.seed-nodes"),
-            first.getString("helpdesk.cluster.host"),
-            first.getInt("helpdesk.cluster.port"));
+        ClusterDiscovery.bootstraps(first)
+            ? List.of()
+            : seedNodes(
+                systemName,
+                first.getString("helpdesk.cluster.seed-nodes"),
+                first.getString("helpdesk.cluster.host"),
+                first.getInt("helpdesk.cluster.port"));
     Config derived =
         ConfigFactory.empty()
             .withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seeds))
@@ -76,7 +79,8 @@ public final class NodeConfig {
             .withValue(
                 "pekko.loglevel",
                 ConfigValueFactory.fromAnyRef(pekkoLogLevel(first.getString("pekko.loglevel"))));
-    return ConfigFactory.load(derived.withFallback(unresolved));
+    return ConfigFactory.load(
+        derived.withFallback(ClusterDiscovery.derived(first)).withFallback(unresolved));
   }
 
   /** {@code host:port,host:port} into the node's {@code pekko://} seed addresses. */

@@ -177,7 +177,13 @@ public final class AmqpSource {
             consumerChannel = channel;
             // the queue's one consumer: a second source (another node) is refused by the broker
             // until this one is gone, whatever the cluster believes
-            channel.basicConsume(queue, false, "", false, exclusive, null, new Consumer(channel));
+            try {
+              channel.basicConsume(queue, false, "", false, exclusive, null, new Consumer(channel));
+            } catch (IOException e) {
+              throw exclusive && QueueInExclusiveUse.isRefusal(e)
+                  ? new QueueInExclusiveUse(queue, e)
+                  : e;
+            }
           } catch (Exception e) {
             // an unreachable broker is an ordinary failure of the stream, for its owner to retry
             failStage(e);
