@@ -31,7 +31,6 @@ import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
-import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
@@ -80,7 +79,7 @@ public final class BackofficeNode {
         config.getDuration("helpdesk.tickets-projection.group-within"));
 
     BackofficeMetrics metrics =
-        new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
+        new BackofficeMetrics(node.metrics().registry(), node.metrics().sql());
     Config inbox = config.getConfig("helpdesk.inbox");
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
     DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
@@ -142,10 +141,10 @@ public final class BackofficeNode {
                     readModel,
                     deadLetters,
                     new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
-                    new StatusStrip(node.metrics().registry(), node.database().executor()))
+                    new StatusStrip(node.metrics().registry()))
                 .routes(),
             new ApiDocsRoutes("openapi/backoffice.json", "Backoffice Service").routes()),
-        List.of(HealthRoutes.Check.broker(node.amqp())),
+        List.of(),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
         scrape ->
             d.extractUri(
@@ -158,7 +157,8 @@ public final class BackofficeNode {
 
   private static Access access(Config auth, Clock clock) {
     Employees employees =
-        Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock);
+        Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock)
+            .withChecks(auth.getInt("password-check-threads"), auth.getInt("password-check-queue"));
     if (employees.isEmpty()) {
       log.warn(
           "No employees configured (EMPLOYEES or EMPLOYEES_FILE): nobody can sign in to the backoffice");
@@ -169,10 +169,13 @@ public final class BackofficeNode {
         employees,
         new Sessions(auth.getString("session-secret"), auth.getDuration("session-ttl"), clock),
         new SignInThrottle(
-            auth.getInt("free-failures-per-account"),
-            auth.getInt("free-failures-per-address"),
-            auth.getDuration("base-delay"),
-            auth.getDuration("max-delay"),
+            new SignInThrottle.Settings(
+                auth.getInt("free-failures-per-account-and-address"),
+                auth.getInt("free-failures-per-address"),
+                auth.getInt("free-failures-per-account"),
+                auth.getDuration("base-delay"),
+                auth.getDuration("max-delay"),
+                auth.getLong("throttle-max-keys")),
             clock),
         auth.getBoolean("secure-cookie"));
   }

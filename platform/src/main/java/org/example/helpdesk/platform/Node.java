@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
+import org.example.helpdesk.platform.cluster.BrokerLink;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
@@ -27,6 +28,7 @@ import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
 import org.example.helpdesk.platform.logging.Secrets;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
+import org.example.helpdesk.platform.metrics.SqlMetrics;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -47,6 +49,7 @@ public final class Node {
   private final ActorSystem<Void> system;
   private final AmqpConnector amqp;
   private final NodeMetrics metrics;
+  private final BrokerLink brokerLink;
   private volatile ServerBinding binding;
 
   private Node(Config config, Database database, ActorSystem<Void> system, AmqpConnector amqp) {
@@ -54,7 +57,23 @@ public final class Node {
     this.database = database;
     this.system = system;
     this.amqp = amqp;
-    this.metrics = new NodeMetrics(database.executor());
+    this.metrics =
+        new NodeMetrics(
+            new SqlMetrics(
+                database.dataSource(),
+                config.getDuration("helpdesk.metrics.sql-interval"),
+                config.getString("helpdesk.service-name")));
+    this.brokerLink =
+        new BrokerLink(system, amqp, config.getDuration("helpdesk.health.broker-interval"));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-sql-metrics-and-broker-link",
+            () -> {
+              metrics.sql().close();
+              brokerLink.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
   }
 
   /**
@@ -121,7 +140,12 @@ public final class Node {
   public ChangeFeeds changeFeeds(String... tables) {
     ChangeFeeds feeds =
         ChangeFeeds.start(
-            system, database, metrics.registry(), config.getConfig("helpdesk.change-feed"), tables);
+            system,
+            database,
+            metrics.registry(),
+            metrics.sql(),
+            config.getConfig("helpdesk.change-feed"),
+            tables);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -148,6 +172,7 @@ public final class Node {
       java.util.function.UnaryOperator<Route> guardMetrics) {
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
+    checks.add(HealthRoutes.Check.broker(brokerLink));
     checks.addAll(readinessChecks);
     Route all =
         new AllDirectives() {}.concat(
@@ -274,6 +299,11 @@ public final class Node {
 
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  /** Whether the broker answers, kept up to date in the background (see {@link BrokerLink}). */
+  public BrokerLink brokerLink() {
+    return brokerLink;
   }
 
   public Tracing tracing() {

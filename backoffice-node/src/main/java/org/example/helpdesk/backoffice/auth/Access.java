@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -78,20 +80,26 @@ public final class Access extends AllDirectives {
                 address -> {
                   Optional<String[]> basic = basicCredentials(request);
                   if (basic.isPresent()) {
-                    String name = basic.get()[0];
-                    Optional<Duration> wait = throttle.wait(name, address);
-                    if (wait.isPresent()) {
-                      return tooMany(wait.get());
+                    if (changesState(request) && CrossSite.fromOtherSite(request)) {
+                      return ApiErrors.complete(
+                          StatusCodes.FORBIDDEN,
+                          "a request from another site may not change anything (Origin or"
+                              + " Sec-Fetch-Site); send it from this node's own pages or without"
+                              + " a browser");
                     }
                     return onSuccess(
-                        employees.verifyAsync(name, basic.get()[1]),
-                        employee -> {
-                          if (employee.isEmpty()) {
-                            throttle.failed(name, address);
-                            return unauthorized("wrong name or password");
+                        checkPassword(basic.get()[0], basic.get()[1], address),
+                        check -> {
+                          if (check instanceof PasswordCheck.Granted granted) {
+                            return allowed(granted.employee(), needed, inner);
                           }
-                          throttle.succeeded(name, address);
-                          return allowed(employee.get(), needed, inner);
+                          if (check instanceof PasswordCheck.Throttled throttled) {
+                            return tooMany(throttled.retryAfter());
+                          }
+                          if (check instanceof PasswordCheck.Busy) {
+                            return busy();
+                          }
+                          return unauthorized("wrong name or password");
                         });
                   }
                   Optional<Sessions.Session> session = session(request);
@@ -153,6 +161,65 @@ public final class Access extends AllDirectives {
             ApiErrors.complete(
                 StatusCodes.TOO_MANY_REQUESTS,
                 "too many failed sign-ins; try again in " + seconds + " s"));
+  }
+
+  private Route busy() {
+    return respondWithHeader(
+        RawHeader.create("Retry-After", "1"),
+        () ->
+            ApiErrors.complete(
+                StatusCodes.SERVICE_UNAVAILABLE, "too many sign-ins at once; try again in 1 s"));
+  }
+
+  /** How a name and password fared. */
+  public sealed interface PasswordCheck {
+    record Granted(Employee employee) implements PasswordCheck {}
+
+    /** Wrong name or password (or no employee name at all). */
+    record Wrong() implements PasswordCheck {}
+
+    /** Too many attempts: not checked; try again after {@code retryAfter}. */
+    record Throttled(Duration retryAfter) implements PasswordCheck {}
+
+    /** No room to check it now (the queue of password checks is full): not counted. */
+    record Busy() implements PasswordCheck {}
+  }
+
+  /**
+   * Checks a name and password, for Basic and for the sign-in form. A name that is no employee name
+   * is wrong at once and is never a throttle key; credentials that passed recently are taken at
+   * once, without a throttle or a queue; anything else is an attempt counted before its bcrypt
+   * check and given back when it passes.
+   */
+  public CompletionStage<PasswordCheck> checkPassword(
+      String name, String password, String address) {
+    if (!Employees.isName(name)) {
+      return CompletableFuture.completedFuture(new PasswordCheck.Wrong());
+    }
+    Optional<Employee> cached = employees.cached(name, password);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(new PasswordCheck.Granted(cached.get()));
+    }
+    SignInThrottle.Admission admission = throttle.begin(name, address);
+    if (admission instanceof SignInThrottle.Admission.Refused refused) {
+      return CompletableFuture.completedFuture(new PasswordCheck.Throttled(refused.retryAfter()));
+    }
+    SignInThrottle.Admission.Admitted admitted = (SignInThrottle.Admission.Admitted) admission;
+    return employees
+        .verifyAsync(name, password)
+        .handle(
+            (employee, failure) -> {
+              if (failure != null) {
+                throttle.notChecked(admitted);
+                return new PasswordCheck.Busy();
+              }
+              if (employee.isEmpty()) {
+                throttle.failed(admitted);
+                return new PasswordCheck.Wrong();
+              }
+              throttle.succeeded(admitted);
+              return new PasswordCheck.Granted(employee.get());
+            });
   }
 
   // ---- pages -----------------------------------------------------------------------------------

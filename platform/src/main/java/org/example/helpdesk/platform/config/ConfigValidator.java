@@ -137,6 +137,9 @@ public final class ConfigValidator {
     duration("helpdesk.auth.session-ttl", "SESSION_TTL");
     bool("helpdesk.auth.secure-cookie", "SESSION_COOKIE_SECURE");
     readableFile("helpdesk.auth.employees-file", "EMPLOYEES_FILE");
+
+    // the customer's own
+    adminToken("helpdesk.admin.token", "ADMIN_TOKEN");
   }
 
   // --- the rules -------------------------------------------------------------------------------
@@ -394,6 +397,21 @@ public final class ConfigValidator {
               + " ("
               + path
               + "): too short, it must be at least 32 bytes (or empty: a random one per start)");
+    }
+  }
+
+  private void adminToken(String path, String variable) {
+    String value = raw(path, variable);
+    if (value != null
+        && !value.isEmpty()
+        && (value.length() < 16 || !value.strip().equals(value))) {
+      // (the value itself is never shown)
+      problems.add(
+          variable
+              + " ("
+              + path
+              + "): it must be at least 16 characters without spaces around them (or empty: the"
+              + " admin API is off)");
     }
   }
 

@@ -24,8 +24,8 @@ import org.example.helpdesk.platform.http.ApiErrors;
  *       Rebuild}.
  * </ul>
  *
- * Behind {@code guard}: the operator role on the backoffice, the loopback address on the customer
- * node.
+ * Behind {@code guard}: the operator role on the backoffice, the admin token ({@link AdminToken})
+ * on the customer node.
  */
 public final class ProjectionAdminRoutes extends ApiDirectives {
 
