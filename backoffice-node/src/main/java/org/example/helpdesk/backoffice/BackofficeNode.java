@@ -18,6 +18,7 @@ import org.example.helpdesk.backoffice.console.StatusStrip;
 import org.example.helpdesk.backoffice.console.TicketChanges;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
+import org.example.helpdesk.backoffice.inbox.DeadLetterLeases;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
@@ -82,7 +83,9 @@ public final class BackofficeNode {
         new BackofficeMetrics(node.metrics().registry(), node.metrics().sql());
     Config inbox = config.getConfig("helpdesk.inbox");
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
-    DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
+    DeadLetterStore deadLetterStore =
+        new DeadLetterStore(node.database(), clock, maxMessageBytes)
+            .withLease(inbox.getDuration("replay-lease"));
     CommandHandling handling = new CommandHandling(tickets, inbox.getDuration("ask-timeout"));
     CommandConsumer.init(
         node.system(),
@@ -104,6 +107,7 @@ public final class BackofficeNode {
                 0.2)),
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
+    DeadLetterLeases.start(deadLetters, node.system(), inbox.getDuration("replay-lease-check"));
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
@@ -175,7 +179,8 @@ public final class BackofficeNode {
                 auth.getInt("free-failures-per-account"),
                 auth.getDuration("base-delay"),
                 auth.getDuration("max-delay"),
-                auth.getLong("throttle-max-keys")),
+                auth.getLong("throttle-max-keys"),
+                auth.getDuration("throttle-forget-after")),
             clock),
         auth.getBoolean("secure-cookie"));
   }

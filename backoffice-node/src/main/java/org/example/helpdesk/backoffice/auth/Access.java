@@ -40,6 +40,14 @@ public final class Access extends AllDirectives {
   public static final String SESSION_COOKIE = "helpdesk_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
+  /**
+   * On every page and API answer behind sign-in: a browser keeps none of them (Back after signing
+   * out shows nothing from its cache).
+   */
+  public static final HttpHeader NO_STORE =
+      org.apache.pekko.http.javadsl.model.headers.CacheControl.create(
+          org.apache.pekko.http.javadsl.model.headers.CacheDirectives.NO_STORE);
+
   private final Employees employees;
   private final Sessions sessions;
   private final SignInThrottle throttle;
@@ -74,6 +82,10 @@ public final class Access extends AllDirectives {
    * The employee behind the request, if their role includes {@code needed}; 401/403/429 otherwise.
    */
   public Route api(Employee.Role needed, Function<Employee, Route> inner) {
+    return respondWithDefaultHeader(NO_STORE, () -> apiChecked(needed, inner));
+  }
+
+  private Route apiChecked(Employee.Role needed, Function<Employee, Route> inner) {
     return extractRequest(
         request ->
             clientAddress(
@@ -198,6 +210,7 @@ public final class Access extends AllDirectives {
     }
     Optional<Employee> cached = employees.cached(name, password);
     if (cached.isPresent()) {
+      throttle.signedIn(name, address);
       return CompletableFuture.completedFuture(new PasswordCheck.Granted(cached.get()));
     }
     SignInThrottle.Admission admission = throttle.begin(name, address);
@@ -226,6 +239,10 @@ public final class Access extends AllDirectives {
 
   /** A page for signed-in employees whose role includes {@code needed}; others go to sign in. */
   public Route page(Employee.Role needed, Function<SignedIn, Route> inner) {
+    return respondWithDefaultHeader(NO_STORE, () -> pageChecked(needed, inner));
+  }
+
+  private Route pageChecked(Employee.Role needed, Function<SignedIn, Route> inner) {
     return extractRequest(
         request -> {
           Optional<Sessions.Session> session = session(request);

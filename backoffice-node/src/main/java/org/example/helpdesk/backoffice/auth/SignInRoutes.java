@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -122,12 +123,14 @@ public final class SignInRoutes extends AllDirectives {
     if (error != null) {
       context.put("error", error);
     }
-    return respondWithHeader(
-        SetCookie.create(
-            HttpCookie.create(FORM_COOKIE, token)
-                .withPath("/sign-in")
-                .withHttpOnly(true)
-                .withSameSite(SameSite.Strict)),
+    return respondWithHeaders(
+        List.of(
+            Access.NO_STORE,
+            SetCookie.create(
+                HttpCookie.create(FORM_COOKIE, token)
+                    .withPath("/sign-in")
+                    .withHttpOnly(true)
+                    .withSameSite(SameSite.Strict))),
         () -> complete(Pages.response(status, "console-signin", context)));
   }
 }

@@ -39,7 +39,8 @@ public final class SignInThrottle {
       int freePerAccount,
       Duration baseDelay,
       Duration maxDelay,
-      long maxKeys) {}
+      long maxKeys,
+      Duration forgetAfter) {}
 
   /** What {@link #begin} decided: a check may run, or the caller must wait. */
   public sealed interface Admission {
@@ -62,11 +63,11 @@ public final class SignInThrottle {
   public SignInThrottle(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    // a key unused for twice the longest delay has nothing left to slow down
+    // a key unused for forgetAfter starts afresh: each address gets its free attempts again then
     this.counts =
         Caffeine.newBuilder()
             .maximumSize(settings.maxKeys())
-            .expireAfterAccess(settings.maxDelay().multipliedBy(2).plusMinutes(1))
+            .expireAfterAccess(settings.forgetAfter())
             .build();
   }
 
@@ -101,6 +102,17 @@ public final class SignInThrottle {
   public synchronized void succeeded(Admission.Admitted admitted) {
     counts.invalidate(admitted.keys().get(0));
     giveBack(admitted);
+  }
+
+  /**
+   * Credentials that passed a check recently came from this address: the pair starts afresh (its
+   * failures were the employee's own typing, not a guesser's: a guesser has no right password).
+   */
+  public void signedIn(String account, String address) {
+    String pairKey = "pair:" + account + "|" + addressKey(address);
+    if (counts.getIfPresent(pairKey) != null) {
+      counts.invalidate(pairKey);
+    }
   }
 
   /** The password was wrong: the attempt stays counted. */

@@ -19,7 +19,8 @@ class SignInThrottleTest {
   private final MovableClock clock = new MovableClock(Instant.parse("2026-01-05T09:00:00Z"));
   private final SignInThrottle throttle =
       new SignInThrottle(
-          new SignInThrottle.Settings(3, 5, 8, Duration.ofSeconds(1), Duration.ofSeconds(4), 1_000),
+          new SignInThrottle.Settings(
+              3, 5, 8, Duration.ofSeconds(1), Duration.ofSeconds(4), 1_000, Duration.ofHours(1)),
           clock);
 
   private Admission fail(String account, String address) {
