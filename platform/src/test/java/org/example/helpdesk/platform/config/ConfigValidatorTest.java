@@ -77,6 +77,7 @@ class ConfigValidatorTest {
   static Stream<Arguments> badValues() {
     return Stream.of(
         bad("HTTP_PORT not a number", "helpdesk.http.port", "abc", "HTTP_PORT='abc'", "port"),
+        bad("ADMIN_TOKEN too short", "helpdesk.admin.token", "short-one", "ADMIN_TOKEN", "16"),
         bad("HTTP_PORT out of range", "helpdesk.http.port", "99999", "HTTP_PORT='99999'", "port"),
         bad("HTTP_PORT negative", "helpdesk.http.port", "-1", "HTTP_PORT='-1'", "port"),
         bad(
