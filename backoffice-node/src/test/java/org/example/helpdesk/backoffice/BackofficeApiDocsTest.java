@@ -554,7 +554,14 @@ class BackofficeApiDocsTest {
     p.put(
         "POST /dead-letters/{id}/replay",
         () -> operator().request("POST", "/dead-letters/" + failingLetter + "/replay", null, null));
-    p.put("GET /health/ready", () -> node.browser().get("/health/ready"));
+    // (readiness is found at most once a second and shared meanwhile: the cut shows within that)
+    p.put(
+        "GET /health/ready",
+        () ->
+            await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> node.browser().get("/health/ready"), page -> page.status() != 200));
     p.put("GET /admin/projections", () -> operator().get("/admin/projections"));
     p.put(
         "POST /admin/projections/{name}/pause",

@@ -80,7 +80,13 @@ class AbuseTest {
   @Test
   void aBurstOfGuessesGetsTheFreeChecksOnlyAndTheEmployeeElsewhereGetsIn() throws Exception {
     int burst = 60;
-    ExecutorService pool = Executors.newFixedThreadPool(burst);
+    // an agent signed in before (its credentials are cached) works on during the burst
+    String agent = HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
+    assertEquals(
+        200,
+        FromAddress.send(ATTACKER, node.port(), "GET", "/tickets", "Authorization", agent)
+            .status());
+    ExecutorService pool = Executors.newFixedThreadPool(burst + 1);
     CountDownLatch go = new CountDownLatch(1);
     List<Future<FromAddress.Reply>> replies = new ArrayList<>();
     for (int i = 0; i < burst; i++) {
@@ -98,7 +104,16 @@ class AbuseTest {
                     HttpTestClient.basic(DEMO, guess));
               }));
     }
+    Future<Integer> agentDuringBurst =
+        pool.submit(
+            () -> {
+              go.await();
+              return FromAddress.send(
+                      ATTACKER, node.port(), "GET", "/tickets", "Authorization", agent)
+                  .status();
+            });
     go.countDown();
+    assertEquals(200, agentDuringBurst.get(), "cached credentials do not wait for the burst");
     Map<Integer, Integer> statuses = new TreeMap<>();
     for (Future<FromAddress.Reply> r : replies) {
       FromAddress.Reply reply = r.get();
@@ -185,6 +200,33 @@ class AbuseTest {
             + opened
             + " broker connection(s)");
     assertEquals(0, opened, "broker connections opened by 1,000 probes");
+  }
+
+  @Test
+  void aFloodOfScrapesRunsNoQueries() throws Exception {
+    var sql = node.node.node().metrics().sql();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    HttpTestClient anonymous = node.http.anonymous();
+    long queriesBefore = sql.queriesRun();
+    long start = System.nanoTime();
+    List<Future<Integer>> statuses = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      statuses.add(pool.submit(() -> anonymous.get("/metrics").status()));
+    }
+    for (Future<Integer> s : statuses) {
+      assertEquals(200, s.get());
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    pool.shutdown();
+    long queries = sql.queriesRun() - queriesBefore;
+    // the background reads every 2 s, however many scrapes came
+    long rounds = millis / 2_000 + 2;
+    System.out.println(
+        "[AbuseTest] 500 scrapes in " + millis + " ms; metric queries meanwhile: " + queries);
+    assertTrue(
+        queries <= rounds * sql.queriesPerRound(),
+        queries + " queries in " + millis + " ms, " + sql.queriesPerRound() + " a round");
+    assertEquals(0, node.node.node().database().waitingCalls(), "nothing waits for a JDBC thread");
   }
 
   @Test

@@ -31,6 +31,8 @@ public final class SqlMetrics implements AutoCloseable {
   private final DataSource dataSource;
   private final List<Sampled> sampled = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService thread;
+  private final java.util.concurrent.atomic.AtomicLong queries =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** A query and the first row it returned last (NaN before the first read and after a failure). */
   private static final class Sampled implements Supplier<double[]> {
@@ -85,7 +87,18 @@ public final class SqlMetrics implements AutoCloseable {
   }
 
   private void sample(Sampled s) {
+    queries.incrementAndGet();
     s.last = firstRow(dataSource, s.sql, s.params);
+  }
+
+  /** The queries one round runs. */
+  public int queriesPerRound() {
+    return sampled.size();
+  }
+
+  /** Queries run so far (whatever was scraped meanwhile). */
+  public long queriesRun() {
+    return queries.get();
   }
 
   @Override
