@@ -13,6 +13,7 @@ import org.example.helpdesk.backoffice.auth.Employees;
 import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
 import org.example.helpdesk.backoffice.auth.SignInThrottle;
+import org.example.helpdesk.backoffice.auth.TrustedProxies;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
 import org.example.helpdesk.backoffice.console.TicketChanges;
@@ -182,7 +183,8 @@ public final class BackofficeNode {
                 auth.getLong("throttle-max-keys"),
                 auth.getDuration("throttle-forget-after")),
             clock),
-        auth.getBoolean("secure-cookie"));
+        auth.getBoolean("secure-cookie"),
+        TrustedProxies.parse(auth.getString("trusted-proxies")));
   }
 
   public Node node() {

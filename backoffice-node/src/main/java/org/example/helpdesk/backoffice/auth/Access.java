@@ -52,16 +52,22 @@ public final class Access extends AllDirectives {
   private final Sessions sessions;
   private final SignInThrottle throttle;
   private final boolean secureCookie;
+  private final TrustedProxies trustedProxies;
 
   /** A signed-in employee on a page, with the session (its CSRF token goes into every form). */
   public record SignedIn(Employee employee, Sessions.Session session, String csrf) {}
 
   public Access(
-      Employees employees, Sessions sessions, SignInThrottle throttle, boolean secureCookie) {
+      Employees employees,
+      Sessions sessions,
+      SignInThrottle throttle,
+      boolean secureCookie,
+      TrustedProxies trustedProxies) {
     this.employees = employees;
     this.sessions = sessions;
     this.throttle = throttle;
     this.secureCookie = secureCookie;
+    this.trustedProxies = trustedProxies;
   }
 
   public Employees employees() {
@@ -320,13 +326,18 @@ public final class Access extends AllDirectives {
   }
 
   /**
-   * The address of the connection's peer, for the per-address throttle. Not {@code
-   * extractClientIP}: it believes {@code X-Forwarded-For}, which any client can send (and so could
-   * open /metrics or spread its guesses over invented addresses).
+   * The address of the client, for the throttle: the connection's peer, or what a trusted proxy
+   * says ({@link TrustedProxies}). Not {@code extractClientIP}: it believes {@code X-Forwarded-For}
+   * from anyone, and any client can send it (and so could spread its guesses over invented
+   * addresses). (/metrics asks the peer alone.)
    */
   public Route clientAddress(Function<String, Route> inner) {
     return extractRequest(
-        request -> inner.apply(peer(request).map(InetAddress::getHostAddress).orElse("unknown")));
+        request ->
+            inner.apply(
+                peer(request)
+                    .map(p -> trustedProxies.client(p, request).getHostAddress())
+                    .orElse("unknown")));
   }
 
   private static Optional<InetAddress> peer(HttpRequest request) {

@@ -49,6 +49,7 @@ class AbuseTest {
   private static final String DEMO_PASSWORD = "demo-password-right";
   private static final String ATTACKER = "127.0.0.2";
   private static final String EMPLOYEE = "127.0.0.3";
+  private static final String PROXY = "127.0.0.9";
 
   @RegisterExtension
   static final BackofficeTestNode node =
@@ -61,7 +62,10 @@ class AbuseTest {
                       + BackofficeTestNode.employee(DEMO, "operator", DEMO_PASSWORD),
                   // every refused guess stays refused for the whole burst
                   "helpdesk.auth.base-delay",
-                  "60s")));
+                  "60s",
+                  // a reverse proxy on this host
+                  "helpdesk.auth.trusted-proxies",
+                  PROXY)));
 
   private static final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private static final Logger inboxLog = (Logger) LoggerFactory.getLogger(CommandConsumer.class);
@@ -147,6 +151,38 @@ class AbuseTest {
                 "Authorization",
                 HttpTestClient.basic(DEMO, DEMO_PASSWORD))
             .status());
+  }
+
+  @Test
+  void behindATrustedProxyTheThrottleTellsItsClientsApart() {
+    String wrong = HttpTestClient.basic(TestEmployees.AGENT, "proxied-guess");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, viaProxy(PROXY, "10.9.9.1", wrong).status());
+    }
+    assertEquals(429, viaProxy(PROXY, "10.9.9.1", wrong).status(), "the guesser waits");
+    String right = HttpTestClient.basic(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
+    assertEquals(
+        200,
+        viaProxy(PROXY, "10.9.9.2", right).status(),
+        "another client of the same proxy does not");
+    // from anyone but the proxy the header is ignored: it cannot invent fresh addresses
+    String other = HttpTestClient.basic(TestEmployees.OPERATOR, "forged-guess");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, viaProxy("127.0.0.6", "10.9.8." + i, other).status());
+    }
+    assertEquals(429, viaProxy("127.0.0.6", "10.9.8.99", other).status());
+  }
+
+  private static FromAddress.Reply viaProxy(String from, String client, String authorization) {
+    return FromAddress.send(
+        from,
+        node.port(),
+        "GET",
+        "/tickets",
+        "Authorization",
+        authorization,
+        "X-Forwarded-For",
+        "203.0.113.7, " + client);
   }
 
   @Test
