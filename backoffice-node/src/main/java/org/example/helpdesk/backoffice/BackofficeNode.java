@@ -13,6 +13,7 @@ import org.example.helpdesk.backoffice.auth.Employees;
 import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
 import org.example.helpdesk.backoffice.auth.SignInThrottle;
+import org.example.helpdesk.backoffice.auth.TrustedProxies;
 import org.example.helpdesk.backoffice.console.BulkDeadLetterPages;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
@@ -21,6 +22,7 @@ import org.example.helpdesk.backoffice.inbox.BulkDeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.BulkDeadLetters;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
+import org.example.helpdesk.backoffice.inbox.DeadLetterLeases;
 import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
@@ -35,7 +37,6 @@ import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
-import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.metrics.ConnectionPools;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
@@ -108,10 +109,12 @@ public final class BackofficeNode {
     ConnectionPools.get(node.system())
         .add("persistence", ConnectionPools.journalPool(node.system()));
     BackofficeMetrics metrics =
-        new BackofficeMetrics(node.metrics().registry(), node.database().dataSource());
+        new BackofficeMetrics(node.metrics().registry(), node.metrics().sql());
     Config inbox = config.getConfig("helpdesk.inbox");
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
-    DeadLetterStore deadLetterStore = new DeadLetterStore(node.database(), clock, maxMessageBytes);
+    DeadLetterStore deadLetterStore =
+        new DeadLetterStore(node.database(), clock, maxMessageBytes)
+            .withLease(inbox.getDuration("replay-lease"));
     CommandHandling handling = new CommandHandling(tickets, inbox.getDuration("ask-timeout"));
     InboxPartitions.init(
         node.system(),
@@ -136,6 +139,7 @@ public final class BackofficeNode {
         metrics);
     DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
     BulkDeadLetters bulkDeadLetters = new BulkDeadLetters(deadLetters, node.database());
+    DeadLetterLeases.start(deadLetters, node.system(), inbox.getDuration("replay-lease-check"));
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
@@ -177,10 +181,10 @@ public final class BackofficeNode {
                     readModel,
                     deadLetters,
                     new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
-                    new StatusStrip(node.metrics().registry(), node.database().executor()))
+                    new StatusStrip(node.metrics().registry()))
                 .routes(),
             new ApiDocsRoutes("openapi/backoffice.json", "Backoffice Service").routes()),
-        List.of(HealthRoutes.Check.broker(node.amqp())),
+        List.of(),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
         scrape ->
             d.extractUri(
@@ -192,7 +196,8 @@ public final class BackofficeNode {
 
   private static Access access(Config auth, Clock clock) {
     Employees employees =
-        Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock);
+        Employees.parse(auth.getString("employees"), auth.getString("employees-file"), clock)
+            .withChecks(auth.getInt("password-check-threads"), auth.getInt("password-check-queue"));
     if (employees.isEmpty()) {
       log.warn(
           "No employees configured (EMPLOYEES or EMPLOYEES_FILE): nobody can sign in to the backoffice");
@@ -203,12 +208,17 @@ public final class BackofficeNode {
         employees,
         new Sessions(auth.getString("session-secret"), auth.getDuration("session-ttl"), clock),
         new SignInThrottle(
-            auth.getInt("free-failures-per-account"),
-            auth.getInt("free-failures-per-address"),
-            auth.getDuration("base-delay"),
-            auth.getDuration("max-delay"),
+            new SignInThrottle.Settings(
+                auth.getInt("free-failures-per-account-and-address"),
+                auth.getInt("free-failures-per-address"),
+                auth.getInt("free-failures-per-account"),
+                auth.getDuration("base-delay"),
+                auth.getDuration("max-delay"),
+                auth.getLong("throttle-max-keys"),
+                auth.getDuration("throttle-forget-after")),
             clock),
-        auth.getBoolean("secure-cookie"));
+        auth.getBoolean("secure-cookie"),
+        TrustedProxies.parse(auth.getString("trusted-proxies")));
   }
 
   public Node node() {

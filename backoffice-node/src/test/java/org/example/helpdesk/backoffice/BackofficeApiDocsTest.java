@@ -132,9 +132,21 @@ class BackofficeApiDocsTest {
     failingLetter = node.deadLetter("docs-failing").orElseThrow().path("id").asLong();
     letterToDelete = node.deadLetter("docs-delete").orElseThrow().path("id").asLong();
     fixableLetter = node.deadLetter("docs-fixable").orElseThrow().path("id").asLong();
-    // blocked: four wrong passwords in a row
-    for (int i = 0; i < 4; i++) {
+    // blocked: three wrong passwords in a row, from loopback and from this host's other address
+    // (an address that has not failed is not held back by the others' failures)
+    for (int i = 0; i < 3; i++) {
       assertEquals(401, node.http.as(TESS, "guess").get("/tickets").status());
+    }
+    Optional<InetAddress> other = BackofficeTestNode.nonLoopbackAddress();
+    if (other.isPresent()) {
+      Browser elsewhere = new Browser("http://" + other.get().getHostAddress() + ":" + node.port());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(
+            401,
+            elsewhere
+                .get("/tickets", "Authorization", HttpTestClient.basic(TESS, "guess"))
+                .status());
+      }
     }
     await()
         .atMost(Duration.ofSeconds(20))
@@ -576,7 +588,14 @@ class BackofficeApiDocsTest {
     p.put(
         "POST /dead-letters/{id}/replay",
         () -> operator().request("POST", "/dead-letters/" + failingLetter + "/replay", null, null));
-    p.put("GET /health/ready", () -> node.browser().get("/health/ready"));
+    // (readiness is found at most once a second and shared meanwhile: the cut shows within that)
+    p.put(
+        "GET /health/ready",
+        () ->
+            await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> node.browser().get("/health/ready"), page -> page.status() != 200));
     p.put("GET /admin/projections", () -> operator().get("/admin/projections"));
     p.put(
         "POST /admin/projections/{name}/pause",

@@ -17,10 +17,9 @@ import org.example.helpdesk.customer.web.CustomerPages;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
-import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
-import org.example.helpdesk.platform.projection.admin.LoopbackOnly;
+import org.example.helpdesk.platform.projection.admin.AdminToken;
 import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
@@ -72,16 +71,18 @@ public final class CustomerNode {
             outbox.getInt("relay.batch-size")),
         node.database(),
         publisher,
-        new OutboxMetrics(node.metrics().registry(), node.database().dataSource()),
+        new OutboxMetrics(node.metrics().registry(), node.metrics().sql()),
         new OutboxRelay.Settings(
             outbox.getInt("relay.group-size"), outbox.getDuration("relay.group-within")));
 
+    AdminToken admin = new AdminToken(node.config().getString("helpdesk.admin.token"));
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on
+    AllDirectives d = new AllDirectives() {};
     node.serve(
-        new AllDirectives() {}.concat(
+        d.concat(
             new CustomerPages(issues, node.maxBodyBytes()).routes(),
             new IssueRoutes(issues, node.maxBodyBytes()).routes(),
-            // (no sign-in on this node: its admin API answers its own host only)
+            // (no sign-in on this node: its admin API takes the admin token, see AdminToken)
             new ProjectionAdminRoutes(
                     List.of(
                         new AdminProjection(
@@ -92,12 +93,15 @@ public final class CustomerNode {
                             OutboxMetrics.RELAY_LAG,
                             OffsetLever.Feed.DURABLE_STATE)),
                     Map.of(),
-                    LoopbackOnly::operator,
+                    admin::operator,
                     node.maxBodyBytes())
                 .routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
-        List.of(HealthRoutes.Check.broker(node.amqp())),
-        metrics -> metrics,
+        List.of(),
+        // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
+        scrape ->
+            d.extractUri(
+                uri -> uri.path().equals("/metrics") ? admin.loopbackOrToken(scrape) : d.reject()),
         // (the pages share the API's paths: / and /issues/{issueId}/...)
         RouteTemplates.openApi("openapi/customer.json", List.of("/")));
     return new CustomerNode(node);

@@ -24,6 +24,10 @@ public final class CustomerTestNode implements NodeExtension {
   public final String schema;
   public final CustomerNode node;
   public final HttpTestClient http;
+
+  /** The node's admin API client: {@code Authorization: Bearer} the test admin token. */
+  public final HttpTestClient admin;
+
   public final Sql sql;
 
   public CustomerTestNode() {
@@ -39,6 +43,7 @@ public final class CustomerTestNode implements NodeExtension {
     TestBroker.withChannel(CustomerTestNode::declareBackofficeQueue);
     node = CustomerNode.start(overrides.withFallback(TestNodes.config(schema)));
     http = new HttpTestClient("127.0.0.1", node.node().httpAddress().getPort());
+    admin = http.withAuthorization("Bearer " + TestNodes.ADMIN_TOKEN);
   }
 
   /** The queue where the backoffice would take every command from: one partition of one. */

@@ -98,6 +98,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
                     "AMQP",
                     "port",
                     port,
+                    // loopback only: guest/guest over PLAIN is for this machine alone
+                    "bindingAddress",
+                    "127.0.0.1",
                     "authenticationProvider",
                     "plain",
                     "protocols",

@@ -33,7 +33,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setDataDirectory(dataDirectory)
               .setCleanDataDirectory(false)
               .setPGStartupWait(Duration.ofSeconds(60))
-              .setServerConfig("max_connections", "200");
+              .setServerConfig("max_connections", "200")
+              // loopback only (127.0.0.1 and ::1): user postgres without a password is for this
+              // machine alone
+              .setServerConfig("listen_addresses", "localhost");
       if (port > 0) {
         builder.setPort(port);
       }

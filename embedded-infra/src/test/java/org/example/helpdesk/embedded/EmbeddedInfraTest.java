@@ -27,6 +27,7 @@ class EmbeddedInfraTest {
   void theBrokerConfirmsPublishesAndKeepsPersistentMessagesAcrossARestart() throws Exception {
     int port = freePort();
     try (EmbeddedAmqpBroker broker = EmbeddedAmqpBroker.start(work.resolve("broker"), port)) {
+      assertLoopbackOnly(port);
       withChannel(
           broker.amqpUri(),
           channel -> {
@@ -69,6 +70,7 @@ class EmbeddedInfraTest {
   @Test
   void postgresKeepsItsDataAcrossARestart() throws Exception {
     try (EmbeddedPostgres pg = EmbeddedPostgres.start(work.resolve("pg"), 0)) {
+      assertLoopbackOnly(pg.port());
       try (var c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password())) {
         c.createStatement().execute("CREATE TABLE kept (v text)");
         c.createStatement().execute("INSERT INTO kept VALUES ('still here')");
@@ -79,6 +81,32 @@ class EmbeddedInfraTest {
         ResultSet rs = c.createStatement().executeQuery("SELECT v FROM kept")) {
       assertTrue(rs.next());
       assertEquals("still here", rs.getString(1));
+    }
+  }
+
+  /** Nothing listens on this host's other addresses: a connection to one of them is refused. */
+  private static void assertLoopbackOnly(int port) throws Exception {
+    var other =
+        java.net.NetworkInterface.networkInterfaces()
+            .filter(
+                i -> {
+                  try {
+                    return i.isUp() && !i.isLoopback();
+                  } catch (java.net.SocketException e) {
+                    return false;
+                  }
+                })
+            .flatMap(java.net.NetworkInterface::inetAddresses)
+            .filter(a -> a instanceof java.net.Inet4Address && !a.isLinkLocalAddress())
+            .findFirst();
+    if (other.isEmpty()) {
+      return; // this host has no address but loopback: nothing to reach it from
+    }
+    try (java.net.Socket s = new java.net.Socket()) {
+      org.junit.jupiter.api.Assertions.assertThrows(
+          java.net.ConnectException.class,
+          () -> s.connect(new java.net.InetSocketAddress(other.get(), port), 2_000),
+          "listens on " + other.get().getHostAddress());
     }
   }
 

@@ -22,6 +22,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
+import org.example.helpdesk.platform.cluster.BrokerLink;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
 import org.example.helpdesk.platform.cluster.ManagementReadiness;
 import org.example.helpdesk.platform.config.ClusterDiscovery;
@@ -36,6 +37,7 @@ import org.example.helpdesk.platform.metrics.ConnectionPools;
 import org.example.helpdesk.platform.metrics.HttpMetrics;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
+import org.example.helpdesk.platform.metrics.SqlMetrics;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -56,6 +58,7 @@ public final class Node {
   private final ActorSystem<Void> system;
   private final AmqpConnector amqp;
   private final NodeMetrics metrics;
+  private final BrokerLink brokerLink;
   private volatile ServerBinding binding;
 
   private Node(Config config, Database database, ActorSystem<Void> system, AmqpConnector amqp) {
@@ -63,7 +66,23 @@ public final class Node {
     this.database = database;
     this.system = system;
     this.amqp = amqp;
-    this.metrics = new NodeMetrics(database.executor());
+    this.metrics =
+        new NodeMetrics(
+            new SqlMetrics(
+                database.dataSource(),
+                config.getDuration("helpdesk.metrics.sql-interval"),
+                config.getString("helpdesk.service-name")));
+    this.brokerLink =
+        new BrokerLink(system, amqp, config.getDuration("helpdesk.health.broker-interval"));
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-sql-metrics-and-broker-link",
+            () -> {
+              metrics.sql().close();
+              brokerLink.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
     ConnectionPools pools = ConnectionPools.get(system);
     pools.add("node", () -> (HikariDataSource) database.dataSource());
     pools.register(metrics.registry());
@@ -168,7 +187,12 @@ public final class Node {
   public ChangeFeeds changeFeeds(String... tables) {
     ChangeFeeds feeds =
         ChangeFeeds.start(
-            system, database, metrics.registry(), config.getConfig("helpdesk.change-feed"), tables);
+            system,
+            database,
+            metrics.registry(),
+            metrics.sql(),
+            config.getConfig("helpdesk.change-feed"),
+            tables);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -209,6 +233,7 @@ public final class Node {
     HttpMetrics httpMetrics = new HttpMetrics(metrics.registry(), templates);
     List<HealthRoutes.Check> checks = new ArrayList<>();
     checks.add(new HealthRoutes.Check("database", () -> database.run(c -> c.isValid(1))));
+    checks.add(HealthRoutes.Check.broker(brokerLink));
     checks.addAll(readinessChecks);
     HealthRoutes health = new HealthRoutes(system, checks);
     ManagementReadiness.register(Adapter.toClassic(system), health::isReady);
@@ -344,6 +369,11 @@ public final class Node {
 
   public NodeMetrics metrics() {
     return metrics;
+  }
+
+  /** Whether the broker answers, kept up to date in the background (see {@link BrokerLink}). */
+  public BrokerLink brokerLink() {
+    return brokerLink;
   }
 
   public Tracing tracing() {

@@ -44,6 +44,11 @@ public final class HttpTestClient {
     return new HttpTestClient(client, base, basic(name, password));
   }
 
+  /** The same node, with this {@code Authorization} header (e.g. {@code Bearer ...}). */
+  public HttpTestClient withAuthorization(String authorization) {
+    return new HttpTestClient(client, base, authorization);
+  }
+
   /** The same node, without credentials. */
   public HttpTestClient anonymous() {
     return new HttpTestClient(client, base, null);

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
@@ -38,20 +40,34 @@ public final class Access extends AllDirectives {
   public static final String SESSION_COOKIE = "helpdesk_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
 
+  /**
+   * On every page and API answer behind sign-in: a browser keeps none of them (Back after signing
+   * out shows nothing from its cache).
+   */
+  public static final HttpHeader NO_STORE =
+      org.apache.pekko.http.javadsl.model.headers.CacheControl.create(
+          org.apache.pekko.http.javadsl.model.headers.CacheDirectives.NO_STORE);
+
   private final Employees employees;
   private final Sessions sessions;
   private final SignInThrottle throttle;
   private final boolean secureCookie;
+  private final TrustedProxies trustedProxies;
 
   /** A signed-in employee on a page, with the session (its CSRF token goes into every form). */
   public record SignedIn(Employee employee, Sessions.Session session, String csrf) {}
 
   public Access(
-      Employees employees, Sessions sessions, SignInThrottle throttle, boolean secureCookie) {
+      Employees employees,
+      Sessions sessions,
+      SignInThrottle throttle,
+      boolean secureCookie,
+      TrustedProxies trustedProxies) {
     this.employees = employees;
     this.sessions = sessions;
     this.throttle = throttle;
     this.secureCookie = secureCookie;
+    this.trustedProxies = trustedProxies;
   }
 
   public Employees employees() {
@@ -72,26 +88,36 @@ public final class Access extends AllDirectives {
    * The employee behind the request, if their role includes {@code needed}; 401/403/429 otherwise.
    */
   public Route api(Employee.Role needed, Function<Employee, Route> inner) {
+    return respondWithDefaultHeader(NO_STORE, () -> apiChecked(needed, inner));
+  }
+
+  private Route apiChecked(Employee.Role needed, Function<Employee, Route> inner) {
     return extractRequest(
         request ->
             clientAddress(
                 address -> {
                   Optional<String[]> basic = basicCredentials(request);
                   if (basic.isPresent()) {
-                    String name = basic.get()[0];
-                    Optional<Duration> wait = throttle.wait(name, address);
-                    if (wait.isPresent()) {
-                      return tooMany(wait.get());
+                    if (changesState(request) && CrossSite.fromOtherSite(request)) {
+                      return ApiErrors.complete(
+                          StatusCodes.FORBIDDEN,
+                          "a request from another site may not change anything (Origin or"
+                              + " Sec-Fetch-Site); send it from this node's own pages or without"
+                              + " a browser");
                     }
                     return onSuccess(
-                        employees.verifyAsync(name, basic.get()[1]),
-                        employee -> {
-                          if (employee.isEmpty()) {
-                            throttle.failed(name, address);
-                            return unauthorized("wrong name or password");
+                        checkPassword(basic.get()[0], basic.get()[1], address),
+                        check -> {
+                          if (check instanceof PasswordCheck.Granted granted) {
+                            return allowed(granted.employee(), needed, inner);
                           }
-                          throttle.succeeded(name, address);
-                          return allowed(employee.get(), needed, inner);
+                          if (check instanceof PasswordCheck.Throttled throttled) {
+                            return tooMany(throttled.retryAfter());
+                          }
+                          if (check instanceof PasswordCheck.Busy) {
+                            return busy();
+                          }
+                          return unauthorized("wrong name or password");
                         });
                   }
                   Optional<Sessions.Session> session = session(request);
@@ -155,10 +181,74 @@ public final class Access extends AllDirectives {
                 "too many failed sign-ins; try again in " + seconds + " s"));
   }
 
+  private Route busy() {
+    return respondWithHeader(
+        RawHeader.create("Retry-After", "1"),
+        () ->
+            ApiErrors.complete(
+                StatusCodes.SERVICE_UNAVAILABLE, "too many sign-ins at once; try again in 1 s"));
+  }
+
+  /** How a name and password fared. */
+  public sealed interface PasswordCheck {
+    record Granted(Employee employee) implements PasswordCheck {}
+
+    /** Wrong name or password (or no employee name at all). */
+    record Wrong() implements PasswordCheck {}
+
+    /** Too many attempts: not checked; try again after {@code retryAfter}. */
+    record Throttled(Duration retryAfter) implements PasswordCheck {}
+
+    /** No room to check it now (the queue of password checks is full): not counted. */
+    record Busy() implements PasswordCheck {}
+  }
+
+  /**
+   * Checks a name and password, for Basic and for the sign-in form. A name that is no employee name
+   * is wrong at once and is never a throttle key; credentials that passed recently are taken at
+   * once, without a throttle or a queue; anything else is an attempt counted before its bcrypt
+   * check and given back when it passes.
+   */
+  public CompletionStage<PasswordCheck> checkPassword(
+      String name, String password, String address) {
+    if (!Employees.isName(name)) {
+      return CompletableFuture.completedFuture(new PasswordCheck.Wrong());
+    }
+    Optional<Employee> cached = employees.cached(name, password);
+    if (cached.isPresent()) {
+      throttle.signedIn(name, address);
+      return CompletableFuture.completedFuture(new PasswordCheck.Granted(cached.get()));
+    }
+    SignInThrottle.Admission admission = throttle.begin(name, address);
+    if (admission instanceof SignInThrottle.Admission.Refused refused) {
+      return CompletableFuture.completedFuture(new PasswordCheck.Throttled(refused.retryAfter()));
+    }
+    SignInThrottle.Admission.Admitted admitted = (SignInThrottle.Admission.Admitted) admission;
+    return employees
+        .verifyAsync(name, password)
+        .handle(
+            (employee, failure) -> {
+              if (failure != null) {
+                throttle.notChecked(admitted);
+                return new PasswordCheck.Busy();
+              }
+              if (employee.isEmpty()) {
+                throttle.failed(admitted);
+                return new PasswordCheck.Wrong();
+              }
+              throttle.succeeded(admitted);
+              return new PasswordCheck.Granted(employee.get());
+            });
+  }
+
   // ---- pages -----------------------------------------------------------------------------------
 
   /** A page for signed-in employees whose role includes {@code needed}; others go to sign in. */
   public Route page(Employee.Role needed, Function<SignedIn, Route> inner) {
+    return respondWithDefaultHeader(NO_STORE, () -> pageChecked(needed, inner));
+  }
+
+  private Route pageChecked(Employee.Role needed, Function<SignedIn, Route> inner) {
     return extractRequest(
         request -> {
           Optional<Sessions.Session> session = session(request);
@@ -236,13 +326,18 @@ public final class Access extends AllDirectives {
   }
 
   /**
-   * The address of the connection's peer, for the per-address throttle. Not {@code
-   * extractClientIP}: it believes {@code X-Forwarded-For}, which any client can send (and so could
-   * open /metrics or spread its guesses over invented addresses).
+   * The address of the client, for the throttle: the connection's peer, or what a trusted proxy
+   * says ({@link TrustedProxies}). Not {@code extractClientIP}: it believes {@code X-Forwarded-For}
+   * from anyone, and any client can send it (and so could spread its guesses over invented
+   * addresses). (/metrics asks the peer alone.)
    */
   public Route clientAddress(Function<String, Route> inner) {
     return extractRequest(
-        request -> inner.apply(peer(request).map(InetAddress::getHostAddress).orElse("unknown")));
+        request ->
+            inner.apply(
+                peer(request)
+                    .map(p -> trustedProxies.client(p, request).getHostAddress())
+                    .orElse("unknown")));
   }
 
   private static Optional<InetAddress> peer(HttpRequest request) {

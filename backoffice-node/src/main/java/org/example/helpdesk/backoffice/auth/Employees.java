@@ -1,5 +1,7 @@
 package org.example.helpdesk.backoffice.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,11 +16,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -49,13 +52,17 @@ public final class Employees {
    * Credentials that passed recently, by their SHA-256: HTTP Basic sends the password with every
    * request, and bcrypt is meant to be slow (tens of milliseconds).
    */
-  private final Map<String, Instant> verified = new ConcurrentHashMap<>();
+  private final Cache<String, Instant> verified =
+      Caffeine.newBuilder().maximumSize(MAX_VERIFIED).expireAfterWrite(VERIFIED_FOR).build();
+
+  private final ThreadPoolExecutor checks;
 
   private record Entry(Employee employee, String hash) {}
 
-  private Employees(Map<String, Entry> byName, Clock clock) {
+  private Employees(Map<String, Entry> byName, Clock clock, ThreadPoolExecutor checks) {
     this.byName = byName;
     this.clock = clock;
+    this.checks = checks;
   }
 
   /**
@@ -104,7 +111,7 @@ public final class Employees {
         throw new IllegalArgumentException("employee '" + parts[0] + "' is listed twice");
       }
     }
-    return new Employees(Map.copyOf(byName), clock);
+    return new Employees(Map.copyOf(byName), clock, passwordChecks(2, 32));
   }
 
   public boolean isEmpty() {
@@ -121,22 +128,69 @@ public final class Employees {
     return e == null ? Optional.empty() : Optional.of(e.employee());
   }
 
-  /**
-   * As {@link #verify}, off the HTTP threads: a bcrypt check takes tens of milliseconds of CPU. Two
-   * threads at most, so that a flood of guesses cannot take every core.
-   */
-  public CompletionStage<Optional<Employee>> verifyAsync(String name, String password) {
-    return CompletableFuture.supplyAsync(() -> verify(name, password), CHECKS);
+  /** An employee name as the list takes them; anything else is no account at all. */
+  public static boolean isName(String name) {
+    return name != null && NAME.matcher(name).matches();
   }
 
-  private static final Executor CHECKS =
-      Executors.newFixedThreadPool(
-          2,
-          r -> {
-            Thread t = new Thread(r, "password-checks");
-            t.setDaemon(true);
-            return t;
-          });
+  /**
+   * The employee, if these credentials passed a check recently (no bcrypt: HTTP Basic sends them
+   * with every request). Never waits.
+   */
+  public Optional<Employee> cached(String name, String password) {
+    Entry e = byName.get(name);
+    if (e == null || password == null) {
+      return Optional.empty();
+    }
+    Instant until = verified.getIfPresent(fingerprint(name, password));
+    return until != null && until.isAfter(clock.instant())
+        ? Optional.of(e.employee())
+        : Optional.empty();
+  }
+
+  /**
+   * As {@link #verify}, off the HTTP threads: a bcrypt check takes tens of milliseconds of CPU. On
+   * a few threads behind a bounded queue, so that a flood of guesses can take neither every core
+   * nor unbounded memory: when the queue is full the stage fails at once with {@link
+   * ChecksBusyException}.
+   */
+  public CompletionStage<Optional<Employee>> verifyAsync(String name, String password) {
+    try {
+      return CompletableFuture.supplyAsync(() -> verify(name, password), checks);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new ChecksBusyException());
+    }
+  }
+
+  /** Every password-check thread is busy and the queue is full. */
+  public static final class ChecksBusyException extends RuntimeException {
+    public ChecksBusyException() {
+      super("too many password checks waiting", null, false, false);
+    }
+  }
+
+  /** Password checks on {@code threads} threads, at most {@code queue} waiting. */
+  public Employees withChecks(int threads, int queue) {
+    return new Employees(byName, clock, passwordChecks(threads, queue));
+  }
+
+  private static ThreadPoolExecutor passwordChecks(int threads, int queue) {
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            r -> {
+              Thread t = new Thread(r, "password-checks");
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true); // (a node stopped in a test leaves no threads behind)
+    return pool;
+  }
 
   /** The employee whose password this is; the same work whether the name exists or not. */
   public Optional<Employee> verify(String name, String password) {
@@ -145,16 +199,13 @@ public final class Employees {
     }
     Entry e = byName.get(name);
     String key = fingerprint(name, password);
-    Instant until = verified.get(key);
+    Instant until = verified.getIfPresent(key);
     if (e != null && until != null && until.isAfter(clock.instant())) {
       return Optional.of(e.employee());
     }
     boolean matches = encoder.matches(password, e == null ? DUMMY_HASH : e.hash());
     if (e == null || !matches) {
       return Optional.empty();
-    }
-    if (verified.size() >= MAX_VERIFIED) {
-      verified.clear();
     }
     verified.put(key, clock.instant().plus(VERIFIED_FOR));
     return Optional.of(e.employee());

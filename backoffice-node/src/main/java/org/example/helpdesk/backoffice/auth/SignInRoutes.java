@@ -6,11 +6,12 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.headers.SetCookie;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -72,34 +73,44 @@ public final class SignInRoutes extends AllDirectives {
   }
 
   private Route signIn(Map<String, String> fields, String formToken) {
-    String name = fields.getOrDefault("name", "");
+    String raw = fields.getOrDefault("name", "");
+    // (shown again in the form: never more than a name can be)
+    String name = raw.length() > 64 ? raw.substring(0, 64) : raw;
     String csrf = fields.get("csrf");
     if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(UTF_8), formToken.getBytes(UTF_8))) {
       return form(StatusCodes.FORBIDDEN, name, "The sign-in form expired; please try again.");
     }
     return access.clientAddress(
-        address -> {
-          Optional<java.time.Duration> wait = access.throttle().wait(name, address);
-          if (wait.isPresent()) {
-            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
-            return form(
-                StatusCodes.TOO_MANY_REQUESTS,
-                name,
-                "Too many failed sign-ins. Try again in " + seconds + " s.");
-          }
-          return onSuccess(
-              access.employees().verifyAsync(name, fields.getOrDefault("password", "")),
-              employee -> {
-                if (employee.isEmpty()) {
-                  access.throttle().failed(name, address);
+        address ->
+            onSuccess(
+                access.checkPassword(raw, fields.getOrDefault("password", ""), address),
+                check -> {
+                  if (check instanceof Access.PasswordCheck.Granted granted) {
+                    return respondWithHeader(
+                        access.sessionCookie(access.sessions().open(granted.employee().name())),
+                        () -> access.redirect("/console/tickets"));
+                  }
+                  if (check instanceof Access.PasswordCheck.Throttled throttled) {
+                    long seconds = Math.max(1, (throttled.retryAfter().toMillis() + 999) / 1000);
+                    return respondWithHeader(
+                        RawHeader.create("Retry-After", Long.toString(seconds)),
+                        () ->
+                            form(
+                                StatusCodes.TOO_MANY_REQUESTS,
+                                name,
+                                "Too many failed sign-ins. Try again in " + seconds + " s."));
+                  }
+                  if (check instanceof Access.PasswordCheck.Busy) {
+                    return respondWithHeader(
+                        RawHeader.create("Retry-After", "1"),
+                        () ->
+                            form(
+                                StatusCodes.SERVICE_UNAVAILABLE,
+                                name,
+                                "Too many sign-ins at once. Try again in a moment."));
+                  }
                   return form(StatusCodes.UNAUTHORIZED, name, "Wrong name or password.");
-                }
-                access.throttle().succeeded(name, address);
-                return respondWithHeader(
-                    access.sessionCookie(access.sessions().open(employee.get().name())),
-                    () -> access.redirect("/console/tickets"));
-              });
-        });
+                }));
   }
 
   private Route form(StatusCode status, String name, String error) {
@@ -112,12 +123,14 @@ public final class SignInRoutes extends AllDirectives {
     if (error != null) {
       context.put("error", error);
     }
-    return respondWithHeader(
-        SetCookie.create(
-            HttpCookie.create(FORM_COOKIE, token)
-                .withPath("/sign-in")
-                .withHttpOnly(true)
-                .withSameSite(SameSite.Strict)),
+    return respondWithHeaders(
+        List.of(
+            Access.NO_STORE,
+            SetCookie.create(
+                HttpCookie.create(FORM_COOKIE, token)
+                    .withPath("/sign-in")
+                    .withHttpOnly(true)
+                    .withSameSite(SameSite.Strict))),
         () -> complete(Pages.response(status, "console-signin", context)));
   }
 }

@@ -78,10 +78,19 @@ public final class ConsoleRoutes extends AllDirectives {
                 path(
                     "events",
                     () ->
-                        agentsGet(
+                        get(
                             () ->
-                                completeOK(
-                                    changes.forOnePage(), EventStreamMarshalling.toEventStream()))),
+                                access.page(
+                                    Employee.Role.AGENT,
+                                    who ->
+                                        changes
+                                            .forSession(who, name -> access.employees().named(name))
+                                            .<Route>map(
+                                                events ->
+                                                    completeOK(
+                                                        events,
+                                                        EventStreamMarshalling.toEventStream()))
+                                            .orElseGet(this::tooManyStreams)))),
                 path(
                     "status",
                     () ->
@@ -93,6 +102,18 @@ public final class ConsoleRoutes extends AllDirectives {
                 pathPrefix("tickets", () -> access.page(Employee.Role.AGENT, this::tickets)),
                 pathPrefix(
                     "dead-letters", () -> access.page(Employee.Role.OPERATOR, this::deadLetters))));
+  }
+
+  private Route tooManyStreams() {
+    return complete(
+        org.apache.pekko.http.javadsl.model.HttpResponse.create()
+            .withStatus(StatusCodes.TOO_MANY_REQUESTS)
+            .addHeader(
+                org.apache.pekko.http.javadsl.model.headers.RawHeader.create("Retry-After", "15"))
+            .withEntity(
+                "too many live pages open in this session (at most "
+                    + TicketChanges.MAX_STREAMS_PER_SESSION
+                    + "); close some"));
   }
 
   /** A GET that any signed-in agent may make; it does not depend on who they are. */
@@ -429,6 +450,9 @@ public final class ConsoleRoutes extends AllDirectives {
                     // (post, redirect, get: reloading the list does not replay again)
                     return access.redirect(
                         "/console/dead-letters?replayed=" + id + "&released=" + applied.released());
+                  }
+                  if (r instanceof DeadLetters.Replayed.WrongTicket wrong) {
+                    return deadLetterPage(who, id, StatusCodes.BAD_REQUEST, wrong.problem() + ".");
                   }
                   String why =
                       r instanceof DeadLetters.Replayed.FailedAgain failed

@@ -1,8 +1,13 @@
 package org.example.helpdesk.backoffice.console;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
@@ -10,6 +15,8 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.BroadcastHub;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.platform.changefeed.ChangeSignal;
 
 /**
@@ -38,6 +45,50 @@ public final class TicketChanges {
     this.hub = changes.toMat(BroadcastHub.of(ServerSentEvent.class, 16), Keep.right()).run(system);
     // keep the hub draining while no page is open
     hub.runForeach(e -> {}, system);
+  }
+
+  /** Live pages (event streams) one session may have open at once. */
+  public static final int MAX_STREAMS_PER_SESSION = 8;
+
+  /** Open streams per session (by its nonce); an entry goes when its last stream ends. */
+  private final Map<String, AtomicInteger> streams = new ConcurrentHashMap<>();
+
+  /**
+   * The events for one open page of a session, or empty when the session has {@link
+   * #MAX_STREAMS_PER_SESSION} open already. The stream ends when the session expires, and at the
+   * next event or heartbeat after its employee is no longer on the list: it is authorised for the
+   * whole time it is open, not only when it opens.
+   */
+  public Optional<Source<ServerSentEvent, NotUsed>> forSession(
+      Access.SignedIn who, Function<String, Optional<Employee>> employees) {
+    String key = who.session().nonce();
+    AtomicInteger open = streams.computeIfAbsent(key, k -> new AtomicInteger());
+    if (open.incrementAndGet() > MAX_STREAMS_PER_SESSION) {
+      release(key, open);
+      return Optional.empty();
+    }
+    Duration left = Duration.between(Instant.now(), who.session().expires());
+    String name = who.employee().name();
+    return Optional.of(
+        forOnePage()
+            .takeWithin(left.isNegative() ? Duration.ZERO : left)
+            .takeWhile(e -> employees.apply(name).isPresent())
+            .watchTermination(
+                (mat, done) -> {
+                  done.whenComplete((d, failure) -> release(key, open));
+                  return mat;
+                }));
+  }
+
+  private void release(String key, AtomicInteger open) {
+    if (open.decrementAndGet() <= 0) {
+      streams.remove(key, open);
+    }
+  }
+
+  /** Streams open now (for tests). */
+  int openStreams() {
+    return streams.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   /**

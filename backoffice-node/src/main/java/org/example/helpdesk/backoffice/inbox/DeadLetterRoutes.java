@@ -179,6 +179,9 @@ public final class DeadLetterRoutes extends ApiDirectives {
                             "releasedParked",
                             applied.released()));
                   }
+                  if (replayed instanceof DeadLetters.Replayed.WrongTicket wrong) {
+                    return ApiErrors.complete(StatusCodes.BAD_REQUEST, wrong.problem());
+                  }
                   if (replayed instanceof DeadLetters.Replayed.FailedAgain failed) {
                     return ApiErrors.complete(StatusCodes.CONFLICT, failed.error());
                   }

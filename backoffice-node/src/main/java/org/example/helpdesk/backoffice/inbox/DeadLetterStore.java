@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -32,18 +33,44 @@ public final class DeadLetterStore {
   /** How much of a body larger than the inbox takes is kept. */
   public static final int KEPT_OF_OVERSIZED_BODY = 64 * 1024;
 
+  /** How long a replay's claim holds unless {@link #withLease} says otherwise. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+
   private final Database database;
   private final Clock clock;
   private final int maxMessageBytes;
+  private final Duration lease;
 
   /**
    * @param maxMessageBytes a larger body is kept cut to {@link #KEPT_OF_OVERSIZED_BODY} bytes (its
    *     size is kept)
    */
   public DeadLetterStore(Database database, Clock clock, int maxMessageBytes) {
+    this(database, clock, maxMessageBytes, DEFAULT_LEASE);
+  }
+
+  private DeadLetterStore(Database database, Clock clock, int maxMessageBytes, Duration lease) {
     this.database = database;
     this.clock = clock;
     this.maxMessageBytes = maxMessageBytes;
+    this.lease = lease;
+  }
+
+  /**
+   * The same store whose claims are leases of this length: a dead letter not resolved in time is
+   * what it was before again (see {@link DeadLetterLeases}). Longer than a replay takes (the
+   * ticket's ask timeout and a few statements).
+   */
+  public DeadLetterStore withLease(Duration lease) {
+    return new DeadLetterStore(database, clock, maxMessageBytes, lease);
+  }
+
+  public Duration lease() {
+    return lease;
+  }
+
+  Database database() {
+    return database;
   }
 
   /**
@@ -132,11 +159,13 @@ public final class DeadLetterStore {
 
   /**
    * Takes a dead letter for replay: it must be a failed one (a parked one waits for its head), and
-   * only one replay takes it.
+   * only one replay takes it, for the length of the lease (one whose lease ran out is failed again,
+   * and taken).
    */
   public CompletionStage<Claim> claim(long id) {
     return database.transact(
         c -> {
+          DeadLetterLeases.expire(c, id);
           Optional<DeadLetter> found = find(c, id, Integer.MAX_VALUE);
           if (found.isEmpty() || !isOpen(found.get().status())) {
             return new Claim.Missing();
@@ -147,8 +176,10 @@ public final class DeadLetterStore {
           }
           try (PreparedStatement s =
               c.prepareStatement(
-                  "UPDATE dead_letters SET status = 'replaying' WHERE id = ? AND status = 'failed'")) {
-            s.setLong(1, id);
+                  "UPDATE dead_letters SET status = 'replaying', lease_until = now() + ?::interval"
+                      + " WHERE id = ? AND status = 'failed'")) {
+            s.setString(1, lease.toMillis() + " milliseconds");
+            s.setLong(2, id);
             return s.executeUpdate() == 1 ? new Claim.Taken(d) : new Claim.Busy(d);
           }
         });
@@ -197,6 +228,7 @@ public final class DeadLetterStore {
   public CompletionStage<Optional<DeadLetter>> delete(long id) {
     return database.transact(
         c -> {
+          DeadLetterLeases.expire(c, id);
           Optional<DeadLetter> found = find(c, id, 0);
           if (found.isEmpty()
               || (found.get().status() != DeadLetter.Status.FAILED
@@ -227,8 +259,11 @@ public final class DeadLetterStore {
           }
           long id = first.get().id();
           try (PreparedStatement take =
-              c.prepareStatement("UPDATE dead_letters SET status = 'replaying' WHERE id = ?")) {
-            take.setLong(1, id);
+              c.prepareStatement(
+                  "UPDATE dead_letters SET status = 'replaying', lease_until = now() + ?::interval"
+                      + " WHERE id = ?")) {
+            take.setString(1, lease.toMillis() + " milliseconds");
+            take.setLong(2, id);
             take.executeUpdate();
           }
           return find(c, id, Integer.MAX_VALUE);

@@ -29,6 +29,12 @@ public final class DeadLetters {
     record Incomplete(DeadLetter deadLetter) implements Replayed {}
 
     record Missing() implements Replayed {}
+
+    /**
+     * The corrected body names another ticket than the dead letter's own (it would be applied past
+     * that ticket's order); nothing was done.
+     */
+    record WrongTicket(DeadLetter deadLetter, String problem) implements Replayed {}
   }
 
   private final DeadLetterStore store;
@@ -73,6 +79,63 @@ public final class DeadLetters {
   }
 
   private CompletionStage<Replayed> replayIn(
+      long id, Optional<byte[]> replacement, String traceparent) {
+    if (replacement.isEmpty()) {
+      return claimAndReplay(id, replacement, traceparent);
+    }
+    return store
+        .find(id)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return claimAndReplay(id, replacement, traceparent);
+              }
+              return wrongTicket(found.get(), replacement.get())
+                  .thenCompose(
+                      problem ->
+                          problem.isPresent()
+                              ? CompletableFuture.completedFuture(
+                                  new Replayed.WrongTicket(found.get(), problem.get()))
+                              : claimAndReplay(id, replacement, traceparent));
+            });
+  }
+
+  /**
+   * What is wrong with the ticket a corrected body names: it must be the dead letter's own; for a
+   * dead letter of no ticket (its message could not be read), one without open dead letters.
+   */
+  private CompletionStage<Optional<String>> wrongTicket(DeadLetter d, byte[] body) {
+    UUID named;
+    try {
+      named = message(d, null).withBody(body).decode().ticketId();
+    } catch (org.example.helpdesk.protocol.InvalidCommandException e) {
+      return CompletableFuture.completedFuture(Optional.empty()); // (the replay says what is wrong)
+    }
+    if (d.ticketId() != null) {
+      return CompletableFuture.completedFuture(
+          named.equals(d.ticketId())
+              ? Optional.empty()
+              : Optional.of(
+                  "the corrected body names ticket "
+                      + named
+                      + ", but dead letter "
+                      + d.id()
+                      + " is a command of ticket "
+                      + d.ticketId()));
+    }
+    return store
+        .ticketsWithOpenDeadLetters()
+        .thenApply(
+            tickets ->
+                tickets.contains(named)
+                    ? Optional.of(
+                        "the corrected body names ticket "
+                            + named
+                            + ", which has open dead letters of its own: replay or delete those")
+                    : Optional.empty());
+  }
+
+  private CompletionStage<Replayed> claimAndReplay(
       long id, Optional<byte[]> replacement, String traceparent) {
     return store
         .claim(id)

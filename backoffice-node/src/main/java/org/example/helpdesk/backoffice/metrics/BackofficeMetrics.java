@@ -2,7 +2,6 @@ package org.example.helpdesk.backoffice.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import javax.sql.DataSource;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
@@ -17,7 +16,7 @@ public final class BackofficeMetrics {
 
   private final Counter inbox;
 
-  public BackofficeMetrics(PrometheusRegistry registry, DataSource dataSource) {
+  public BackofficeMetrics(PrometheusRegistry registry, SqlMetrics sqlMetrics) {
     inbox =
         Counter.builder()
             .name("helpdesk_inbox_messages")
@@ -25,14 +24,13 @@ public final class BackofficeMetrics {
                 "Messages the inbox finished with, by outcome (processed, dead_lettered, parked, requeued)")
             .labelNames("outcome")
             .register(registry);
-    SqlMetrics.gauge(
+    sqlMetrics.gauge(
         registry,
         "helpdesk_dead_letters",
         "Messages waiting in the dead-letter store",
-        dataSource,
         DeadLetterStore.COUNT_OPEN);
     ProjectionLag.register(
-        registry, dataSource, TicketProjection.NAME, Ticket.tags(), "events", TICKETS_LAG);
+        registry, sqlMetrics, TicketProjection.NAME, Ticket.tags(), "events", TICKETS_LAG);
   }
 
   /**

@@ -99,4 +99,28 @@ class EmployeesTest {
         IllegalArgumentException.class,
         () -> Employees.parse("", dir.resolve("missing").toString(), Clock.systemUTC()));
   }
+
+  @Test
+  void passwordChecksBeyondTheQueueFailAtOnceInsteadOfWaiting() {
+    // one thread, one waiting: of 20 checks at once (bcrypt cost 10, tens of ms each) most are
+    // refused at once rather than queued
+    String slow = new BCryptPasswordEncoder(10).encode("a-good-password");
+    Employees employees = parse("olivia:operator:" + slow).withChecks(1, 1);
+    java.util.List<java.util.concurrent.CompletableFuture<java.util.Optional<Employee>>> checks =
+        new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      checks.add(employees.verifyAsync("olivia", "guess-" + i).toCompletableFuture());
+    }
+    long refused =
+        checks.stream()
+            .filter(
+                c ->
+                    c.isCompletedExceptionally()
+                        && assertThrows(java.util.concurrent.ExecutionException.class, c::get)
+                                .getCause()
+                            instanceof Employees.ChecksBusyException)
+            .count();
+    assertTrue(refused >= 18, "refused at once: " + refused);
+    checks.forEach(c -> c.handle((r, e) -> null).join());
+  }
 }

@@ -2,27 +2,27 @@ package org.example.helpdesk.customer.outbox;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import javax.sql.DataSource;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
+import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
  * What an operator of the customer service watches of the outbox: how many issue changes the relay
  * has not handled yet and how old the oldest is (per tag, from the database, so any node tells the
- * same), and how many entries the broker confirmed.
+ * same; read in the background), and how many entries the broker confirmed.
  */
 public final class OutboxMetrics {
 
   private final Counter published;
 
-  public OutboxMetrics(PrometheusRegistry registry, DataSource dataSource) {
+  public OutboxMetrics(PrometheusRegistry registry, SqlMetrics sqlMetrics) {
     published =
         Counter.builder()
             .name("helpdesk_outbox_published_entries")
             .help("Outbox entries the broker confirmed")
             .register(registry);
     ProjectionLag.register(
-        registry, dataSource, OutboxRelay.NAME, Issue.tags(), "changes", RELAY_LAG);
+        registry, sqlMetrics, OutboxRelay.NAME, Issue.tags(), "changes", RELAY_LAG);
   }
 
   /** The relay's lag of a tag: (issue changes, seconds), see {@link ProjectionLag#register}. */

@@ -44,7 +44,7 @@ class OutboxRelayAdminTest {
         relay::toString);
 
     HttpTestClient.Response paused =
-        node.http.post("/admin/projections/" + OutboxRelay.NAME + "/pause", null, new byte[0]);
+        node.admin.post("/admin/projections/" + OutboxRelay.NAME + "/pause", null, new byte[0]);
     assertEquals(200, paused.status(), paused::toString);
     paused
         .json()
@@ -60,7 +60,7 @@ class OutboxRelayAdminTest {
         .forEach(i -> assertEquals("paused", i.path("state").asText(), i::toString));
 
     HttpTestClient.Response resumed =
-        node.http.post("/admin/projections/" + OutboxRelay.NAME + "/resume", null, new byte[0]);
+        node.admin.post("/admin/projections/" + OutboxRelay.NAME + "/resume", null, new byte[0]);
     assertEquals(200, resumed.status(), resumed::toString);
     await().atMost(Duration.ofSeconds(20)).until(() -> node.issuesWithPendingEntries() == 0);
     await().atMost(Duration.ofSeconds(20)).until(() -> lag(relay()) == 0);
@@ -72,18 +72,18 @@ class OutboxRelayAdminTest {
   @Test
   void anUnknownProjectionIsA404AndTheRelayHasNoRebuild() {
     HttpTestClient.Response unknown =
-        node.http.post("/admin/projections/tickets/pause", null, new byte[0]);
+        node.admin.post("/admin/projections/tickets/pause", null, new byte[0]);
     assertEquals(404, unknown.status(), unknown::toString);
     assertTrue(unknown.json().path("error").asText().contains(OutboxRelay.NAME), unknown::toString);
     assertEquals(
         404,
-        node.http
+        node.admin
             .post("/admin/projections/" + OutboxRelay.NAME + "/rebuild", null, new byte[0])
             .status());
   }
 
   private static JsonNode relay() {
-    HttpTestClient.Response list = node.http.get("/admin/projections");
+    HttpTestClient.Response list = node.admin.get("/admin/projections");
     assertEquals(200, list.status(), list::toString);
     assertEquals(1, list.json().path("projections").size(), list::toString);
     return list.json().path("projections").get(0);

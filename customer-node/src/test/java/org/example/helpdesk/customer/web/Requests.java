@@ -29,6 +29,11 @@ final class Requests {
     return node.http.anonymous().send(method, path, contentType, body, headers).raw();
   }
 
+  /** A request to the admin API, with the node's admin token. */
+  static HttpResponse<String> admin(CustomerTestNode node, String method, String path) {
+    return node.admin.send(method, path, null, method.equals("GET") ? null : new byte[0]).raw();
+  }
+
   static HttpResponse<String> get(CustomerTestNode node, String path, String accept) {
     return send(node, "GET", path, accept, null, null);
   }

@@ -2,7 +2,6 @@ package org.example.helpdesk.platform.changefeed;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import javax.sql.DataSource;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
@@ -13,7 +12,7 @@ public final class ChangeFeedMetrics {
 
   private final Counter unreadable;
 
-  public ChangeFeedMetrics(PrometheusRegistry registry, DataSource dataSource) {
+  public ChangeFeedMetrics(PrometheusRegistry registry, SqlMetrics sqlMetrics) {
     unreadable =
         Counter.builder()
             .name("helpdesk_change_feed_unreadable_rows")
@@ -21,12 +20,11 @@ public final class ChangeFeedMetrics {
                 "Rows a change feed passed because they could not be read (logged at ERROR, left in place)")
             .labelNames("table", "tag")
             .register(registry);
-    SqlMetrics.gauge(
+    sqlMetrics.gauge(
         registry,
         "helpdesk_change_feed_horizon_age_seconds",
         "Age of the oldest open writing transaction on the database server: feeds deliver only rows of"
             + " transactions older than it, so this is how long a later commit may wait (0 when none is open)",
-        dataSource,
         "SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0) FROM pg_stat_activity"
             + " WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()");
   }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
  * A node's change feeds: the tables it follows in commit order, the one connection that listens for
@@ -21,13 +22,14 @@ public final class ChangeFeeds implements AutoCloseable {
       ActorSystem<?> system,
       Database database,
       PrometheusRegistry registry,
+      SqlMetrics sqlMetrics,
       Config settings,
       String... tables) {
     this.system = system;
     this.database = database;
     this.settings = settings;
     this.notifications = ChangeNotifications.start(database.settings(), system.name(), tables);
-    this.metrics = new ChangeFeedMetrics(registry, database.dataSource());
+    this.metrics = new ChangeFeedMetrics(registry, sqlMetrics);
   }
 
   /** Follows these tables of the node's schema (each needs the {@code notify_change} trigger). */
@@ -35,9 +37,10 @@ public final class ChangeFeeds implements AutoCloseable {
       ActorSystem<?> system,
       Database database,
       PrometheusRegistry registry,
+      SqlMetrics sqlMetrics,
       Config settings,
       String... tables) {
-    return new ChangeFeeds(system, database, registry, settings, tables);
+    return new ChangeFeeds(system, database, registry, sqlMetrics, settings, tables);
   }
 
   /** The feed of one of the followed tables, reading at most {@code batchSize} rows at once. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.MemberStatus;
@@ -12,16 +13,24 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.platform.http.ApiDirectives;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
  * {@code /health}: the node is an Up member of its cluster, so it can serve. {@code /health/live}:
- * the process answers. {@code /health/ready}: it can serve and its dependencies answer.
+ * the process answers. {@code /health/ready}: it can serve and its dependencies answer — found at
+ * most once per {@link #READY_FOR} and shared by every probe meanwhile, so that a flood of probes
+ * costs one database round trip a second and no thread or connection of its own.
  */
 public final class HealthRoutes extends ApiDirectives {
 
+  /** How long a readiness answer is given to every probe that asks. */
+  static final long READY_FOR = 1_000_000_000L;
+
   private final ActorSystem<?> system;
   private final List<Check> readinessChecks;
+
+  private record Answer(long atNanos, CompletableFuture<Map<String, Object>> body) {}
+
+  private final AtomicReference<Answer> lastAnswer = new AtomicReference<>();
 
   public HealthRoutes(ActorSystem<?> system, List<Check> readinessChecks) {
     super(0);
@@ -32,20 +41,9 @@ public final class HealthRoutes extends ApiDirectives {
   /** A named dependency check; it completes with true when the dependency answers. */
   public record Check(String name, Supplier<CompletionStage<Boolean>> probe) {
 
-    /** The broker accepts a connection. */
-    public static Check broker(AmqpConnector connector) {
-      return new Check(
-          "broker",
-          () ->
-              CompletableFuture.supplyAsync(
-                  () -> {
-                    try {
-                      connector.withChannel(channel -> {});
-                      return true;
-                    } catch (Exception e) {
-                      return false;
-                    }
-                  }));
+    /** The broker answers, as the node's {@link BrokerLink} last saw (no connection per probe). */
+    public static Check broker(BrokerLink link) {
+      return new Check("broker", () -> CompletableFuture.completedFuture(link.isUp()));
     }
   }
 
@@ -82,7 +80,35 @@ public final class HealthRoutes extends ApiDirectives {
     return readiness().thenApply(body -> "UP".equals(body.get("status")));
   }
 
+  /** The last answer if it is fresh or still being found, else a new one (one at a time). */
   private CompletionStage<Map<String, Object>> readiness() {
+    long now = System.nanoTime();
+    Answer last = lastAnswer.get();
+    if (last != null && (!last.body().isDone() || now - last.atNanos() < READY_FOR)) {
+      return last.body();
+    }
+    Answer fresh = new Answer(now, new CompletableFuture<>());
+    if (!lastAnswer.compareAndSet(last, fresh)) {
+      return lastAnswer.get().body();
+    }
+    CompletionStage<Map<String, Object>> found;
+    try {
+      found = find();
+    } catch (RuntimeException e) {
+      found = CompletableFuture.failedFuture(e);
+    }
+    found.whenComplete(
+        (body, failure) -> {
+          if (failure != null) {
+            fresh.body().complete(Map.of("status", "DOWN", "checks", Map.of()));
+          } else {
+            fresh.body().complete(body);
+          }
+        });
+    return fresh.body();
+  }
+
+  private CompletionStage<Map<String, Object>> find() {
     List<CompletableFuture<Boolean>> probes =
         readinessChecks.stream()
             .map(
@@ -93,19 +119,21 @@ public final class HealthRoutes extends ApiDirectives {
                         .completeOnTimeout(false, 2, java.util.concurrent.TimeUnit.SECONDS)
                         .exceptionally(e -> false))
             .toList();
-    return CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
-        .thenApply(
-            ignored -> {
-              Map<String, Object> checks = new LinkedHashMap<>();
-              checks.put("cluster", isUp() ? "UP" : "DOWN");
-              for (int i = 0; i < readinessChecks.size(); i++) {
-                checks.put(readinessChecks.get(i).name(), probes.get(i).join() ? "UP" : "DOWN");
-              }
-              Map<String, Object> body = new LinkedHashMap<>();
-              body.put("status", checks.containsValue("DOWN") ? "DOWN" : "UP");
-              body.put("checks", checks);
-              return body;
-            });
+    CompletionStage<Map<String, Object>> result =
+        CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+            .thenApply(
+                ignored -> {
+                  Map<String, Object> checks = new LinkedHashMap<>();
+                  checks.put("cluster", isUp() ? "UP" : "DOWN");
+                  for (int i = 0; i < readinessChecks.size(); i++) {
+                    checks.put(readinessChecks.get(i).name(), probes.get(i).join() ? "UP" : "DOWN");
+                  }
+                  Map<String, Object> body = new LinkedHashMap<>();
+                  body.put("status", checks.containsValue("DOWN") ? "DOWN" : "UP");
+                  body.put("checks", checks);
+                  return body;
+                });
+    return result;
   }
 
   private boolean isUp() {

@@ -147,6 +147,10 @@ public final class ConfigValidator {
     duration("helpdesk.auth.session-ttl", "SESSION_TTL");
     bool("helpdesk.auth.secure-cookie", "SESSION_COOKIE_SECURE");
     readableFile("helpdesk.auth.employees-file", "EMPLOYEES_FILE");
+    ipList("helpdesk.auth.trusted-proxies", "TRUSTED_PROXIES");
+
+    // the customer's own
+    adminToken("helpdesk.admin.token", "ADMIN_TOKEN");
   }
 
   // --- the rules -------------------------------------------------------------------------------
@@ -404,6 +408,38 @@ public final class ConfigValidator {
               + " ("
               + path
               + "): too short, it must be at least 32 bytes (or empty: a random one per start)");
+    }
+  }
+
+  /** IP addresses separated by commas or spaces; names are refused (nothing is looked up). */
+  private void ipList(String path, String variable) {
+    String value = raw(path, variable);
+    if (value == null) {
+      return;
+    }
+    for (String entry : value.split("[\\s,]+")) {
+      if (!entry.isBlank() && !IP_LITERAL.matcher(entry.strip()).matches()) {
+        fault(variable, path, value, "'" + entry.strip() + "' is not an IP address");
+        return;
+      }
+    }
+  }
+
+  private static final Pattern IP_LITERAL =
+      Pattern.compile("(\\d{1,3}\\.){3}\\d{1,3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+
+  private void adminToken(String path, String variable) {
+    String value = raw(path, variable);
+    if (value != null
+        && !value.isEmpty()
+        && (value.length() < 16 || !value.strip().equals(value))) {
+      // (the value itself is never shown)
+      problems.add(
+          variable
+              + " ("
+              + path
+              + "): it must be at least 16 characters without spaces around them (or empty: the"
+              + " admin API is off)");
     }
   }
 

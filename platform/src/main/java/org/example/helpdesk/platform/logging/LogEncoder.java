@@ -107,27 +107,78 @@ public final class LogEncoder extends EncoderBase<ILoggingEvent> {
       line.append(' ');
     }
     String thread = mdc == null ? null : mdc.get("sourceThread");
-    line.append(" [").append(thread != null ? thread : event.getThreadName()).append("] ");
-    line.append(abbreviator.abbreviate(event.getLoggerName()));
+    line.append(" [");
+    escaped(line, thread != null ? thread : event.getThreadName()).append("] ");
+    escaped(line, abbreviator.abbreviate(event.getLoggerName()));
     if (mdc != null && !mdc.isEmpty()) {
       boolean first = true;
       for (Map.Entry<String, String> e : new TreeMap<>(mdc).entrySet()) {
         if (QUIET_IN_TEXT.contains(e.getKey())) {
           continue;
         }
-        line.append(first ? " {" : ", ").append(e.getKey()).append('=').append(e.getValue());
+        line.append(first ? " {" : ", ");
+        escaped(line, e.getKey()).append('=');
+        escaped(line, e.getValue());
         first = false;
       }
       if (!first) {
         line.append('}');
       }
     }
-    line.append(" - ").append(event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
+    line.append(" - ");
+    escaped(line, event.getFormattedMessage()).append(CoreConstants.LINE_SEPARATOR);
     IThrowableProxy throwable = event.getThrowableProxy();
     if (throwable != null) {
-      line.append(ThrowableProxyUtil.asString(throwable));
+      line.append(indented(ThrowableProxyUtil.asString(throwable)));
     }
     return Secrets.redact(line.toString()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Appends the text with CR, LF, tab and the other control characters (and Unicode's line and
+   * paragraph separators) escaped: whatever a field holds (an AMQP message id, a header, a name
+   * someone typed), it cannot end the line and start a forged one.
+   */
+  static StringBuilder escaped(StringBuilder line, String text) {
+    if (text == null) {
+      return line.append("null");
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '\r' -> line.append("\\r");
+        case '\n' -> line.append("\\n");
+        case '\t' -> line.append("\\t");
+        default -> {
+          if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
+            line.append(String.format("\\u%04x", (int) c));
+          } else {
+            line.append(c);
+          }
+        }
+      }
+    }
+    return line;
+  }
+
+  /**
+   * A stack trace keeps its lines, but each one that does not start as a stack trace's lines do (an
+   * exception's message with a line break in it) is indented: no line of it looks like a log line
+   * of its own.
+   */
+  static String indented(String stackTrace) {
+    StringBuilder out = new StringBuilder(stackTrace.length() + 16);
+    String[] lines = stackTrace.split("\r\n|\r|\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String l = lines[i];
+      if (i == lines.length - 1 && l.isEmpty()) {
+        break;
+      }
+      boolean ordinary =
+          i == 0 || l.startsWith("\t") || l.startsWith(" ") || l.startsWith("Caused by: ");
+      out.append(ordinary ? "" : "\t... ").append(l).append(CoreConstants.LINE_SEPARATOR);
+    }
+    return out.toString();
   }
 
   private byte[] json(ILoggingEvent event) {

@@ -97,7 +97,7 @@ public final class Secrets {
 
   /**
    * Registers the node's database and broker passwords ({@code helpdesk.database}, {@code
-   * helpdesk.amqp}) and the backoffice's session secret.
+   * helpdesk.amqp}), the backoffice's session secret and the customer node's admin token.
    */
   public static void registerNodeSecrets(Config config) {
     register(config.getString("helpdesk.database.password"));
@@ -105,6 +105,9 @@ public final class Secrets {
     registerPasswordsIn(config.getString("helpdesk.amqp.uri"));
     if (config.hasPath("helpdesk.auth.session-secret")) {
       register(config.getString("helpdesk.auth.session-secret"));
+    }
+    if (config.hasPath("helpdesk.admin.token")) {
+      register(config.getString("helpdesk.admin.token"));
     }
   }
 

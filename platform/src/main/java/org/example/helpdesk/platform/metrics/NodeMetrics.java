@@ -6,8 +6,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -16,16 +14,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * A node's metrics, served as Prometheus text on {@code GET /metrics}. Each node has a registry of
- * its own (two nodes can share a JVM). Gauges that query the database are read when scraped, on the
- * database's threads, never on the HTTP server's.
+ * its own (two nodes can share a JVM). Gauges that query the database read values that {@link
+ * SqlMetrics} keeps in the background: a scrape runs no query and is answered at once.
  */
 public final class NodeMetrics extends AllDirectives {
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
-  private final Executor scrapeExecutor;
+  private final SqlMetrics sql;
 
-  public NodeMetrics(Executor scrapeExecutor) {
-    this.scrapeExecutor = scrapeExecutor;
+  public NodeMetrics(SqlMetrics sql) {
+    this.sql = sql;
     JvmMetrics.builder().register(registry);
   }
 
@@ -33,14 +31,13 @@ public final class NodeMetrics extends AllDirectives {
     return registry;
   }
 
+  /** The node's metrics read from its database, in the background. */
+  public SqlMetrics sql() {
+    return sql;
+  }
+
   public Route routes() {
-    return path(
-        "metrics",
-        () ->
-            get(
-                () ->
-                    completeWithFuture(
-                        CompletableFuture.supplyAsync(this::scrape, scrapeExecutor))));
+    return path("metrics", () -> get(() -> complete(scrape())));
   }
 
   private HttpResponse scrape() {

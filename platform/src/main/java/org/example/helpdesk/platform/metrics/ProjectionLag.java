@@ -3,11 +3,11 @@ package org.example.helpdesk.platform.metrics;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
- * How far a projection is behind what it reads, per tag, read from the database when scraped: how
- * many changes or events it has not handled yet, and how old the oldest of them is.
+ * How far a projection is behind what it reads, per tag, read from the database in the background
+ * ({@link SqlMetrics}): how many changes or events it has not handled yet, and how old the oldest
+ * of them is.
  */
 public final class ProjectionLag {
 
@@ -20,28 +20,27 @@ public final class ProjectionLag {
    */
   public static void register(
       PrometheusRegistry registry,
-      DataSource dataSource,
+      SqlMetrics sqlMetrics,
       String projection,
       List<String> tags,
       String unit,
       String sql) {
+    java.util.Map<String, java.util.function.Supplier<double[]>> rows =
+        new java.util.LinkedHashMap<>();
+    tags.forEach(tag -> rows.put(tag, sqlMetrics.row(sql, projection, tag, tag)));
     perTag(
         registry,
         "helpdesk_projection_lag_" + unit,
         "Items of a tag the projection has not handled yet",
-        dataSource,
         projection,
-        tags,
-        sql,
+        rows,
         0);
     perTag(
         registry,
         "helpdesk_projection_lag_seconds",
         "Age of the oldest item of a tag the projection has not handled yet",
-        dataSource,
         projection,
-        tags,
-        sql,
+        rows,
         1);
   }
 
@@ -50,23 +49,14 @@ public final class ProjectionLag {
       PrometheusRegistry registry,
       String name,
       String help,
-      DataSource dataSource,
       String projection,
-      List<String> tags,
-      String sql,
+      java.util.Map<String, java.util.function.Supplier<double[]>> rows,
       int column) {
     GaugeWithCallback.builder()
         .name(name)
         .help(help)
         .labelNames("projection", "tag")
-        .callback(
-            cb ->
-                tags.forEach(
-                    tag ->
-                        cb.call(
-                            SqlMetrics.firstRow(dataSource, sql, projection, tag, tag)[column],
-                            projection,
-                            tag)))
+        .callback(cb -> rows.forEach((tag, row) -> cb.call(row.get()[column], projection, tag)))
         .register(registry);
   }
 

@@ -112,7 +112,11 @@ class CommitOrderedFeedTest {
     notifications = ChangeNotifications.start(settings, "feed-test", DurableStateTable.TABLE);
     writers = ChangeNotifier.start(settings, "feed-test", DurableStateTable.TABLE);
     registry = new PrometheusRegistry();
-    metrics = new ChangeFeedMetrics(registry, database.dataSource());
+    metrics =
+        new ChangeFeedMetrics(
+            registry,
+            new org.example.helpdesk.platform.metrics.SqlMetrics(
+                database.dataSource(), java.time.Duration.ofSeconds(5), "test"));
     testKit = ActorTestKit.create();
   }
 

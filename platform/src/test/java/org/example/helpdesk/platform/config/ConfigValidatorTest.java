@@ -77,6 +77,13 @@ class ConfigValidatorTest {
   static Stream<Arguments> badValues() {
     return Stream.of(
         bad("HTTP_PORT not a number", "helpdesk.http.port", "abc", "HTTP_PORT='abc'", "port"),
+        bad("ADMIN_TOKEN too short", "helpdesk.admin.token", "short-one", "ADMIN_TOKEN", "16"),
+        bad(
+            "TRUSTED_PROXIES a name",
+            "helpdesk.auth.trusted-proxies",
+            "10.0.0.1, proxy.example",
+            "TRUSTED_PROXIES='10.0.0.1, proxy.example'",
+            "not an IP address"),
         bad("HTTP_PORT out of range", "helpdesk.http.port", "99999", "HTTP_PORT='99999'", "port"),
         bad("HTTP_PORT negative", "helpdesk.http.port", "-1", "HTTP_PORT='-1'", "port"),
         bad(

@@ -68,6 +68,36 @@ class LogEncoderTest {
   }
 
   @Test
+  void noFieldOfTheTextFormatCanEndTheLineAndForgeAnother() {
+    String forged = "2026-01-01 00:00:00.000 ERROR [main] o.e.h.Forged - reset";
+    LoggingEvent e =
+        event(
+            "Dead-lettering message evil\r\n" + forged,
+            new IllegalStateException("bad id evil\n" + forged),
+            Map.of(
+                "messageId",
+                "evil\r\n" + forged,
+                "bell\u0007",
+                "tab\there\u2028x",
+                // (the thread a Pekko line names)
+                "sourceThread",
+                "thread\n" + forged));
+    String text = new String(encoder("text").encode(e), UTF_8);
+    String[] lines = text.split("\r\n|\r|\n");
+    assertTrue(lines[0].contains("Dead-lettering message evil\\r\\n" + forged), text);
+    assertTrue(lines[0].contains("messageId=evil\\r\\n" + forged), text);
+    assertTrue(lines[0].contains("bell\\u0007=tab\\there\\u2028x"), text);
+    assertTrue(lines[0].contains("[thread\\n" + forged + "]"), text);
+    for (int i = 1; i < lines.length; i++) {
+      // (the stack trace: its lines are indented, the exception's own line included)
+      assertFalse(lines[i].startsWith(forged), "line " + i + " of " + text);
+      assertTrue(
+          lines[i].startsWith("\t") || lines[i].startsWith("java.lang.IllegalStateException"),
+          "line " + i + ": " + lines[i]);
+    }
+  }
+
+  @Test
   void jsonIsOneObjectPerLineWithTheMdcAsFieldsAndNoPasswords() throws Exception {
     String out =
         new String(

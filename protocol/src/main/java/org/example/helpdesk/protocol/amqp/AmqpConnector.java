@@ -6,7 +6,10 @@ import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens connections to one broker. The client's own automatic recovery is off on purpose: a stream
@@ -18,18 +21,30 @@ public final class AmqpConnector {
   private final ConnectionFactory factory;
   private final String uri;
   private final String connectionName;
+  private final Connections connections;
+
+  /**
+   * The connections of a connector and of those derived from it: how many were opened, and which
+   * are open now (a node's readiness asks these instead of opening one).
+   */
+  private static final class Connections {
+    final AtomicLong opened = new AtomicLong();
+    final Set<Connection> open = ConcurrentHashMap.newKeySet();
+  }
 
   public AmqpConnector(String uri, String connectionName) {
-    this(uri, connectionName, 0);
+    this(uri, connectionName, 0, new Connections());
   }
 
   /**
    * @param maxInboundBodyBytes the largest message body a connection of this connector takes; the
    *     client closes the connection on a larger one (0: the client's default, 64 MiB)
    */
-  private AmqpConnector(String uri, String connectionName, int maxInboundBodyBytes) {
+  private AmqpConnector(
+      String uri, String connectionName, int maxInboundBodyBytes, Connections connections) {
     this.uri = uri;
     this.connectionName = connectionName;
+    this.connections = connections;
     this.factory = new ConnectionFactory();
     String problem = uriProblem(uri);
     if (problem != null) {
@@ -71,11 +86,33 @@ public final class AmqpConnector {
 
   /** The same broker, for connections that take message bodies of at most this many bytes. */
   public AmqpConnector withMaxInboundBodyBytes(int maxInboundBodyBytes) {
-    return new AmqpConnector(uri, connectionName, maxInboundBodyBytes);
+    return new AmqpConnector(uri, connectionName, maxInboundBodyBytes, connections);
   }
 
   public Connection newConnection() throws IOException, TimeoutException {
-    return factory.newConnection(connectionName);
+    Connection connection = factory.newConnection(connectionName);
+    connections.opened.incrementAndGet();
+    connections.open.add(connection);
+    connection.addShutdownListener(cause -> connections.open.remove(connection));
+    if (!connection.isOpen()) {
+      connections.open.remove(connection); // (closed before the listener was added)
+    }
+    return connection;
+  }
+
+  /** Connections opened so far by this connector and those derived from it. */
+  public long connectionsOpened() {
+    return connections.opened.get();
+  }
+
+  /** Whether one of this connector's connections (or a derived one's) is open now. */
+  public boolean hasOpenConnection() {
+    for (Connection c : connections.open) {
+      if (c.isOpen()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short-lived channel for administrative work, e.g. declaring the topology at startup. */

@@ -27,7 +27,7 @@ import org.example.helpdesk.platform.http.ApiErrors;
  * </ul>
  *
  * Behind {@code operator}, which names who asks (for the log): the operator role on the backoffice,
- * the loopback address on the customer node.
+ * the admin token ({@link AdminToken}) on the customer node.
  */
 public final class ProjectionAdminRoutes extends ApiDirectives {
 
