@@ -3,6 +3,7 @@ package org.example.helpdesk.customer.web;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.example.helpdesk.customer.web.Requests.BROWSER_ACCEPT;
 import static org.example.helpdesk.customer.web.Requests.admin;
+import static org.example.helpdesk.customer.web.Requests.adminJson;
 import static org.example.helpdesk.customer.web.Requests.get;
 import static org.example.helpdesk.customer.web.Requests.header;
 import static org.example.helpdesk.customer.web.Requests.postForm;
@@ -193,14 +194,14 @@ class CustomerOpenApiTest {
     String toHead = "{\"key\":\"" + key + "\",\"toHead\":true}";
     String op = "POST /admin/projections/{name}/offset";
     p.put(op + " 200 " + json, CustomerOpenApiTest::moveAnOffsetToWhereItIs);
-    p.put(op + " 400 " + json, () -> postJson(node, offset, "{\"skip\":1}"));
-    p.put(op + " 403 " + json, () -> fromElsewhere(cutOff, "POST", offset));
-    p.put(op + " 404 " + json, () -> postJson(node, "/admin/projections/none/offset", toHead));
-    p.put(op + " 409 " + json, () -> postJson(node, offset, toHead));
-    p.put(op + " 413 " + json, () -> postJson(node, offset, big));
+    p.put(op + " 400 " + json, () -> adminJson(node, offset, "{\"skip\":1}"));
+    p.put(op + " 401 " + json, () -> postJson(node, offset, toHead));
+    p.put(op + " 404 " + json, () -> adminJson(node, "/admin/projections/none/offset", toHead));
+    p.put(op + " 409 " + json, () -> adminJson(node, offset, toHead));
+    p.put(op + " 413 " + json, () -> adminJson(node, offset, big));
     p.put(
         op + " 415 " + json,
-        () -> send(node, "POST", offset, null, "text/plain", toHead.getBytes(UTF_8)));
+        () -> node.admin.send("POST", offset, "text/plain", toHead.getBytes(UTF_8)).raw());
     return p;
   }
 
@@ -210,16 +211,16 @@ class CustomerOpenApiTest {
    */
   private static HttpResponse<String> moveAnOffsetToWhereItIs() {
     String admin = "/admin/projections/" + OutboxRelay.NAME;
-    assertEquals(200, send(node, "POST", admin + "/pause", null, null, new byte[0]).statusCode());
+    assertEquals(200, Requests.admin(node, "POST", admin + "/pause").statusCode());
     try {
       JsonNode instance =
-          JSON.readTree(get(node, "/admin/projections", null).body())
+          JSON.readTree(Requests.admin(node, "GET", "/admin/projections").body())
               .path("projections")
               .get(0)
               .path("instances")
               .get(0);
       String key = instance.path("key").asText();
-      return postJson(
+      return adminJson(
           node,
           admin + "/offset",
           instance.path("offset").isTextual()
@@ -228,8 +229,7 @@ class CustomerOpenApiTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } finally {
-      assertEquals(
-          200, send(node, "POST", admin + "/resume", null, null, new byte[0]).statusCode());
+      assertEquals(200, Requests.admin(node, "POST", admin + "/resume").statusCode());
     }
   }
 

@@ -34,6 +34,11 @@ final class Requests {
     return node.admin.send(method, path, null, method.equals("GET") ? null : new byte[0]).raw();
   }
 
+  /** A JSON request to the admin API, with the node's admin token. */
+  static HttpResponse<String> adminJson(CustomerTestNode node, String path, String json) {
+    return node.admin.send("POST", path, "application/json", json.getBytes(UTF_8)).raw();
+  }
+
   static HttpResponse<String> get(CustomerTestNode node, String path, String accept) {
     return send(node, "GET", path, accept, null, null);
   }
