@@ -165,7 +165,8 @@ class ComposeMonitoringTest {
     Set<String> registered = registeredNames();
     for (String expr : expressions) {
       for (String metric : matches("(helpdesk_[a-z_]+)", expr)) {
-        String base = metric.replaceFirst("_total$", "");
+        // (a counter's samples end in _total, a histogram's in _bucket, _sum and _count)
+        String base = metric.replaceFirst("_(total|bucket|sum|count)$", "");
         assertTrue(
             registered.contains(base)
                 || registered.stream().anyMatch(r -> r.endsWith("_") && base.startsWith(r)),
