@@ -14,15 +14,8 @@ import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
-import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.platform.concurrent.Futures;
@@ -138,43 +131,16 @@ public final class CommandConsumer {
     this.system = system;
   }
 
-  /** Tells the consumer's actor to stop consuming. */
-  public enum Control {
-    STOP,
-    STOPPED
-  }
-
-  Behavior<Control> behavior(AmqpConnector connector) {
-    return Behaviors.setup(
-        context -> {
-          Pair<UniqueKillSwitch, CompletionStage<Done>> running =
-              RestartSource.withBackoff(settings.restart(), () -> consume(connector))
-                  .viaMat(KillSwitches.single(), Keep.right())
-                  .toMat(Sink.ignore(), Keep.both())
-                  .run(context.getSystem());
-          log.info(
-              "Consuming queue {}: {} messages of at most {} bytes at once",
-              queue,
-              settings.effectivePrefetch(),
-              settings.maxMessageBytes());
-          return Behaviors.receive(Control.class)
-              .onMessageEquals(
-                  Control.STOP,
-                  () -> {
-                    // what is in flight stays unacked and comes back to whoever consumes next
-                    running.first().shutdown();
-                    context.pipeToSelf(running.second(), (done, failure) -> Control.STOPPED);
-                    return Behaviors.same();
-                  })
-              .onMessageEquals(Control.STOPPED, Behaviors::stopped)
-              .onSignal(
-                  PostStop.class,
-                  signal -> {
-                    running.first().shutdown();
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+  Behavior<StreamDaemon.Control> behavior(AmqpConnector connector) {
+    return StreamDaemon.behavior(
+        settings.restart(),
+        () -> consume(connector),
+        () ->
+            log.info(
+                "Consuming queue {}: {} messages of at most {} bytes at once",
+                queue,
+                settings.effectivePrefetch(),
+                settings.maxMessageBytes()));
   }
 
   private Source<Done, NotUsed> consume(AmqpConnector connector) {

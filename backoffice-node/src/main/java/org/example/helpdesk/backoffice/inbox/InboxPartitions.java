@@ -48,7 +48,7 @@ public final class InboxPartitions {
     }
     ShardedDaemonProcess.get(system)
         .init(
-            CommandConsumer.Control.class,
+            StreamDaemon.Control.class,
             "inbox",
             partitions,
             partition ->
@@ -59,14 +59,14 @@ public final class InboxPartitions {
                               system, partition, handling, deadLetters, settings, metrics)
                           .behavior(connector);
                     }),
-            CommandConsumer.Control.STOP);
+            StreamDaemon.Control.STOP);
     ShardedDaemonProcess.get(system)
         .init(
-            CommandConsumer.Control.class,
+            StreamDaemon.Control.class,
             "inbox-seed-queue",
             1,
             i -> new SeedQueueForwarder(connector, settings).behavior(),
-            CommandConsumer.Control.STOP);
+            StreamDaemon.Control.STOP);
   }
 
   /** The slots of one partition. */

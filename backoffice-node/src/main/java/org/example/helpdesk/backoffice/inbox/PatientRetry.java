@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.example.helpdesk.platform.concurrent.Futures;
 
 /**
  * Tries a command until its ticket answers, telling a slow ticket from a broken one.
@@ -120,10 +121,6 @@ final class PatientRetry {
   }
 
   private CompletionStage<Void> delay(Duration duration) {
-    CompletableFuture<Void> elapsed = new CompletableFuture<>();
-    system
-        .scheduler()
-        .scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
-    return elapsed;
+    return Futures.after(system, duration);
   }
 }

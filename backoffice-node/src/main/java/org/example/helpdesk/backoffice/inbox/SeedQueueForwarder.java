@@ -1,17 +1,9 @@
 package org.example.helpdesk.backoffice.inbox;
 
-import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.PostStop;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -44,36 +36,15 @@ final class SeedQueueForwarder {
     this.settings = settings;
   }
 
-  Behavior<CommandConsumer.Control> behavior() {
-    return Behaviors.setup(
-        context -> {
-          Pair<UniqueKillSwitch, CompletionStage<Done>> running =
-              RestartSource.withBackoff(settings.restart(), this::forward)
-                  .viaMat(KillSwitches.single(), Keep.right())
-                  .toMat(Sink.ignore(), Keep.both())
-                  .run(context.getSystem());
-          log.info(
-              "Forwarding queue {} to the {} inbox partitions",
-              AmqpTopology.BACKOFFICE_QUEUE,
-              settings.partitions());
-          return Behaviors.receive(CommandConsumer.Control.class)
-              .onMessageEquals(
-                  CommandConsumer.Control.STOP,
-                  () -> {
-                    running.first().shutdown();
-                    context.pipeToSelf(
-                        running.second(), (done, failure) -> CommandConsumer.Control.STOPPED);
-                    return Behaviors.same();
-                  })
-              .onMessageEquals(CommandConsumer.Control.STOPPED, Behaviors::stopped)
-              .onSignal(
-                  PostStop.class,
-                  signal -> {
-                    running.first().shutdown();
-                    return Behaviors.same();
-                  })
-              .build();
-        });
+  Behavior<StreamDaemon.Control> behavior() {
+    return StreamDaemon.behavior(
+        settings.restart(),
+        this::forward,
+        () ->
+            log.info(
+                "Forwarding queue {} to the {} inbox partitions",
+                AmqpTopology.BACKOFFICE_QUEUE,
+                settings.partitions()));
   }
 
   private Source<Done, NotUsed> forward() {

@@ -14,6 +14,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.db.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -193,12 +194,7 @@ public final class CommitOrderedFeed<T> {
   }
 
   private CompletableFuture<Void> delay(Duration duration) {
-    // (Patterns.after never completes its CompletionStage on Pekko 1.2.1; the scheduler does)
-    CompletableFuture<Void> elapsed = new CompletableFuture<>();
-    system
-        .scheduler()
-        .scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
-    return elapsed;
+    return Futures.after(system, duration);
   }
 
   private CompletionStage<Batch<T>> read(String tag, FeedPosition after) {

@@ -1,7 +1,10 @@
 package org.example.helpdesk.platform.concurrent;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /** What CompletionStage pipelines need beside Pekko's own utilities. */
 public final class Futures {
@@ -15,5 +18,15 @@ public final class Futures {
       t = t.getCause();
     }
     return t;
+  }
+
+  /** Completes after {@code duration}, on the system's scheduler. */
+  public static CompletableFuture<Void> after(ActorSystem<?> system, Duration duration) {
+    // (Patterns.after never completes its CompletionStage on Pekko 1.2.1; the scheduler does)
+    CompletableFuture<Void> elapsed = new CompletableFuture<>();
+    system
+        .scheduler()
+        .scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
+    return elapsed;
   }
 }
