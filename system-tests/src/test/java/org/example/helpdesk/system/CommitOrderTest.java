@@ -125,6 +125,15 @@ class CommitOrderTest {
       // a region registers with the coordinator a moment after its node is Up; shards allocated
       // before that all go to the other node
       await().atMost(Duration.ofSeconds(30)).until(() -> regionsKnownToTheCoordinator(a) == 2);
+      // the inbox's partitions, and with them the tickets they take, spread over both nodes
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  shardingStats(a, INBOX).getRegions().values().stream()
+                          .filter(r -> !r.getStats().isEmpty())
+                          .count()
+                      == 2);
       sql.execute(String.format(HOLD_OPEN, "event_payload", "event_journal"));
       TestBroker.withChannel(InboxQueues::declare);
       List<UUID> tickets = new ArrayList<>();
@@ -193,8 +202,19 @@ class CommitOrderTest {
     return regions.getRegions().size();
   }
 
+  /** The sharded daemon process "inbox" runs as entities of this type, a shard per partition. */
+  private static final org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> INBOX =
+      org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey.create(
+          Object.class, "sharded-daemon-process-inbox");
+
   private static org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats shardingStats(
       BackofficeNode node) throws Exception {
+    return shardingStats(node, TicketEntity.TYPE);
+  }
+
+  private static org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats shardingStats(
+      BackofficeNode node, org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey<?> type)
+      throws Exception {
     return org.apache.pekko.actor.typed.javadsl.AskPattern
         .<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
             org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>
@@ -204,7 +224,7 @@ class CommitOrderTest {
                     .shardState(),
                 replyTo ->
                     new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(
-                        TicketEntity.TYPE, Duration.ofSeconds(3), replyTo),
+                        type, Duration.ofSeconds(3), replyTo),
                 Duration.ofSeconds(5),
                 node.node().system().scheduler())
         .toCompletableFuture()
