@@ -134,6 +134,25 @@ class CommitOrderTest {
                           .filter(r -> !r.getStats().isEmpty())
                           .count()
                       == 2);
+      // (a read of the locations may time out while the cluster settles: asked again)
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  org.apache.pekko.cluster.sharding.external.ExternalShardAllocation.get(
+                              a.node().system())
+                          .getClient(TicketEntity.TYPE.name())
+                          .getShardLocations()
+                          .toCompletableFuture()
+                          .get()
+                          .getShardLocations()
+                          .values()
+                          .stream()
+                          .map(l -> l.address())
+                          .distinct()
+                          .count()
+                      == 2);
       sql.execute(String.format(HOLD_OPEN, "event_payload", "event_journal"));
       TestBroker.withChannel(InboxQueues::declare);
       List<UUID> tickets = new ArrayList<>();
