@@ -1,14 +1,9 @@
 package org.example.helpdesk.protocol;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The one place that maps a command's name on the wire to its Java type and its JSON body.
@@ -24,59 +19,29 @@ public final class DistributedCommands {
   private static final Map<String, Class<? extends DistributedCommand>> TYPES =
       Map.of(PREPARE_TICKET, PrepareTicket.class, CANCEL_TICKET, CancelTicket.class);
 
-  private static final Map<Class<? extends DistributedCommand>, String> NAMES =
-      TYPES.entrySet().stream().collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
-
-  private static final ObjectMapper JSON = strictMapper();
+  private static final NamedJsonCodec<DistributedCommand> CODEC =
+      new NamedJsonCodec<>("command", TYPES, strictMapper());
 
   private DistributedCommands() {}
 
   public static String nameOf(DistributedCommand command) {
-    return NAMES.get(command.getClass());
+    return CODEC.nameOf(command);
   }
 
   public static Optional<Class<? extends DistributedCommand>> typeOf(String name) {
-    return Optional.ofNullable(name).map(TYPES::get);
+    return CODEC.typeOf(name);
   }
 
   public static byte[] toJson(DistributedCommand command) {
-    try {
-      return JSON.writeValueAsBytes(command);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a distributed command must always serialize", e);
-    }
+    return CODEC.toJson(command);
   }
 
   public static DistributedCommand fromJson(String name, byte[] body)
       throws InvalidCommandException {
-    Class<? extends DistributedCommand> type =
-        typeOf(name)
-            .orElseThrow(
-                () ->
-                    new InvalidCommandException(
-                        "unknown command type '" + name + "', expected one of " + TYPES.keySet()));
-    if (body == null || body.length == 0) {
-      throw new InvalidCommandException(name + ": empty body");
-    }
-    if (!TextRules.isWellFormedUtf8(body)) {
-      throw new InvalidCommandException(name + ": malformed JSON: the body is not valid UTF-8");
-    }
     try {
-      DistributedCommand command = JSON.readValue(body, type);
-      if (command == null) {
-        throw new InvalidCommandException(name + ": body is JSON null");
-      }
-      return command;
-    } catch (ValueInstantiationException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new InvalidCommandException(name + ": " + cause.getMessage());
-    } catch (MismatchedInputException e) {
-      throw new InvalidCommandException(name + ": " + JsonFieldErrors.describe(e));
-    } catch (JsonProcessingException e) {
-      throw new InvalidCommandException(
-          name + ": malformed JSON: " + JsonFieldErrors.firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new InvalidCommandException(name + ": unreadable body: " + e.getMessage());
+      return CODEC.fromJson(name, body);
+    } catch (NamedJsonCodec.InvalidBody e) {
+      throw new InvalidCommandException(e.getMessage());
     }
   }
 
