@@ -28,7 +28,6 @@ import org.example.helpdesk.platform.cluster.ManagementReadiness;
 import org.example.helpdesk.platform.config.ClusterDiscovery;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.NodeConfig;
-import org.example.helpdesk.platform.config.PortProbe;
 import org.example.helpdesk.platform.config.StartupFailure;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.http.HttpServer;
@@ -99,7 +98,7 @@ public final class Node {
     Config config = NodeConfig.loadChecked(resource, overrides);
     String name = config.getString("helpdesk.service-name");
     DatabaseSettings dbSettings = DatabaseSettings.from(config);
-    checkPortsFree(config);
+    ListenChecks.checkPortsFree(config);
     log.info(
         "Starting {} with {} and broker {}",
         name,
@@ -114,11 +113,11 @@ public final class Node {
       system = ActorSystem.create(Behaviors.empty(), name, config);
     } catch (RuntimeException e) {
       database.close();
-      throw bindFailure(
+      throw ListenChecks.bindFailure(
               e,
               "the cluster's remoting (CLUSTER_HOST or CLUSTER_BIND_HOST, CLUSTER_PORT)",
-              remotingHost(config),
-              remotingPort(config))
+              ListenChecks.remotingHost(config),
+              ListenChecks.remotingPort(config))
           .orElseThrow(() -> e);
     }
     Tracing.get(system); // configured now: a wrong OTEL_* setting stops the node at start
@@ -160,7 +159,8 @@ public final class Node {
       system.terminate();
       String host = config.getString("pekko.management.http.bind-hostname");
       int port = config.getInt("pekko.management.http.port");
-      throw bindFailure(e, "Pekko Management (CLUSTER_BIND_HOST, MANAGEMENT_PORT)", host, port)
+      throw ListenChecks.bindFailure(
+              e, "Pekko Management (CLUSTER_BIND_HOST, MANAGEMENT_PORT)", host, port)
           .orElseGet(
               () ->
                   new StartupFailure(
@@ -169,7 +169,7 @@ public final class Node {
                           + ":"
                           + port
                           + ": "
-                          + Secrets.redact(String.valueOf(rootCause(e))),
+                          + Secrets.redact(String.valueOf(ListenChecks.rootCause(e))),
                       StartupFailure.COULD_NOT_START,
                       e));
     }
@@ -257,7 +257,7 @@ public final class Node {
       system.terminate();
       String host = config.getString("helpdesk.http.host");
       int port = config.getInt("helpdesk.http.port");
-      throw bindFailure(e, "HTTP (HTTP_HOST, HTTP_PORT)", host, port)
+      throw ListenChecks.bindFailure(e, "HTTP (HTTP_HOST, HTTP_PORT)", host, port)
           .orElseGet(
               () ->
                   new StartupFailure(
@@ -266,89 +266,10 @@ public final class Node {
                           + ":"
                           + port
                           + " (HTTP_HOST, HTTP_PORT): "
-                          + Secrets.redact(String.valueOf(rootCause(e))),
+                          + Secrets.redact(String.valueOf(ListenChecks.rootCause(e))),
                       StartupFailure.COULD_NOT_START,
                       e));
     }
-  }
-
-  /**
-   * Fails the start at once when the HTTP server or the cluster's remoting could not listen where
-   * it is told to (a port in use, a host of another machine): one line naming host and port, before
-   * the database, the actor system and the projections started.
-   */
-  private static void checkPortsFree(Config config) {
-    List<String> problems = new ArrayList<>();
-    String http =
-        PortProbe.problem(
-            config.getString("helpdesk.http.host"), config.getInt("helpdesk.http.port"));
-    if (http != null) {
-      problems.add("HTTP (HTTP_HOST, HTTP_PORT): " + http);
-    }
-    if (ClusterDiscovery.bootstraps(config)) {
-      String management =
-          PortProbe.problem(
-              config.getString("pekko.management.http.bind-hostname"),
-              config.getInt("pekko.management.http.port"));
-      if (management != null) {
-        problems.add("Pekko Management (CLUSTER_BIND_HOST, MANAGEMENT_PORT): " + management);
-      }
-    }
-    String remoting = PortProbe.problem(remotingHost(config), remotingPort(config));
-    if (remoting != null) {
-      problems.add(
-          "the cluster's remoting (CLUSTER_HOST or CLUSTER_BIND_HOST, CLUSTER_PORT): " + remoting);
-    }
-    if (!problems.isEmpty()) {
-      throw new StartupFailure(
-          "cannot listen (nothing was started): " + String.join("; ", problems),
-          StartupFailure.COULD_NOT_START);
-    }
-  }
-
-  private static String remotingHost(Config config) {
-    String bind = config.getString("pekko.remote.artery.bind.hostname");
-    return bind.isBlank() ? config.getString("pekko.remote.artery.canonical.hostname") : bind;
-  }
-
-  private static int remotingPort(Config config) {
-    String bind = config.getString("pekko.remote.artery.bind.port");
-    return bind.isBlank()
-        ? config.getInt("pekko.remote.artery.canonical.port")
-        : Integer.parseInt(bind.trim());
-  }
-
-  /** A failure to listen on host:port, somewhere in {@code e}'s causes, said in one line. */
-  private static java.util.Optional<StartupFailure> bindFailure(
-      Throwable e, String what, String host, int port) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.BindException
-          || t instanceof java.nio.channels.UnresolvedAddressException
-          || (t instanceof java.net.SocketException
-              && String.valueOf(t.getMessage()).contains("Unresolved"))) {
-        return java.util.Optional.of(
-            new StartupFailure(
-                "cannot listen for "
-                    + what
-                    + " on "
-                    + host
-                    + ":"
-                    + port
-                    + ": "
-                    + PortProbe.reason(t),
-                StartupFailure.COULD_NOT_START,
-                e));
-      }
-    }
-    return java.util.Optional.empty();
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   public Config config() {

@@ -4,20 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.config.StartupFailure;
@@ -37,6 +27,9 @@ import org.slf4j.LoggerFactory;
  * with a {@link DatabaseBusyException}, which the HTTP API answers with a 503. A statement on a
  * dead connection fails after {@code socket-timeout}, which frees its thread; the server cancels
  * one that runs longer than {@code statement-timeout}.
+ *
+ * <p>The threads and the bounds on every wait are {@link JdbcCalls}'; the wait for the database at
+ * a node's start is {@link DatabaseStartup}'s.
  */
 public final class Database implements AutoCloseable {
 
@@ -44,11 +37,7 @@ public final class Database implements AutoCloseable {
 
   private final DatabaseSettings settings;
   private final HikariDataSource dataSource;
-  private final ThreadPoolExecutor executor;
-  private final ScheduledThreadPoolExecutor deadlines;
-  private final long acquireNanos;
-  private final long callNanos;
-  private final AtomicLong refused = new AtomicLong();
+  private final JdbcCalls calls;
 
   private Database(DatabaseSettings settings, String poolName) {
     this.settings = settings;
@@ -84,32 +73,7 @@ public final class Database implements AutoCloseable {
               + Secrets.redact(String.valueOf(e.getMessage()))
               + (e.getCause() == null ? "" : " (" + Secrets.redact(e.getCause().toString()) + ")"));
     }
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        new ThreadPoolExecutor(
-            settings.poolSize(),
-            settings.poolSize(),
-            0,
-            TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(settings.queueSize()),
-            r -> {
-              Thread t = new Thread(r, poolName + "-jdbc-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    this.deadlines =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, poolName + "-jdbc-deadlines");
-              t.setDaemon(true);
-              return t;
-            });
-    // a call that ends in time takes its deadline out of the queue
-    this.deadlines.setRemoveOnCancelPolicy(true);
-    this.callNanos = settings.callTimeout().toNanos();
-    this.acquireNanos = Math.min(settings.connectionTimeout().toNanos(), callNanos);
+    this.calls = new JdbcCalls(dataSource, settings, poolName);
   }
 
   public static Database connect(DatabaseSettings settings, String poolName) {
@@ -167,97 +131,7 @@ public final class Database implements AutoCloseable {
    * @throws StartupFailure when the database refuses the node, or never answered
    */
   public static void awaitReachable(DatabaseSettings settings) {
-    int attempts = 1 + Math.max(0, settings.connectRetries());
-    long pauseMillis = 1_000;
-    for (int attempt = 1; ; attempt++) {
-      SQLException failure = tryConnect(settings);
-      if (failure == null) {
-        return;
-      }
-      String reason = Secrets.redact(describe(failure));
-      String where = Secrets.redact(settings.url()) + " as " + settings.user();
-      if (isPermanent(failure)) {
-        throw new StartupFailure(
-            "the database refuses the node: " + reason + " (DATABASE_URL " + where + ")",
-            StartupFailure.COULD_NOT_START);
-      }
-      if (attempt >= attempts) {
-        throw new StartupFailure(
-            "the database did not answer in "
-                + attempts
-                + (attempts == 1 ? " attempt" : " attempts")
-                + " (DATABASE_CONNECT_RETRIES="
-                + settings.connectRetries()
-                + "): "
-                + reason
-                + " ("
-                + where
-                + ")",
-            StartupFailure.COULD_NOT_START);
-      }
-      log.warn(
-          "The database does not answer yet (attempt {} of {}): {}; trying again in {} s",
-          attempt,
-          attempts,
-          reason,
-          pauseMillis / 1_000);
-      try {
-        Thread.sleep(pauseMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StartupFailure("interrupted while waiting for the database", 1);
-      }
-      pauseMillis = Math.min(10_000, pauseMillis * 2);
-    }
-  }
-
-  /** One connection, straight from the driver (the pool would wait its connection-timeout). */
-  private static SQLException tryConnect(DatabaseSettings settings) {
-    Properties props = driverProperties(settings);
-    if (settings.user() != null && !settings.user().isEmpty()) {
-      props.setProperty("user", settings.user());
-    }
-    if (settings.password() != null && !settings.password().isEmpty()) {
-      props.setProperty("password", settings.password());
-    }
-    try {
-      java.sql.Driver driver = new org.postgresql.Driver();
-      if (!driver.acceptsURL(settings.url())) {
-        return new SQLException(
-            "not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)", "08P01");
-      }
-      try (Connection c = driver.connect(settings.url(), props)) {
-        return null;
-      }
-    } catch (SQLException e) {
-      return e;
-    }
-  }
-
-  /**
-   * The database answered and said no, or the URL is unusable: trying again changes nothing.
-   * SQLSTATE class 28 (invalid authorization: wrong password, no such role, no pg_hba entry), 3D000
-   * (no such database), 42501 (no CONNECT privilege), 08P01 (unusable URL); everything else (08001
-   * connection refused, 08006, 57P03 starting up, 53300 too many connections, timeouts) may pass.
-   */
-  static boolean isPermanent(SQLException e) {
-    String state = e.getSQLState();
-    if (state == null) {
-      return false;
-    }
-    return state.startsWith("28")
-        || state.equals("3D000")
-        || state.equals("42501")
-        || state.equals("08P01");
-  }
-
-  private static String describe(SQLException e) {
-    String message = String.valueOf(e.getMessage());
-    Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-      message += " (" + cause.getMessage() + ")";
-    }
-    return message;
+    DatabaseStartup.awaitReachable(settings);
   }
 
   public DataSource dataSource() {
@@ -274,18 +148,12 @@ public final class Database implements AutoCloseable {
    * DatabaseBusyException} (the HTTP API answers either with a 503).
    */
   public Executor executor() {
-    return command -> {
-      try {
-        executor.execute(command);
-      } catch (RejectedExecutionException e) {
-        throw new RejectedExecutionException(e.getMessage(), refusal());
-      }
-    };
+    return calls.executor();
   }
 
   /** Calls waiting for a JDBC thread now (at most {@code queue-size}). */
   public int waitingCalls() {
-    return executor.getQueue().size();
+    return calls.waiting();
   }
 
   /** How many calls may wait for a JDBC thread ({@code queue-size}). */
@@ -295,7 +163,7 @@ public final class Database implements AutoCloseable {
 
   /** Calls refused so far because the queue was full. */
   public long refusedCalls() {
-    return refused.get();
+    return calls.refused();
   }
 
   /**
@@ -306,14 +174,7 @@ public final class Database implements AutoCloseable {
    * statement may yet complete, as with any connection lost in the middle).
    */
   public <T> CompletionStage<T> run(SqlWork<T> work) {
-    Call<T> call = new Call<>(work);
-    try {
-      executor.execute(call);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(new CompletionException(refusal()));
-    }
-    call.start();
-    return call.result;
+    return calls.run(work);
   }
 
   /** Runs blocking JDBC work in one transaction (failures and timeouts as {@link #run}). */
@@ -334,23 +195,6 @@ public final class Database implements AutoCloseable {
         });
   }
 
-  private DatabaseBusyException refusal() {
-    if (executor.isShutdown()) {
-      return new DatabaseBusyException("the database pool is closed");
-    }
-    long n = refused.incrementAndGet();
-    if (n == 1 || n % 1_000 == 0) {
-      log.warn(
-          "The database is not answering: {} calls are waiting already; {} refused so far",
-          settings.queueSize(),
-          n);
-    }
-    return new DatabaseBusyException(
-        "the database is not answering: "
-            + settings.queueSize()
-            + " calls are waiting for it already");
-  }
-
   /** True when a connection can be had and answers within a second. */
   public boolean isReachable() {
     try (Connection connection = dataSource.getConnection()) {
@@ -362,116 +206,8 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdown();
-    deadlines.shutdownNow();
+    calls.close();
     dataSource.close();
-  }
-
-  /** One call of {@link #run}: waiting for a thread and a connection, then running, then done. */
-  private final class Call<T> implements Runnable {
-    private static final int WAITING = 0;
-    private static final int RUNNING = 1;
-    private static final int ABANDONED = 2;
-
-    final CompletableFuture<T> result = new CompletableFuture<>();
-    private final SqlWork<T> work;
-    private final long submitted = System.nanoTime();
-    private final AtomicInteger state = new AtomicInteger(WAITING);
-    private volatile ScheduledFuture<?> deadline;
-
-    Call(SqlWork<T> work) {
-      this.work = work;
-    }
-
-    /** Arms the deadline of waiting (the call is in the executor). */
-    void start() {
-      try {
-        deadline = deadlines.schedule(this::waitedTooLong, acquireNanos, TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        return; // closed meanwhile: the call fails on the closed pool
-      }
-      result.whenComplete((value, failure) -> deadline.cancel(false));
-    }
-
-    @Override
-    public void run() {
-      if (state.get() != WAITING) {
-        return; // its caller was answered while it waited
-      }
-      Connection connection;
-      try {
-        connection = dataSource.getConnection();
-      } catch (SQLException e) {
-        if (state.compareAndSet(WAITING, ABANDONED)) {
-          result.completeExceptionally(new CompletionException(new DatabaseException(e)));
-        }
-        return;
-      } catch (Throwable e) {
-        result.completeExceptionally(new CompletionException(e));
-        return;
-      }
-      if (!state.compareAndSet(WAITING, RUNNING)) {
-        close(connection); // too late: its caller was answered meanwhile
-        return;
-      }
-      try (connection) {
-        result.complete(work.apply(connection));
-      } catch (SQLException e) {
-        result.completeExceptionally(new CompletionException(new DatabaseException(e)));
-      } catch (Throwable e) {
-        result.completeExceptionally(
-            e instanceof CompletionException ? e : new CompletionException(e));
-      }
-    }
-
-    private void waitedTooLong() {
-      if (state.compareAndSet(WAITING, ABANDONED)) {
-        executor.remove(this); // its place in the queue is free again
-        result.completeExceptionally(
-            new CompletionException(
-                new DatabaseBusyException(
-                    "the database is not answering: no connection within "
-                        + millis(acquireNanos)
-                        + " ms")));
-        return;
-      }
-      long rest = callNanos - (System.nanoTime() - submitted);
-      if (state.get() == RUNNING && !result.isDone()) {
-        if (rest <= 0) {
-          ranTooLong();
-          return;
-        }
-        deadline = deadlines.schedule(this::ranTooLong, rest, TimeUnit.NANOSECONDS);
-        if (result.isDone()) {
-          deadline.cancel(false);
-        }
-      }
-    }
-
-    private void ranTooLong() {
-      if (result.completeExceptionally(
-          new CompletionException(
-              new DatabaseBusyException(
-                  "the database is not answering: no answer within "
-                      + millis(callNanos)
-                      + " ms")))) {
-        log.warn(
-            "A database call got no answer within {} ms; its thread waits on (at most the socket timeout)",
-            millis(callNanos));
-      }
-    }
-  }
-
-  private static long millis(long nanos) {
-    return Duration.ofNanos(nanos).toMillis();
-  }
-
-  private static void close(Connection connection) {
-    try {
-      connection.close();
-    } catch (SQLException ignored) {
-      // given back anyway
-    }
   }
 
   /** JDBC work on a connection. */

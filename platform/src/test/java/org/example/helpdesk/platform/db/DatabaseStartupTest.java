@@ -137,6 +137,6 @@ class DatabaseStartupTest {
   @ParameterizedTest(name = "{0} ({1}): permanent {2}")
   @MethodSource("sqlStates")
   void permanentAndTransientFailures(String state, String what, boolean permanent) {
-    assertEquals(permanent, Database.isPermanent(new SQLException(what, state)));
+    assertEquals(permanent, DatabaseStartup.isPermanent(new SQLException(what, state)));
   }
 }
