@@ -95,7 +95,7 @@ public final class Issue {
     return List.of();
   }
 
-  /** The issue after a fact. */
+  /** The issue after a fact its rules recorded. */
   public static State evolve(State state, Fact fact) {
     if (fact instanceof IssueWasReported r) {
       return new ReportedIssue(r.issueId(), r.email(), r.content(), Status.OPEN, r.at(), null);
