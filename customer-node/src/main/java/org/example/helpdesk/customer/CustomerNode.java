@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.Issues;
+import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.customer.outbox.CommandPublisher;
 import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
@@ -67,7 +68,7 @@ public final class CustomerNode {
     OutboxRelay.init(
         node.system(),
         feeds.feed(
-            new DurableStateTable<>(node.system(), Issue.State.class),
+            new DurableStateTable<>(node.system(), StoredIssue.class),
             outbox.getInt("relay.batch-size")),
         node.database(),
         publisher,
@@ -89,7 +90,7 @@ public final class CustomerNode {
                             node.system(),
                             node.database(),
                             OutboxRelay.NAME,
-                            Issue.tags(),
+                            IssueEntity.tags(),
                             OutboxMetrics.RELAY_LAG,
                             OffsetLever.Feed.DURABLE_STATE)),
                     Map.of(),

@@ -14,7 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.backoffice.ticket.TicketEntity;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
@@ -44,7 +44,7 @@ class CommitOrderTest {
   @Test
   void aWriterWhoseClockRunsAMinuteAheadDoesNotDelayItsTag() {
     try (TwoServices services = new TwoServices()) {
-      String tag = Issue.tagFor(UUID.randomUUID());
+      String tag = IssueEntity.tagFor(UUID.randomUUID());
       UUID ahead = report(services, idInTag(tag), "written by a node whose clock runs ahead");
       awaitTicket(services, ahead, Duration.ofSeconds(10));
       // the issue written again, as a node whose clock is a minute ahead writes it
@@ -70,7 +70,7 @@ class CommitOrderTest {
       throws Exception {
     try (TwoServices services = new TwoServices()) {
       services.customerSql.execute(String.format(HOLD_OPEN, "state_payload", "durable_state"));
-      String tag = Issue.tagFor(UUID.randomUUID());
+      String tag = IssueEntity.tagFor(UUID.randomUUID());
       UUID held = idInTag(tag);
       CompletableFuture<Instant> heldAnswered =
           CompletableFuture.supplyAsync(
@@ -291,7 +291,7 @@ class CommitOrderTest {
     UUID id;
     do {
       id = UUID.randomUUID();
-    } while (!Issue.tagFor(id).equals(tag));
+    } while (!IssueEntity.tagFor(id).equals(tag));
     return id;
   }
 

@@ -1,8 +1,9 @@
 package org.example.helpdesk.customer.issue;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -11,27 +12,45 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.state.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.state.javadsl.DurableStateBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.state.javadsl.ReplyEffect;
-import org.example.helpdesk.customer.issue.Issue.CloseIssue;
-import org.example.helpdesk.customer.issue.Issue.Command;
-import org.example.helpdesk.customer.issue.Issue.GetIssue;
-import org.example.helpdesk.customer.issue.Issue.ReportIssue;
-import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
-import org.example.helpdesk.customer.issue.Issue.State;
 import org.example.helpdesk.platform.domain.Entities;
+import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.platform.domain.Rejection;
+import org.example.helpdesk.protocol.TraceContext;
 
 /**
- * An {@link Issue} as a durable-state entity under Cluster Sharding: it stores what the issue's
- * rules decide (one write when something changed, none otherwise), with the time of its clock.
+ * An {@link Issue} as a durable-state entity under Cluster Sharding. It takes each command in an
+ * {@link Envelope}, lets the rules decide, and stores the issue with the facts they recorded in its
+ * outbox, each beside the trace context of the envelope ({@link StoredIssue}): one write when
+ * something happened, none otherwise. Facts happen at the time of its clock.
  */
-public final class IssueEntity extends DurableStateBehaviorWithEnforcedReplies<Command, State> {
+public final class IssueEntity
+    extends DurableStateBehaviorWithEnforcedReplies<IssueEntity.Message, StoredIssue> {
 
-  public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "Issue");
+  public static final EntityTypeKey<Message> TYPE = EntityTypeKey.create(Message.class, "Issue");
+
+  /** Issues are spread over this many tags, one outbox relay instance per tag. Fixed for good. */
+  public static final int TAG_COUNT = 4;
+
+  public sealed interface Message permits Envelope, Get {}
+
+  /**
+   * A command for the issue's rules, with the trace context of the request that sent it (kept with
+   * the facts it records) and where the answer goes.
+   */
+  public record Envelope(
+      Issue.Command command, TraceContext trace, ActorRef<StatusReply<Issue.Reported>> replyTo)
+      implements Message {
+    public Envelope {
+      trace = trace == null ? TraceContext.none() : trace;
+    }
+  }
+
+  public record Get(ActorRef<StatusReply<Issue.Summary>> replyTo) implements Message {}
 
   /** The time the issue's facts happen at. */
   private final Clock clock;
 
-  public static Behavior<Command> create(UUID issueId, Clock clock) {
+  public static Behavior<Message> create(UUID issueId, Clock clock) {
     return new IssueEntity(Entities.persistenceId(TYPE, issueId), clock);
   }
 
@@ -40,55 +59,64 @@ public final class IssueEntity extends DurableStateBehaviorWithEnforcedReplies<C
     this.clock = clock;
   }
 
+  public static String tagFor(UUID issueId) {
+    return tags().get(Math.floorMod(issueId.hashCode(), TAG_COUNT));
+  }
+
+  /** Every tag an issue can have, in order. */
+  public static List<String> tags() {
+    return IntStream.range(0, TAG_COUNT).mapToObj(i -> "issue-" + i).toList();
+  }
+
   private UUID issueId() {
     return Entities.entityId(persistenceId());
   }
 
   @Override
   public String tag() {
-    return Issue.tagFor(issueId());
+    return tagFor(issueId());
   }
 
   @Override
-  public State emptyState() {
-    return new Issue.NoIssue();
+  public StoredIssue emptyState() {
+    return StoredIssue.NONE;
   }
 
   @Override
-  public CommandHandlerWithReply<Command, State> commandHandler() {
+  public CommandHandlerWithReply<Message, StoredIssue> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onCommand(
-            ReportIssue.class,
-            (state, c) ->
-                handle(
-                    state,
-                    c,
-                    c.replyTo(),
-                    issue -> new Issue.Reported(issue.summary(), state instanceof Issue.NoIssue)))
-        .onCommand(
-            CloseIssue.class, (state, c) -> handle(state, c, c.replyTo(), ReportedIssue::summary))
-        .onCommand(
-            GetIssue.class, (state, c) -> handle(state, c, c.replyTo(), ReportedIssue::summary))
+        .onCommand(Envelope.class, this::decide)
+        .onCommand(Get.class, this::get)
         .build();
   }
 
-  /** Stores the issue the rules make of it, if it changed, and answers with {@code answer}. */
-  private <R> ReplyEffect<State> handle(
-      State state,
-      Command command,
-      ActorRef<StatusReply<R>> replyTo,
-      Function<ReportedIssue, R> answer) {
-    State next;
+  /** Stores what the rules record, if anything, and answers with the issue. */
+  private ReplyEffect<StoredIssue> decide(StoredIssue stored, Envelope envelope) {
+    List<Issue.Fact> facts;
     try {
-      next = Issue.decide(state, command, issueId(), clock.instant());
+      facts = Issue.decide(stored.state(), envelope.command(), issueId(), clock.instant());
     } catch (Rejection no) {
-      return Effect().reply(replyTo, StatusReply.error(no));
+      return Effect().reply(envelope.replyTo(), StatusReply.error(no));
     }
-    return next == state
-        ? Effect().reply(replyTo, StatusReply.success(answer.apply((ReportedIssue) state)))
-        : Effect()
-            .persist(next)
-            .thenReply(replyTo, s -> StatusReply.success(answer.apply((ReportedIssue) s)));
+    if (facts.isEmpty()) {
+      return Effect().reply(envelope.replyTo(), answer(stored, false));
+    }
+    return Effect()
+        .persist(stored.record(facts, envelope.trace()))
+        .thenReply(envelope.replyTo(), next -> answer(next, stored.issue() == null));
+  }
+
+  private static StatusReply<Issue.Reported> answer(StoredIssue stored, boolean newlyReported) {
+    return StatusReply.success(new Issue.Reported(stored.issue().summary(), newlyReported));
+  }
+
+  private ReplyEffect<StoredIssue> get(StoredIssue stored, Get get) {
+    return stored.issue() == null
+        ? Effect()
+            .reply(
+                get.replyTo(),
+                StatusReply.error(new NotFoundException("issue " + issueId() + " does not exist")))
+        : Effect().reply(get.replyTo(), StatusReply.success(stored.issue().summary()));
   }
 }

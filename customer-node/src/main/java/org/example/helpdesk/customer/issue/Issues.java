@@ -9,15 +9,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.example.helpdesk.platform.domain.ShardedEntities;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.IssueContent;
+import org.example.helpdesk.protocol.TraceContext;
 
 /** The Issue entities of the cluster, wherever their shards live. */
 public final class Issues {
 
-  private final ShardedEntities<Issue.Command> entities;
+  private final ShardedEntities<IssueEntity.Message> entities;
   private final Duration askTimeout;
   private final Tracing tracing;
 
-  private Issues(ShardedEntities<Issue.Command> entities, Duration askTimeout, Tracing tracing) {
+  private Issues(
+      ShardedEntities<IssueEntity.Message> entities, Duration askTimeout, Tracing tracing) {
     this.entities = entities;
     this.askTimeout = askTimeout;
     this.tracing = tracing;
@@ -38,9 +40,7 @@ public final class Issues {
     return tracing.traced(
         "Issue report",
         traceparent,
-        tp ->
-            ref(issueId)
-                .askWithStatus(r -> new Issue.ReportIssue(email, content, tp, r), askTimeout),
+        tp -> ask(issueId, new Issue.ReportIssue(email, content), tp),
         "issue.id",
         issueId.toString());
   }
@@ -52,16 +52,24 @@ public final class Issues {
     return tracing.traced(
         "Issue close",
         traceparent,
-        tp -> ref(issueId).askWithStatus(r -> new Issue.CloseIssue(tp, r), askTimeout),
+        tp -> ask(issueId, new Issue.CloseIssue(), tp).thenApply(Issue.Reported::issue),
         "issue.id",
         issueId.toString());
   }
 
   public CompletionStage<Issue.Summary> get(UUID issueId) {
-    return ref(issueId).askWithStatus(Issue.GetIssue::new, askTimeout);
+    return ref(issueId).askWithStatus(IssueEntity.Get::new, askTimeout);
   }
 
-  private EntityRef<Issue.Command> ref(UUID issueId) {
+  /** The command in its envelope, with the trace context its facts keep. */
+  private CompletionStage<Issue.Reported> ask(
+      UUID issueId, Issue.Command command, String traceparent) {
+    return ref(issueId)
+        .askWithStatus(
+            r -> new IssueEntity.Envelope(command, TraceContext.of(traceparent), r), askTimeout);
+  }
+
+  private EntityRef<IssueEntity.Message> ref(UUID issueId) {
     return entities.ref(issueId);
   }
 }

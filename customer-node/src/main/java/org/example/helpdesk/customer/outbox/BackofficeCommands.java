@@ -3,6 +3,7 @@ package org.example.helpdesk.customer.outbox;
 import java.util.Map;
 import java.util.UUID;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.DistributedCommand;
@@ -28,17 +29,21 @@ final class BackofficeCommands {
   }
 
   /** Stable: the same on every re-publish, so that the backoffice recognises a repeat. */
-  static String messageId(UUID issueId, Issue.Fact fact) {
-    return issueId + ":" + fact.number();
+  static String messageId(UUID issueId, StoredIssue.Entry entry) {
+    return issueId + ":" + entry.number();
   }
 
-  /** The message for a fact of an issue; {@code headers}: the trace context it carries, or null. */
-  static OutboundMessage message(UUID issueId, Issue.Fact fact, Map<String, Object> headers) {
+  /**
+   * The message for an outbox entry of an issue; {@code headers}: the trace context it carries, or
+   * null.
+   */
+  static OutboundMessage message(
+      UUID issueId, StoredIssue.Entry entry, Map<String, Object> headers) {
     return CommandMessage.toBackoffice(
-        commandFor(issueId, fact),
-        messageId(issueId, fact),
+        commandFor(issueId, entry.fact()),
+        messageId(issueId, entry),
         issueId.toString(),
-        fact.recordedAt(),
+        entry.fact().at(),
         headers);
   }
 }

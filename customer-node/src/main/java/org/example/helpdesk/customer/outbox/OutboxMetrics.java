@@ -2,7 +2,7 @@ package org.example.helpdesk.customer.outbox;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
@@ -22,7 +22,7 @@ public final class OutboxMetrics {
             .help("Outbox entries the broker confirmed")
             .register(registry);
     ProjectionLag.register(
-        registry, sqlMetrics, OutboxRelay.NAME, Issue.tags(), "changes", RELAY_LAG);
+        registry, sqlMetrics, OutboxRelay.NAME, IssueEntity.tags(), "changes", RELAY_LAG);
   }
 
   /** The relay's lag of a tag: (issue changes, seconds), see {@link ProjectionLag#register}. */

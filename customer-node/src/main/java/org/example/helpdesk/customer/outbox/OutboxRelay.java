@@ -20,7 +20,8 @@ import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
+import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedProjections;
@@ -55,7 +56,7 @@ public final class OutboxRelay {
 
   public static void init(
       ActorSystem<?> system,
-      CommitOrderedFeed<Issue.State> issues,
+      CommitOrderedFeed<StoredIssue> issues,
       Database database,
       CommandPublisher publisher,
       OutboxMetrics metrics,
@@ -65,14 +66,14 @@ public final class OutboxRelay {
         NAME,
         NAME,
         issues,
-        Issue.tags(),
+        IssueEntity.tags(),
         (id, changes) -> create(system, id, changes, database, publisher, metrics, settings));
   }
 
-  static GroupedProjection<String, Change<Issue.State>> create(
+  static GroupedProjection<String, Change<StoredIssue>> create(
       ActorSystem<?> system,
       ProjectionId id,
-      SourceProvider<String, Change<Issue.State>> changes,
+      SourceProvider<String, Change<StoredIssue>> changes,
       Database database,
       CommandPublisher publisher,
       OutboxMetrics metrics,
@@ -94,7 +95,7 @@ public final class OutboxRelay {
    * crash in between makes it read the group again, and the recorded progress keeps it from
    * publishing anything twice.
    */
-  static final class RelayHandler extends Handler<List<Change<Issue.State>>> {
+  static final class RelayHandler extends Handler<List<Change<StoredIssue>>> {
     private final Database database;
     private final CommandPublisher publisher;
     private final OutboxMetrics metrics;
@@ -109,8 +110,8 @@ public final class OutboxRelay {
     }
 
     @Override
-    public CompletionStage<Done> process(List<Change<Issue.State>> changes) {
-      Map<String, Change<Issue.State>> latest = latestWithEntries(changes);
+    public CompletionStage<Done> process(List<Change<StoredIssue>> changes) {
+      Map<String, Change<StoredIssue>> latest = latestWithEntries(changes);
       if (latest.isEmpty()) {
         return CompletableFuture.completedFuture(Done.getInstance());
       }
@@ -126,15 +127,17 @@ public final class OutboxRelay {
             Map<String, Long> progress = new LinkedHashMap<>();
             latest.forEach(
                 (persistenceId, change) -> {
-                  Issue.ReportedIssue issue = (Issue.ReportedIssue) change.value();
-                  List<Issue.Fact> facts = issue.factsAfter(upTo.getOrDefault(persistenceId, 0L));
-                  for (Issue.Fact fact : facts) {
+                  StoredIssue issue = change.value();
+                  UUID issueId = issue.issue().issueId();
+                  List<StoredIssue.Entry> entries =
+                      issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
+                  for (StoredIssue.Entry entry : entries) {
                     Map<String, Object> headers =
-                        tracing.enabled() ? publishSpan(issue.issueId(), fact, spans) : null;
-                    unit.add(BackofficeCommands.message(issue.issueId(), fact, headers));
+                        tracing.enabled() ? publishSpan(issueId, entry, spans) : null;
+                    unit.add(BackofficeCommands.message(issueId, entry, headers));
                   }
-                  if (!facts.isEmpty()) {
-                    progress.put(persistenceId, facts.get(facts.size() - 1).number());
+                  if (!entries.isEmpty()) {
+                    progress.put(persistenceId, entries.get(entries.size() - 1).number());
                   }
                 });
             return publisher
@@ -155,15 +158,17 @@ public final class OutboxRelay {
      * trace if it kept none), with the time it waited in the outbox as an attribute and as a span
      * of its own; returns the message headers that carry the span on to the backoffice.
      */
-    private Map<String, Object> publishSpan(UUID issueId, Issue.Fact fact, List<Span> spans) {
-      Context parent = Tracing.contextOf(fact.traceparent(), null);
+    private Map<String, Object> publishSpan(
+        UUID issueId, StoredIssue.Entry entry, List<Span> spans) {
+      Context parent = Tracing.contextOf(entry.trace().traceparent(), null);
+      Instant recordedAt = entry.fact().at();
       Instant now = Instant.now();
-      long waitedMs = Math.max(0, Duration.between(fact.recordedAt(), now).toMillis());
-      String messageId = BackofficeCommands.messageId(issueId, fact);
-      DistributedCommand command = BackofficeCommands.commandFor(issueId, fact);
+      long waitedMs = Math.max(0, Duration.between(recordedAt, now).toMillis());
+      String messageId = BackofficeCommands.messageId(issueId, entry);
+      DistributedCommand command = BackofficeCommands.commandFor(issueId, entry.fact());
       tracing
           .spanBuilder("outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", messageId)
-          .setStartTimestamp(fact.recordedAt())
+          .setStartTimestamp(recordedAt)
           .startSpan()
           .end(now);
       Span span =
@@ -208,10 +213,10 @@ public final class OutboxRelay {
    * The latest revision of each issue of the group that has entries: a later revision holds every
    * entry of an earlier one. Unreadable rows (logged by the feed) have no value and are passed.
    */
-  static Map<String, Change<Issue.State>> latestWithEntries(List<Change<Issue.State>> changes) {
-    Map<String, Change<Issue.State>> latest = new LinkedHashMap<>();
-    for (Change<Issue.State> change : changes) {
-      if (change.value() instanceof Issue.ReportedIssue issue && !issue.outbox().isEmpty()) {
+  static Map<String, Change<StoredIssue>> latestWithEntries(List<Change<StoredIssue>> changes) {
+    Map<String, Change<StoredIssue>> latest = new LinkedHashMap<>();
+    for (Change<StoredIssue> change : changes) {
+      if (change.value() != null && !change.value().outbox().isEmpty()) {
         latest.merge(
             change.persistenceId(), change, (a, b) -> b.revision() >= a.revision() ? b : a);
       }
@@ -224,7 +229,7 @@ public final class OutboxRelay {
    * before (a group that published it and then failed recorded nothing), so its progress is 0
    * without asking.
    */
-  private static List<String> seenBefore(Map<String, Change<Issue.State>> latest) {
+  private static List<String> seenBefore(Map<String, Change<StoredIssue>> latest) {
     return latest.values().stream()
         .filter(c -> c.revision() > 1)
         .map(Change::persistenceId)

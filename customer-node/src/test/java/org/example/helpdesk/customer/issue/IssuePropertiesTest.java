@@ -29,17 +29,18 @@ import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitDurableStateStorePlugin;
 import org.apache.pekko.persistence.testkit.state.javadsl.PersistenceTestKitDurableStateStore;
-import org.example.helpdesk.customer.issue.Issue.Fact;
 import org.example.helpdesk.customer.issue.Issue.IssueWasClosed;
 import org.example.helpdesk.customer.issue.Issue.IssueWasReported;
 import org.example.helpdesk.customer.issue.Issue.Reported;
 import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
 import org.example.helpdesk.customer.issue.Issue.Status;
 import org.example.helpdesk.customer.issue.Issue.Summary;
+import org.example.helpdesk.customer.issue.StoredIssue.Entry;
 import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.InvalidValueException;
 import org.example.helpdesk.protocol.IssueContent;
+import org.example.helpdesk.protocol.TraceContext;
 import org.example.helpdesk.testsupport.MovableClock;
 
 /**
@@ -51,6 +52,10 @@ class IssuePropertiesTest {
 
   private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
 
+  /** The trace context every command comes with, which its facts keep. */
+  private static final TraceContext TRACE =
+      TraceContext.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
   /** The time the entities see; each delivery moves it one second on. */
   private static final MovableClock clock = new MovableClock(T0);
 
@@ -60,10 +65,11 @@ class IssuePropertiesTest {
   static void start() {
     testKit =
         ActorTestKit.create(
-            PersistenceTestKitDurableStateStorePlugin.config()
-                .withFallback(ConfigFactory.parseResources("customer-serialization.conf"))
-                .withFallback(
-                    ConfigFactory.parseString("pekko.actor.allow-java-serialization = off")));
+            ConfigFactory.load( // (resolved: it appends to Pekko's list of Jackson modules)
+                PersistenceTestKitDurableStateStorePlugin.config()
+                    .withFallback(ConfigFactory.parseResources("customer-serialization.conf"))
+                    .withFallback(
+                        ConfigFactory.parseString("pekko.actor.allow-java-serialization = off"))));
   }
 
   @AfterContainer
@@ -135,7 +141,7 @@ class IssuePropertiesTest {
   void everyCommandDeliveredTwiceFollowsTheRules(@ForAll("scenarios") Scenario scenario) {
     clock.set(T0);
     List<UUID> ids = new ArrayList<>();
-    List<ActorRef<Issue.Command>> issues = new ArrayList<>();
+    List<ActorRef<IssueEntity.Message>> issues = new ArrayList<>();
     List<Model> models = new ArrayList<>();
     for (int i = 0; i < scenario.issues(); i++) {
       UUID id = UUID.randomUUID();
@@ -165,7 +171,8 @@ class IssuePropertiesTest {
       // a fresh incarnation of each issue recovers what was stored
       for (int i = 0; i < ids.size(); i++) {
         testKit.stop(issues.get(i), Duration.ofSeconds(5));
-        ActorRef<Issue.Command> recovered = testKit.spawn(IssueEntity.create(ids.get(i), clock));
+        ActorRef<IssueEntity.Message> recovered =
+            testKit.spawn(IssueEntity.create(ids.get(i), clock));
         issues.set(i, recovered);
         Model model = models.get(i);
         Expected expected = model.apply(new Get(i), clock.instant());
@@ -221,7 +228,7 @@ class IssuePropertiesTest {
     boolean closed;
     Instant reportedAt;
     Instant closedAt;
-    List<Fact> outbox = new ArrayList<>();
+    List<Entry> outbox = new ArrayList<>();
     long lastEntryNumber;
     long writes;
 
@@ -261,7 +268,9 @@ class IssuePropertiesTest {
       email = newEmail;
       content = newContent;
       reportedAt = at;
-      outbox.add(new IssueWasReported(1, new IssueContent(newContent), at, null));
+      outbox.add(
+          new Entry(
+              1, new IssueWasReported(id, newEmail, new IssueContent(newContent), at), TRACE));
       lastEntryNumber = 1;
       writes++;
       return Expected.success("reported", new Reported(summary(), true), true);
@@ -277,7 +286,7 @@ class IssuePropertiesTest {
       closed = true;
       closedAt = at;
       lastEntryNumber++;
-      outbox.add(new IssueWasClosed(lastEntryNumber, at, null));
+      outbox.add(new Entry(lastEntryNumber, new IssueWasClosed(at), TRACE));
       writes++;
       return Expected.success("summary", summary(), true);
     }
@@ -325,15 +334,16 @@ class IssuePropertiesTest {
     final TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
   }
 
-  private static StatusReply<?> deliver(ActorRef<Issue.Command> issue, Cmd cmd, Probes probes) {
+  private static StatusReply<?> deliver(
+      ActorRef<IssueEntity.Message> issue, Cmd cmd, Probes probes) {
     if (cmd instanceof Report r) {
-      Issue.ReportIssue report;
+      IssueEntity.Envelope report;
       try {
         report =
-            new Issue.ReportIssue(
-                r.email() == null ? null : Email.of(r.email()),
-                new IssueContent(r.content()),
-                null,
+            new IssueEntity.Envelope(
+                new Issue.ReportIssue(
+                    r.email() == null ? null : Email.of(r.email()), new IssueContent(r.content())),
+                TRACE,
                 probes.reported.getRef());
       } catch (InvalidValueException | NullPointerException e) {
         return StatusReply.error(e); // the command cannot be made: the issue never hears of it
@@ -342,10 +352,13 @@ class IssuePropertiesTest {
       return probes.reported.receiveMessage();
     }
     if (cmd instanceof Close) {
-      issue.tell(new Issue.CloseIssue(null, probes.summary.getRef()));
-      return probes.summary.receiveMessage();
+      issue.tell(new IssueEntity.Envelope(new Issue.CloseIssue(), TRACE, probes.reported.getRef()));
+      StatusReply<Reported> reply = probes.reported.receiveMessage();
+      return reply.isError()
+          ? StatusReply.error(reply.getError())
+          : StatusReply.success(reply.getValue().issue());
     }
-    issue.tell(new Issue.GetIssue(probes.summary.getRef()));
+    issue.tell(new IssueEntity.Get(probes.summary.getRef()));
     return probes.summary.receiveMessage();
   }
 
@@ -376,21 +389,22 @@ class IssuePropertiesTest {
       assertEquals(Optional.empty(), stored.value(), context);
       return;
     }
-    ReportedIssue expected =
-        new ReportedIssue(
-            model.id,
-            model.email,
-            new IssueContent(model.content),
-            model.closed ? Status.CLOSED : Status.OPEN,
-            model.reportedAt,
-            model.closedAt,
+    StoredIssue expected =
+        new StoredIssue(
+            new ReportedIssue(
+                model.id,
+                model.email,
+                new IssueContent(model.content),
+                model.closed ? Status.CLOSED : Status.OPEN,
+                model.reportedAt,
+                model.closedAt),
             model.outbox,
             model.lastEntryNumber);
     assertEquals(
         Optional.of(expected), stored.value(), () -> "stored " + model.id + ", " + context);
-    ReportedIssue actual = (ReportedIssue) stored.value().orElseThrow();
+    StoredIssue actual = (StoredIssue) stored.value().orElseThrow();
     // entry numbers are never reused: they only grow, and the newest is never above lastEntryNumber
-    List<Long> numbers = actual.outbox().stream().map(Fact::number).toList();
+    List<Long> numbers = actual.outbox().stream().map(Entry::number).toList();
     assertEquals(numbers.stream().sorted().distinct().toList(), numbers, context);
     assertFalse(numbers.stream().anyMatch(n -> n < 1 || n > actual.lastEntryNumber()), context);
   }

@@ -10,7 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +37,7 @@ class OutboxRelayAdminTest {
       assertEquals("running", instance.path("state").asText(), instance::toString);
       assertEquals(0.0, instance.path("lagSeconds").asDouble(), instance::toString);
     }
-    assertEquals(new TreeSet<>(Issue.tags()), keys);
+    assertEquals(new TreeSet<>(IssueEntity.tags()), keys);
     assertTrue(
         relay.path("instances").findValues("offset").stream()
             .anyMatch(o -> o.asText().matches("\\d+:\\d+")),

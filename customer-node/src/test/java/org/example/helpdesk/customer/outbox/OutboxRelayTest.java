@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.Test;
@@ -183,7 +183,7 @@ class OutboxRelayTest {
               + "', 1, convert_to('"
               + oldDocument
               + "', 'UTF8'), 31, 'org.example.helpdesk.customer.issue.Issue$ReportedIssue', '"
-              + Issue.tagFor(id)
+              + IssueEntity.tagFor(id)
               + "', 0)");
 
       Received prepare = drain(1).get(id.toString()).get(0);
@@ -208,9 +208,9 @@ class OutboxRelayTest {
       assertEquals(id + ":2", cancel.messageId());
       assertEquals("{\"ticketId\":\"" + id + "\"}", cancel.body());
       await().atMost(Duration.ofSeconds(20)).until(() -> customer.issuesWithPendingEntries() == 0);
-      // written again by the close: in the new shape, under the new version
+      // written again by the close: in the new shape, as the stored issue it is read as
       assertEquals(
-          "org.example.helpdesk.customer.issue.Issue$ReportedIssue#2",
+          "org.example.helpdesk.customer.issue.StoredIssue",
           customer
               .sql
               .rows(
@@ -225,7 +225,7 @@ class OutboxRelayTest {
     UUID id;
     do {
       id = UUID.randomUUID();
-    } while (!Issue.tagFor(id).equals(tag));
+    } while (!IssueEntity.tagFor(id).equals(tag));
     return id;
   }
 

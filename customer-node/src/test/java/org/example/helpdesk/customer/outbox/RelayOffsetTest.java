@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.UUID;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +26,7 @@ class RelayOffsetTest {
   @Test
   void aChangePassedOverIsNotRelayedUntilTheOffsetIsSetBack() throws Exception {
     UUID anchor = report("anchor");
-    String tag = Issue.tagFor(anchor);
+    String tag = IssueEntity.tagFor(anchor);
     await().atMost(Duration.ofSeconds(20)).until(() -> node.issuesWithPendingEntries() == 0);
     await().atMost(Duration.ofSeconds(20)).until(() -> lag(tag) == 0);
 
@@ -77,7 +77,7 @@ class RelayOffsetTest {
   private static UUID reportIn(String tag) {
     while (true) {
       UUID id = UUID.randomUUID();
-      if (Issue.tagFor(id).equals(tag)) {
+      if (IssueEntity.tagFor(id).equals(tag)) {
         return report(id, "in " + tag);
       }
     }

@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.example.helpdesk.customer.CustomerTestNode;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,7 +190,7 @@ class CustomerOpenApiTest {
       p.put(op + " 503 " + json, () -> admin(cutOff, "POST", path));
     }
     String offset = "/admin/projections/" + OutboxRelay.NAME + "/offset";
-    String key = Issue.tags().get(0);
+    String key = IssueEntity.tags().get(0);
     String toHead = "{\"key\":\"" + key + "\",\"toHead\":true}";
     String op = "POST /admin/projections/{name}/offset";
     p.put(op + " 200 " + json, CustomerOpenApiTest::moveAnOffsetToWhereItIs);

@@ -29,7 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.protocol.IssueContent;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.NodeProcess;
@@ -52,8 +52,9 @@ class BacklogIT {
   private static final Duration DRAIN_LIMIT = Duration.ofMinutes(10);
   private static final long HEAP_LIMIT = 256L * 1024 * 1024;
   private static final String BACKLOG_PREFIX = "backlog ";
+  // (the JSON of Issue$ReportedIssue#2, whose outbox holds facts, under a class of its own)
   private static final String REPORTED_ISSUE_MANIFEST =
-      "org.example.helpdesk.customer.issue.Issue$ReportedIssue#2"; // (its outbox holds facts)
+      "org.example.helpdesk.customer.issue.StoredIssue";
   private static final int JACKSON_JSON_SERIALIZER_ID = 31;
 
   private static final String[] WORDS = {
@@ -139,7 +140,7 @@ class BacklogIT {
       assertEquals(JACKSON_JSON_SERIALIZER_ID, serializerId, "serializer of the stored issue");
       assertEquals(REPORTED_ISSUE_MANIFEST, manifest, "manifest of the stored issue");
       assertEquals(1L, ((Number) probeRow.get("revision")).longValue());
-      assertEquals(Issue.tagFor(probeId), probeRow.get("tag"), "tag of the stored issue");
+      assertEquals(IssueEntity.tagFor(probeId), probeRow.get("tag"), "tag of the stored issue");
       // the id is the issue's alone (its facts name none); the content is the issue's and the
       // report's (the fact that becomes the ticket's description)
       assertEquals(
@@ -389,7 +390,7 @@ class BacklogIT {
           s.setBytes(2, json.getBytes(StandardCharsets.UTF_8));
           s.setInt(3, serializerId);
           s.setString(4, manifest);
-          s.setString(5, Issue.tagFor(id));
+          s.setString(5, IssueEntity.tagFor(id));
           s.setLong(6, System.currentTimeMillis());
           s.addBatch();
           if ((i + 1) % INSERT_BATCH == 0 || i == ISSUES - 1) {
