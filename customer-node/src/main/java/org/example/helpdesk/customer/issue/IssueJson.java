@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import org.example.helpdesk.protocol.IssueContent;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TraceContext;
 
 /**
@@ -47,7 +49,8 @@ public final class IssueJson extends SimpleModule {
   @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
   @JsonSubTypes({
     @JsonSubTypes.Type(value = Issue.ReportIssue.class, name = "report"),
-    @JsonSubTypes.Type(value = Issue.CloseIssue.class, name = "close")
+    @JsonSubTypes.Type(value = Issue.CloseIssue.class, name = "close"),
+    @JsonSubTypes.Type(value = Issue.RecordTicketProgress.class, name = "ticket-progress")
   })
   private interface CommandNames {}
 
@@ -63,6 +66,17 @@ public final class IssueJson extends SimpleModule {
 
   private static final String REPORTED = "reported";
   private static final String CLOSED = "closed";
+  private static final String TICKET = "ticket";
+  private static final String NOTIFY = "notify";
+
+  /** An enum constant as it is stored: {@code CLOSED_BY_SUPPORT} as {@code closed-by-support}. */
+  static String name(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static <E extends Enum<E>> E named(Class<E> type, String name) {
+    return Enum.valueOf(type, name.toUpperCase(Locale.ROOT).replace('-', '_'));
+  }
 
   private static final class Writer extends JsonSerializer<StoredIssue> {
     @Override
@@ -76,6 +90,11 @@ public final class IssueJson extends SimpleModule {
       provider.defaultSerializeField("status", issue.status(), out);
       provider.defaultSerializeField("reportedAt", issue.reportedAt(), out);
       provider.defaultSerializeField("closedAt", issue.closedAt(), out);
+      // written only once support moved: documents from before keep their exact bytes
+      if (issue.progress() != Issue.Progress.REPORTED || issue.lastTicketSequence() > 0) {
+        out.writeStringField("progress", name(issue.progress()));
+        out.writeNumberField("lastTicketSequence", issue.lastTicketSequence());
+      }
       out.writeArrayFieldStart("outbox");
       for (StoredIssue.Entry entry : stored.outbox()) {
         out.writeStartObject();
@@ -83,6 +102,17 @@ public final class IssueJson extends SimpleModule {
           out.writeStringField("fact", REPORTED);
           out.writeNumberField("number", entry.number());
           provider.defaultSerializeField("content", reported.content(), out);
+        } else if (entry.fact() instanceof Issue.TicketProgressed step) {
+          out.writeStringField("fact", TICKET);
+          out.writeNumberField("number", entry.number());
+          out.writeNumberField("sequence", step.sequence());
+          out.writeStringField("step", name(step.step()));
+          provider.defaultSerializeField("reply", step.reply(), out);
+        } else if (entry.fact() instanceof Issue.NotificationWasQueued notification) {
+          out.writeStringField("fact", NOTIFY);
+          out.writeNumberField("number", entry.number());
+          out.writeStringField("about", name(notification.about()));
+          provider.defaultSerializeField("reply", notification.reply(), out);
         } else {
           out.writeStringField("fact", CLOSED);
           out.writeNumberField("number", entry.number());
@@ -112,7 +142,11 @@ public final class IssueJson extends SimpleModule {
               value(codec, doc.get("content"), IssueContent.class),
               value(codec, doc.get("status"), Issue.Status.class),
               value(codec, doc.get("reportedAt"), Instant.class),
-              value(codec, doc.get("closedAt"), Instant.class));
+              value(codec, doc.get("closedAt"), Instant.class),
+              doc.hasNonNull("progress")
+                  ? named(Issue.Progress.class, doc.get("progress").asText())
+                  : Issue.Progress.REPORTED,
+              doc.path("lastTicketSequence").asLong(0));
       List<StoredIssue.Entry> outbox = new ArrayList<>();
       for (JsonNode entry : doc.path("outbox")) {
         Instant at = value(codec, entry.get("recordedAt"), Instant.class);
@@ -128,6 +162,17 @@ public final class IssueJson extends SimpleModule {
                           value(codec, entry.get("content"), IssueContent.class),
                           at);
                   case CLOSED -> new Issue.IssueWasClosed(at);
+                  case TICKET ->
+                      new Issue.TicketProgressed(
+                          entry.path("sequence").asLong(),
+                          named(Issue.TicketStep.class, entry.path("step").asText()),
+                          at,
+                          value(codec, entry.get("reply"), SupportReply.class));
+                  case NOTIFY ->
+                      new Issue.NotificationWasQueued(
+                          named(Issue.Notification.class, entry.path("about").asText()),
+                          value(codec, entry.get("reply"), SupportReply.class),
+                          at);
                   default ->
                       throw context.weirdStringException(
                           fact, Issue.Fact.class, "not a fact of an issue");

@@ -1,6 +1,7 @@
 package org.example.helpdesk.customer.outbox;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.StoredIssue;
@@ -20,12 +21,25 @@ final class BackofficeCommands {
 
   private BackofficeCommands() {}
 
-  static DistributedCommand commandFor(UUID issueId, Issue.Fact fact) {
+  /**
+   * The command a fact asks of the backoffice: none for what the backoffice itself told (a ticket's
+   * progress) or what is for the customer (a mail), and none for a close that support made.
+   */
+  static Optional<DistributedCommand> commandFor(UUID issueId, Issue.Fact fact) {
     if (fact instanceof Issue.IssueWasReported reported) {
-      return new PrepareTicket(
-          issueId, TicketType.CUSTOMER_ISSUE, reported.content().asDescription());
+      return Optional.of(
+          new PrepareTicket(
+              issueId, TicketType.CUSTOMER_ISSUE, reported.content().asDescription()));
     }
-    return new CancelTicket(issueId);
+    if (fact instanceof Issue.IssueWasClosed) {
+      return Optional.of(new CancelTicket(issueId));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the backoffice is to hear of this entry. */
+  static boolean isForBackoffice(UUID issueId, StoredIssue.Entry entry) {
+    return commandFor(issueId, entry.fact()).isPresent();
   }
 
   /** Stable: the same on every re-publish, so that the backoffice recognises a repeat. */
@@ -40,7 +54,7 @@ final class BackofficeCommands {
   static OutboundMessage message(
       UUID issueId, StoredIssue.Entry entry, Map<String, Object> headers) {
     return CommandMessage.toBackoffice(
-        commandFor(issueId, entry.fact()),
+        commandFor(issueId, entry.fact()).orElseThrow(),
         messageId(issueId, entry),
         issueId.toString(),
         entry.fact().at(),

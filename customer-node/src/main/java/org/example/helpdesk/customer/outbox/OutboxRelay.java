@@ -132,6 +132,9 @@ public final class OutboxRelay {
                   List<StoredIssue.Entry> entries =
                       issue.entriesAfter(upTo.getOrDefault(persistenceId, 0L));
                   for (StoredIssue.Entry entry : entries) {
+                    if (!BackofficeCommands.isForBackoffice(issueId, entry)) {
+                      continue; // passed over; the progress below moves past it all the same
+                    }
                     Map<String, Object> headers =
                         tracing.enabled() ? publishSpan(issueId, entry, spans) : null;
                     unit.add(BackofficeCommands.message(issueId, entry, headers));
@@ -165,7 +168,8 @@ public final class OutboxRelay {
       Instant now = Instant.now();
       long waitedMs = Math.max(0, Duration.between(recordedAt, now).toMillis());
       String messageId = BackofficeCommands.messageId(issueId, entry);
-      DistributedCommand command = BackofficeCommands.commandFor(issueId, entry.fact());
+      DistributedCommand command =
+          BackofficeCommands.commandFor(issueId, entry.fact()).orElseThrow();
       tracing
           .spanBuilder("outbox wait", parent, SpanKind.INTERNAL, "messaging.message.id", messageId)
           .setStartTimestamp(recordedAt)

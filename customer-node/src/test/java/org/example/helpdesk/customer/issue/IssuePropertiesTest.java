@@ -302,7 +302,8 @@ class IssuePropertiesTest {
           new IssueContent(content),
           closed ? Status.CLOSED : Status.OPEN,
           reportedAt,
-          closedAt);
+          closedAt,
+          Issue.Progress.REPORTED);
     }
 
     /**
@@ -397,7 +398,9 @@ class IssuePropertiesTest {
                 new IssueContent(model.content),
                 model.closed ? Status.CLOSED : Status.OPEN,
                 model.reportedAt,
-                model.closedAt),
+                model.closedAt,
+                Issue.Progress.REPORTED,
+                0),
             model.outbox,
             model.lastEntryNumber);
     assertEquals(

@@ -54,7 +54,9 @@ class IssueRulesTest {
     State after =
         given().when(new ReportIssue(JANE, BUG)).then(new IssueWasReported(ID, JANE, BUG, NOW));
 
-    assertEquals(new ReportedIssue(ID, JANE, BUG, Status.OPEN, NOW, null), after);
+    assertEquals(
+        new ReportedIssue(ID, JANE, BUG, Status.OPEN, NOW, null, Issue.Progress.REPORTED, 0),
+        after);
   }
 
   @Test
@@ -127,7 +129,9 @@ class IssueRulesTest {
   void closingRecordsThatTheIssueWasClosedAndClosesIt() {
     State after = given(REPORTED).when(new CloseIssue()).then(new IssueWasClosed(NOW));
 
-    assertEquals(new ReportedIssue(ID, JANE, BUG, Status.CLOSED, T0, NOW), after);
+    assertEquals(
+        new ReportedIssue(ID, JANE, BUG, Status.CLOSED, T0, NOW, Issue.Progress.REPORTED, 0),
+        after);
   }
 
   @Test
@@ -149,7 +153,8 @@ class IssueRulesTest {
     State state = Issue.evolve(Issue.evolve(new Issue.NoIssue(), REPORTED), CLOSED);
 
     assertEquals(
-        new Issue.Summary(ID, JANE, BUG, Status.CLOSED, T0, T0.plusSeconds(30)),
+        new Issue.Summary(
+            ID, JANE, BUG, Status.CLOSED, T0, T0.plusSeconds(30), Issue.Progress.REPORTED),
         ((ReportedIssue) state).summary());
   }
 }

@@ -81,12 +81,26 @@ class IssueTest {
     assertTrue(reply.isSuccess());
     assertTrue(reply.getValue().newlyReported());
     assertEquals(
-        new Summary(issueId, JANE, content("Really important bug!"), Status.OPEN, T0, null),
+        new Summary(
+            issueId,
+            JANE,
+            content("Really important bug!"),
+            Status.OPEN,
+            T0,
+            null,
+            Issue.Progress.REPORTED),
         reply.getValue().issue());
     assertEquals(
         new StoredIssue(
             new ReportedIssue(
-                issueId, JANE, content("Really important bug!"), Status.OPEN, T0, null),
+                issueId,
+                JANE,
+                content("Really important bug!"),
+                Status.OPEN,
+                T0,
+                null,
+                Issue.Progress.REPORTED,
+                0),
             List.of(
                 new Entry(
                     1,
@@ -166,7 +180,8 @@ class IssueTest {
   void getAnswersWithTheIssue() {
     report(JANE, "bug", null);
     assertEquals(
-        new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null), get().getValue());
+        new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null, Issue.Progress.REPORTED),
+        get().getValue());
   }
 
   @Test
@@ -198,7 +213,8 @@ class IssueTest {
     var serialization = testKit.serializationTestKit();
     TestProbe<StatusReply<Reported>> reported = testKit.createTestProbe();
     TestProbe<StatusReply<Summary>> summary = testKit.createTestProbe();
-    Summary open = new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null);
+    Summary open =
+        new Summary(issueId, JANE, content("bug"), Status.OPEN, T0, null, Issue.Progress.REPORTED);
     for (Object message :
         List.of(
             new Envelope(new ReportIssue(JANE, content("bug")), TRACE, reported.getRef()),
@@ -206,7 +222,14 @@ class IssueTest {
             new Get(summary.getRef()),
             new StoredIssue(
                 new ReportedIssue(
-                    issueId, JANE, content("bug"), Status.CLOSED, T0, T0.plusSeconds(1)),
+                    issueId,
+                    JANE,
+                    content("bug"),
+                    Status.CLOSED,
+                    T0,
+                    T0.plusSeconds(1),
+                    Issue.Progress.REPORTED,
+                    0),
                 List.of(
                     new Entry(1, new IssueWasReported(issueId, JANE, content("bug"), T0), TRACE),
                     new Entry(2, new IssueWasClosed(T0.plusSeconds(1)), TraceContext.none())),

@@ -3,6 +3,7 @@ package org.example.helpdesk.customer.outbox;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -16,13 +17,19 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.example.helpdesk.customer.issue.Email;
+import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.Issue.IssueWasClosed;
 import org.example.helpdesk.customer.issue.Issue.IssueWasReported;
+import org.example.helpdesk.customer.issue.Issue.Notification;
+import org.example.helpdesk.customer.issue.Issue.NotificationWasQueued;
 import org.example.helpdesk.customer.issue.Issue.ReportedIssue;
 import org.example.helpdesk.customer.issue.Issue.Status;
+import org.example.helpdesk.customer.issue.Issue.TicketProgressed;
+import org.example.helpdesk.customer.issue.Issue.TicketStep;
 import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.customer.issue.StoredIssue.Entry;
 import org.example.helpdesk.protocol.IssueContent;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TraceContext;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -56,10 +63,12 @@ class OutboxStoredFormTest {
 
   private static final StoredIssue OPEN =
       new StoredIssue(
-          new ReportedIssue(ID, EMAIL, CONTENT, Status.OPEN, T0, null), List.of(REPORTED), 1);
+          new ReportedIssue(ID, EMAIL, CONTENT, Status.OPEN, T0, null, Issue.Progress.REPORTED, 0),
+          List.of(REPORTED),
+          1);
   private static final StoredIssue DONE =
       new StoredIssue(
-          new ReportedIssue(ID, EMAIL, CONTENT, Status.CLOSED, T0, T1),
+          new ReportedIssue(ID, EMAIL, CONTENT, Status.CLOSED, T0, T1, Issue.Progress.REPORTED, 0),
           List.of(REPORTED, CLOSED),
           2);
 
@@ -90,7 +99,7 @@ class OutboxStoredFormTest {
     IssueContent content = new IssueContent("stored long ago");
     assertEquals(
         new StoredIssue(
-            new ReportedIssue(ID, jane, content, Status.OPEN, T0, null),
+            new ReportedIssue(ID, jane, content, Status.OPEN, T0, null, Issue.Progress.REPORTED, 0),
             List.of(new Entry(1, new IssueWasReported(ID, jane, content, T0), TraceContext.none())),
             1),
         read(fixture("issue-v1-open.json"), OLD_MANIFEST));
@@ -131,6 +140,43 @@ class OutboxStoredFormTest {
           before.get(i).substring(before.get(i).indexOf(" body=") + 6).getBytes(UTF_8),
           message.body());
     }
+  }
+
+  @Test
+  void whatSupportToldIsStoredReadBackAndNeverRelayed() throws IOException {
+    SupportReply reply = new SupportReply("We replaced the toner. \"Ça marche\"");
+    List<Entry> outbox =
+        List.of(
+            REPORTED,
+            new Entry(
+                2, new TicketProgressed(3, TicketStep.ASSIGNED, T1, null), TraceContext.none()),
+            new Entry(
+                3,
+                new NotificationWasQueued(Notification.AGENT_ASSIGNED, null, T1),
+                TraceContext.none()),
+            new Entry(
+                4, new TicketProgressed(5, TicketStep.ANSWERED, T1, reply), TraceContext.none()),
+            new Entry(
+                5,
+                new NotificationWasQueued(Notification.SUPPORT_REPLIED, reply, T1),
+                TraceContext.of(TRACEPARENT)),
+            new Entry(
+                6, new TicketProgressed(6, TicketStep.CANCELLED, T1, null), TraceContext.none()));
+    StoredIssue stored =
+        new StoredIssue(
+            new ReportedIssue(
+                ID, EMAIL, CONTENT, Status.CLOSED, T0, T1, Issue.Progress.CLOSED_BY_SUPPORT, 6),
+            outbox,
+            6);
+    byte[] bytes = serialization.serialize(stored).get();
+    String json = new String(bytes, UTF_8);
+    assertTrue(json.contains("\"progress\":\"closed-by-support\",\"lastTicketSequence\":6"), json);
+    assertTrue(
+        json.contains("\"fact\":\"notify\",\"number\":3,\"about\":\"agent-assigned\""), json);
+    assertEquals(stored, read(bytes, StoredIssue.class.getName()));
+    assertEquals(
+        List.of(true, false, false, false, false, false),
+        outbox.stream().map(e -> BackofficeCommands.isForBackoffice(ID, e)).toList());
   }
 
   /** As the fixture was printed (the timestamp in this JVM's time zone, UTC when printed). */
