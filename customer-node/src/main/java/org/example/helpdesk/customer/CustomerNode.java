@@ -5,31 +5,41 @@ import com.typesafe.config.ConfigFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.Issues;
 import org.example.helpdesk.customer.issue.StoredIssue;
+import org.example.helpdesk.customer.mail.MailRoutes;
+import org.example.helpdesk.customer.mail.Mailer;
+import org.example.helpdesk.customer.mail.SmtpMailSender;
 import org.example.helpdesk.customer.outbox.CommandPublisher;
 import org.example.helpdesk.customer.outbox.OutboxMetrics;
 import org.example.helpdesk.customer.outbox.OutboxRelay;
 import org.example.helpdesk.customer.web.CustomerPages;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
+import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.DurableStateTable;
+import org.example.helpdesk.platform.config.SmtpUrl;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.AdminToken;
 import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
 import org.example.helpdesk.platform.web.ApiDocsRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at {@code
  * /openapi.json} and {@code /docs}) and the customer's pages.
  */
 public final class CustomerNode {
+
+  private static final Logger log = LoggerFactory.getLogger(CustomerNode.class);
 
   /** Flyway locations of the customer schema. */
   public static final String[] MIGRATIONS = {
@@ -76,6 +86,10 @@ public final class CustomerNode {
         new OutboxRelay.Settings(
             outbox.getInt("relay.group-size"), outbox.getDuration("relay.group-within")));
 
+    String mailServer =
+        startMailer(
+            node, feeds.feed(new DurableStateTable<>(node.system(), StoredIssue.class), 32));
+
     AdminToken admin = new AdminToken(node.config().getString("helpdesk.admin.token"));
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on
     AllDirectives d = new AllDirectives() {};
@@ -97,6 +111,7 @@ public final class CustomerNode {
                     admin::operator,
                     node.maxBodyBytes())
                 .routes(),
+            new MailRoutes(node.database(), admin, mailServer, node.maxBodyBytes()).routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
         List.of(),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)
@@ -106,6 +121,36 @@ public final class CustomerNode {
         // (the pages share the API's paths: / and /issues/{issueId}/...)
         RouteTemplates.openApi("openapi/customer.json", List.of("/")));
     return new CustomerNode(node);
+  }
+
+  /**
+   * Starts the mailer when SMTP_URL names a server, and says at start whether it did.
+   *
+   * @return where it sends (password masked), or null when it is off
+   */
+  private static String startMailer(Node node, CommitOrderedFeed<StoredIssue> issues) {
+    Config mail = node.config().getConfig("helpdesk.mail");
+    Optional<SmtpUrl> url = SmtpUrl.parse(mail.getString("smtp-url"));
+    if (url.isEmpty()) {
+      log.info("Mailer off: no SMTP_URL, customers get no e-mail");
+      return null;
+    }
+    SmtpMailSender sender =
+        new SmtpMailSender(url.get(), mail.getString("from"), mail.getDuration("timeout"));
+    node.system().getWhenTerminated().thenRun(sender::close);
+    Mailer.init(
+        node.system(),
+        issues,
+        node.database(),
+        sender,
+        node.metrics().registry(),
+        new Mailer.Settings(
+            mail.getInt("group-size"),
+            mail.getDuration("group-within"),
+            mail.getDuration("retry-min-backoff"),
+            mail.getDuration("retry-max-backoff")));
+    log.info("Mailer on: customers' e-mails go to {} from {}", url.get(), mail.getString("from"));
+    return url.get().toString();
   }
 
   public Node node() {

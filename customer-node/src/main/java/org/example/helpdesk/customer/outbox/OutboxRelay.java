@@ -217,7 +217,8 @@ public final class OutboxRelay {
    * The latest revision of each issue of the group that has entries: a later revision holds every
    * entry of an earlier one. Unreadable rows (logged by the feed) have no value and are passed.
    */
-  static Map<String, Change<StoredIssue>> latestWithEntries(List<Change<StoredIssue>> changes) {
+  public static Map<String, Change<StoredIssue>> latestWithEntries(
+      List<Change<StoredIssue>> changes) {
     Map<String, Change<StoredIssue>> latest = new LinkedHashMap<>();
     for (Change<StoredIssue> change : changes) {
       if (change.value() != null && !change.value().outbox().isEmpty()) {

@@ -10,6 +10,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import org.example.helpdesk.platform.config.SmtpUrl;
 import org.example.helpdesk.testsupport.FreePorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

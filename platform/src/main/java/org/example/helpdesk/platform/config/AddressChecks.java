@@ -149,6 +149,19 @@ final class AddressChecks {
     }
   }
 
+  void smtpUrl(String path, String variable) {
+    String value = checks.raw(path, variable);
+    if (value == null) {
+      return;
+    }
+    try {
+      SmtpUrl.parse(value);
+    } catch (IllegalArgumentException e) {
+      // (its message names what is wrong and never holds the password; the value is not shown)
+      checks.add(variable + " (" + path + "): " + e.getMessage());
+    }
+  }
+
   void seedNodes(String path, String variable) {
     String value = checks.raw(path, variable);
     if (value == null || value.isBlank()) {

@@ -139,5 +139,8 @@ public final class ConfigValidator {
 
     // the customer's own
     values.adminToken("helpdesk.admin.token", "ADMIN_TOKEN");
+    addresses.smtpUrl("helpdesk.mail.smtp-url", "SMTP_URL");
+    values.text("helpdesk.mail.from", "MAIL_FROM");
+    values.duration("helpdesk.mail.timeout", "helpdesk.mail.timeout");
   }
 }

@@ -79,6 +79,18 @@ class ConfigValidatorTest {
         bad("HTTP_PORT not a number", "helpdesk.http.port", "abc", "HTTP_PORT='abc'", "port"),
         bad("ADMIN_TOKEN too short", "helpdesk.admin.token", "short-one", "ADMIN_TOKEN", "16"),
         bad(
+            "SMTP_URL not smtp",
+            "helpdesk.mail.smtp-url",
+            "http://mail.example.org",
+            "SMTP_URL (helpdesk.mail.smtp-url)",
+            "smtp:// or smtps://"),
+        bad(
+            "SMTP_URL port out of range, password not shown",
+            "helpdesk.mail.smtp-url",
+            "smtp://ada:S3cret@mail.example.org:99999",
+            "SMTP_URL (helpdesk.mail.smtp-url)",
+            "1-65535"),
+        bad(
             "TRUSTED_PROXIES a name",
             "helpdesk.auth.trusted-proxies",
             "10.0.0.1, proxy.example",

@@ -1,4 +1,4 @@
-package org.example.helpdesk.customer.mail;
+package org.example.helpdesk.platform.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

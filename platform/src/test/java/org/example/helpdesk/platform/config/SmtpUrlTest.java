@@ -1,4 +1,4 @@
-package org.example.helpdesk.customer.mail;
+package org.example.helpdesk.platform.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
