@@ -28,17 +28,18 @@ import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.inbox.DeadLetters;
 import org.example.helpdesk.backoffice.inbox.InboxPartitions;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
-import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketRebuild;
 import org.example.helpdesk.backoffice.ticket.TicketRoutes;
+import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.metrics.ConnectionPools;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
+import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.OffsetLever;
 import org.example.helpdesk.platform.projection.admin.ProjectionAdminRoutes;
@@ -100,7 +101,7 @@ public final class BackofficeNode {
     TicketProjection.init(
         node.system(),
         feeds.feed(
-            new EventTagTable<>(node.system(), Ticket.Event.class),
+            new EventTagTable<>(node.system(), Recorded.type()),
             config.getInt("helpdesk.tickets-projection.batch-size")),
         node.database().dataSource(),
         config.getInt("helpdesk.tickets-projection.group-size"),
@@ -148,7 +149,7 @@ public final class BackofficeNode {
             node.system(),
             node.database(),
             TicketProjection.NAME,
-            Ticket.tags(),
+            TicketTags.all(),
             BackofficeMetrics.TICKETS_LAG,
             OffsetLever.Feed.EVENT_TAG);
     ProjectionAdminRoutes projectionAdmin =

@@ -190,10 +190,14 @@ public final class BackofficeTestNode implements NodeExtension {
   public List<String> events(UUID id) {
     return sql
         .rows(
-            "SELECT event_ser_manifest FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number",
+            // stored in the Recorded wrapper under its type name (before issue 19: the bare
+            // event, under its class name)
+            "SELECT coalesce(convert_from(event_payload, 'UTF8')::jsonb #>> '{event,type}',"
+                + " event_ser_manifest) AS type"
+                + " FROM event_journal WHERE persistence_id = ? ORDER BY sequence_number",
             "Ticket|" + id)
         .stream()
-        .map(row -> ((String) row.get("event_ser_manifest")).replaceAll(".*\\$", ""))
+        .map(row -> ((String) row.get("type")).replaceAll(".*\\$", ""))
         .toList();
   }
 

@@ -3,8 +3,8 @@ package org.example.helpdesk.backoffice.metrics;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
-import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 
@@ -30,7 +30,7 @@ public final class BackofficeMetrics {
         "Messages waiting in the dead-letter store",
         DeadLetterStore.COUNT_OPEN);
     ProjectionLag.register(
-        registry, sqlMetrics, TicketProjection.NAME, Ticket.tags(), "events", TICKETS_LAG);
+        registry, sqlMetrics, TicketProjection.NAME, TicketTags.all(), "events", TICKETS_LAG);
   }
 
   /**

@@ -1,9 +1,11 @@
 package org.example.helpdesk.backoffice.ticket;
 
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
@@ -13,20 +15,36 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
-import org.example.helpdesk.backoffice.ticket.Ticket.Command;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
 import org.example.helpdesk.backoffice.ticket.Ticket.State;
 import org.example.helpdesk.platform.domain.Entities;
 import org.example.helpdesk.platform.domain.Rejection;
+import org.example.helpdesk.platform.persistence.Recorded;
+import org.example.helpdesk.protocol.TraceContext;
 
 /**
  * A {@link Ticket} as an event-sourced entity under Cluster Sharding: it records what the ticket's
- * rules decide, with the time of its clock, and answers with the ticket as it then is.
+ * rules decide, with the time of its clock and the trace context of the command (in the {@link
+ * Recorded} wrapper, not in the event), tags it for the read side, and answers with the ticket as
+ * it then is.
  */
 public final class TicketEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<Command, Event, State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<TicketEntity.Envelope, Recorded<Event>, State> {
 
-  public static final EntityTypeKey<Command> TYPE = EntityTypeKey.create(Command.class, "Ticket");
+  public static final EntityTypeKey<Envelope> TYPE = EntityTypeKey.create(Envelope.class, "Ticket");
+
+  /**
+   * What the entity receives: a command of the rules, the trace context of whoever asked, and where
+   * the answer goes.
+   */
+  public record Envelope(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type") Ticket.Command command,
+      TraceContext trace,
+      ActorRef<StatusReply<TicketView>> replyTo) {
+    public Envelope {
+      trace = trace == null ? TraceContext.none() : trace;
+    }
+  }
 
   private final UUID ticketId;
   private final Clock clock;
@@ -37,7 +55,7 @@ public final class TicketEntity
     this.clock = clock;
   }
 
-  public static Behavior<Command> create(UUID ticketId, Clock clock) {
+  public static Behavior<Envelope> create(UUID ticketId, Clock clock) {
     return new TicketEntity(ticketId, clock);
   }
 
@@ -53,25 +71,27 @@ public final class TicketEntity
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
-    return Set.of(Ticket.tagFor(ticketId));
+  public Set<String> tagsFor(Recorded<Event> event) {
+    return Set.of(TicketTags.tagFor(ticketId));
   }
 
   @Override
-  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+  public CommandHandlerWithReply<Envelope, Recorded<Event>, State> commandHandler() {
     return newCommandHandlerWithReplyBuilder().forAnyState().onAnyCommand(this::handle);
   }
 
-  private ReplyEffect<Event, State> handle(State state, Command command) {
+  private ReplyEffect<Recorded<Event>, State> handle(State state, Envelope envelope) {
     Optional<Event> event;
     try {
-      event = Ticket.decide(state, command, ticketId, clock.instant());
+      event = Ticket.decide(state, envelope.command(), ticketId, clock.instant());
     } catch (Rejection no) {
-      return Effect().reply(command.replyTo(), StatusReply.error(no));
+      return Effect().reply(envelope.replyTo(), StatusReply.error(no));
     }
     return event.isPresent()
-        ? Effect().persist(event.get()).thenReply(command.replyTo(), TicketEntity::view)
-        : Effect().reply(command.replyTo(), view(state));
+        ? Effect()
+            .persist(new Recorded<>(event.get(), envelope.trace()))
+            .thenReply(envelope.replyTo(), TicketEntity::view)
+        : Effect().reply(envelope.replyTo(), view(state));
   }
 
   private static StatusReply<TicketView> view(State state) {
@@ -79,7 +99,9 @@ public final class TicketEntity
   }
 
   @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(Ticket::apply);
+  public EventHandler<State, Recorded<Event>> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onAnyEvent((state, recorded) -> Ticket.evolve(state, recorded.event()));
   }
 }

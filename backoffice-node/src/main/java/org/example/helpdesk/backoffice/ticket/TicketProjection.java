@@ -16,6 +16,7 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedProjections;
 import org.example.helpdesk.platform.db.PooledJdbcSession;
+import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.platform.projection.admin.ProjectionObservations;
 import org.example.helpdesk.platform.tracing.Tracing;
 
@@ -33,7 +34,7 @@ public final class TicketProjection {
 
   public static void init(
       ActorSystem<?> system,
-      CommitOrderedFeed<Ticket.Event> events,
+      CommitOrderedFeed<Recorded<Ticket.Event>> events,
       DataSource dataSource,
       int groupSize,
       Duration groupWithin) {
@@ -42,14 +43,14 @@ public final class TicketProjection {
         "tickets-projection",
         NAME,
         events,
-        Ticket.tags(),
+        TicketTags.all(),
         (id, changes) -> create(system, id, changes, dataSource, groupSize, groupWithin));
   }
 
-  static <O> GroupedProjection<O, Change<Ticket.Event>> create(
+  static <O> GroupedProjection<O, Change<Recorded<Ticket.Event>>> create(
       ActorSystem<?> system,
       ProjectionId id,
-      SourceProvider<O, Change<Ticket.Event>> events,
+      SourceProvider<O, Change<Recorded<Ticket.Event>>> events,
       DataSource dataSource,
       int groupSize,
       Duration groupWithin) {
@@ -64,7 +65,8 @@ public final class TicketProjection {
   }
 
   /** Applies a group of events, in order, inside the projection's transaction. */
-  static final class Handler extends JdbcHandler<List<Change<Ticket.Event>>, PooledJdbcSession> {
+  static final class Handler
+      extends JdbcHandler<List<Change<Recorded<Ticket.Event>>>, PooledJdbcSession> {
     private final Tracing tracing;
 
     Handler(Tracing tracing) {
@@ -72,7 +74,7 @@ public final class TicketProjection {
     }
 
     @Override
-    public void process(PooledJdbcSession session, List<Change<Ticket.Event>> changes)
+    public void process(PooledJdbcSession session, List<Change<Recorded<Ticket.Event>>> changes)
         throws Exception {
       List<Span> spans = tracing.enabled() ? updateSpans(changes) : List.of();
       try {
@@ -80,7 +82,12 @@ public final class TicketProjection {
             connection -> {
               // an event that cannot be read was logged and counted by the feed, and is passed
               TicketReadModel.apply(
-                  connection, changes.stream().map(Change::value).filter(e -> e != null).toList());
+                  connection,
+                  changes.stream()
+                      .map(Change::value)
+                      .filter(e -> e != null)
+                      .map(Recorded::event)
+                      .toList());
               TicketReadModel.notifyChanged(connection);
               return null;
             });
@@ -92,17 +99,21 @@ public final class TicketProjection {
       }
     }
 
-    /** A read-model update span per event that kept its trace context, a child of that context. */
-    private List<Span> updateSpans(List<Change<Ticket.Event>> changes) {
+    /**
+     * A read-model update span per event recorded with a trace context (its metadata, not a field
+     * of the event), a child of that context.
+     */
+    private List<Span> updateSpans(List<Change<Recorded<Ticket.Event>>> changes) {
       List<Span> spans = new ArrayList<>();
-      for (Change<Ticket.Event> change : changes) {
-        Ticket.Event event = change.value();
-        if (event != null && event.traceparent() != null) {
+      for (Change<Recorded<Ticket.Event>> change : changes) {
+        Recorded<Ticket.Event> recorded = change.value();
+        if (recorded != null && recorded.trace().isPresent()) {
+          Ticket.Event event = recorded.event();
           spans.add(
               tracing
                   .spanBuilder(
                       "tickets read-model update",
-                      Tracing.contextOf(event.traceparent(), null),
+                      Tracing.contextOf(recorded.trace().traceparent(), null),
                       SpanKind.INTERNAL,
                       "ticket.id",
                       event.ticketId().toString(),

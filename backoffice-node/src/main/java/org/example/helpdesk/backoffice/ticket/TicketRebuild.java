@@ -23,6 +23,7 @@ import org.example.helpdesk.platform.changefeed.EventTagTable;
 import org.example.helpdesk.platform.changefeed.FeedPosition;
 import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.domain.ConflictException;
+import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;
 import org.example.helpdesk.platform.projection.admin.Rebuild;
 import org.example.helpdesk.platform.projection.admin.RebuildStatus;
@@ -87,7 +88,7 @@ public final class TicketRebuild implements Rebuild {
       "SELECT current_offset FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?";
 
   private final Database database;
-  private final EventTagTable<Ticket.Event> events;
+  private final EventTagTable<Recorded<Ticket.Event>> events;
   private final AdminProjection live;
   private final Clock clock;
   private final Duration pauseTimeout;
@@ -109,7 +110,7 @@ public final class TicketRebuild implements Rebuild {
       Duration pauseTimeout,
       int batchSize) {
     this.database = database;
-    this.events = new EventTagTable<>(system, Ticket.Event.class);
+    this.events = new EventTagTable<>(system, Recorded.type());
     this.live = live;
     this.clock = clock;
     this.pauseTimeout = pauseTimeout;
@@ -292,7 +293,7 @@ public final class TicketRebuild implements Rebuild {
           read++;
           last = new FeedPosition(Long.parseLong(rs.getString(1)), rs.getLong(2));
           try {
-            batch.add(events.decode(rs));
+            batch.add(events.decode(rs).event());
           } catch (Exception e) {
             // as the live projection does (CommitOrderedFeed): an unreadable event is passed
             log.error(

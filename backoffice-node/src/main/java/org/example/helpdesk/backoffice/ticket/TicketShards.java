@@ -28,8 +28,9 @@ public final class TicketShards {
 
   private TicketShards() {}
 
-  static Entity<Ticket.Command, ShardingEnvelope<Ticket.Command>> placed(
-      ActorSystem<?> system, Entity<Ticket.Command, ShardingEnvelope<Ticket.Command>> entity) {
+  static Entity<TicketEntity.Envelope, ShardingEnvelope<TicketEntity.Envelope>> placed(
+      ActorSystem<?> system,
+      Entity<TicketEntity.Envelope, ShardingEnvelope<TicketEntity.Envelope>> entity) {
     return entity
         .withMessageExtractor(new BySlot())
         .withAllocationStrategy(
@@ -49,9 +50,10 @@ public final class TicketShards {
 
   /** The shard of a ticket is its slot. */
   private static final class BySlot
-      extends ShardingMessageExtractor<ShardingEnvelope<Ticket.Command>, Ticket.Command> {
+      extends ShardingMessageExtractor<
+          ShardingEnvelope<TicketEntity.Envelope>, TicketEntity.Envelope> {
     @Override
-    public String entityId(ShardingEnvelope<Ticket.Command> envelope) {
+    public String entityId(ShardingEnvelope<TicketEntity.Envelope> envelope) {
       return envelope.entityId();
     }
 
@@ -61,7 +63,7 @@ public final class TicketShards {
     }
 
     @Override
-    public Ticket.Command unwrapMessage(ShardingEnvelope<Ticket.Command> envelope) {
+    public TicketEntity.Envelope unwrapMessage(ShardingEnvelope<TicketEntity.Envelope> envelope) {
       return envelope.message();
     }
   }

@@ -1,5 +1,12 @@
 package org.example.helpdesk.backoffice.ticket;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,12 +20,14 @@ import org.example.helpdesk.protocol.TicketType;
  * A ticket as whoever asks sees it, the one view of it: the entity's answer and state, a row of the
  * {@code tickets} table, the API's JSON. {@code assignedBy}, {@code cancelledBy}: the employees (or
  * {@code customer-service}), null until it happened, and in events recorded before they were kept.
+ * Its JSON writes the status in lower case ({@link Status#toString}), as the API documents it.
  */
 public record TicketView(
     UUID ticketId,
     TicketType ticketType,
     Description description,
-    Status status,
+    @JsonSerialize(using = ToStringSerializer.class) @JsonDeserialize(using = StatusJson.class)
+        Status status,
     Assignee assignee,
     Instant preparedAt,
     Instant updatedAt,
@@ -68,5 +77,20 @@ public record TicketView(
   /** The status of this name, as {@link Status#toString} writes it, if there is one. */
   public static Optional<Status> status(String name) {
     return Arrays.stream(Status.values()).filter(s -> s.toString().equals(name)).findFirst();
+  }
+
+  /** Reads the status as {@link Status#toString} writes it. */
+  static final class StatusJson extends StdDeserializer<Status> {
+    StatusJson() {
+      super(Status.class);
+    }
+
+    @Override
+    public Status deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
+      String name = parser.getValueAsString();
+      return status(name)
+          .orElseThrow(() -> context.weirdStringException(name, Status.class, "not a status"));
+    }
   }
 }

@@ -4,22 +4,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.pattern.StatusReply;
 import org.example.helpdesk.platform.domain.ShardedEntities;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.TicketType;
+import org.example.helpdesk.protocol.TraceContext;
 
 /** The Ticket entities of the cluster, wherever their shards live. */
 public final class Tickets {
 
-  private final ShardedEntities<Ticket.Command> entities;
+  private final ShardedEntities<TicketEntity.Envelope> entities;
   private final Duration askTimeout;
   private final Tracing tracing;
 
-  private Tickets(ShardedEntities<Ticket.Command> entities, Duration askTimeout, Tracing tracing) {
+  private Tickets(
+      ShardedEntities<TicketEntity.Envelope> entities, Duration askTimeout, Tracing tracing) {
     this.entities = entities;
     this.askTimeout = askTimeout;
     this.tracing = tracing;
@@ -37,7 +41,8 @@ public final class Tickets {
   }
 
   // Each command to a ticket is a span, a child of traceparent (the request's or the message's
-  // trace context; null: a new trace), and the event it persists keeps the span's context.
+  // trace context; null: a new trace), and the event it persists keeps the span's context in its
+  // metadata.
 
   /** An employee prepares a ticket. */
   public CompletionStage<TicketView> prepare(
@@ -59,7 +64,8 @@ public final class Tickets {
         tp ->
             ref(ticketId)
                 .askWithStatus(
-                    r -> new Ticket.Prepare(ticketType, description, origin, tp, r), timeout),
+                    r -> envelope(new Ticket.Prepare(ticketType, description, origin), tp, r),
+                    timeout),
         "ticket.id",
         ticketId.toString(),
         "ticket.origin",
@@ -82,7 +88,9 @@ public final class Tickets {
     return tracing.traced(
         "Ticket cancel",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.Cancel(by, employee, tp, r), timeout),
+        tp ->
+            ref(ticketId)
+                .askWithStatus(r -> envelope(new Ticket.Cancel(by, employee), tp, r), timeout),
         "ticket.id",
         ticketId.toString(),
         "ticket.origin",
@@ -95,7 +103,9 @@ public final class Tickets {
     return tracing.traced(
         "Ticket assign",
         traceparent,
-        tp -> ref(ticketId).askWithStatus(r -> new Ticket.Assign(assignee, by, tp, r), askTimeout),
+        tp ->
+            ref(ticketId)
+                .askWithStatus(r -> envelope(new Ticket.Assign(assignee, by), tp, r), askTimeout),
         "ticket.id",
         ticketId.toString());
   }
@@ -105,10 +115,15 @@ public final class Tickets {
   }
 
   public CompletionStage<TicketView> get(UUID ticketId, Duration timeout) {
-    return ref(ticketId).askWithStatus(Ticket.Get::new, timeout);
+    return ref(ticketId).askWithStatus(r -> envelope(new Ticket.Get(), null, r), timeout);
   }
 
-  private EntityRef<Ticket.Command> ref(UUID ticketId) {
+  private static TicketEntity.Envelope envelope(
+      Ticket.Command command, String traceparent, ActorRef<StatusReply<TicketView>> replyTo) {
+    return new TicketEntity.Envelope(command, TraceContext.of(traceparent), replyTo);
+  }
+
+  private EntityRef<TicketEntity.Envelope> ref(UUID ticketId) {
     return entities.ref(ticketId);
   }
 }

@@ -55,7 +55,7 @@ class ProjectionOffsetTest {
   void aRunningInstanceIsNotMoved() {
     UUID id = createTicket("running");
     node.awaitStatus(id, "awaiting");
-    String tag = Ticket.tagFor(id);
+    String tag = TicketTags.tagFor(id);
     String before = instance(tag).path("offset").asText();
 
     HttpTestClient.Response refused = move("{\"key\":\"" + tag + "\",\"toHead\":true}");
@@ -72,7 +72,7 @@ class ProjectionOffsetTest {
     Map<String, List<UUID>> byTag = new LinkedHashMap<>();
     while (byTag.values().stream().noneMatch(ids -> ids.size() >= 3) || byTag.size() < 2) {
       UUID id = createTicket("while paused");
-      byTag.computeIfAbsent(Ticket.tagFor(id), t -> new ArrayList<>()).add(id);
+      byTag.computeIfAbsent(TicketTags.tagFor(id), t -> new ArrayList<>()).add(id);
     }
     String tag =
         byTag.entrySet().stream().filter(e -> e.getValue().size() >= 3).findFirst().get().getKey();
@@ -127,7 +127,7 @@ class ProjectionOffsetTest {
     // an instance that has stored an offset, to come back to
     UUID anchor = createTicket("anchor");
     node.awaitStatus(anchor, "awaiting");
-    passedOverTag = Ticket.tagFor(anchor);
+    passedOverTag = TicketTags.tagFor(anchor);
     await().atMost(Duration.ofSeconds(10)).until(() -> lag(passedOverTag) == 0);
     pause();
     passedOver = List.of(createTicketIn(passedOverTag), createTicketIn(passedOverTag));
@@ -172,7 +172,7 @@ class ProjectionOffsetTest {
   void badMovesAreRefusedWithAReasonAndChangeNothing() {
     pause();
     try {
-      String tag = Ticket.tags().get(0);
+      String tag = TicketTags.all().get(0);
       String before = instance(tag).path("offset").asText();
       for (String body :
           List.of(
@@ -217,7 +217,7 @@ class ProjectionOffsetTest {
   @Test
   @Order(6)
   void aMoveRacingAResumeEitherLandsBeforeTheInstanceStartsOrIsRefused() throws Exception {
-    String tag = Ticket.tags().get(1);
+    String tag = TicketTags.all().get(1);
     int moved = 0;
     for (int round = 0; round < 4; round++) {
       pause();
@@ -289,7 +289,7 @@ class ProjectionOffsetTest {
   private static UUID createTicketIn(String tag) {
     while (true) {
       UUID id = createTicket("in " + tag);
-      if (Ticket.tagFor(id).equals(tag)) {
+      if (TicketTags.tagFor(id).equals(tag)) {
         return id;
       }
     }

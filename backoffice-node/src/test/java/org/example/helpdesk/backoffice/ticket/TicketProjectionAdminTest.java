@@ -75,8 +75,8 @@ class TicketProjectionAdminTest {
           instance.has("error") && instance.has("errorAt") && instance.has("offsetUpdatedAt"),
           instance::toString);
     }
-    assertEquals(new TreeSet<>(Ticket.tags()), keys);
-    JsonNode own = instance(tickets, Ticket.tagFor(id));
+    assertEquals(new TreeSet<>(TicketTags.all()), keys);
+    JsonNode own = instance(tickets, TicketTags.tagFor(id));
     assertTrue(own.path("offset").asText().matches("\\d+:\\d+"), own::toString);
     assertFalse(own.path("offsetUpdatedAt").isNull(), own::toString);
     assertEquals("idle", tickets.path("rebuild").path("state").asText());
@@ -93,7 +93,7 @@ class TicketProjectionAdminTest {
     }
 
     UUID id = createTicket("while paused");
-    String tag = Ticket.tagFor(id);
+    String tag = TicketTags.tagFor(id);
     // the event is in the journal; the instance of its tag sees it as lag, and leaves it there
     await()
         .atMost(Duration.ofSeconds(10))
@@ -106,7 +106,7 @@ class TicketProjectionAdminTest {
     assertTrue(stillPaused.path("lagEvents").asLong() >= 1, stillPaused::toString);
     // paused is stored: it is what the instances read when they start
     assertEquals(
-        Ticket.tags().size(),
+        TicketTags.all().size(),
         node.sql.count(
             "SELECT count(*) FROM pekko_projection_management WHERE projection_name = 'tickets' AND paused"));
 
@@ -335,7 +335,7 @@ class TicketProjectionAdminTest {
         "ALTER TABLE tickets ADD CONSTRAINT no_poison CHECK (description <> 'poison') NOT VALID");
     try {
       UUID id = createTicket("poison");
-      String tag = Ticket.tagFor(id);
+      String tag = TicketTags.tagFor(id);
       JsonNode failed =
           await()
               .atMost(Duration.ofSeconds(30))

@@ -20,9 +20,11 @@ import org.example.helpdesk.platform.changefeed.CommitOrderedFeed.Change;
 import org.example.helpdesk.platform.changefeed.FeedPosition;
 import org.example.helpdesk.platform.config.DatabaseSettings;
 import org.example.helpdesk.platform.db.Database;
+import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.TicketType;
+import org.example.helpdesk.protocol.TraceContext;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -78,27 +80,23 @@ class TicketProjectionTest {
                 new TicketType("customer-issue"),
                 new Description("first"),
                 T0,
-                Ticket.Origin.CUSTOMER_SERVICE,
-                null),
+                Ticket.Origin.CUSTOMER_SERVICE),
             new Ticket.TicketWasPrepared(
                 b,
                 new TicketType("internal"),
                 new Description("second"),
                 T0.plusSeconds(1),
-                Ticket.Origin.BACKOFFICE,
-                null),
-            new Ticket.TicketWasAssigned(
-                a, new Assignee("alice"), T0.plusSeconds(2), "carol", null),
-            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol", null),
+                Ticket.Origin.BACKOFFICE),
+            new Ticket.TicketWasAssigned(a, new Assignee("alice"), T0.plusSeconds(2), "carol"),
+            new Ticket.TicketWasCancelled(b, T0.plusSeconds(3), "carol"),
             new Ticket.TicketWasPrepared(
                 c,
                 new TicketType("customer-issue"),
                 new Description("third"),
                 T0.plusSeconds(4),
-                Ticket.Origin.CUSTOMER_SERVICE,
-                null),
-            new Ticket.TicketWasAssigned(a, new Assignee("bob"), T0.plusSeconds(5), "dave", null),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin", null));
+                Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasAssigned(a, new Assignee("bob"), T0.plusSeconds(5), "dave"),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(6), "erin"));
     ProjectionId id = ProjectionId.of(TicketProjection.NAME, "test-" + UUID.randomUUID());
 
     ProjectionTestKit.create(testKit.system())
@@ -173,16 +171,14 @@ class TicketProjectionTest {
                 new TicketType("customer-issue"),
                 new Description("first"),
                 T0,
-                Ticket.Origin.CUSTOMER_SERVICE,
-                null),
-            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol", null),
+                Ticket.Origin.CUSTOMER_SERVICE),
+            new Ticket.TicketWasCancelled(a, T0.plusSeconds(1), "carol"),
             new Ticket.TicketWasPrepared(
                 a,
                 new TicketType("customer-issue"),
                 new Description("first"),
                 T0,
-                Ticket.Origin.CUSTOMER_SERVICE,
-                null));
+                Ticket.Origin.CUSTOMER_SERVICE));
     ProjectionTestKit.create(testKit.system())
         .run(
             TicketProjection.create(
@@ -196,9 +192,9 @@ class TicketProjectionTest {
             () -> assertRow(a, "cancelled", null, T0, T0.plusSeconds(1)));
   }
 
-  private static TestSourceProvider<String, Change<Ticket.Event>> source(
+  private static TestSourceProvider<String, Change<Recorded<Ticket.Event>>> source(
       List<Ticket.Event> events) {
-    List<Change<Ticket.Event>> changes =
+    List<Change<Recorded<Ticket.Event>>> changes =
         java.util.stream.IntStream.range(0, events.size())
             .mapToObj(
                 i ->
@@ -206,7 +202,7 @@ class TicketProjectionTest {
                         new FeedPosition(1000, i + 1),
                         "Ticket|" + events.get(i).ticketId(),
                         i + 1,
-                        events.get(i),
+                        new Recorded<>(events.get(i), TraceContext.none()),
                         T0.toEpochMilli()))
             .toList();
     return TestSourceProvider.create(Source.from(changes), change -> change.position().toString());
