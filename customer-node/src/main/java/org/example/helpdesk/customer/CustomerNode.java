@@ -47,9 +47,11 @@ public final class CustomerNode {
   };
 
   private final Node node;
+  private final Issues issues;
 
-  private CustomerNode(Node node) {
+  private CustomerNode(Node node, Issues issues) {
     this.node = node;
+    this.issues = issues;
   }
 
   public static CustomerNode start() {
@@ -120,7 +122,7 @@ public final class CustomerNode {
                 uri -> uri.path().equals("/metrics") ? admin.loopbackOrToken(scrape) : d.reject()),
         // (the pages share the API's paths: / and /issues/{issueId}/...)
         RouteTemplates.openApi("openapi/customer.json", List.of("/")));
-    return new CustomerNode(node);
+    return new CustomerNode(node, issues);
   }
 
   /**
@@ -155,5 +157,9 @@ public final class CustomerNode {
 
   public Node node() {
     return node;
+  }
+
+  public Issues issues() {
+    return issues;
   }
 }

@@ -70,7 +70,7 @@ public final class IssueJson extends SimpleModule {
   private static final String NOTIFY = "notify";
 
   /** An enum constant as it is stored: {@code CLOSED_BY_SUPPORT} as {@code closed-by-support}. */
-  static String name(Enum<?> value) {
+  public static String name(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 

@@ -62,7 +62,8 @@ public final class IssueRoutes extends ApiDirectives {
       String content,
       String status,
       Instant reportedAt,
-      Instant closedAt) {
+      Instant closedAt,
+      String progress) {
 
     public static IssueView of(Issue.Summary s) {
       return new IssueView(
@@ -71,7 +72,8 @@ public final class IssueRoutes extends ApiDirectives {
           s.content().value(),
           statusName(s.status()),
           s.reportedAt(),
-          s.closedAt());
+          s.closedAt(),
+          IssueJson.name(s.progress()));
     }
   }
 

@@ -57,6 +57,22 @@ public final class Issues {
         issueId.toString());
   }
 
+  /**
+   * Records a step of the issue's ticket, as the backoffice told it; a step heard before changes
+   * nothing. Fails with {@code NotFoundException} for an issue this service does not know.
+   *
+   * @param traceparent the trace context the backoffice's message carried (null: none)
+   */
+  public CompletionStage<Issue.Summary> recordTicketProgress(
+      UUID issueId, Issue.RecordTicketProgress step, String traceparent) {
+    return tracing.traced(
+        "Issue ticket progress",
+        traceparent,
+        tp -> ask(issueId, step, tp).thenApply(Issue.Reported::issue),
+        "issue.id",
+        issueId.toString());
+  }
+
   public CompletionStage<Issue.Summary> get(UUID issueId) {
     return ref(issueId).askWithStatus(IssueEntity.Get::new, askTimeout);
   }
