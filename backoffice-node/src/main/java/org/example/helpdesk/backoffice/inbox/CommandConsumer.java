@@ -17,7 +17,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Source;
-import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.tracing.Tracing;
@@ -93,7 +92,7 @@ public final class CommandConsumer {
   private final CommandHandling handling;
   private final DeadLetterStore deadLetters;
   private final Settings settings;
-  private final BackofficeMetrics metrics;
+  private final InboxMetrics metrics;
 
   /** Tickets that may have open dead letters: their new commands are parked, not applied. */
   private final Set<UUID> ticketsWithDeadLetters = ConcurrentHashMap.newKeySet();
@@ -113,7 +112,7 @@ public final class CommandConsumer {
       CommandHandling handling,
       DeadLetterStore deadLetters,
       Settings settings,
-      BackofficeMetrics metrics) {
+      InboxMetrics metrics) {
     this.partition = partition;
     this.queue = AmqpTopology.partitionQueue(partition);
     this.retry =
