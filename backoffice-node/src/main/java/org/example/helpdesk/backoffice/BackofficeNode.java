@@ -14,26 +14,31 @@ import org.example.helpdesk.backoffice.auth.Sessions;
 import org.example.helpdesk.backoffice.auth.SignInRoutes;
 import org.example.helpdesk.backoffice.auth.SignInThrottle;
 import org.example.helpdesk.backoffice.auth.TrustedProxies;
-import org.example.helpdesk.backoffice.console.BulkDeadLetterPages;
+import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.backoffice.console.ConsoleRoutes;
 import org.example.helpdesk.backoffice.console.StatusStrip;
-import org.example.helpdesk.backoffice.console.TicketChanges;
-import org.example.helpdesk.backoffice.inbox.BulkDeadLetterRoutes;
-import org.example.helpdesk.backoffice.inbox.BulkDeadLetters;
+import org.example.helpdesk.backoffice.deadletter.BulkDeadLetterPages;
+import org.example.helpdesk.backoffice.deadletter.BulkDeadLetterRoutes;
+import org.example.helpdesk.backoffice.deadletter.BulkDeadLetters;
+import org.example.helpdesk.backoffice.deadletter.DeadLetterLeases;
+import org.example.helpdesk.backoffice.deadletter.DeadLetterMetrics;
+import org.example.helpdesk.backoffice.deadletter.DeadLetterPages;
+import org.example.helpdesk.backoffice.deadletter.DeadLetterRoutes;
+import org.example.helpdesk.backoffice.deadletter.DeadLetterTable;
+import org.example.helpdesk.backoffice.deadletter.DeadLetters;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
-import org.example.helpdesk.backoffice.inbox.DeadLetterLeases;
-import org.example.helpdesk.backoffice.inbox.DeadLetterRoutes;
-import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
-import org.example.helpdesk.backoffice.inbox.DeadLetters;
+import org.example.helpdesk.backoffice.inbox.InboxMetrics;
 import org.example.helpdesk.backoffice.inbox.InboxPartitions;
-import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import org.example.helpdesk.backoffice.ticket.TicketProjectionLag;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketRebuild;
-import org.example.helpdesk.backoffice.ticket.TicketRoutes;
 import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.backoffice.ticket.web.TicketChanges;
+import org.example.helpdesk.backoffice.ticket.web.TicketPages;
+import org.example.helpdesk.backoffice.ticket.web.TicketRoutes;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
@@ -109,19 +114,21 @@ public final class BackofficeNode {
 
     ConnectionPools.get(node.system())
         .add("persistence", ConnectionPools.journalPool(node.system()));
-    BackofficeMetrics metrics =
-        new BackofficeMetrics(node.metrics().registry(), node.metrics().sql());
+    // each feature registers what it measures
+    InboxMetrics metrics = new InboxMetrics(node.metrics().registry());
+    DeadLetterMetrics.register(node.metrics().registry(), node.metrics().sql());
+    TicketProjectionLag.register(node.metrics().registry(), node.metrics().sql());
     Config inbox = config.getConfig("helpdesk.inbox");
     int maxMessageBytes = (int) (long) inbox.getBytes("max-message-bytes");
-    DeadLetterStore deadLetterStore =
-        new DeadLetterStore(node.database(), clock, maxMessageBytes)
+    DeadLetterTable deadLetterTable =
+        new DeadLetterTable(node.database(), clock, maxMessageBytes)
             .withLease(inbox.getDuration("replay-lease"));
     CommandHandling handling = new CommandHandling(tickets, inbox.getDuration("ask-timeout"));
     InboxPartitions.init(
         node.system(),
         node.amqp(),
         handling,
-        deadLetterStore,
+        deadLetterTable.writes(),
         new CommandConsumer.Settings(
             inbox.getInt("partitions"),
             inbox.getInt("prefetch"),
@@ -138,7 +145,7 @@ public final class BackofficeNode {
                 inbox.getDuration("restart-max-backoff"),
                 0.2)),
         metrics);
-    DeadLetters deadLetters = new DeadLetters(deadLetterStore, handling, node.tracing());
+    DeadLetters deadLetters = new DeadLetters(deadLetterTable, handling, node.tracing());
     BulkDeadLetters bulkDeadLetters = new BulkDeadLetters(deadLetters, node.database());
     DeadLetterLeases.start(deadLetters, node.system(), inbox.getDuration("replay-lease-check"));
 
@@ -150,7 +157,7 @@ public final class BackofficeNode {
             node.database(),
             TicketProjection.NAME,
             TicketTags.all(),
-            BackofficeMetrics.TICKETS_LAG,
+            TicketProjectionLag.SQL,
             OffsetLever.Feed.EVENT_TAG);
     ProjectionAdminRoutes projectionAdmin =
         new ProjectionAdminRoutes(
@@ -166,24 +173,26 @@ public final class BackofficeNode {
                     config.getInt("helpdesk.tickets-projection.rebuild.batch-size"))),
             routes -> access.api(Employee.Role.OPERATOR, employee -> routes.apply(employee.name())),
             node.maxBodyBytes());
+    ConsoleLayout layout = new ConsoleLayout();
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
             new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
-            // (before DeadLetterRoutes and ConsoleRoutes, which would take "bulk" for an id)
+            // (before DeadLetterRoutes and DeadLetterPages, which would take "bulk" for an id)
             new BulkDeadLetterRoutes(bulkDeadLetters, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
             projectionAdmin.routes(),
             new SignInRoutes(access).routes(),
-            new BulkDeadLetterPages(bulkDeadLetters, access).routes(),
-            new ConsoleRoutes(
+            new ConsoleRoutes(access, new StatusStrip(node.metrics().registry()), layout).routes(),
+            new TicketPages(
                     access,
                     tickets,
                     readModel,
-                    deadLetters,
                     new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
-                    new StatusStrip(node.metrics().registry()))
+                    layout)
                 .routes(),
+            new BulkDeadLetterPages(bulkDeadLetters, access, layout).routes(),
+            new DeadLetterPages(access, deadLetters, layout).routes(),
             new ApiDocsRoutes("openapi/backoffice.json", "Backoffice Service").routes()),
         List.of(),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)

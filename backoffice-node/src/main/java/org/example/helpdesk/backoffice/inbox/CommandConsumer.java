@@ -1,15 +1,10 @@
 package org.example.helpdesk.backoffice.inbox;
 
-import io.opentelemetry.api.trace.SpanBuilder;
-import io.opentelemetry.api.trace.SpanKind;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,16 +12,11 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Source;
-import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
-import org.example.helpdesk.platform.concurrent.Futures;
-import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.example.helpdesk.protocol.amqp.AmqpSource;
 import org.example.helpdesk.protocol.amqp.CommittableMessage;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Consumes one partition of the distributed commands for the backoffice and drives the Ticket
@@ -42,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *       maxMessageBytes}; a larger message is taken aside alone ({@link AmqpSource}) and kept as a
  *       dead letter, cut short, with its size.
  *   <li>A message that can never succeed is kept as a dead letter, its ticket's head; later
- *       commands of that ticket are parked behind it, never applied past it (see {@link
- *       DeadLetters}).
+ *       commands of that ticket are parked behind it, never applied past it (the {@link
+ *       DeadLetterStore} keeps them; the dead-letter feature replays them).
  *   <li>A failure that may pass (database down, entity not answering) is tried {@code attempts}
  *       times, each try waiting twice as long as the one before, and the first already a few times
  *       as long as commands take now ({@link AskTimeouts}): slow is not poison, an overloaded node
@@ -52,10 +42,12 @@ import org.slf4j.LoggerFactory;
  *       with requeue and the stream restarts with backoff, so that the broker hands back every
  *       unacked message in its original order.
  * </ul>
+ *
+ * <p>A message goes through named stages: {@link DecodeAndSize} → {@link ParkIfBehind} → {@link
+ * HandleWithRetry} → {@link Settle}; {@link DeadLettering} is how the stages give up on one, and
+ * {@link TracedConsume} wraps the whole in a consume span.
  */
 public final class CommandConsumer {
-
-  private static final Logger log = LoggerFactory.getLogger(CommandConsumer.class);
 
   /**
    * @param prefetch unacknowledged deliveries at most (lowered to fit {@code maxBytesInFlight})
@@ -90,22 +82,21 @@ public final class CommandConsumer {
     }
   }
 
-  private final CommandHandling handling;
-  private final DeadLetterStore deadLetters;
   private final Settings settings;
-  private final BackofficeMetrics metrics;
-
-  /** Tickets that may have open dead letters: their new commands are parked, not applied. */
-  private final Set<UUID> ticketsWithDeadLetters = ConcurrentHashMap.newKeySet();
-
-  /** Commands applied so far, to tell a message's own fault from an outage. */
-  private final AtomicLong applied = new AtomicLong();
-
-  private final Tracing tracing;
-  private final ActorSystem<?> system;
   private final int partition;
   private final String queue;
-  private final PatientRetry retry;
+
+  // the stages, in the order a message goes through them
+  private final DecodeAndSize decodeAndSize;
+  private final ParkIfBehind parkIfBehind;
+  private final HandleWithRetry handleWithRetry;
+  private final Settle settle;
+
+  /** How the stages give up on a message. */
+  private final DeadLettering deadLettering;
+
+  /** {@link #process}, in a consume span. */
+  private final TracedConsume.Consume consume;
 
   CommandConsumer(
       ActorSystem<?> system,
@@ -113,22 +104,23 @@ public final class CommandConsumer {
       CommandHandling handling,
       DeadLetterStore deadLetters,
       Settings settings,
-      BackofficeMetrics metrics) {
+      InboxMetrics metrics) {
     this.partition = partition;
     this.queue = AmqpTopology.partitionQueue(partition);
-    this.retry =
+    this.settings = settings;
+    PatientRetry retry =
         new PatientRetry(
             system,
             new AskTimeouts(handling.askTimeout(), settings.maxAskTimeout()),
             settings.attempts(),
             settings.retryMinBackoff(),
             settings.retryMaxBackoff());
-    this.handling = handling;
-    this.deadLetters = deadLetters;
-    this.settings = settings;
-    this.metrics = metrics;
-    this.tracing = Tracing.get(system);
-    this.system = system;
+    this.deadLettering = new DeadLettering(deadLetters, metrics);
+    this.decodeAndSize = new DecodeAndSize(settings.maxMessageBytes());
+    this.parkIfBehind = new ParkIfBehind(deadLettering, metrics);
+    this.handleWithRetry = new HandleWithRetry(handling, retry, deadLettering, metrics);
+    this.settle = new Settle(metrics);
+    this.consume = TracedConsume.around(this::process, Tracing.get(system), queue);
   }
 
   Behavior<StreamDaemon.Control> behavior(AmqpConnector connector) {
@@ -136,7 +128,7 @@ public final class CommandConsumer {
         settings.restart(),
         () -> consume(connector),
         () ->
-            log.info(
+            InboxLog.LOG.info(
                 "Consuming queue {}: {} messages of at most {} bytes at once",
                 queue,
                 settings.effectivePrefetch(),
@@ -151,197 +143,43 @@ public final class CommandConsumer {
             settings.maxOversizeBytes(),
             true);
     // (re)learn which tickets have dead letters: replays and deletes may have happened elsewhere
-    return Source.completionStage(deadLetters.ticketsWithOpenDeadLetters())
+    return Source.completionStage(deadLettering.store().ticketsWithOpenDeadLetters())
         .flatMapConcat(
             tickets -> {
-              ticketsWithDeadLetters.addAll(tickets);
+              deadLettering.ticketsWithDeadLetters().addAll(tickets);
               return AmqpSource.committable(
                       connector,
                       queue,
                       source,
                       channel ->
                           AmqpTopology.declarePartition(channel, partition, settings.partitions()))
-                  .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
+                  .map(delivery -> Pair.create(delivery, decodeAndSize.decode(delivery)))
                   .mapAsyncPartitionedUnordered(
                       settings.parallelism(),
-                      // (a message larger than the inbox takes is not even parsed)
-                      pair ->
-                          pair.second().body().length > settings.maxMessageBytes()
-                              ? pair.second().messageId()
-                              : pair.second().partitionKey(),
-                      (pair, ticket) -> process(pair.first(), pair.second()));
+                      pair -> decodeAndSize.partitionKey(pair.second()),
+                      (pair, key) -> consume.apply(pair.first(), pair.second()));
             });
   }
 
   /**
-   * Handles a message in a consume span that continues the message's trace context ({@code
-   * traceparent}, {@code tracestate} headers); a message without one, or with a malformed one,
-   * starts a new trace. What the handling asks of the ticket, and a dead letter, carry the span's
-   * context on.
+   * One message through the stages: decode and size → park if behind → handle with retry → settle.
    */
-  private CompletionStage<Done> process(CommittableMessage delivery, InboundMessage received) {
-    if (!tracing.enabled()) {
-      return processTraced(delivery, received);
-    }
-    SpanBuilder span =
-        tracing.spanBuilder(
-            "inbox consume",
-            Tracing.contextOf(received.traceparent(), received.tracestate()),
-            SpanKind.CONSUMER,
-            "messaging.system",
-            "rabbitmq",
-            "messaging.operation.type",
-            "process",
-            "messaging.destination.name",
-            queue,
-            "messaging.message.id",
-            received.messageId(),
-            "command.name",
-            received.type());
-    return tracing.traced(
-        span, traceparent -> processTraced(delivery, received.withTraceparent(traceparent)));
-  }
-
-  private CompletionStage<Done> processTraced(CommittableMessage delivery, InboundMessage message) {
-    if (message.body().length > settings.maxMessageBytes()) {
-      return keep(
-              message,
-              Optional.empty(),
-              "message of "
-                  + message.body().length
-                  + " bytes is larger than the inbox takes ("
-                  + settings.maxMessageBytes()
-                  + " bytes); only its start is kept")
-          .thenCompose(done -> ack(delivery));
+  private CompletionStage<Done> process(CommittableMessage delivery, InboundMessage message) {
+    Optional<String> oversize = decodeAndSize.oversize(message);
+    if (oversize.isPresent()) {
+      return deadLettering
+          .keep(message, Optional.empty(), oversize.get())
+          .thenCompose(done -> Settle.ack(delivery));
     }
     Optional<UUID> ticket = message.ticketId();
-    return parkIfBehind(message, ticket)
-        .thenCompose(
-            parked ->
-                parked
-                    ? ack(delivery)
-                    : handleWithAttempts(message, ticket).thenCompose(done -> ack(delivery)))
-        .exceptionallyCompose(
-            failure -> {
-              try (LogContext ignored = logContext(message, ticket)) {
-                log.warn(
-                    "Giving {} back to the broker: {}",
-                    delivery.describe(),
-                    Futures.unwrap(failure).toString());
-              }
-              metrics.requeued();
-              // failing the stream makes the broker requeue the messages behind this one too,
-              // in order, rather than let a later command of the same ticket overtake it
-              return delivery
-                  .nack(true)
-                  .exceptionally(CommandConsumer::ackLost)
-                  .thenCompose(ignored -> CompletableFuture.failedFuture(failure));
-            });
-  }
-
-  /** A command of a ticket that has a dead letter waits behind it. */
-  private CompletionStage<Boolean> parkIfBehind(InboundMessage message, Optional<UUID> ticket) {
-    if (ticket.isEmpty() || !ticketsWithDeadLetters.contains(ticket.get())) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return deadLetters
-        .parkBehind(message, ticket.get())
-        .thenApply(
-            head -> {
-              if (head.isEmpty()) {
-                ticketsWithDeadLetters.remove(ticket.get());
-                return false;
-              }
-              try (LogContext ignored = logContext(message, ticket)) {
-                log.info(
-                    "Parked message {} of ticket {} behind dead letter {}",
-                    message.messageId(),
-                    ticket.get(),
-                    head.get());
-              }
-              metrics.parked();
-              return true;
-            });
-  }
-
-  private CompletionStage<Done> handleWithAttempts(InboundMessage message, Optional<UUID> ticket) {
-    long appliedBefore = applied.get();
-    return retry
-        .run(
-            timeout -> handleOnce(message, ticket, timeout),
-            wait ->
-                ticket.isPresent()
-                    ? handling.neighbourAnswers(ticket.get(), wait)
-                    : CompletableFuture.completedFuture(false))
-        .exceptionallyCompose(
-            failure -> {
-              Throwable cause = Futures.unwrap(failure);
-              if (!(cause instanceof PatientRetry.GaveUp gaveUp)
-                  || applied.get() == appliedBefore
-                  || gaveUp.overtaken < retry.attempts()) {
-                // nothing succeeds (an outage), or nothing overtook it: give it back
-                return CompletableFuture.failedFuture(cause);
-              }
-              // commands sent after it were answered, again and again: the fault is this one's
-              return keep(
-                  message,
-                  ticket,
-                  "no answer after "
-                      + gaveUp.tries
-                      + " attempts while other commands were applied: "
-                      + gaveUp.getMessage());
-            });
-  }
-
-  private CompletionStage<Done> handleOnce(
-      InboundMessage message, Optional<UUID> ticket, Duration timeout) {
-    return handling
-        .handle(message, timeout)
-        .thenCompose(
-            outcome -> {
-              if (outcome instanceof CommandHandling.Rejected rejected) {
-                return keep(message, ticket, rejected.error());
-              }
-              applied.incrementAndGet();
-              metrics.processed();
-              return CompletableFuture.completedFuture(Done.getInstance());
-            });
-  }
-
-  private CompletionStage<Done> keep(InboundMessage message, Optional<UUID> ticket, String error) {
-    try (LogContext ignored = logContext(message, ticket)) {
-      log.warn(
-          "Dead-lettering message {} (type {}, correlation {}): {}",
-          message.messageId(),
-          message.type(),
-          message.correlationId(),
-          error);
-    }
-    ticket.ifPresent(ticketsWithDeadLetters::add);
-    return deadLetters
-        .record(message, ticket.orElse(null), error)
-        .thenApply(
-            kept -> {
-              metrics.deadLettered();
-              return Done.getInstance();
-            });
-  }
-
-  /**
-   * The message and its ticket in the MDC of a log line (the stream's callbacks run on any thread).
-   */
-  private static LogContext logContext(InboundMessage message, Optional<UUID> ticket) {
-    return LogContext.put(
-        LogContext.MESSAGE_ID, message.messageId(), LogContext.TICKET_ID, ticket.orElse(null));
-  }
-
-  private static CompletionStage<Done> ack(CommittableMessage delivery) {
-    return delivery.ack().exceptionally(CommandConsumer::ackLost);
-  }
-
-  /** The channel is gone: the broker redelivers the message, and handling it again is harmless. */
-  private static Done ackLost(Throwable e) {
-    log.debug("Could not settle a message, the broker will deliver it again: {}", e.toString());
-    return Done.getInstance();
+    CompletionStage<Done> handled =
+        parkIfBehind
+            .apply(message, ticket)
+            .thenCompose(
+                parked ->
+                    parked
+                        ? CompletableFuture.completedFuture(Done.getInstance())
+                        : handleWithRetry.apply(message, ticket));
+    return settle.ackOrGiveBack(delivery, message, ticket, handled);
   }
 }

@@ -22,16 +22,7 @@ import org.example.helpdesk.protocol.PrepareTicket;
  * future completes with the outcome, or fails when the failure may pass (database down, entity not
  * answering in time) and the message should be tried again.
  */
-public final class CommandHandling {
-
-  /** How a message ended. */
-  public sealed interface Outcome permits Processed, Rejected {}
-
-  /** The entity did what the command asked, or found it done already. */
-  public record Processed(String command) implements Outcome {}
-
-  /** The message can never succeed as it is. */
-  public record Rejected(String error) implements Outcome {}
+public final class CommandHandling implements MessageHandler {
 
   private final Tickets tickets;
   private final Duration askTimeout;
@@ -49,6 +40,7 @@ public final class CommandHandling {
     return askTimeout;
   }
 
+  @Override
   public CompletionStage<Outcome> handle(InboundMessage message) {
     return handle(message, askTimeout);
   }

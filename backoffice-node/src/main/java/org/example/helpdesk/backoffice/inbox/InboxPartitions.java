@@ -8,7 +8,6 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.backoffice.ticket.TicketShards;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.amqp.AmqpConnector;
@@ -40,7 +39,7 @@ public final class InboxPartitions {
       CommandHandling handling,
       DeadLetterStore deadLetters,
       CommandConsumer.Settings settings,
-      BackofficeMetrics metrics) {
+      InboxMetrics metrics) {
     int partitions = settings.partitions();
     if (partitions < 1 || partitions > AmqpTopology.SLOTS) {
       throw new IllegalArgumentException(

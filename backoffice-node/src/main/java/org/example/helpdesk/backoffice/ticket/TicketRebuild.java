@@ -1,15 +1,12 @@
 package org.example.helpdesk.backoffice.ticket;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -77,18 +74,8 @@ public final class TicketRebuild implements Rebuild {
   /** The advisory lock of a rebuild: one per schema. */
   static final String LOCK_KEY = "hashtext(current_schema() || '.tickets-rebuild')";
 
-  private static final String EVENTS =
-      "SELECT t.tx_id::text, t.event_id, true, j.persistence_id, j.sequence_number,"
-          + " coalesce(j.write_timestamp, 0), j.event_payload, j.event_ser_id, j.event_ser_manifest"
-          + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
-          + " WHERE t.tag = ? AND (t.tx_id, t.event_id) > (?::xid8, ?) AND (t.tx_id, t.event_id) <= (?::xid8, ?)"
-          + " ORDER BY t.tx_id, t.event_id LIMIT ?";
-
-  private static final String OFFSET =
-      "SELECT current_offset FROM pekko_projection_offset_store WHERE projection_name = ? AND projection_key = ?";
-
   private final Database database;
-  private final EventTagTable<Recorded<Ticket.Event>> events;
+  private final TicketRebuildTable table;
   private final AdminProjection live;
   private final Clock clock;
   private final Duration pauseTimeout;
@@ -110,7 +97,8 @@ public final class TicketRebuild implements Rebuild {
       Duration pauseTimeout,
       int batchSize) {
     this.database = database;
-    this.events = new EventTagTable<>(system, Recorded.type());
+    this.table =
+        new TicketRebuildTable(new EventTagTable<>(system, Recorded.type()), live, eventsRead);
     this.live = live;
     this.clock = clock;
     this.pauseTimeout = pauseTimeout;
@@ -178,7 +166,7 @@ public final class TicketRebuild implements Rebuild {
       for (String tag : live.keys()) {
         built.put(tag, FeedPosition.START);
         // the live offset moves on meanwhile: read it again for each batch
-        while (catchUp(c, tag, built, storedOffset(c, tag), batchSize) > 0) {}
+        while (table.catchUp(c, tag, built, table.storedOffset(c, tag), batchSize) > 0) {}
       }
 
       step("pausing");
@@ -188,11 +176,11 @@ public final class TicketRebuild implements Rebuild {
 
       step("catching-up");
       for (String tag : live.keys()) {
-        while (catchUp(c, tag, built, storedOffset(c, tag), batchSize) > 0) {}
+        while (table.catchUp(c, tag, built, table.storedOffset(c, tag), batchSize) > 0) {}
       }
 
       step("swapping");
-      long rows = swap(c, built);
+      long rows = table.swap(c, built);
 
       step("resuming");
       List<String> toResume = paused;
@@ -222,7 +210,7 @@ public final class TicketRebuild implements Rebuild {
       // (before it started: the caller answers 503 for the database, 409 for another rebuild)
       started.completeExceptionally(
           cause instanceof SQLException sql ? new Database.DatabaseException(sql) : cause);
-      dropLeftover(c);
+      table.dropLeftover(c);
     } finally {
       if (!paused.isEmpty()) {
         try {
@@ -266,80 +254,6 @@ public final class TicketRebuild implements Rebuild {
     log.info("Tickets rebuild: {} ({} events read)", state, eventsRead.get());
   }
 
-  /**
-   * Applies the tag's events after where the new table stands, up to {@code upTo}, at most {@code
-   * limit} of them, in one transaction; returns how many it read.
-   */
-  private int catchUp(
-      Connection c, String tag, Map<String, FeedPosition> built, FeedPosition upTo, int limit)
-      throws Exception {
-    FeedPosition after = built.get(tag);
-    if (after.compareTo(upTo) >= 0) {
-      return 0;
-    }
-    boolean autoCommit = c.getAutoCommit();
-    List<Ticket.Event> batch = new ArrayList<>();
-    FeedPosition last = after;
-    int read = 0;
-    try (PreparedStatement s = c.prepareStatement(EVENTS)) {
-      s.setString(1, tag);
-      s.setString(2, Long.toString(after.transaction()));
-      s.setLong(3, after.offset());
-      s.setString(4, Long.toString(upTo.transaction()));
-      s.setLong(5, upTo.offset());
-      s.setInt(6, limit);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          read++;
-          last = new FeedPosition(Long.parseLong(rs.getString(1)), rs.getLong(2));
-          try {
-            batch.add(events.decode(rs).event());
-          } catch (Exception e) {
-            // as the live projection does (CommitOrderedFeed): an unreadable event is passed
-            log.error(
-                "Rebuild skips an event that cannot be read: {} {} at {} (tag {}): {}",
-                rs.getString(4),
-                rs.getLong(5),
-                last,
-                tag,
-                e.toString());
-          }
-        }
-      }
-    }
-    if (autoCommit) {
-      c.setAutoCommit(false);
-    }
-    try {
-      TicketReadModel.apply(c, batch, TABLE);
-      if (autoCommit) {
-        c.commit();
-      }
-    } catch (SQLException | RuntimeException e) {
-      if (autoCommit) {
-        c.rollback();
-      }
-      throw e;
-    } finally {
-      if (autoCommit) {
-        c.setAutoCommit(true);
-      }
-    }
-    built.put(tag, last);
-    eventsRead.addAndGet(read);
-    return read;
-  }
-
-  private FeedPosition storedOffset(Connection c, String tag) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(OFFSET)) {
-      s.setString(1, live.name());
-      s.setString(2, tag);
-      try (ResultSet rs = s.executeQuery()) {
-        return rs.next() ? FeedPosition.parse(rs.getString(1)) : FeedPosition.START;
-      }
-    }
-  }
-
   private List<String> pausedKeys() throws Exception {
     return live
         .instances()
@@ -349,80 +263,5 @@ public final class TicketRebuild implements Rebuild {
         .filter(i -> i.state().equals("paused"))
         .map(AdminProjection.Instance::key)
         .toList();
-  }
-
-  /** The swap, in one transaction (see the class comment); returns the rows of the new table. */
-  private long swap(Connection c, Map<String, FeedPosition> built) throws Exception {
-    c.setAutoCommit(false);
-    try (Statement s = c.createStatement()) {
-      // readers queue behind the lock: bound how long they can be made to wait for it
-      s.execute("SET LOCAL lock_timeout = '10s'");
-      s.execute("LOCK TABLE " + TicketReadModel.TABLE + " IN ACCESS EXCLUSIVE MODE");
-      s.execute("LOCK TABLE pekko_projection_offset_store IN SHARE MODE");
-      for (String tag : live.keys()) {
-        FeedPosition upTo = storedOffset(c, tag);
-        while (catchUp(c, tag, built, upTo, Integer.MAX_VALUE) > 0) {}
-      }
-      Map<String, String> oldNames = new HashMap<>();
-      indexes(c, TicketReadModel.TABLE)
-          .forEach((name, definition) -> oldNames.put(definition, name));
-      Map<String, String> newIndexes = indexes(c, TABLE);
-      s.execute("DROP TABLE " + TicketReadModel.TABLE);
-      for (Map.Entry<String, String> index : newIndexes.entrySet()) {
-        String name = oldNames.get(index.getValue());
-        if (name != null) {
-          // (renaming a primary key's index renames its constraint too)
-          s.execute("ALTER INDEX " + quote(index.getKey()) + " RENAME TO " + quote(name));
-        }
-      }
-      s.execute("ALTER TABLE " + TABLE + " RENAME TO " + TicketReadModel.TABLE);
-      TicketReadModel.notifyChanged(c);
-      long rows;
-      try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + TicketReadModel.TABLE)) {
-        rs.next();
-        rows = rs.getLong(1);
-      }
-      c.commit();
-      return rows;
-    } catch (Exception e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
-  }
-
-  /** A table's indexes, by name, each with its definition without its name and table. */
-  private static Map<String, String> indexes(Connection c, String table) throws SQLException {
-    Map<String, String> indexes = new LinkedHashMap<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
-                + " WHERE x.indrelid = (current_schema() || '.' || ?)::regclass ORDER BY i.relname")) {
-      s.setString(1, table);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          indexes.put(
-              rs.getString(1), rs.getString(2).replaceFirst("INDEX \\S+ ON \\S+ ", "INDEX ON "));
-        }
-      }
-    }
-    return indexes;
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
-
-  private void dropLeftover(Connection c) {
-    try (Statement s = c.createStatement()) {
-      if (!c.getAutoCommit()) {
-        c.rollback();
-        c.setAutoCommit(true);
-      }
-      s.execute("DROP TABLE IF EXISTS " + TABLE);
-    } catch (SQLException e) {
-      log.warn("Could not drop {} after the failed rebuild: {}", TABLE, e.toString());
-    }
   }
 }

@@ -155,6 +155,7 @@ class InboxOrderAndPoisonTest {
         node.node
             .deadLetters()
             .store()
+            .writes()
             .record(late, t, "a late failure")
             .toCompletableFuture()
             .join();

@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * No dead letter stays taken for good. A replay's claim, and the release of a parked command, is a
- * lease ({@link DeadLetterStore#withLease}): if the node dies or the database goes away before it
+ * lease ({@link DeadLetterTable#withLease}): if the node dies or the database goes away before it
  * is resolved, the lease runs out and the dead letter is what it was before, failed or parked. A
  * replay or delete of it then works again, and this keeper, every {@code every}, releases the
  * parked commands of tickets whose head is gone (a release that did not finish), until that

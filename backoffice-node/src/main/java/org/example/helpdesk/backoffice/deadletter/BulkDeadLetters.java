@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.sql.Connection;

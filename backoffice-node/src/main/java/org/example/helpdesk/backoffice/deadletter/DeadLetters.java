@@ -1,9 +1,11 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.example.helpdesk.backoffice.inbox.InboundMessage;
+import org.example.helpdesk.backoffice.inbox.MessageHandler;
 import org.example.helpdesk.platform.tracing.Tracing;
 
 /**
@@ -37,24 +39,24 @@ public final class DeadLetters {
     record WrongTicket(DeadLetter deadLetter, String problem) implements Replayed {}
   }
 
-  private final DeadLetterStore store;
-  private final CommandHandling handling;
+  private final DeadLetterTable store;
+  private final MessageHandler handling;
   private final Tracing tracing;
 
-  public DeadLetters(DeadLetterStore store, CommandHandling handling) {
+  public DeadLetters(DeadLetterTable store, MessageHandler handling) {
     this(store, handling, Tracing.off());
   }
 
   /**
    * @param tracing replays and deletes are spans, and what they apply continues them
    */
-  public DeadLetters(DeadLetterStore store, CommandHandling handling, Tracing tracing) {
+  public DeadLetters(DeadLetterTable store, MessageHandler handling, Tracing tracing) {
     this.store = store;
     this.handling = handling;
     this.tracing = tracing;
   }
 
-  public DeadLetterStore store() {
+  public DeadLetterTable store() {
     return store;
   }
 
@@ -84,6 +86,7 @@ public final class DeadLetters {
       return claimAndReplay(id, replacement, traceparent);
     }
     return store
+        .queries()
         .find(id)
         .thenCompose(
             found -> {
@@ -124,6 +127,7 @@ public final class DeadLetters {
                       + d.ticketId()));
     }
     return store
+        .queries()
         .ticketsWithOpenDeadLetters()
         .thenApply(
             tickets ->
@@ -138,29 +142,35 @@ public final class DeadLetters {
   private CompletionStage<Replayed> claimAndReplay(
       long id, Optional<byte[]> replacement, String traceparent) {
     return store
+        .claims()
         .claim(id)
         .thenCompose(
             claim -> {
-              if (claim instanceof DeadLetterStore.Claim.Missing) {
+              if (claim instanceof DeadLetterClaims.Claim.Missing) {
                 return CompletableFuture.completedFuture(new Replayed.Missing());
               }
-              if (claim instanceof DeadLetterStore.Claim.Busy busy) {
+              if (claim instanceof DeadLetterClaims.Claim.Busy busy) {
                 return CompletableFuture.completedFuture(new Replayed.Busy(busy.deadLetter()));
               }
-              DeadLetter d = ((DeadLetterStore.Claim.Taken) claim).deadLetter();
+              DeadLetter d = ((DeadLetterClaims.Claim.Taken) claim).deadLetter();
               if (replacement.isEmpty() && !d.complete()) {
-                return store.failedAgain(id, d.error()).thenApply(x -> new Replayed.Incomplete(d));
+                return store
+                    .claims()
+                    .failedAgain(id, d.error())
+                    .thenApply(x -> new Replayed.Incomplete(d));
               }
               InboundMessage message = message(d, traceparent);
               return applyAgain(replacement.map(message::withBody).orElse(message))
                   .thenCompose(
                       outcome -> {
-                        if (outcome instanceof CommandHandling.Rejected rejected) {
+                        if (outcome instanceof MessageHandler.Rejected rejected) {
                           return store
+                              .claims()
                               .failedAgain(id, rejected.error())
                               .thenApply(x -> new Replayed.FailedAgain(d, rejected.error()));
                         }
                         return store
+                            .claims()
                             .resolved(id)
                             .thenCompose(x -> release(d.ticketId(), traceparent))
                             .thenApply(released -> new Replayed.Applied(d, released));
@@ -184,6 +194,7 @@ public final class DeadLetters {
         traceparent,
         tp ->
             store
+                .claims()
                 .delete(id)
                 .thenCompose(
                     deleted ->
@@ -208,6 +219,7 @@ public final class DeadLetters {
 
   private CompletionStage<Integer> releaseFrom(UUID ticketId, int released, String traceparent) {
     return store
+        .claims()
         .nextParked(ticketId)
         .thenCompose(
             next -> {
@@ -218,12 +230,14 @@ public final class DeadLetters {
               return applyAgain(message(d, traceparent))
                   .thenCompose(
                       outcome -> {
-                        if (outcome instanceof CommandHandling.Rejected rejected) {
+                        if (outcome instanceof MessageHandler.Rejected rejected) {
                           return store
+                              .claims()
                               .becameHead(d.id(), d.messageId(), ticketId, rejected.error())
                               .thenApply(x -> released);
                         }
                         return store
+                            .claims()
                             .resolved(d.id())
                             .thenCompose(x -> releaseFrom(ticketId, released + 1, traceparent));
                       });
@@ -234,12 +248,12 @@ public final class DeadLetters {
    * Applies a dead letter's command again. A failure to apply it (the database away, a timeout)
    * counts as a rejection: the letter stays where it is, to be replayed later.
    */
-  private CompletionStage<CommandHandling.Outcome> applyAgain(InboundMessage message) {
+  private CompletionStage<MessageHandler.Outcome> applyAgain(InboundMessage message) {
     return handling
         .handle(message)
         .exceptionally(
             failure ->
-                new CommandHandling.Rejected("could not be applied now: " + failure.getMessage()));
+                new MessageHandler.Rejected("could not be applied now: " + failure.getMessage()));
   }
 
   /** A dead letter to apply again, in the trace context of the operator's action. */

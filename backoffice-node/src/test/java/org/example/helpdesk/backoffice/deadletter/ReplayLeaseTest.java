@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
@@ -60,11 +60,11 @@ class ReplayLeaseTest {
     BackofficeTestNode.publish(new CancelTicket(t), t + ":2");
     await().atMost(Duration.ofSeconds(20)).until(() -> node.deadLetter(t + ":2").isPresent());
     long head = node.deadLetter(t + ":1").orElseThrow().path("id").asLong();
-    DeadLetterStore store = node.node.deadLetters().store();
+    DeadLetterClaims store = node.node.deadLetters().store().claims();
 
     // a replay takes it ... and the database goes away before the replay is resolved
     assertInstanceOf(
-        DeadLetterStore.Claim.Taken.class, store.claim(head).toCompletableFuture().get());
+        DeadLetterClaims.Claim.Taken.class, store.claim(head).toCompletableFuture().get());
     database.cut();
     assertThrows(
         Exception.class, () -> store.failedAgain(head, "lost").toCompletableFuture().get());
@@ -110,7 +110,7 @@ class ReplayLeaseTest {
     long parked = node.deadLetter(u + ":2").orElseThrow().path("id").asLong();
 
     // the head was deleted and the release of what waits behind it took the parked prepare (as
-    // DeadLetterStore.delete and nextParked leave them, in one step so that nothing releases it
+    // DeadLetterClaims.delete and nextParked leave them, in one step so that nothing releases it
     // in between) ... and the database goes away before it is applied (the node might as well die)
     node.sql.execute(
         "UPDATE dead_letters SET status = CASE WHEN id = "

@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.console;
+package org.example.helpdesk.backoffice.ticket.web;
 
 import java.time.Duration;
 import java.time.Instant;

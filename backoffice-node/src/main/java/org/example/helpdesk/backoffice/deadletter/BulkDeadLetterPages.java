@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.console;
+package org.example.helpdesk.backoffice.deadletter;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -19,7 +19,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
-import org.example.helpdesk.backoffice.inbox.BulkDeadLetters;
+import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
@@ -47,10 +47,12 @@ public final class BulkDeadLetterPages extends AllDirectives {
 
   private final BulkDeadLetters bulk;
   private final Access access;
+  private final ConsoleLayout layout;
 
-  public BulkDeadLetterPages(BulkDeadLetters bulk, Access access) {
+  public BulkDeadLetterPages(BulkDeadLetters bulk, Access access, ConsoleLayout layout) {
     this.bulk = bulk;
     this.access = access;
+    this.layout = layout;
   }
 
   public Route routes() {
@@ -82,7 +84,7 @@ public final class BulkDeadLetterPages extends AllDirectives {
   }
 
   private Route preview(Access.SignedIn who, Map<String, String> q) {
-    Map<String, Object> c = nav(who);
+    Map<String, Object> c = layout.nav(who);
     c.put("filter", echo(q));
     if (q.containsKey("done")) {
       c.put("outcome", outcome(q));
@@ -116,7 +118,7 @@ public final class BulkDeadLetterPages extends AllDirectives {
   }
 
   private Route confirm(Access.SignedIn who, Map<String, String> f) {
-    Map<String, Object> c = nav(who);
+    Map<String, Object> c = layout.nav(who);
     c.put("filter", echo(f));
     BulkDeadLetters.Action action;
     BulkDeadLetters.Filter filter;
@@ -254,15 +256,6 @@ public final class BulkDeadLetterPages extends AllDirectives {
     return e;
   }
 
-  private static Map<String, Object> nav(Access.SignedIn who) {
-    Map<String, Object> c = new HashMap<>();
-    c.put("employee", who.employee().name());
-    c.put("role", who.employee().role().label());
-    c.put("operator", who.employee().may(Employee.Role.OPERATOR));
-    c.put("csrf", who.csrf());
-    return c;
-  }
-
   private Route html(StatusCode code, Map<String, Object> c) {
     return complete(Pages.response(code, "console-dead-letters-bulk", c));
   }
@@ -274,7 +267,7 @@ public final class BulkDeadLetterPages extends AllDirectives {
           if (result.isSuccess()) {
             return ok.apply(result.get());
           }
-          Map<String, Object> c = nav(who);
+          Map<String, Object> c = layout.nav(who);
           c.put("title", "Not done");
           c.put(
               "message",

@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

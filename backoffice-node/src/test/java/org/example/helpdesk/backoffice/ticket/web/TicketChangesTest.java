@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.console;
+package org.example.helpdesk.backoffice.ticket.web;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.ticket;
+package org.example.helpdesk.backoffice.ticket.web;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -9,6 +9,10 @@ import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
+import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketReadModel;
+import org.example.helpdesk.backoffice.ticket.TicketView;
+import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;

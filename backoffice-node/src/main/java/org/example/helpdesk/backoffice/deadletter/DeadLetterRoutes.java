@@ -1,4 +1,4 @@
-package org.example.helpdesk.backoffice.inbox;
+package org.example.helpdesk.backoffice.deadletter;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -30,13 +30,13 @@ public final class DeadLetterRoutes extends ApiDirectives {
   private static final int MAX_LIMIT = 500;
 
   private final DeadLetters deadLetters;
-  private final DeadLetterStore store;
+  private final DeadLetterQueries store;
   private final Access access;
 
   public DeadLetterRoutes(DeadLetters deadLetters, Access access, long maxBodyBytes) {
     super(maxBodyBytes);
     this.deadLetters = deadLetters;
-    this.store = deadLetters.store();
+    this.store = deadLetters.store().queries();
     this.access = access;
   }
 

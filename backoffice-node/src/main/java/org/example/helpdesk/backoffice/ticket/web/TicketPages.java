@@ -1,0 +1,327 @@
+package org.example.helpdesk.backoffice.ticket.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.net.URLEncoder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.example.helpdesk.backoffice.auth.Access;
+import org.example.helpdesk.backoffice.auth.Employee;
+import org.example.helpdesk.backoffice.console.ConsoleLayout;
+import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketReadModel;
+import org.example.helpdesk.backoffice.ticket.TicketView;
+import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.tracing.HttpTracing;
+import org.example.helpdesk.protocol.Assignee;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.TicketType;
+
+/**
+ * The console's ticket pages: the live list with filter and paging, a ticket's page, and the forms
+ * that assign, cancel and create (an internal ticket), in the console's layout. Every form works
+ * without JavaScript; htmx makes the lists live ({@code /console/events}).
+ */
+public final class TicketPages extends AllDirectives {
+
+  private static final int PAGE_SIZE = 25;
+
+  private final Access access;
+  private final Tickets tickets;
+  private final TicketReadModel readModel;
+  private final TicketChanges changes;
+  private final ConsoleLayout layout;
+
+  public TicketPages(
+      Access access,
+      Tickets tickets,
+      TicketReadModel readModel,
+      TicketChanges changes,
+      ConsoleLayout layout) {
+    this.access = access;
+    this.tickets = tickets;
+    this.readModel = readModel;
+    this.changes = changes;
+    this.layout = layout;
+  }
+
+  public Route routes() {
+    return pathPrefix(
+        "console",
+        () ->
+            concat(
+                path(
+                    "events",
+                    () ->
+                        get(
+                            () ->
+                                access.page(
+                                    Employee.Role.AGENT,
+                                    who ->
+                                        changes
+                                            .forSession(who, name -> access.employees().named(name))
+                                            .<Route>map(
+                                                events ->
+                                                    completeOK(
+                                                        events,
+                                                        EventStreamMarshalling.toEventStream()))
+                                            .orElseGet(this::tooManyStreams)))),
+                pathPrefix("tickets", () -> access.page(Employee.Role.AGENT, this::tickets))));
+  }
+
+  private Route tooManyStreams() {
+    return complete(
+        HttpResponse.create()
+            .withStatus(StatusCodes.TOO_MANY_REQUESTS)
+            .addHeader(RawHeader.create("Retry-After", "15"))
+            .withEntity(
+                "too many live pages open in this session (at most "
+                    + TicketChanges.MAX_STREAMS_PER_SESSION
+                    + "); close some"));
+  }
+
+  private Route tickets(Access.SignedIn who) {
+    return concat(
+        pathEndOrSingleSlash(
+            () ->
+                concat(
+                    get(
+                        () ->
+                            listParams(
+                                who, (st, page) -> ticketList(who, st, page, "console-tickets"))),
+                    post(() -> formFieldMap(f -> access.form(who, f, () -> create(who, f)))))),
+        path(
+            "rows",
+            () ->
+                get(
+                    () ->
+                        listParams(
+                            who, (st, page) -> ticketList(who, st, page, "console-ticket-rows")))),
+        pathPrefix(
+            PathMatchers.segment(),
+            raw -> {
+              UUID id;
+              try {
+                id = ApiDirectives.parseUuid(raw);
+              } catch (IllegalArgumentException e) {
+                return layout.message(
+                    who, StatusCodes.BAD_REQUEST, "No such ticket", "A ticket id is a UUID.");
+              }
+              return concat(
+                  pathEnd(() -> get(() -> ticketPage(who, id, StatusCodes.OK, null))),
+                  path(
+                      "details",
+                      () ->
+                          get(
+                              () ->
+                                  layout.onDone(
+                                      readModel.find(id),
+                                      t ->
+                                          layout.html(
+                                              StatusCodes.OK,
+                                              "console-ticket-details",
+                                              ticketContext(who, t))))),
+                  path(
+                      "assign",
+                      () ->
+                          post(
+                              () ->
+                                  formFieldMap(
+                                      f -> access.form(who, f, () -> assign(who, id, f))))),
+                  path(
+                      "cancel",
+                      () ->
+                          post(
+                              () ->
+                                  formFieldMap(
+                                      f -> access.form(who, f, () -> cancel(who, id, f))))));
+            }));
+  }
+
+  private interface ListHandler {
+    Route apply(Optional<Ticket.Status> status, int page);
+  }
+
+  private Route listParams(Access.SignedIn who, ListHandler inner) {
+    return layout.single(
+        who,
+        "status",
+        status ->
+            layout.single(
+                who,
+                "page",
+                page -> {
+                  Optional<Ticket.Status> wanted =
+                      status.filter(s -> !s.isEmpty()).flatMap(TicketView::status);
+                  int n = page.flatMap(TicketPages::number).orElse(1);
+                  return inner.apply(wanted, n);
+                }));
+  }
+
+  private Route ticketList(
+      Access.SignedIn who, Optional<Ticket.Status> status, int page, String template) {
+    return layout.onDone(
+        readModel.latest(status, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE),
+        rows -> {
+          Map<String, Object> c = layout.nav(who);
+          List<Map<String, Object>> shown = new ArrayList<>();
+          for (TicketView t : rows.subList(0, Math.min(PAGE_SIZE, rows.size()))) {
+            shown.add(row(t));
+          }
+          String statusParam = status.map(Ticket.Status::toString).orElse("");
+          c.put("tickets", shown);
+          c.put("filtered", status.isPresent());
+          c.put("page", page);
+          c.put("query", query(statusParam, page));
+          c.put("previous", page > 1 ? query(statusParam, page - 1) : null);
+          c.put("next", rows.size() > PAGE_SIZE ? query(statusParam, page + 1) : null);
+          List<Map<String, Object>> options = new ArrayList<>();
+          options.add(Map.of("value", "", "label", "all", "selected", statusParam.isEmpty()));
+          for (Ticket.Status s : Ticket.Status.values()) {
+            String name = s.toString();
+            options.add(Map.of("value", name, "label", name, "selected", name.equals(statusParam)));
+          }
+          c.put("statuses", options);
+          return layout.html(StatusCodes.OK, template, c);
+        });
+  }
+
+  private Route ticketPage(Access.SignedIn who, UUID id, StatusCode code, String error) {
+    return layout.onDone(
+        readModel.find(id),
+        found -> {
+          if (found.isEmpty() && error == null) {
+            return layout.message(
+                who,
+                StatusCodes.NOT_FOUND,
+                "No such ticket",
+                "Ticket " + id + " does not exist (or is not in the read model yet).");
+          }
+          Map<String, Object> c = ticketContext(who, found);
+          c.put("error", error);
+          c.put("cancelled", found.map(t -> t.status() == Ticket.Status.CANCELLED).orElse(true));
+          return layout.html(code, "console-ticket", c);
+        });
+  }
+
+  private Map<String, Object> ticketContext(Access.SignedIn who, Optional<TicketView> ticket) {
+    Map<String, Object> c = layout.nav(who);
+    c.put("ticket", ticket.orElse(null));
+    return c;
+  }
+
+  private Route create(Access.SignedIn who, Map<String, String> f) {
+    String type = f.getOrDefault("ticketType", "").strip();
+    String description = f.getOrDefault("description", "");
+    UUID id = UUID.randomUUID();
+    return HttpTracing.traceparent(
+        trace ->
+            onComplete(
+                valid(
+                    () ->
+                        tickets.prepare(
+                            id, new TicketType(type), new Description(description), trace)),
+                result ->
+                    result.isSuccess()
+                        ? access.redirect("/console/tickets/" + id)
+                        : layout.message(
+                            who,
+                            ConsoleLayout.statusOf(result.failed().get()),
+                            "Ticket not created",
+                            ConsoleLayout.errorOf(result.failed().get()))));
+  }
+
+  private Route assign(Access.SignedIn who, UUID id, Map<String, String> f) {
+    return HttpTracing.traceparent(
+        trace ->
+            backToTicket(
+                who,
+                id,
+                valid(
+                    () ->
+                        tickets.assign(
+                            id,
+                            new Assignee(f.getOrDefault("assignee", "")),
+                            who.employee().name(),
+                            trace))));
+  }
+
+  private Route cancel(Access.SignedIn who, UUID id, Map<String, String> f) {
+    if (!"yes".equals(f.get("confirm"))) {
+      return ticketPage(
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
+    }
+    return HttpTracing.traceparent(
+        trace -> backToTicket(who, id, tickets.cancel(id, who.employee().name(), trace)));
+  }
+
+  /**
+   * The answer to a change of a ticket: its page again, by redirect when the change is done (post,
+   * redirect, get), or at once with the reason when it is refused.
+   */
+  private Route backToTicket(Access.SignedIn who, UUID id, CompletionStage<?> change) {
+    return onComplete(
+        change,
+        result ->
+            result.isSuccess()
+                ? access.redirect("/console/tickets/" + id)
+                : ticketPage(
+                    who,
+                    id,
+                    ConsoleLayout.statusOf(result.failed().get()),
+                    ConsoleLayout.errorOf(result.failed().get())));
+  }
+
+  private static Map<String, Object> row(TicketView t) {
+    Map<String, Object> r = new HashMap<>();
+    r.put("ticketId", t.ticketId());
+    r.put("ticketType", t.ticketType().value());
+    String d = t.description().value();
+    r.put(
+        "shortDescription",
+        d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
+    r.put("status", t.status());
+    r.put("assignee", t.assignee() == null ? null : t.assignee().value());
+    r.put("preparedAt", t.preparedAt());
+    return r;
+  }
+
+  /** What a form asks of a ticket; a field that breaks its rules fails it (a 400 page). */
+  private static <T> CompletionStage<T> valid(Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (InvalidValueException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static Optional<Integer> number(String raw) {
+    try {
+      int n = Integer.parseInt(raw);
+      return n >= 1 && n <= 10_000 ? Optional.of(n) : Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String query(String status, int page) {
+    return "status=" + URLEncoder.encode(status, UTF_8) + "&page=" + page;
+  }
+}
