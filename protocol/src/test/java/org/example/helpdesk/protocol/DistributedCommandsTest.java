@@ -9,10 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.rabbitmq.client.AMQP;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DistributedCommandsTest {
 
@@ -85,16 +89,18 @@ class DistributedCommandsTest {
         e.getMessage().contains(reason), () -> "'" + e.getMessage() + "' should say " + reason);
   }
 
-  @Test
-  void garbageBytesAndDeepNestingAreRejected() {
-    byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, (byte) 0xc3};
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("garbageAndBombs")
+  void garbageBytesAndDeepNestingAreRejected(String name, byte[] body) {
     assertThrows(
-        InvalidCommandException.class,
-        () -> DistributedCommands.fromJson("ticket.cancel", garbage));
-    String bomb = "[".repeat(10_000) + "]".repeat(10_000);
-    assertThrows(
-        InvalidCommandException.class,
-        () -> DistributedCommands.fromJson("ticket.cancel", bytes(bomb)));
+        InvalidCommandException.class, () -> DistributedCommands.fromJson("ticket.cancel", body));
+  }
+
+  static Stream<Arguments> garbageAndBombs() {
+    return Stream.of(
+        Arguments.of(
+            "garbage bytes", new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x13, (byte) 0xc3}),
+        Arguments.of("10,000 nested arrays", bytes("[".repeat(10_000) + "]".repeat(10_000))));
   }
 
   @Test
@@ -113,7 +119,7 @@ class DistributedCommandsTest {
   }
 
   @Test
-  void slotsSpreadTicketsEvenlyAndPartitionsTakeEverySlotOnce() {
+  void slotsSpreadTicketsEvenly() {
     int[] perSlot = new int[AmqpTopology.SLOTS];
     for (int i = 0; i < 64_000; i++) {
       perSlot[AmqpTopology.slotOf(UUID.randomUUID())]++;
@@ -121,14 +127,17 @@ class DistributedCommandsTest {
     for (int count : perSlot) {
       assertTrue(count > 800 && count < 1200, "about 1,000 per slot: " + count);
     }
-    for (int partitions : new int[] {1, 3, 8, 64}) {
-      int[] taken = new int[partitions];
-      for (int slot = 0; slot < AmqpTopology.SLOTS; slot++) {
-        taken[AmqpTopology.partitionOf(slot, partitions)]++;
-      }
-      for (int count : taken) {
-        assertTrue(count >= 64 / partitions && count <= 64 / partitions + 1, "even: " + count);
-      }
+  }
+
+  @ParameterizedTest(name = "{0} partitions")
+  @ValueSource(ints = {1, 3, 8, 64})
+  void partitionsTakeEverySlotOnceAndEvenly(int partitions) {
+    int[] taken = new int[partitions];
+    for (int slot = 0; slot < AmqpTopology.SLOTS; slot++) {
+      taken[AmqpTopology.partitionOf(slot, partitions)]++;
+    }
+    for (int count : taken) {
+      assertTrue(count >= 64 / partitions && count <= 64 / partitions + 1, "even: " + count);
     }
   }
 

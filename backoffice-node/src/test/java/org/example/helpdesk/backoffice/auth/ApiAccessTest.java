@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.testsupport.HttpTestClient;
@@ -20,6 +21,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Who may call the JSON API: HTTP Basic against the configured employees, by role. */
 class ApiAccessTest {
@@ -50,7 +54,7 @@ class ApiAccessTest {
   private static HttpTestClient agent;
 
   /** One request per route of the API (the documentation test checks that this is all of them). */
-  private record Call(String method, String path, String json) {
+  record Call(String method, String path, String json) {
     Response by(HttpTestClient client) {
       return json == null
           ? client.send(method, path, null, null)
@@ -86,35 +90,41 @@ class ApiAccessTest {
     agent = node.http.as(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
   }
 
-  private static List<Call> allRoutes() {
+  static List<Call> allRoutes() {
     return java.util.stream.Stream.concat(TICKET_ROUTES.stream(), DEAD_LETTER_ROUTES.stream())
         .toList();
   }
 
-  @Test
-  void withoutCredentialsEveryRouteAnswers401WithAJsonErrorAndAChallenge() {
-    for (Call call : allRoutes()) {
-      Response r = call.by(operator.anonymous());
+  static List<Call> deadLetterRoutes() {
+    return DEAD_LETTER_ROUTES;
+  }
 
-      assertEquals(401, r.status(), () -> call + ": " + r);
-      assertTrue(r.json().path("error").asText().contains("sign in"), () -> call + ": " + r);
-      String challenge = r.header("WWW-Authenticate");
-      assertNotNull(challenge, () -> call + " has no WWW-Authenticate");
-      assertTrue(challenge.startsWith("Basic realm="), challenge);
-    }
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allRoutes")
+  void withoutCredentialsEveryRouteAnswers401WithAJsonErrorAndAChallenge(Call call) {
+    Response r = call.by(operator.anonymous());
+
+    assertEquals(401, r.status(), () -> call + ": " + r);
+    assertTrue(r.json().path("error").asText().contains("sign in"), () -> call + ": " + r);
+    String challenge = r.header("WWW-Authenticate");
+    assertNotNull(challenge, () -> call + " has no WWW-Authenticate");
+    assertTrue(challenge.startsWith("Basic realm="), challenge);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allRoutes")
+  void aWrongPasswordIs401OnEveryRoute(Call call) {
+    Response wrong = call.by(operator.as(TestEmployees.OPERATOR, "not-the-password"));
+    assertEquals(401, wrong.status(), () -> call + ": " + wrong);
+    assertEquals("wrong name or password", wrong.json().path("error").asText());
+    assertNotNull(wrong.header("WWW-Authenticate"));
+    // (a success from this address clears the account's failures from it: the next call's
+    // wrong password is the first again)
+    assertEquals(200, operator.get("/tickets?limit=1").status());
   }
 
   @Test
-  void aWrongPasswordOrAnUnknownEmployeeIs401() {
-    for (Call call : allRoutes()) {
-      Response wrong = call.by(operator.as(TestEmployees.OPERATOR, "not-the-password"));
-      assertEquals(401, wrong.status(), () -> call + ": " + wrong);
-      assertEquals("wrong name or password", wrong.json().path("error").asText());
-      assertNotNull(wrong.header("WWW-Authenticate"));
-      // (a success from this address clears the account's failures from it: the next call's
-      // wrong password is the first again)
-      assertEquals(200, operator.get("/tickets?limit=1").status());
-    }
+  void anUnknownEmployeeOrAnotherEmployeesPasswordIs401() {
     assertEquals(
         401, operator.as("nobody", TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
     assertEquals(
@@ -122,47 +132,59 @@ class ApiAccessTest {
         operator.as(TestEmployees.AGENT, TestEmployees.OPERATOR_PASSWORD).get("/tickets").status());
   }
 
-  @Test
-  void malformedCredentialsAre401NotAnError() {
-    for (String header :
-        List.of(
-            "Basic !!!not-base64!!!",
-            "Basic "
-                + java.util.Base64.getEncoder()
-                    .encodeToString("no-colon".getBytes(StandardCharsets.UTF_8)),
-            "Basic ",
-            "Bearer some-token",
-            HttpTestClient.basic(TestEmployees.OPERATOR, "x".repeat(300)),
-            HttpTestClient.basic("x".repeat(300), "y"))) {
-      var r = node.browser().get("/tickets", "Authorization", header);
-      assertEquals(401, r.status(), () -> header + ": " + r);
-      assertTrue(r.json().has("error"), r::toString);
-    }
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("malformedCredentials")
+  void malformedCredentialsAre401NotAnError(String name, String header) {
+    var r = node.browser().get("/tickets", "Authorization", header);
+    assertEquals(401, r.status(), () -> header + ": " + r);
+    assertTrue(r.json().has("error"), r::toString);
     assertEquals(
         200, operator.get("/tickets?limit=1").status(), "(clears the operator's failures)");
   }
 
+  static Stream<Arguments> malformedCredentials() {
+    return Stream.of(
+        Arguments.of("Basic, not base64", "Basic !!!not-base64!!!"),
+        Arguments.of(
+            "Basic, without a colon",
+            "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString("no-colon".getBytes(StandardCharsets.UTF_8))),
+        Arguments.of("Basic, empty", "Basic "),
+        Arguments.of("Bearer", "Bearer some-token"),
+        Arguments.of(
+            "Basic, a 300-character password",
+            HttpTestClient.basic(TestEmployees.OPERATOR, "x".repeat(300))),
+        Arguments.of("Basic, a 300-character name", HttpTestClient.basic("x".repeat(300), "y")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("deadLetterRoutes")
+  void anAgentMayNotUseTheDeadLetters(Call call) {
+    Response r = call.by(agent);
+    assertEquals(403, r.status(), () -> call + ": " + r);
+    assertTrue(r.json().path("error").asText().contains("needs the role operator"), r::toString);
+    assertEquals(null, r.header("WWW-Authenticate"), "signed in: no challenge");
+  }
+
   @Test
-  void anAgentMayUseTheTicketsButNotTheDeadLetters() {
-    for (Call call : DEAD_LETTER_ROUTES) {
-      Response r = call.by(agent);
-      assertEquals(403, r.status(), () -> call + ": " + r);
-      assertTrue(r.json().path("error").asText().contains("needs the role operator"), r::toString);
-      assertEquals(null, r.header("WWW-Authenticate"), "signed in: no challenge");
-    }
+  void anAgentMayUseTheTickets() {
     assertEquals(200, agent.get("/tickets").status());
     Response created =
         agent.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"by an agent\"}");
     assertEquals(201, created.status(), created::toString);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("allRoutes")
+  void theOperatorMayUseEveryRoute(Call call) {
+    Response r = call.by(operator);
+    // (the ticket and the dead letter do not exist: 404 past the access check)
+    assertTrue(List.of(200, 201, 404).contains(r.status()), () -> call + ": " + r);
+  }
+
   @Test
-  void theOperatorMayUseEveryRoute() {
-    for (Call call : allRoutes()) {
-      Response r = call.by(operator);
-      // (the ticket and the dead letter do not exist: 404 past the access check)
-      assertTrue(List.of(200, 201, 404).contains(r.status()), () -> call + ": " + r);
-    }
+  void theOperatorListsTheTicketsAndTheDeadLetters() {
     assertEquals(200, operator.get("/tickets").status());
     assertEquals(200, operator.get("/dead-letters").status());
   }

@@ -25,6 +25,8 @@ import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The employees' console over HTTP with a signed-in session, as a browser without JavaScript uses
@@ -67,30 +69,34 @@ class ConsoleTest {
     assertTrue(status.body().contains("id=\"inbox-processed\""), status::toString);
   }
 
-  @Test
-  void pagesCarryTheSecurityHeadersAndNoInlineScript() {
-    String id = createTicket("headers");
-    for (String path :
-        List.of(
-            "/console/tickets", "/console/tickets/" + id, "/console/dead-letters", "/sign-in")) {
-      Page page = operator.get(path);
-      assertEquals(200, page.status(), () -> path + ": " + page);
-      String csp = page.header("Content-Security-Policy");
-      assertNotNull(csp, path);
-      assertTrue(csp.contains("frame-ancestors 'none'"), csp);
-      String scriptSrc =
-          Stream.of(csp.split(";"))
-              .map(String::strip)
-              .filter(d -> d.startsWith("script-src"))
-              .findFirst()
-              .orElseThrow();
-      assertFalse(scriptSrc.contains("'unsafe-inline'"), scriptSrc);
-      assertEquals("nosniff", page.header("X-Content-Type-Options"), path);
-      assertNotNull(page.header("Referrer-Policy"), path);
-      assertFalse(
-          Pattern.compile("<script(?![^>]*\\ssrc=)").matcher(page.body()).find(),
-          () -> path + " has an inline script");
-    }
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "/console/tickets",
+        "/console/tickets/{ticket}",
+        "/console/dead-letters",
+        "/sign-in"
+      })
+  void pagesCarryTheSecurityHeadersAndNoInlineScript(String shown) {
+    String path =
+        shown.contains("{ticket}") ? shown.replace("{ticket}", createTicket("headers")) : shown;
+    Page page = operator.get(path);
+    assertEquals(200, page.status(), () -> path + ": " + page);
+    String csp = page.header("Content-Security-Policy");
+    assertNotNull(csp, path);
+    assertTrue(csp.contains("frame-ancestors 'none'"), csp);
+    String scriptSrc =
+        Stream.of(csp.split(";"))
+            .map(String::strip)
+            .filter(d -> d.startsWith("script-src"))
+            .findFirst()
+            .orElseThrow();
+    assertFalse(scriptSrc.contains("'unsafe-inline'"), scriptSrc);
+    assertEquals("nosniff", page.header("X-Content-Type-Options"), path);
+    assertNotNull(page.header("Referrer-Policy"), path);
+    assertFalse(
+        Pattern.compile("<script(?![^>]*\\ssrc=)").matcher(page.body()).find(),
+        () -> path + " has an inline script");
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.backoffice.Browser.Page;
@@ -26,6 +27,9 @@ import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Bulk replay and delete of dead letters against a node on the real database and broker. The
@@ -237,10 +241,18 @@ class BulkDeadLetterTest {
     assertEquals(List.of(), node.events(later));
   }
 
-  @Test
-  void badFiltersAreRefusedAndOnlyOperatorsMayAct() {
-    for (String body :
-        List.of(
+  @ParameterizedTest(name = "POST {0} {1}")
+  @MethodSource("badFilters")
+  void aBadFilterIsRefused(String path, String body) {
+    HttpTestClient.Response refused =
+        node.http.post(
+            path, "application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(400, refused.status(), () -> path + " " + body + ": " + refused);
+    assertTrue(refused.json().path("error").isTextual(), refused::toString);
+  }
+
+  static Stream<Arguments> badFilters() {
+    return Stream.of(
             "",
             "[]",
             "{\"status\":\"resolved\"}",
@@ -249,15 +261,12 @@ class BulkDeadLetterTest {
             "{\"since\":\"2026-01-02T00:00:00Z\",\"until\":\"2026-01-01T00:00:00Z\"}",
             "{\"upToId\":0}",
             "{\"dryRun\":\"maybe\"}",
-            "{\"everything\":true}")) {
-      for (String path : List.of(REPLAY, DELETE)) {
-        HttpTestClient.Response refused =
-            node.http.post(
-                path, "application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        assertEquals(400, refused.status(), () -> path + " " + body + ": " + refused);
-        assertTrue(refused.json().path("error").isTextual(), refused::toString);
-      }
-    }
+            "{\"everything\":true}")
+        .flatMap(body -> Stream.of(REPLAY, DELETE).map(path -> Arguments.of(path, body)));
+  }
+
+  @Test
+  void onlyOperatorsMayAct() {
     assertEquals(401, node.http.anonymous().postJson(DELETE, "{}").status());
     assertEquals(
         403,

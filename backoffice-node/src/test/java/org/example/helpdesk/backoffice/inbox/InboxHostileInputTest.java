@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,6 +36,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile AMQP messages on the backoffice's queue: each ends up as one dead letter, under its
@@ -58,6 +59,11 @@ class InboxHostileInputTest {
   /** A hostile message, and what its dead letter must say. */
   record Hostile(String name, AMQP.BasicProperties properties, byte[] body, String error) {
 
+    @Override
+    public String toString() {
+      return name;
+    }
+
     /** The id the inbox files it under: its message-id (at most 255 characters) or a digest. */
     String expectedMessageId() {
       String id = properties.getMessageId();
@@ -76,15 +82,33 @@ class InboxHostileInputTest {
     }
   }
 
-  @Order(1)
-  @Test
-  void everyHostileMessageBecomesOneReadableDeadLetterAndTheConsumerKeepsGoing() {
-    String run = UUID.randomUUID().toString().substring(0, 8);
-    UUID withNul = UUID.randomUUID();
-    List<Hostile> hostile = hostileMessages(run, withNul);
+  // ---- the hostile messages, published together once; then one reported test per message --------
+
+  /** A random prefix of this run's message ids. */
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+  /** The ticket of the message with a NUL in its description. */
+  private static final UUID WITH_NUL = UUID.randomUUID();
+
+  private static final List<Hostile> HOSTILE = hostileMessages(RUN, WITH_NUL);
+
+  /** What became of the hostile messages: their dead letters, listed and shown, by message id. */
+  record Outcome(
+      int listed, Map<String, JsonNode> byMessageId, Map<String, JsonNode> shown, UUID good) {}
+
+  /**
+   * Published by the first test that needs them, the others read what it found (each test's
+   * {@code @BeforeEach} clears the dead letters, so they are read there, once).
+   */
+  private static final Once<Outcome> HOSTILE_OUTCOME =
+      new Once<>(InboxHostileInputTest::publishTheHostileMessages);
+
+  /** Publishes every hostile message, then a good one, and waits until the queue drains. */
+  private static Outcome publishTheHostileMessages() {
+    node.sql.execute("DELETE FROM dead_letters");
     Map<String, Double> metricsBefore = inboxMetrics();
 
-    for (Hostile h : hostile) {
+    for (Hostile h : HOSTILE) {
       BackofficeTestNode.publishRaw(h.properties(), h.body());
     }
     // of the same tag as the ticket with a NUL in its description: had that one been stored, the
@@ -92,63 +116,100 @@ class InboxHostileInputTest {
     UUID good;
     do {
       good = UUID.randomUUID();
-    } while (!Ticket.tagFor(good).equals(Ticket.tagFor(withNul)));
+    } while (!Ticket.tagFor(good).equals(Ticket.tagFor(WITH_NUL)));
     BackofficeTestNode.publish(
         new PrepareTicket(
             good, TicketType.CUSTOMER_ISSUE, new Description("after the hostile ones")),
         good + ":1");
 
     awaitTicket(good, "awaiting");
-    await().atMost(PATIENCE).until(() -> deadLetters().size() >= hostile.size());
-    awaitDrained(metricsBefore, hostile.size(), 1);
+    await().atMost(PATIENCE).until(() -> deadLetters().size() >= HOSTILE.size());
+    awaitDrained(metricsBefore, HOSTILE.size(), 1);
 
     List<JsonNode> letters = deadLetters();
     Map<String, JsonNode> byMessageId = new LinkedHashMap<>();
-    letters.forEach(d -> byMessageId.put(d.path("messageId").asText(), d));
-    assertEquals(
-        hostile.size(),
-        letters.size(),
-        () -> "one dead letter per message: " + byMessageId.keySet());
-    assertEquals(
-        hostile.stream().map(Hostile::expectedMessageId).collect(Collectors.toSet()),
-        byMessageId.keySet(),
-        "every hostile message, each under its own message id");
-    for (Hostile h : hostile) {
-      JsonNode letter = byMessageId.get(h.expectedMessageId());
-      String error = letter.path("error").asText();
-      assertTrue(
-          error.contains(h.error()),
-          () -> h.name() + ": expected the error to mention '" + h.error() + "' but got: " + error);
-      assertEquals(h.body().length, letter.path("bodySize").asInt(), h.name());
-      assertEquals(
-          1,
-          letter.path("attempts").asInt(),
-          () -> h.name() + " was handled more than once: " + letter);
-      String type = h.properties().getType();
-      if (type == null) {
-        assertTrue(letter.path("type").isNull(), h.name());
-      } else {
-        assertEquals(
-            type.length() <= 255 ? type : type.substring(0, 255),
-            letter.path("type").asText(),
-            h.name());
-      }
-      Response shown = node.http.get("/dead-letters/" + letter.path("id").asLong());
-      assertEquals(200, shown.status(), () -> h.name() + ": " + shown);
-      assertArrayEquals(
-          h.body(),
-          bodyOf(shown.json()),
-          () -> h.name() + ": the dead letter keeps the body byte for byte");
+    Map<String, JsonNode> shown = new LinkedHashMap<>();
+    for (JsonNode d : letters) {
+      byMessageId.put(d.path("messageId").asText(), d);
+      Response letter = node.http.get("/dead-letters/" + d.path("id").asLong());
+      assertEquals(200, letter.status(), () -> d + ": " + letter);
+      shown.put(d.path("messageId").asText(), letter.json());
     }
-    assertEquals(
-        List.of(Map.of("status", "awaiting")),
-        node.sql.rows("SELECT status FROM tickets WHERE ticket_id = ?", good));
+    return new Outcome(letters.size(), byMessageId, shown, good);
   }
 
-  @Order(2)
+  @Order(1)
   @Test
-  void fiveMegabyteMessagesAreTakenAsideAndKeptCutShortWithTheirSize() {
-    Map<String, Double> metricsBefore = inboxMetrics();
+  void everyHostileMessageBecomesOneDeadLetterAndTheConsumerKeepsGoing() {
+    Outcome outcome = HOSTILE_OUTCOME.get();
+    assertEquals(
+        HOSTILE.size(),
+        outcome.listed(),
+        () -> "one dead letter per message: " + outcome.byMessageId().keySet());
+    assertEquals(
+        HOSTILE.stream().map(Hostile::expectedMessageId).collect(Collectors.toSet()),
+        outcome.byMessageId().keySet(),
+        "every hostile message, each under its own message id");
+    assertEquals(
+        List.of(Map.of("status", "awaiting")),
+        node.sql.rows("SELECT status FROM tickets WHERE ticket_id = ?", outcome.good()));
+  }
+
+  @Order(1)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostile")
+  void aHostileMessageIsOneReadableDeadLetterKeptByteForByte(Hostile h) {
+    Outcome outcome = HOSTILE_OUTCOME.get();
+    JsonNode letter = outcome.byMessageId().get(h.expectedMessageId());
+    assertNotNull(
+        letter, () -> h.name() + ": no dead letter under " + outcome.byMessageId().keySet());
+    String error = letter.path("error").asText();
+    assertTrue(
+        error.contains(h.error()),
+        () -> h.name() + ": expected the error to mention '" + h.error() + "' but got: " + error);
+    assertEquals(h.body().length, letter.path("bodySize").asInt(), h.name());
+    assertEquals(
+        1,
+        letter.path("attempts").asInt(),
+        () -> h.name() + " was handled more than once: " + letter);
+    String type = h.properties().getType();
+    if (type == null) {
+      assertTrue(letter.path("type").isNull(), h.name());
+    } else {
+      assertEquals(
+          type.length() <= 255 ? type : type.substring(0, 255),
+          letter.path("type").asText(),
+          h.name());
+    }
+    assertArrayEquals(
+        h.body(),
+        bodyOf(outcome.shown().get(h.expectedMessageId())),
+        () -> h.name() + ": the dead letter keeps the body byte for byte");
+  }
+
+  static List<Hostile> hostile() {
+    return HOSTILE;
+  }
+
+  // ---- two 5 MB messages, published one after the other once; then one test per message --------
+
+  /** A 5 MB message, and the id it is published under. */
+  record Big(String name, String messageId, byte[] body) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final List<Big> BIG = bigMessages();
+
+  /** The big messages' dead letters, listed and shown, by message id. */
+  record BigOutcome(Map<String, JsonNode> listed, Map<String, JsonNode> shown) {}
+
+  private static final Once<BigOutcome> BIG_OUTCOME =
+      new Once<>(InboxHostileInputTest::publishTheBigMessages);
+
+  private static List<Big> bigMessages() {
     String description = "x".repeat(5 * 1024 * 1024);
     byte[] bigJson =
         ("{\"ticketId\":\""
@@ -160,44 +221,71 @@ class InboxHostileInputTest {
     byte[] bigGarbage = new byte[5 * 1024 * 1024];
     new Random(42).nextBytes(bigGarbage);
     bigGarbage[0] = '#'; // so that no parser takes it for a byte-order mark
-    String jsonId = "big-json-" + UUID.randomUUID();
-    String garbageId = "big-garbage-" + UUID.randomUUID();
+    return List.of(
+        new Big("5 MB of JSON", "big-json-" + UUID.randomUUID(), bigJson),
+        new Big("5 MB of random bytes", "big-garbage-" + UUID.randomUUID(), bigGarbage));
+  }
 
-    BackofficeTestNode.publishRaw(props("ticket.prepareTicket", jsonId), bigJson);
-    BackofficeTestNode.publishRaw(props("ticket.prepareTicket", garbageId), bigGarbage);
+  private static BigOutcome publishTheBigMessages() {
+    node.sql.execute("DELETE FROM dead_letters");
+    Map<String, Double> metricsBefore = inboxMetrics();
+    for (Big big : BIG) {
+      BackofficeTestNode.publishRaw(props("ticket.prepareTicket", big.messageId()), big.body());
+    }
     UUID good = UUID.randomUUID();
     BackofficeTestNode.publish(
         new PrepareTicket(good, TicketType.CUSTOMER_ISSUE, new Description("after the big ones")),
         good + ":1");
 
     awaitTicket(good, "awaiting");
-    await().atMost(PATIENCE).until(() -> deadLetters().size() >= 2);
-    awaitDrained(metricsBefore, 2, 1);
+    await().atMost(PATIENCE).until(() -> deadLetters().size() >= BIG.size());
+    awaitDrained(metricsBefore, BIG.size(), 1);
 
     Map<String, JsonNode> listed = new LinkedHashMap<>();
-    deadLetters().forEach(d -> listed.put(d.path("messageId").asText(), d));
-    assertEquals(Set.of(jsonId, garbageId), listed.keySet());
-    for (var big : Map.of(jsonId, bigJson, garbageId, bigGarbage).entrySet()) {
-      JsonNode letter = listed.get(big.getKey());
-      assertTrue(
-          letter.path("error").asText().contains("larger than the inbox takes"),
-          letter.path("error").asText());
-      assertEquals(
-          big.getValue().length, letter.path("bodySize").asInt(), "the size as it arrived");
-      assertTrue(
-          letter.path("bodyTruncated").asBoolean(), "a listing shows only the start of a big body");
-      assertTrue(
-          big.getValue().length > letter.toString().length(),
-          "the listing does not carry the whole body");
-
-      Response shown = node.http.get("/dead-letters/" + letter.path("id").asLong());
-      assertEquals(200, shown.status());
-      assertTrue(shown.json().path("bodyTruncated").asBoolean(), "only its start was kept");
-      assertArrayEquals(
-          java.util.Arrays.copyOf(big.getValue(), DeadLetterStore.KEPT_OF_OVERSIZED_BODY),
-          bodyOf(shown.json()),
-          "kept byte for byte");
+    Map<String, JsonNode> shown = new LinkedHashMap<>();
+    for (JsonNode d : deadLetters()) {
+      listed.put(d.path("messageId").asText(), d);
+      Response letter = node.http.get("/dead-letters/" + d.path("id").asLong());
+      assertEquals(200, letter.status(), () -> d + ": " + letter);
+      shown.put(d.path("messageId").asText(), letter.json());
     }
+    return new BigOutcome(listed, shown);
+  }
+
+  @Order(2)
+  @Test
+  void fiveMegabyteMessagesBecomeOneDeadLetterEachAndTheNextMessageGoesThrough() {
+    assertEquals(
+        BIG.stream().map(Big::messageId).collect(Collectors.toSet()),
+        BIG_OUTCOME.get().listed().keySet());
+  }
+
+  @Order(2)
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("big")
+  void aFiveMegabyteMessageIsTakenAsideAndKeptCutShortWithItsSize(Big big) {
+    JsonNode letter = BIG_OUTCOME.get().listed().get(big.messageId());
+    assertNotNull(letter, () -> big.name() + ": no dead letter");
+    assertTrue(
+        letter.path("error").asText().contains("larger than the inbox takes"),
+        letter.path("error").asText());
+    assertEquals(big.body().length, letter.path("bodySize").asInt(), "the size as it arrived");
+    assertTrue(
+        letter.path("bodyTruncated").asBoolean(), "a listing shows only the start of a big body");
+    assertTrue(
+        big.body().length > letter.toString().length(),
+        "the listing does not carry the whole body");
+
+    JsonNode shown = BIG_OUTCOME.get().shown().get(big.messageId());
+    assertTrue(shown.path("bodyTruncated").asBoolean(), "only its start was kept");
+    assertArrayEquals(
+        java.util.Arrays.copyOf(big.body(), DeadLetterStore.KEPT_OF_OVERSIZED_BODY),
+        bodyOf(shown),
+        "kept byte for byte");
+  }
+
+  static List<Big> big() {
+    return BIG;
   }
 
   // PostgreSQL text cannot hold NUL: before the store cleaned properties, these went round for ever
@@ -613,5 +701,34 @@ class InboxHostileInputTest {
       counts.put(m.group(1), Double.parseDouble(m.group(2)));
     }
     return counts;
+  }
+
+  /** A value worked out once, by the first test that asks; its failure is reported to each. */
+  private static final class Once<T> {
+    private final java.util.function.Supplier<T> work;
+    private T value;
+    private RuntimeException failed;
+
+    Once(java.util.function.Supplier<T> work) {
+      this.work = work;
+    }
+
+    synchronized T get() {
+      if (failed != null) {
+        throw new AssertionError("the shared set-up failed in an earlier test", failed);
+      }
+      if (value == null) {
+        try {
+          value = work.get();
+        } catch (RuntimeException e) {
+          failed = e;
+          throw e;
+        } catch (AssertionError e) {
+          failed = new IllegalStateException(e.getMessage(), e);
+          throw e;
+        }
+      }
+      return value;
+    }
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
+import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
 import org.example.helpdesk.testsupport.RawHttp;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Hostile requests against every route of the backoffice node: each gets the documented 4xx with a
@@ -50,6 +53,7 @@ class TicketHostileInputTest {
   private static String ticketId;
   private static long deadLetterId;
   private static Stored before;
+  private static Browser operator;
 
   /** One hostile request and what the node must answer. */
   record Case(String name, Request request, int status, String error) {
@@ -166,30 +170,32 @@ class TicketHostileInputTest {
   @Order(3)
   @ParameterizedTest(name = "{0}")
   @MethodSource("invisibleText")
-  void textOfOnlyInvisibleCharactersIsRefused(String what, String escaped) {
-    assertJsonError(
-        400,
-        "ticketType",
-        node.http.postJson(
-            "/tickets", "{\"ticketType\":\"" + escaped + "\",\"description\":\"d\"}"));
-    assertJsonError(
-        400,
-        "description",
-        node.http.postJson(
-            "/tickets", "{\"ticketType\":\"t\",\"description\":\"" + escaped + "\"}"));
-    assertJsonError(
-        400,
-        "assignee",
-        node.http.postJson(
-            "/tickets/" + ticketId + "/assign", "{\"assignee\":\"" + escaped + "\"}"));
+  void textOfOnlyInvisibleCharactersIsRefused(String name, String field, String escaped) {
+    Response response =
+        switch (field) {
+          case "ticketType" ->
+              node.http.postJson(
+                  "/tickets", "{\"ticketType\":\"" + escaped + "\",\"description\":\"d\"}");
+          case "description" ->
+              node.http.postJson(
+                  "/tickets", "{\"ticketType\":\"t\",\"description\":\"" + escaped + "\"}");
+          default ->
+              node.http.postJson(
+                  "/tickets/" + ticketId + "/assign", "{\"assignee\":\"" + escaped + "\"}");
+        };
+    assertJsonError(400, field, response);
   }
 
   static Stream<Arguments> invisibleText() {
-    return Stream.of(
-        Arguments.of("no-break space U+00A0", "\\u00a0"),
-        Arguments.of("figure and narrow no-break spaces", "\\u2007\\u202f"),
-        Arguments.of("zero-width space U+200B", "\\u200b"),
-        Arguments.of("byte-order mark U+FEFF", "\\ufeff"));
+    String[][] texts = {
+      {"no-break space U+00A0", "\\u00a0"},
+      {"figure and narrow no-break spaces", "\\u2007\\u202f"},
+      {"zero-width space U+200B", "\\u200b"},
+      {"byte-order mark U+FEFF", "\\ufeff"}
+    };
+    return Stream.of("ticketType", "description", "assignee")
+        .flatMap(
+            field -> Stream.of(texts).map(t -> Arguments.of(field + " of " + t[0], field, t[1])));
   }
 
   @Order(4)
@@ -203,45 +209,59 @@ class TicketHostileInputTest {
   }
 
   @Order(5)
-  @Test
-  void aMultiMegabyteBodyIsTooLargeOnEveryRoute() {
-    byte[] big = new byte[3_000_000];
-    int port = node.node.node().httpAddress().getPort();
-    for (Request request :
-        List.of(
-            Request.of("POST", "/tickets/" + UNKNOWN + "/cancel").body("application/json", big),
-            Request.of("POST", "/dead-letters/987654321/replay").body("application/json", big),
-            Request.of("GET", "/health").body("application/json", big),
-            // within the hard limit of the server, over the API's 64 KiB
-            Request.of("POST", "/tickets/" + UNKNOWN + "/cancel")
-                .body("application/json", new byte[100_000]))) {
-      RawHttp.Reply response = RawHttp.send(port, request);
-      assertEquals(413, response.status(), response::toString);
-      assertTrue(response.body().contains("too large"), response::toString);
-    }
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("multiMegabyteBodies")
+  void aMultiMegabyteBodyIsTooLargeOnEveryRoute(String name, Request request) {
+    RawHttp.Reply response = RawHttp.send(port(), request);
+    assertEquals(413, response.status(), response::toString);
+    assertTrue(response.body().contains("too large"), response::toString);
   }
 
-  /** Issue 14: HEAD is answered wherever GET is, as GET without the body; 405 where GET is not. */
+  static Stream<Arguments> multiMegabyteBodies() {
+    byte[] big = new byte[3_000_000];
+    return Stream.of(
+        Arguments.of(
+            "3 MB to POST /tickets/{unknown}/cancel",
+            Request.of("POST", "/tickets/" + UNKNOWN + "/cancel").body("application/json", big)),
+        Arguments.of(
+            "3 MB to POST /dead-letters/987654321/replay",
+            Request.of("POST", "/dead-letters/987654321/replay").body("application/json", big)),
+        Arguments.of(
+            "3 MB to GET /health", Request.of("GET", "/health").body("application/json", big)),
+        // within the hard limit of the server, over the API's 64 KiB
+        Arguments.of(
+            "100,000 bytes to POST /tickets/{unknown}/cancel",
+            Request.of("POST", "/tickets/" + UNKNOWN + "/cancel")
+                .body("application/json", new byte[100_000])));
+  }
+
+  /** Issue 14: HEAD is answered wherever GET is, as GET without the body. */
+  @Order(1)
+  @ParameterizedTest(name = "HEAD {0}")
+  @ValueSource(
+      strings = {
+        "/tickets",
+        "/tickets?status=awaiting",
+        "/tickets/{ticket}",
+        "/dead-letters",
+        "/dead-letters/{dl}",
+        "/health",
+        "/metrics",
+        "/openapi.json"
+      })
+  void headIsAnsweredLikeGetWithoutTheBody(String path) {
+    RawHttp.Reply get = quick("GET", path);
+    RawHttp.Reply head = quick("HEAD", path);
+    assertEquals(200, get.status(), () -> "GET " + path + ": " + get);
+    assertEquals(200, head.status(), () -> "HEAD " + path + ": " + head);
+    assertEquals("", head.body(), () -> "HEAD " + path + " has no body");
+    assertEquals(get.header("Content-Type"), head.header("Content-Type"), path);
+  }
+
+  /** Issue 14: HEAD of a route that serves no GET is its 405, without the body. */
   @Order(1)
   @Test
-  void headIsAnsweredLikeGetWithoutTheBody() {
-    for (String path :
-        List.of(
-            "/tickets",
-            "/tickets?status=awaiting",
-            "/tickets/{ticket}",
-            "/dead-letters",
-            "/dead-letters/{dl}",
-            "/health",
-            "/metrics",
-            "/openapi.json")) {
-      RawHttp.Reply get = quick("GET", path);
-      RawHttp.Reply head = quick("HEAD", path);
-      assertEquals(200, get.status(), () -> "GET " + path + ": " + get);
-      assertEquals(200, head.status(), () -> "HEAD " + path + ": " + head);
-      assertEquals("", head.body(), () -> "HEAD " + path + " has no body");
-      assertEquals(get.header("Content-Type"), head.header("Content-Type"), path);
-    }
+  void headWhereThereIsNoGetIs405WithoutTheBody() {
     RawHttp.Reply cancel = quick("HEAD", "/tickets/{ticket}/cancel");
     assertEquals(405, cancel.status(), cancel::toString);
     assertEquals("", cancel.body());
@@ -249,37 +269,40 @@ class TicketHostileInputTest {
 
   /** Issue 14: a trailing slash is ignored on every route (as on the customer node). */
   @Order(1)
-  @Test
-  void aTrailingSlashIsIgnored() {
-    for (String path :
-        List.of(
-            "/tickets", "/tickets/{ticket}", "/dead-letters", "/dead-letters/{dl}", "/health")) {
-      RawHttp.Reply without = quick("GET", path);
-      RawHttp.Reply with = quick("GET", path + "/");
-      assertEquals(200, with.status(), () -> path + "/: " + with);
-      assertEquals(without.body(), with.body(), path + "/");
-    }
+  @ParameterizedTest(name = "GET {0}/")
+  @ValueSource(
+      strings = {"/tickets", "/tickets/{ticket}", "/dead-letters", "/dead-letters/{dl}", "/health"})
+  void aTrailingSlashIsIgnored(String path) {
+    RawHttp.Reply without = quick("GET", path);
+    RawHttp.Reply with = quick("GET", path + "/");
+    assertEquals(200, with.status(), () -> path + "/: " + with);
+    assertEquals(without.body(), with.body(), path + "/");
   }
 
   /** Issue 14: the console's lists refuse a repeated filter as the API does, on a page. */
   @Order(1)
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/console/tickets?status=awaiting&status=cancelled | status",
+        "/console/tickets/rows?page=1&page=2               | page",
+        "/console/dead-letters?deleted=1&deleted=2         | deleted"
+      })
+  void theConsoleRefusesARepeatedFilter(String query, String parameter) {
+    var page = operator().get(query);
+    assertEquals(400, page.status(), () -> query + ": " + page);
+    // (the page escapes the quotes around the name)
+    assertTrue(
+        page.body().contains("invalid query parameter &#39;" + parameter + "&#39;: given 2 times"),
+        () -> query + ": " + page);
+  }
+
+  /** ...and takes each filter given once. */
+  @Order(1)
   @Test
-  void theConsoleRefusesARepeatedFilter() {
-    var browser = node.browser().signIn(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD);
-    for (String[] query :
-        new String[][] {
-          {"/console/tickets?status=awaiting&status=cancelled", "status"},
-          {"/console/tickets/rows?page=1&page=2", "page"},
-          {"/console/dead-letters?deleted=1&deleted=2", "deleted"},
-        }) {
-      var page = browser.get(query[0]);
-      assertEquals(400, page.status(), () -> query[0] + ": " + page);
-      // (the page escapes the quotes around the name)
-      assertTrue(
-          page.body().contains("invalid query parameter &#39;" + query[1] + "&#39;: given 2 times"),
-          () -> query[0] + ": " + page);
-    }
-    assertEquals(200, browser.get("/console/tickets?status=awaiting&page=1").status());
+  void theConsoleTakesEachFilterOnce() {
+    assertEquals(200, operator().get("/console/tickets?status=awaiting&page=1").status());
   }
 
   /**
@@ -304,6 +327,14 @@ class TicketHostileInputTest {
         path.replace("{ticket}", ticketId).replace("{dl}", Long.toString(deadLetterId)),
         "Authorization: "
             + HttpTestClient.basic(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD));
+  }
+
+  /** The operator's browser, signed in once for the console cases. */
+  private static Browser operator() {
+    if (operator == null) {
+      operator = node.browser().signIn(TestEmployees.OPERATOR, TestEmployees.OPERATOR_PASSWORD);
+    }
+    return operator;
   }
 
   private static int port() {

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The admin API of the tickets read model against a node on the real database and broker: the state
@@ -120,26 +122,33 @@ class TicketProjectionAdminTest {
     }
   }
 
-  @Test
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "GET,  /admin/projections",
+    "POST, /admin/projections/tickets/pause",
+    "POST, /admin/projections/tickets/resume",
+    "POST, /admin/projections/tickets/rebuild"
+  })
   @Order(3)
-  void onlyOperatorsMayUseTheAdminApi() {
+  void onlyOperatorsMayUseTheAdminApi(String method, String path) {
     HttpTestClient anonymous = node.http.anonymous();
     HttpTestClient agent = node.http.as(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
-    for (String[] route :
-        List.of(
-            new String[] {"GET", "/admin/projections"},
-            new String[] {"POST", "/admin/projections/tickets/pause"},
-            new String[] {"POST", "/admin/projections/tickets/resume"},
-            new String[] {"POST", "/admin/projections/tickets/rebuild"})) {
-      HttpTestClient.Response none =
-          anonymous.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
-      assertEquals(401, none.status(), () -> String.join(" ", route) + ": " + none);
-      assertTrue(none.json().path("error").isTextual(), none::toString);
-      HttpTestClient.Response agents =
-          agent.send(route[0], route[1], null, route[0].equals("GET") ? null : new byte[0]);
-      assertEquals(403, agents.status(), () -> String.join(" ", route) + ": " + agents);
-      assertTrue(agents.json().path("error").asText().contains("operator"), agents::toString);
-    }
+    HttpTestClient.Response none =
+        anonymous.send(method, path, null, method.equals("GET") ? null : new byte[0]);
+    assertEquals(401, none.status(), () -> method + " " + path + ": " + none);
+    assertTrue(none.json().path("error").isTextual(), none::toString);
+    HttpTestClient.Response agents =
+        agent.send(method, path, null, method.equals("GET") ? null : new byte[0]);
+    assertEquals(403, agents.status(), () -> method + " " + path + ": " + agents);
+    assertTrue(agents.json().path("error").asText().contains("operator"), agents::toString);
+    // nothing was paused by them
+    assertEquals(
+        0, node.sql.count("SELECT count(*) FROM pekko_projection_management WHERE paused"));
+  }
+
+  @Test
+  @Order(3)
+  void anUnknownProjectionIsA404ThatNamesIt() {
     HttpTestClient.Response unknown =
         node.http.post("/admin/projections/nothing/pause", null, new byte[0]);
     assertEquals(404, unknown.status(), unknown::toString);

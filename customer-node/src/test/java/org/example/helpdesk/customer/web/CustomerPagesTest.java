@@ -18,6 +18,10 @@ import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The customer's pages over HTTP, as a browser without JavaScript uses them, against a running
@@ -208,27 +212,38 @@ class CustomerPagesTest {
     assertNoInlineScript(page);
   }
 
-  @Test
-  void anIssueIsAPageForBrowsersAndJsonAsBeforeForEveryoneElse() {
-    String id = reportByForm("negotiated");
-    String json = node.http.get("/issues/" + id).body();
+  /** An issue reported once for the content negotiation cases, and its JSON. */
+  private static String[] negotiated;
 
-    for (String accept :
-        new String[] {"text/html", BROWSER_ACCEPT, "text/html;q=0.9,application/json;q=0.1"}) {
-      HttpResponse<String> page = send("GET", "/issues/" + id, accept, null, null);
-      assertEquals(200, page.statusCode());
-      assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"), accept);
-      assertTrue(
-          page.body().contains("<form method=\"post\" action=\"/issues/" + id + "/close\">")
-              && page.body().contains("Close issue"));
+  private static synchronized String[] negotiated() {
+    if (negotiated == null) {
+      String id = reportByForm("negotiated");
+      negotiated = new String[] {id, node.http.get("/issues/" + id).body()};
     }
-    for (String accept :
-        new String[] {null, "application/json", "*/*", "application/json, text/html"}) {
-      HttpResponse<String> api = send("GET", "/issues/" + id, accept, null, null);
-      assertEquals(200, api.statusCode());
-      assertEquals("application/json", header(api, "Content-Type"), accept);
-      assertEquals(json, api.body(), accept);
-    }
+    return negotiated;
+  }
+
+  @ParameterizedTest(name = "Accept: {0}")
+  @ValueSource(strings = {"text/html", BROWSER_ACCEPT, "text/html;q=0.9,application/json;q=0.1"})
+  void anIssueIsAPageForBrowsers(String accept) {
+    String id = negotiated()[0];
+    HttpResponse<String> page = send("GET", "/issues/" + id, accept, null, null);
+    assertEquals(200, page.statusCode());
+    assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"), accept);
+    assertTrue(
+        page.body().contains("<form method=\"post\" action=\"/issues/" + id + "/close\">")
+            && page.body().contains("Close issue"));
+  }
+
+  @ParameterizedTest(name = "Accept: {0}")
+  @NullSource
+  @ValueSource(strings = {"application/json", "*/*", "application/json, text/html"})
+  void anIssueIsJsonAsBeforeForEveryoneElse(String accept) {
+    String id = negotiated()[0];
+    HttpResponse<String> api = send("GET", "/issues/" + id, accept, null, null);
+    assertEquals(200, api.statusCode());
+    assertEquals("application/json", header(api, "Content-Type"), accept);
+    assertEquals(negotiated()[1], api.body(), accept);
   }
 
   @Test
@@ -292,32 +307,30 @@ class CustomerPagesTest {
     assertTrue(json.body().contains("application/x-www-form-urlencoded"), json.body());
   }
 
-  @Test
-  void aMalformedFormIsRefusedAndStoresNothing() {
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // (each form is "email=jane%40example.com&content=" and this)
+        "overlong '/'            | a%C0%AFb       | not valid UTF-8",
+        "half a character        | a%EDb          | not valid UTF-8",
+        "an encoded surrogate    | %ED%A0%80      | not valid UTF-8",
+        "a bad percent-escape    | a%ZZb          | not percent-encoded",
+        "a cut percent-escape    | a%2            | not percent-encoded",
+        "raw, not encoded        | a\u00e9b       | not percent-encoded",
+        "a field sent twice      | ok&content=other | field &#39;content&#39; sent twice",
+      })
+  void aMalformedFormIsRefusedAndStoresNothing(String name, String content, String problem) {
     long rows = node.sql.count("SELECT count(*) FROM durable_state");
-    String fields = "email=jane%40example.com&content=";
-    String[][] malformed = {
-      {fields + "a%C0%AFb", "not valid UTF-8"}, // overlong '/'
-      {fields + "a%EDb", "not valid UTF-8"}, // half a character
-      {fields + "%ED%A0%80", "not valid UTF-8"}, // an encoded surrogate
-      {fields + "a%ZZb", "not percent-encoded"},
-      {fields + "a%2", "not percent-encoded"},
-      {fields + "a\u00e9b", "not percent-encoded"}, // raw, not encoded
-      {fields + "ok&content=other", "field &#39;content&#39; sent twice"},
-    };
-    for (String[] form : malformed) {
-      HttpResponse<String> refused =
-          send(
-              "POST",
-              "/",
-              BROWSER_ACCEPT,
-              "application/x-www-form-urlencoded",
-              form[0].getBytes(UTF_8));
-      assertEquals(400, refused.statusCode(), form[0]);
-      assertTrue(
-          refused.body().contains("Not sent: malformed form: " + form[1]),
-          () -> form[0] + ": " + refused.body());
-    }
+    String form = "email=jane%40example.com&content=" + content;
+    HttpResponse<String> refused =
+        send(
+            "POST", "/", BROWSER_ACCEPT, "application/x-www-form-urlencoded", form.getBytes(UTF_8));
+    assertEquals(400, refused.statusCode(), form);
+    assertTrue(
+        refused.body().contains("Not sent: malformed form: " + problem),
+        () -> form + ": " + refused.body());
     assertEquals(rows, node.sql.count("SELECT count(*) FROM durable_state"));
   }
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.example.helpdesk.platform.concurrent.Futures;
@@ -29,6 +30,9 @@ import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The bounds of {@link Database} on the real PostgreSQL: the queue, the wait for a connection, the
@@ -276,19 +280,25 @@ class DatabaseTimeoutsTest {
     }
   }
 
-  @Test
-  void theApiAnswersABusyDatabaseWithA503AndAJsonError() {
-    for (Throwable t :
-        List.of(
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("busy")
+  void theApiAnswersABusyDatabaseWithA503AndAJsonError(String name, Throwable t) {
+    HttpResponse response = ApiErrors.responseFor(t);
+    assertEquals(503, response.status().intValue());
+    String body = ((HttpEntity.Strict) response.entity()).getData().utf8String();
+    assertEquals("{\"error\":\"the database is not answering; try again later\"}", body);
+  }
+
+  static Stream<Arguments> busy() {
+    return Stream.of(
+        Arguments.of(
+            "no connection in time (a failed call)",
             new CompletionException(
-                new Database.DatabaseBusyException("no connection within 5000 ms")),
+                new Database.DatabaseBusyException("no connection within 5000 ms"))),
+        Arguments.of(
+            "a full queue (a refused call)",
             new RejectedExecutionException(
-                "full", new Database.DatabaseBusyException("1000 calls wait")))) {
-      HttpResponse response = ApiErrors.responseFor(t);
-      assertEquals(503, response.status().intValue());
-      String body = ((HttpEntity.Strict) response.entity()).getData().utf8String();
-      assertEquals("{\"error\":\"the database is not answering; try again later\"}", body);
-    }
+                "full", new Database.DatabaseBusyException("1000 calls wait"))));
   }
 
   @Test

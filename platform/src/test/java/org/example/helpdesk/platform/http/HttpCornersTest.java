@@ -10,7 +10,6 @@ import com.typesafe.config.ConfigFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -28,7 +27,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The HTTP corners every route of both nodes shares ({@link HttpServer}, {@link RequestRules},
@@ -282,79 +283,87 @@ class HttpCornersTest {
 
   // ---- what is accepted ------------------------------------------------------------------------
 
-  @Test
-  void jsonInUtf8IsReadWhateverTheWayItIsLabelled() throws IOException {
-    for (String type :
-        List.of(
-            "application/json",
-            "application/json; charset=utf-8",
-            "application/json; charset=UTF-8",
-            "application/json;charset=\"utf-8\"",
-            "application/json; charset=US-ASCII",
-            "APPLICATION/JSON")) {
-      Reply reply = exchange(post("POST /things", type, "{\"name\":\"é\"}".getBytes(UTF_8)));
-      assertEquals(201, reply.status(), () -> type + ": " + reply);
-      assertEquals("é", Json.MAPPER.readTree(reply.body()).path("name").asText(), type);
-    }
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "application/json",
+        "application/json; charset=utf-8",
+        "application/json; charset=UTF-8",
+        "application/json;charset=\"utf-8\"",
+        "application/json; charset=US-ASCII",
+        "APPLICATION/JSON"
+      })
+  void jsonInUtf8IsReadWhateverTheWayItIsLabelled(String type) throws IOException {
+    Reply reply = exchange(post("POST /things", type, "{\"name\":\"é\"}".getBytes(UTF_8)));
+    assertEquals(201, reply.status(), () -> type + ": " + reply);
+    assertEquals("é", Json.MAPPER.readTree(reply.body()).path("name").asText(), type);
+  }
+
+  @ParameterizedTest(name = "Content-Encoding: {0}")
+  @ValueSource(strings = {"gzip", "GZIP", "deflate", "identity"})
+  void aGzipOrDeflateBodyIsDecoded(String coding) throws IOException {
+    byte[] body = "{\"name\":\"compressed\"}".getBytes(UTF_8);
+    byte[] encoded =
+        switch (coding) {
+          case "gzip", "GZIP" -> gzip(body);
+          case "deflate" -> deflate(body);
+          default -> body;
+        };
+    Reply reply =
+        exchange(post("POST /things", "application/json", encoded, "Content-Encoding: " + coding));
+    assertEquals(201, reply.status(), () -> coding + ": " + reply);
+    assertEquals("compressed", Json.MAPPER.readTree(reply.body()).path("name").asText());
   }
 
   @Test
-  void aGzipOrDeflateBodyIsDecoded() throws IOException {
-    byte[] body = "{\"name\":\"compressed\"}".getBytes(UTF_8);
-    for (Object[] coding :
-        new Object[][] {
-          {"gzip", gzip(body)}, {"GZIP", gzip(body)}, {"deflate", deflate(body)}, {"identity", body}
-        }) {
-      Reply reply =
-          exchange(
-              post(
-                  "POST /things",
-                  "application/json",
-                  (byte[]) coding[1],
-                  "Content-Encoding: " + coding[0]));
-      assertEquals(201, reply.status(), () -> coding[0] + ": " + reply);
-      assertEquals("compressed", Json.MAPPER.readTree(reply.body()).path("name").asText());
-    }
+  void aCodingOnARequestWithoutABodyIsNoError() throws IOException {
     // a coding on a request without a body (a POST that reads none)
     Reply empty =
         exchange(post("POST " + THING + "/close", null, new byte[0], "Content-Encoding: gzip"));
     assertEquals(200, empty.status(), empty::toString);
   }
 
+  @ParameterizedTest(name = "HEAD {0}")
+  @ValueSource(strings = {"/things", "/things?status=open", THING, THING + "/"})
+  void headIsAnsweredWhereGetIsWithoutTheBody(String target) throws IOException {
+    Reply get = exchange(request("GET " + target));
+    Reply head = exchange(request("HEAD " + target));
+    assertEquals(200, get.status(), get::toString);
+    assertEquals(200, head.status(), () -> "HEAD " + target + ": " + head);
+    assertEquals("", head.body(), () -> "HEAD " + target);
+    assertEquals(get.header("content-type"), head.header("content-type"));
+    assertEquals(get.header("content-length"), head.header("content-length"));
+  }
+
   @Test
-  void headIsAnsweredWhereGetIsWithoutTheBody() throws IOException {
-    for (String target : List.of("/things", "/things?status=open", THING, THING + "/")) {
-      Reply get = exchange(request("GET " + target));
-      Reply head = exchange(request("HEAD " + target));
-      assertEquals(200, get.status(), get::toString);
-      assertEquals(200, head.status(), () -> "HEAD " + target + ": " + head);
-      assertEquals("", head.body(), () -> "HEAD " + target);
-      assertEquals(get.header("content-type"), head.header("content-type"));
-      assertEquals(get.header("content-length"), head.header("content-length"));
-    }
+  void headWhereThereIsNoGetIsThe405WithoutItsBody() throws IOException {
     // HEAD of a route that serves no GET: the 405 of GET, without its body
     Reply head = exchange(request("HEAD " + THING + "/close"));
     assertEquals(405, head.status(), head::toString);
     assertEquals("", head.body());
   }
 
+  @ParameterizedTest(name = "{1} as {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "GET /things                | GET /things/",
+        "GET /things?status=x       | GET /things/?status=x",
+        "GET " + THING + "          | GET " + THING + "/",
+        "GET " + THING + "          | GET " + THING + "//",
+        "POST " + THING + "/close   | POST " + THING + "/close/",
+        "GET " + THING + "/close    | GET " + THING + "/close/",
+        "GET /nothing               | GET /nothing/",
+      })
+  void aTrailingSlashIsIgnoredOnEveryRoute(String without, String with) throws IOException {
+    Reply withoutReply = exchange(request(without));
+    Reply withReply = exchange(request(with));
+    assertEquals(withoutReply.status(), withReply.status(), () -> with + ": " + withReply);
+    assertEquals(withoutReply.body(), withReply.body(), with);
+  }
+
   @Test
-  void aTrailingSlashIsIgnoredOnEveryRoute() throws IOException {
-    for (String[] pair :
-        new String[][] {
-          {"GET /things", "GET /things/"},
-          {"GET /things?status=x", "GET /things/?status=x"},
-          {"GET " + THING, "GET " + THING + "/"},
-          {"GET " + THING, "GET " + THING + "//"},
-          {"POST " + THING + "/close", "POST " + THING + "/close/"},
-          {"GET " + THING + "/close", "GET " + THING + "/close/"},
-          {"GET /nothing", "GET /nothing/"},
-        }) {
-      Reply without = exchange(request(pair[0]));
-      Reply with = exchange(request(pair[1]));
-      assertEquals(without.status(), with.status(), () -> pair[1] + ": " + with);
-      assertEquals(without.body(), with.body(), pair[1]);
-    }
+  void aPostWithATrailingSlashCreatesAndAnEmptySegmentIsNoTrailingSlash() throws IOException {
     Reply created =
         exchange(post("POST /things/", "application/json", "{\"name\":\"n\"}".getBytes(UTF_8)));
     assertEquals(201, created.status(), created::toString);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SecretsTest {
 
@@ -22,18 +24,17 @@ class SecretsTest {
     assertEquals("DATABASE_PASSWORD=***", Secrets.redact("DATABASE_PASSWORD=hunter2"));
   }
 
-  @Test
-  void whatIsNoSecretStaysAsItIs() {
-    for (String text :
-        new String[] {
-          "jdbc:postgresql://localhost:5432/postgres?currentSchema=backoffice",
-          "http://127.0.0.1:8082/tickets",
-          "FATAL: password authentication failed for user \"app\"",
-          "pekko://backoffice@127.0.0.1:2552/system/sharding/Ticket",
-          ""
-        }) {
-      assertEquals(text, Secrets.redact(text));
-    }
+  @ParameterizedTest(name = "\"{0}\"")
+  @ValueSource(
+      strings = {
+        "jdbc:postgresql://localhost:5432/postgres?currentSchema=backoffice",
+        "http://127.0.0.1:8082/tickets",
+        "FATAL: password authentication failed for user \"app\"",
+        "pekko://backoffice@127.0.0.1:2552/system/sharding/Ticket",
+        ""
+      })
+  void whatIsNoSecretStaysAsItIs(String text) {
+    assertEquals(text, Secrets.redact(text));
   }
 
   @Test

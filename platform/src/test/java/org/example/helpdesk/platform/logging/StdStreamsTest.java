@@ -10,6 +10,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class StdStreamsTest {
 
@@ -45,18 +47,17 @@ class StdStreamsTest {
         target.toString(UTF_8));
   }
 
-  @Test
-  void theProjectionLibrarysStopLineIsDropped() {
-    for (boolean json : new boolean[] {false, true}) {
-      ByteArrayOutputStream target = new ByteArrayOutputStream();
-      PrintStream out =
-          new PrintStream(new StdStreams.LineGuard(target, json, "stdout", "INFO"), true, UTF_8);
-      out.println(
-          "# stop org.apache.pekko.projection.jdbc.internal.JdbcProjectionImpl$JdbcRunningProjection@17d2e9be");
-      out.println("kept");
-      List<String> lines = target.toString(UTF_8).lines().toList();
-      assertEquals(1, lines.size(), target.toString(UTF_8));
-      assertTrue(lines.get(0).contains("kept"), lines.get(0));
-    }
+  @ParameterizedTest(name = "json {0}")
+  @ValueSource(booleans = {false, true})
+  void theProjectionLibrarysStopLineIsDropped(boolean json) {
+    ByteArrayOutputStream target = new ByteArrayOutputStream();
+    PrintStream out =
+        new PrintStream(new StdStreams.LineGuard(target, json, "stdout", "INFO"), true, UTF_8);
+    out.println(
+        "# stop org.apache.pekko.projection.jdbc.internal.JdbcProjectionImpl$JdbcRunningProjection@17d2e9be");
+    out.println("kept");
+    List<String> lines = target.toString(UTF_8).lines().toList();
+    assertEquals(1, lines.size(), target.toString(UTF_8));
+    assertTrue(lines.get(0).contains("kept"), lines.get(0));
   }
 }
