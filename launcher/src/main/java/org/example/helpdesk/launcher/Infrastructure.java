@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.embedded.EmbeddedPostgres;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
  * The database and broker the nodes use: those DATABASE_URL and AMQP_URI name, or, for each that is

@@ -21,6 +21,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.cluster.BrokerLink;
 import org.example.helpdesk.platform.cluster.HealthRoutes;
@@ -40,7 +41,6 @@ import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.metrics.SqlMetrics;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.platform.web.WebRoutes;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -17,14 +17,15 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpSource;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.backoffice.metrics.BackofficeMetrics;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.AmqpSource;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +161,8 @@ public final class CommandConsumer {
                       queue,
                       source,
                       channel ->
-                          AmqpTopology.declarePartition(channel, partition, settings.partitions()))
+                          BrokerTopology.declarePartition(
+                              channel, partition, settings.partitions()))
                   .map(delivery -> Pair.create(delivery, InboundMessage.from(delivery)))
                   .mapAsyncPartitionedUnordered(
                       settings.parallelism(),

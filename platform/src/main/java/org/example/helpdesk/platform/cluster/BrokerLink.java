@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

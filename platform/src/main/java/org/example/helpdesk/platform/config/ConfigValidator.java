@@ -16,8 +16,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.platform.logging.Secrets;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
  * Every setting an operator gives a node (the environment variables of helpdesk-node.conf and the

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.AfterAll;

@@ -1,16 +1,18 @@
-package org.example.helpdesk.protocol;
+package org.example.helpdesk.amqp;
 
 import com.rabbitmq.client.AMQP;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.Objects;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
+import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.protocol.DistributedCommand;
+import org.example.helpdesk.protocol.DistributedCommands;
 
 /** How a distributed command travels: AMQP message properties around its JSON body. */
 public final class CommandMessage {
 
-  public static final String CONTENT_TYPE = "application/json";
+  public static final String CONTENT_TYPE = DistributedCommands.CONTENT_TYPE;
   private static final int PERSISTENT = 2;
 
   private CommandMessage() {}

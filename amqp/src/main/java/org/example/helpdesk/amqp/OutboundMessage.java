@@ -1,4 +1,4 @@
-package org.example.helpdesk.protocol.amqp;
+package org.example.helpdesk.amqp;
 
 import com.rabbitmq.client.AMQP;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package org.example.helpdesk.protocol.amqp;
+package org.example.helpdesk.amqp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

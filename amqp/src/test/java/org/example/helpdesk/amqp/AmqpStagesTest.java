@@ -1,4 +1,4 @@
-package org.example.helpdesk.protocol.amqp;
+package org.example.helpdesk.amqp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
