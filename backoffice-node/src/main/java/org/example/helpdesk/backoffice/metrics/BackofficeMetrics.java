@@ -5,8 +5,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.example.helpdesk.backoffice.inbox.DeadLetterStore;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
+import org.example.helpdesk.platform.db.SqlMetrics;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
  * What an operator of the backoffice watches: how far the tickets projection is behind the journal,
