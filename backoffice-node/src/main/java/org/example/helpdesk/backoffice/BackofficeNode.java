@@ -42,7 +42,7 @@ import org.example.helpdesk.backoffice.ticket.web.TicketRoutes;
 import org.example.helpdesk.platform.Node;
 import org.example.helpdesk.platform.changefeed.ChangeFeeds;
 import org.example.helpdesk.platform.changefeed.EventTagTable;
-import org.example.helpdesk.platform.metrics.ConnectionPools;
+import org.example.helpdesk.platform.db.ConnectionPools;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
 import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.platform.projection.admin.AdminProjection;

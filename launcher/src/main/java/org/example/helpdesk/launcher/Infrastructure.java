@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.embedded.EmbeddedPostgres;
 import org.example.helpdesk.embedded.EmbeddedSmtp;
 import org.example.helpdesk.platform.config.SmtpUrl;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 
 /**
  * The database, broker and mail server the nodes use: those DATABASE_URL, AMQP_URI and SMTP_URL

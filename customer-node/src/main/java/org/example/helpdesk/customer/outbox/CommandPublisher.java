@@ -21,10 +21,10 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.RestartFlow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.AmqpPublisher;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpPublisher;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.OutboundMessage;
 
 /**
  * One long-lived confirming publisher per node, for the outbox relays. It publishes <em>units</em>:
@@ -66,7 +66,7 @@ public final class CommandPublisher {
                     .mapConcat(CommandPublisher::withUnit)
                     .via(
                         AmqpPublisher.<Unit>confirming(
-                                connector, settings.maxUnconfirmed(), AmqpTopology::declare)
+                                connector, settings.maxUnconfirmed(), BrokerTopology::declare)
                             .asFlow())
                     .watchTermination(
                         (mat, done) -> {
