@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
 import org.example.helpdesk.customer.events.EventDeadLetterRoutes;
 import org.example.helpdesk.customer.events.EventDeadLetters;
+import org.example.helpdesk.customer.events.EventInboxMetrics;
 import org.example.helpdesk.customer.events.TicketEventConsumer;
 import org.example.helpdesk.customer.events.TicketEventHandling;
 import org.example.helpdesk.customer.issue.IssueEntity;
@@ -118,7 +119,8 @@ public final class CustomerNode {
             RestartSettings.create(
                 events.getDuration("restart-min-backoff"),
                 events.getDuration("restart-max-backoff"),
-                0.2)));
+                0.2)),
+        new EventInboxMetrics(node.metrics().registry()));
 
     AdminToken admin = new AdminToken(node.config().getString("helpdesk.admin.token"));
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on

@@ -76,6 +76,7 @@ public final class TicketEventConsumer {
   private final TicketEventHandling handling;
   private final EventDeadLetters deadLetters;
   private final Settings settings;
+  private final EventInboxMetrics metrics;
 
   /** Issues that may have dead letters: their new events are checked, and kept behind them. */
   private final Set<UUID> held = ConcurrentHashMap.newKeySet();
@@ -87,11 +88,13 @@ public final class TicketEventConsumer {
       ActorSystem<?> system,
       TicketEventHandling handling,
       EventDeadLetters deadLetters,
-      Settings settings) {
+      Settings settings,
+      EventInboxMetrics metrics) {
     this.system = system;
     this.handling = handling;
     this.deadLetters = deadLetters;
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   /** Starts the cluster's one consumer (on whichever node the daemon process places it). */
@@ -100,7 +103,8 @@ public final class TicketEventConsumer {
       AmqpConnector connector,
       TicketEventHandling handling,
       EventDeadLetters deadLetters,
-      Settings settings) {
+      Settings settings,
+      EventInboxMetrics metrics) {
     ShardedDaemonProcess.get(system)
         .init(
             ConsumerDaemon.Control.class,
@@ -108,7 +112,7 @@ public final class TicketEventConsumer {
             1,
             i -> {
               TicketEventConsumer consumer =
-                  new TicketEventConsumer(system, handling, deadLetters, settings);
+                  new TicketEventConsumer(system, handling, deadLetters, settings, metrics);
               return ConsumerDaemon.behavior(
                   settings.restart(),
                   () -> consumer.consume(connector),
@@ -204,6 +208,7 @@ public final class TicketEventConsumer {
               Throwable cause = Futures.unwrap(failure);
               if (attempt < settings.attempts()) {
                 Duration wait = backoff(attempt);
+                metrics.retried();
                 log.warn(
                     "Event {} (type {}) not recorded, trying again in {} ms: {}",
                     message.messageId(),
@@ -257,6 +262,7 @@ public final class TicketEventConsumer {
                       return keep(message, issue, rejected.reason());
                     }
                     recorded.incrementAndGet();
+                    metrics.recorded();
                     return CompletableFuture.completedFuture(null);
                   });
         });
@@ -272,7 +278,7 @@ public final class TicketEventConsumer {
     if (issue != null) {
       held.add(issue);
     }
-    return deadLetters.record(message, issue, reason);
+    return deadLetters.record(message, issue, reason).thenRun(metrics::deadLettered);
   }
 
   private Duration backoff(int attempt) {

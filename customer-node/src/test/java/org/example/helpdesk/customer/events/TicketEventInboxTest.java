@@ -169,6 +169,9 @@ class TicketEventInboxTest {
         "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         shown.path("properties").path("headers").path("traceparent").asText());
     await().atMost(WITHIN).until(() -> TestBroker.messageCount(QUEUE) == 0);
+    String metrics = node.http.get("/metrics").body();
+    assertTrue(metrics.contains("helpdesk_ticket_events_dead_lettered_total"), metrics);
+    assertTrue(metrics.contains("helpdesk_ticket_events_recorded_total"), metrics);
   }
 
   @Test
