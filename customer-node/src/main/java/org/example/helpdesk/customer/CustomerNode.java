@@ -8,6 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
+import org.example.helpdesk.customer.events.EventDeadLetterRoutes;
+import org.example.helpdesk.customer.events.EventDeadLetters;
+import org.example.helpdesk.customer.events.EventInboxMetrics;
+import org.example.helpdesk.customer.events.TicketEventConsumer;
+import org.example.helpdesk.customer.events.TicketEventHandling;
 import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.customer.issue.Issues;
@@ -34,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Customer Service node: Issue entities, the outbox relay, the HTTP API (documented at {@code
- * /openapi.json} and {@code /docs}) and the customer's pages.
+ * The Customer Service node: Issue entities, the outbox relay, the inbox of ticket events, the HTTP
+ * API (documented at {@code /openapi.json} and {@code /docs}) and the customer's pages.
  */
 public final class CustomerNode {
 
@@ -92,6 +97,31 @@ public final class CustomerNode {
         startMailer(
             node, feeds.feed(new DurableStateTable<>(node.system(), StoredIssue.class), 32));
 
+    // the ticket events the backoffice publishes, recorded on the issues
+    Config events = node.config().getConfig("helpdesk.events");
+    TicketEventHandling handling = new TicketEventHandling(issues);
+    EventDeadLetters deadLetters =
+        new EventDeadLetters(
+            node.database(), clock, events.getBytes("max-message-bytes").intValue());
+    TicketEventConsumer.init(
+        node.system(),
+        node.amqp(),
+        handling,
+        deadLetters,
+        new TicketEventConsumer.Settings(
+            events.getInt("prefetch"),
+            events.getInt("parallelism"),
+            events.getBytes("max-message-bytes").intValue(),
+            events.getBytes("max-oversize-bytes").intValue(),
+            events.getInt("attempts"),
+            events.getDuration("retry-min-backoff"),
+            events.getDuration("retry-max-backoff"),
+            RestartSettings.create(
+                events.getDuration("restart-min-backoff"),
+                events.getDuration("restart-max-backoff"),
+                0.2)),
+        new EventInboxMetrics(node.metrics().registry()));
+
     AdminToken admin = new AdminToken(node.config().getString("helpdesk.admin.token"));
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on
     AllDirectives d = new AllDirectives() {};
@@ -114,6 +144,7 @@ public final class CustomerNode {
                     node.maxBodyBytes())
                 .routes(),
             new MailRoutes(node.database(), admin, mailServer, node.maxBodyBytes()).routes(),
+            new EventDeadLetterRoutes(deadLetters, handling, admin, node.maxBodyBytes()).routes(),
             new ApiDocsRoutes("openapi/customer.json", "Customer Service").routes()),
         List.of(),
         // (a test of the path, not a path directive: the metrics route matches "metrics" itself)

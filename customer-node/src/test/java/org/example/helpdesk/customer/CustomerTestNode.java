@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.protocol.AmqpTopology;
+import org.example.helpdesk.protocol.DistributedEvents;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.OutboxQueries;
@@ -39,7 +40,12 @@ public final class CustomerTestNode implements NodeExtension {
     this.schema = schema;
     this.sql = new Sql(schema);
     TestBroker.deleteQueuesAndExchanges(
-        List.of(AmqpTopology.BACKOFFICE_QUEUE, AmqpTopology.partitionQueue(0)), List.of());
+        List.of(
+            AmqpTopology.BACKOFFICE_QUEUE,
+            AmqpTopology.partitionQueue(0),
+            // (the ticket events of an earlier test are not this one's)
+            DistributedEvents.CUSTOMER_QUEUE),
+        List.of());
     // the backoffice's topology with one partition: every command lands in one queue, in order
     TestBroker.withChannel(CustomerTestNode::declareBackofficeQueue);
     node = CustomerNode.start(overrides.withFallback(TestNodes.config(schema)));

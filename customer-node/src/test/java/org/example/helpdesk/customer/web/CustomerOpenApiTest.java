@@ -59,7 +59,11 @@ class CustomerOpenApiTest {
           "GET /admin/projections",
           "POST /admin/projections/{name}/pause",
           "POST /admin/projections/{name}/resume",
-          "POST /admin/projections/{name}/offset");
+          "POST /admin/projections/{name}/offset",
+          "GET /admin/dead-letters",
+          "GET /admin/dead-letters/{id}",
+          "DELETE /admin/dead-letters/{id}",
+          "POST /admin/dead-letters/{id}/replay");
 
   private static final Set<String> METHODS =
       Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
@@ -202,7 +206,72 @@ class CustomerOpenApiTest {
     p.put(
         op + " 415 " + json,
         () -> node.admin.send("POST", offset, "text/plain", toHead.getBytes(UTF_8)).raw());
+    deadLetterProvocations(p);
     return p;
+  }
+
+  /** The dead letters' routes, on dead letters kept in the node's table. */
+  private static void deadLetterProvocations(Map<String, Supplier<HttpResponse<String>>> p) {
+    String json = "application/json";
+    String list = "/admin/dead-letters";
+    String none = list + "/999999999";
+    p.put("GET /admin/dead-letters 200 " + json, () -> admin(node, "GET", list));
+    p.put("GET /admin/dead-letters 401 " + json, () -> get(node, list, null));
+    String one = "GET /admin/dead-letters/{id}";
+    p.put(one + " 200 " + json, () -> admin(node, "GET", list + "/" + kept(node, null)));
+    p.put(one + " 401 " + json, () -> get(node, list + "/" + kept(node, null), null));
+    p.put(one + " 404 " + json, () -> admin(node, "GET", none));
+    String delete = "DELETE /admin/dead-letters/{id}";
+    p.put(delete + " 204", () -> admin(node, "DELETE", list + "/" + kept(node, null)));
+    p.put(delete + " 401 " + json, () -> send(node, "DELETE", list + "/1", null, null, null));
+    p.put(delete + " 404 " + json, () -> admin(node, "DELETE", none));
+    String replay = "POST /admin/dead-letters/{id}/replay";
+    p.put(
+        replay + " 200 " + json,
+        () -> {
+          UUID issue = UUID.fromString(reported().substring("/issues/".length()));
+          return admin(node, "POST", list + "/" + kept(node, issue) + "/replay");
+        });
+    p.put(
+        replay + " 401 " + json,
+        () -> send(node, "POST", list + "/1/replay", null, null, new byte[0]));
+    p.put(replay + " 404 " + json, () -> admin(node, "POST", none + "/replay"));
+    p.put(
+        replay + " 409 " + json,
+        () -> admin(node, "POST", list + "/" + kept(node, UUID.randomUUID()) + "/replay"));
+    p.put(
+        replay + " 503 " + json,
+        () -> admin(cutOff, "POST", list + "/" + kept(cutOff, UUID.randomUUID()) + "/replay"));
+  }
+
+  /**
+   * A dead letter kept in the node's table: an assignment of {@code issue}'s ticket, or, without an
+   * issue, a message of an unknown type.
+   *
+   * @return its id
+   */
+  private static long kept(CustomerTestNode on, UUID issue) {
+    String messageId = (issue == null ? UUID.randomUUID() : issue) + ":2";
+    String type = issue == null ? "ticket.ticketWasFrozen" : "ticket.ticketWasAssigned";
+    String body =
+        "{\"ticketId\":\""
+            + (issue == null ? UUID.randomUUID() : issue)
+            + "\",\"sequence\":2,\"occurredAt\":\"2026-12-07T09:00:00Z\"}";
+    return ((Number)
+            on.sql
+                .rows(
+                    "INSERT INTO event_dead_letters (message_id, type, issue_id, body, body_size,"
+                        + " headers, reason, first_failed_at, last_failed_at, attempts)"
+                        + " VALUES (?, ?, ?, ?, ?, '{}'::jsonb, 'kept by the test', now(), now(), 1)"
+                        + " RETURNING id",
+                    messageId,
+                    type,
+                    issue,
+                    body.getBytes(UTF_8),
+                    body.length())
+                .get(0)
+                .get("id"))
+        .longValue();
   }
 
   /**
