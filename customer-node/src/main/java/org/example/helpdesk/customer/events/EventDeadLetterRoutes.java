@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.customer.issue.Issue;
+import org.example.helpdesk.customer.issue.IssueJson;
 import org.example.helpdesk.customer.issue.IssueRoutes;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.http.ApiDirectives;
@@ -63,7 +64,10 @@ public final class EventDeadLetterRoutes extends ApiDirectives {
       boolean bodyComplete) {}
 
   /** A replay that was recorded: the issue as it is now (as {@code GET /issues/{id}} shows it). */
-  public record Replayed(long id, String messageId, IssueRoutes.IssueView issue) {}
+  public record Replayed(long id, String messageId, IssueNow issue) {}
+
+  /** The issue after the replayed event: its status and how far support got. */
+  public record IssueNow(java.util.UUID issueId, String status, String progress) {}
 
   private final EventDeadLetters deadLetters;
   private final TicketEventHandling handling;
@@ -190,7 +194,12 @@ public final class EventDeadLetterRoutes extends ApiDirectives {
             deleted ->
                 jsonResponse(
                     new Replayed(
-                        letter.id(), letter.messageId(), IssueRoutes.IssueView.of(issue))));
+                        letter.id(),
+                        letter.messageId(),
+                        new IssueNow(
+                            issue.issueId(),
+                            IssueRoutes.statusName(issue.status()),
+                            IssueJson.name(issue.progress())))));
   }
 
   private CompletionStage<HttpResponse> kept(

@@ -12,12 +12,12 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.DistributedEvent;
 import org.example.helpdesk.protocol.DistributedEvents;
 import org.example.helpdesk.protocol.InvalidEventException;
 import org.example.helpdesk.protocol.TextRules;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * A ticket event as the inbox sees it, fresh from the broker or replayed from a dead letter: its

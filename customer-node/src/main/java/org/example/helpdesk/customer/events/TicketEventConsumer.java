@@ -18,11 +18,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpSource;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.protocol.DistributedEvents;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.AmqpSource;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -139,7 +139,7 @@ public final class IssueRoutes extends ApiDirectives {
                 s -> json(StatusCodes.OK, new IssueStatus(id, statusName(s.status())))));
   }
 
-  static String statusName(Issue.Status status) {
+  public static String statusName(Issue.Status status) {
     return status.name().toLowerCase(Locale.ROOT);
   }
 }
