@@ -28,6 +28,7 @@ import org.example.helpdesk.backoffice.deadletter.DeadLetterTable;
 import org.example.helpdesk.backoffice.deadletter.DeadLetters;
 import org.example.helpdesk.backoffice.events.CustomerEvents;
 import org.example.helpdesk.backoffice.events.TicketEventRelay;
+import org.example.helpdesk.backoffice.events.TicketEventRelayMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.InboxMetrics;
@@ -241,6 +242,7 @@ public final class BackofficeNode {
             new EventTagTable<>(node.system(), Recorded.type()), events.getInt("relay.batch-size")),
         node.database(),
         publisher,
+        new TicketEventRelayMetrics(node.metrics().registry(), node.metrics().sql()),
         new TicketEventRelay.Settings(
             events.getInt("relay.group-size"),
             events.getDuration("relay.group-within"),

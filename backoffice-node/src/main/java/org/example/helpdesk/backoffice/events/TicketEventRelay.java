@@ -72,6 +72,7 @@ public final class TicketEventRelay {
       CommitOrderedFeed<Recorded<Ticket.Event>> events,
       Database database,
       UnitPublisher publisher,
+      TicketEventRelayMetrics metrics,
       Settings settings) {
     TicketOrigins origins = new TicketOrigins(system, database, settings.rememberedOrigins());
     FeedProjections.initPerTag(
@@ -80,7 +81,8 @@ public final class TicketEventRelay {
         NAME,
         events,
         TicketTags.all(),
-        (id, changes) -> create(system, id, changes, database, origins, publisher, settings));
+        (id, changes) ->
+            create(system, id, changes, database, origins, publisher, metrics, settings));
   }
 
   static <O> GroupedProjection<O, Change<Recorded<Ticket.Event>>> create(
@@ -90,12 +92,13 @@ public final class TicketEventRelay {
       Database database,
       TicketOrigins origins,
       UnitPublisher publisher,
+      TicketEventRelayMetrics metrics,
       Settings settings) {
     return JdbcProjection.groupedWithinAsync(
             id,
             events,
             () -> new PooledJdbcSession(database.dataSource()),
-            () -> new RelayHandler(origins, publisher, Tracing.get(system)),
+            () -> new RelayHandler(origins, publisher, metrics, Tracing.get(system)),
             system)
         .withGroup(settings.groupSize(), settings.groupWithin())
         .withStatusObserver(ProjectionObservations.get(system).observer());
@@ -105,11 +108,17 @@ public final class TicketEventRelay {
   static final class RelayHandler extends Handler<List<Change<Recorded<Ticket.Event>>>> {
     private final TicketOrigins origins;
     private final UnitPublisher publisher;
+    private final TicketEventRelayMetrics metrics;
     private final Tracing tracing;
 
-    RelayHandler(TicketOrigins origins, UnitPublisher publisher, Tracing tracing) {
+    RelayHandler(
+        TicketOrigins origins,
+        UnitPublisher publisher,
+        TicketEventRelayMetrics metrics,
+        Tracing tracing) {
       this.origins = origins;
       this.publisher = publisher;
+      this.metrics = metrics;
       this.tracing = tracing;
     }
 
@@ -156,7 +165,12 @@ public final class TicketEventRelay {
             }
             return publisher
                 .publish(unit)
-                .whenComplete((confirmed, failure) -> ended(spans, failure));
+                .whenComplete((confirmed, failure) -> ended(spans, failure))
+                .thenApply(
+                    confirmed -> {
+                      metrics.published(unit.size());
+                      return confirmed;
+                    });
           });
     }
 

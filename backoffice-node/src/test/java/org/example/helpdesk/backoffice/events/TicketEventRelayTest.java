@@ -27,6 +27,7 @@ import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient;
+import org.example.helpdesk.testsupport.PrometheusText;
 import org.example.helpdesk.testsupport.TcpProxy;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.AfterAll;
@@ -185,6 +186,10 @@ class TicketEventRelayTest {
           .atMost(Duration.ofSeconds(6))
           .until(() -> relayLag() == ids.size() + ids.size() / 2);
       ids.forEach(id -> assertEquals(1, drained(id).size(), "nothing more while cut"));
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(() -> metric("helpdesk_ticket_events_relay_lag_events") == 9);
+      assertTrue(metric("helpdesk_ticket_events_relay_lag_seconds") > 0);
     } finally {
       proxy.restore();
     }
@@ -193,6 +198,10 @@ class TicketEventRelayTest {
       awaitMessages(ids.get(i), i % 2 == 0 ? 3 : 2);
     }
     awaitRelayed();
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> metric("helpdesk_ticket_events_relay_lag_events") == 0);
+    assertTrue(metric("helpdesk_ticket_events_published_total") >= 6 + 9);
     for (int i = 0; i < ids.size(); i++) {
       // at least once: a unit in flight when the connection dropped may come twice, in order
       List<String> distinct =
@@ -314,6 +323,11 @@ class TicketEventRelayTest {
                       r.getBody()));
         });
     return List.copyOf(received.getOrDefault(id, List.of()));
+  }
+
+  /** A metric of the node, summed over its series. */
+  private static double metric(String name) {
+    return PrometheusText.sum(node.http.get("/metrics").body(), name);
   }
 
   private static void assertSameMicrosecond(Instant expected, Instant actual) {
