@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
+import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.CommandMessage;
@@ -240,6 +241,33 @@ class TicketEventRelayTest {
       assertEquals(first.get(i).type(), again.get(i + 2).type());
       assertArrayEquals(first.get(i).body(), again.get(i + 2).body());
     }
+  }
+
+  /** After a restart, or once forgotten, a ticket's origin is read from its first event. */
+  @Test
+  void aTicketsOriginIsReadFromItsFirstEventInTheJournal() {
+    UUID fromCustomer = UUID.randomUUID();
+    prepareForCustomer(fromCustomer, null);
+    node.awaitStatus(fromCustomer, "awaiting");
+    assign(fromCustomer, "alice");
+    HttpTestClient.Response created =
+        node.http.postJson("/tickets", "{\"ticketType\":\"internal\",\"description\":\"x\"}");
+    UUID internal = UUID.fromString(created.json().path("ticketId").asText());
+    node.awaitStatus(internal, "awaiting");
+
+    TicketOrigins fresh =
+        new TicketOrigins(node.node.node().system(), node.node.node().database(), 1);
+    Map<UUID, Ticket.Origin> origins =
+        fresh.of(List.of(fromCustomer, internal, UUID.randomUUID())).toCompletableFuture().join();
+
+    assertEquals(
+        Map.of(fromCustomer, Ticket.Origin.CUSTOMER_SERVICE, internal, Ticket.Origin.BACKOFFICE),
+        origins,
+        "an unknown ticket is left out");
+    assertEquals(
+        Map.of(internal, Ticket.Origin.BACKOFFICE),
+        fresh.of(List.of(internal)).toCompletableFuture().join(),
+        "(kept, bounded)");
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
