@@ -13,10 +13,13 @@ COPY pom.xml .
 COPY embedded-infra/pom.xml embedded-infra/
 COPY test-support/pom.xml test-support/
 COPY protocol/pom.xml protocol/
-COPY platform/pom.xml platform/
+COPY amqp/pom.xml amqp/
+COPY platform-persistence/pom.xml platform-persistence/
+COPY platform-node/pom.xml platform-node/
 COPY backoffice-node/pom.xml backoffice-node/
 COPY customer-node/pom.xml customer-node/
 COPY launcher/pom.xml launcher/
+COPY architecture-tests/pom.xml architecture-tests/
 COPY system-tests/pom.xml system-tests/
 COPY benchmark/pom.xml benchmark/
 RUN mvn -B -q -pl ${NODE} -am dependency:go-offline -Dmaven.test.skip=true

@@ -17,10 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommandMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.DistributedCommand;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.Sql;
@@ -66,9 +67,9 @@ public final class BackofficeTestNode implements NodeExtension {
 
   /** The exchange, the seed's queue and the partitions' queues, as the node declares them. */
   public static void declareInbox(com.rabbitmq.client.Channel channel) throws java.io.IOException {
-    AmqpTopology.declare(channel);
+    BrokerTopology.declare(channel);
     for (int p = 0; p < partitions; p++) {
-      AmqpTopology.declarePartition(channel, p, partitions);
+      BrokerTopology.declarePartition(channel, p, partitions);
     }
   }
 
@@ -147,7 +148,7 @@ public final class BackofficeTestNode implements NodeExtension {
    */
   public static void publishRaw(AMQP.BasicProperties properties, byte[] body) {
     TestBroker.publish(
-        AmqpTopology::declare,
+        BrokerTopology::declare,
         AmqpTopology.COMMANDS_EXCHANGE,
         AmqpTopology.BACKOFFICE_ROUTING_KEY,
         properties,

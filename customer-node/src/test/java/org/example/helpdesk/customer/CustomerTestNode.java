@@ -3,6 +3,7 @@ package org.example.helpdesk.customer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.util.List;
+import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.NodeExtension;
@@ -51,8 +52,8 @@ public final class CustomerTestNode implements NodeExtension {
 
   public static void declareBackofficeQueue(com.rabbitmq.client.Channel channel)
       throws java.io.IOException {
-    AmqpTopology.declare(channel);
-    AmqpTopology.declarePartition(channel, 0, 1);
+    BrokerTopology.declare(channel);
+    BrokerTopology.declarePartition(channel, 0, 1);
   }
 
   /** Issues with outbox entries the relay has not recorded as published. */

@@ -32,6 +32,9 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
     this.workDirectory = workDirectory;
   }
 
+  /** How long the broker's port may take to open after its start returned. */
+  private static final java.time.Duration PORT_WAIT = java.time.Duration.ofSeconds(20);
+
   /** The largest message the broker takes, as the RabbitMQ of docker-compose.yml and CI. */
   public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -60,12 +63,21 @@ public final class EmbeddedAmqpBroker implements AutoCloseable {
               "qpid.max_message_size", String.valueOf(MAX_MESSAGE_BYTES)));
       SystemLauncher launcher = new SystemLauncher();
       launcher.startup(attributes);
-      // the launcher logs a failed start instead of throwing: check that the port answers
-      try (Socket probe = new Socket()) {
-        probe.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
-      } catch (IOException e) {
-        launcher.shutdown();
-        throw new IllegalStateException("the embedded AMQP broker did not open port " + port, e);
+      // the launcher logs a failed start instead of throwing: check that the port answers. The
+      // port may open a moment after startup returns (a busy machine): wait for it, bounded
+      long deadline = System.nanoTime() + PORT_WAIT.toNanos();
+      while (true) {
+        try (Socket probe = new Socket()) {
+          probe.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+          break;
+        } catch (IOException e) {
+          if (System.nanoTime() > deadline) {
+            launcher.shutdown();
+            throw new IllegalStateException(
+                "the embedded AMQP broker did not open port " + port + " within " + PORT_WAIT, e);
+          }
+          Thread.sleep(100);
+        }
       }
       return new EmbeddedAmqpBroker(launcher, port, workDirectory);
     } catch (Exception e) {

@@ -30,7 +30,10 @@ final class AllInOne implements AutoCloseable {
     try {
       CustomerNode customer =
           CustomerNode.start(
-              common.withFallback(overrides(infra, ports.customerHttp(), ports.customerCluster())));
+              common
+                  .withFallback(
+                      ConfigFactory.parseMap(Map.of("helpdesk.mail.smtp-url", infra.smtpUrl)))
+                  .withFallback(overrides(infra, ports.customerHttp(), ports.customerCluster())));
       return new AllInOne(backoffice, customer);
     } catch (RuntimeException e) {
       backoffice.node().stop().toCompletableFuture().join();

@@ -164,13 +164,13 @@ public final class Helpdesk {
   /** A node's own reason (said in words, a StartupFailure) if there is one, else the root cause. */
   private static String rootMessage(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof org.example.helpdesk.platform.config.StartupFailure) {
-        return org.example.helpdesk.platform.logging.Secrets.redact(c.getMessage());
+      if (c instanceof org.example.helpdesk.platform.support.StartupFailure) {
+        return org.example.helpdesk.platform.support.Secrets.redact(c.getMessage());
       }
     }
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
     }
-    return org.example.helpdesk.platform.logging.Secrets.redact(t.toString());
+    return org.example.helpdesk.platform.support.Secrets.redact(t.toString());
   }
 }

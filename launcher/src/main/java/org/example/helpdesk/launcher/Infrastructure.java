@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
+import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.embedded.EmbeddedPostgres;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
+import org.example.helpdesk.embedded.EmbeddedSmtp;
+import org.example.helpdesk.platform.config.SmtpUrl;
 
 /**
- * The database and broker the nodes use: those DATABASE_URL and AMQP_URI name, or, for each that is
- * not set, an embedded one with its data under the launcher's home folder.
+ * The database, broker and mail server the nodes use: those DATABASE_URL, AMQP_URI and SMTP_URL
+ * name, or, for each that is not set, an embedded one with its data under the launcher's home
+ * folder (each mail the customers would get is kept there as a file and shown in one line).
  */
 final class Infrastructure implements AutoCloseable {
 
@@ -20,6 +23,7 @@ final class Infrastructure implements AutoCloseable {
   final String databaseUser;
   final String databasePassword;
   final String amqpUri;
+  final String smtpUrl;
   private final List<AutoCloseable> embedded;
 
   private Infrastructure(
@@ -27,11 +31,13 @@ final class Infrastructure implements AutoCloseable {
       String databaseUser,
       String databasePassword,
       String amqpUri,
+      String smtpUrl,
       List<AutoCloseable> embedded) {
     this.databaseUrl = databaseUrl;
     this.databaseUser = databaseUser;
     this.databasePassword = databasePassword;
     this.amqpUri = amqpUri;
+    this.smtpUrl = smtpUrl;
     this.embedded = embedded;
   }
 
@@ -75,7 +81,29 @@ final class Infrastructure implements AutoCloseable {
       } else {
         out.println("AMQP broker: " + AmqpConnector.redact(amqp) + " (AMQP_URI)");
       }
-      return new Infrastructure(url, user, password, amqp, started);
+      String smtp = setting(env, "SMTP_URL", null);
+      if (smtp == null) {
+        Path mail = home.resolve("mail");
+        EmbeddedSmtp server =
+            EmbeddedSmtp.start(
+                mail,
+                Integer.parseInt(
+                    setting(env, "EMBEDDED_SMTP_PORT", String.valueOf(EmbeddedSmtp.DEFAULT_PORT))),
+                line -> out.println("Mail       : " + line));
+        started.add(server);
+        smtp = "smtp://127.0.0.1:" + server.port();
+        out.println(
+            "SMTP server: embedded GreenMail (no SMTP_URL), "
+                + smtp
+                + ", each mail kept in "
+                + mail);
+      } else {
+        out.println(
+            "SMTP server: "
+                + SmtpUrl.parse(smtp).map(Object::toString).orElse(smtp)
+                + " (SMTP_URL)");
+      }
+      return new Infrastructure(url, user, password, amqp, smtp, started);
     } catch (RuntimeException e) {
       closeAll(started);
       throw e;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
+import org.example.helpdesk.embedded.EmbeddedSmtp;
 import org.example.helpdesk.platform.config.ConfigValidator;
 import org.example.helpdesk.platform.config.PortProbe;
 
@@ -39,6 +40,10 @@ final class LauncherChecks {
     if (Infrastructure.setting(env, "AMQP_URI", null) == null) {
       hosts.put("EMBEDDED_AMQP_PORT", any);
       defaults.put("EMBEDDED_AMQP_PORT", String.valueOf(EmbeddedAmqpBroker.DEFAULT_PORT));
+    }
+    if (Infrastructure.setting(env, "SMTP_URL", null) == null) {
+      hosts.put("EMBEDDED_SMTP_PORT", "127.0.0.1");
+      defaults.put("EMBEDDED_SMTP_PORT", String.valueOf(EmbeddedSmtp.DEFAULT_PORT));
     }
     hosts.put("CUSTOMER_HTTP_PORT", httpHost);
     defaults.put("CUSTOMER_HTTP_PORT", "8081");

@@ -36,6 +36,7 @@ class HelpdeskTest {
 
     assertTrue(first.contains("PostgreSQL : embedded"), first);
     assertTrue(first.contains("AMQP broker: embedded"), first);
+    assertTrue(first.contains("SMTP server: embedded"), first);
     assertTrue(first.contains("ticket prepared") || first.contains("status awaiting"), first);
     assertTrue(first.contains("status cancelled"), first);
     assertTrue(first.contains("Scenario passed"), first);
@@ -144,6 +145,7 @@ class HelpdeskTest {
         new String[] {
           "EMBEDDED_POSTGRES_PORT",
           "EMBEDDED_AMQP_PORT",
+          "EMBEDDED_SMTP_PORT",
           "CUSTOMER_HTTP_PORT",
           "CUSTOMER_CLUSTER_PORT",
           "BACKOFFICE_HTTP_PORT",

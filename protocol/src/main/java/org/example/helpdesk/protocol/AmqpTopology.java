@@ -1,13 +1,11 @@
 package org.example.helpdesk.protocol;
 
-import com.rabbitmq.client.BuiltinExchangeType;
-import com.rabbitmq.client.Channel;
-import java.io.IOException;
 import java.util.UUID;
 
 /**
- * Exchange, queues and bindings the services share. No broker-specific arguments: RabbitMQ and the
- * embedded Qpid broker accept exactly the same declarations.
+ * The names of the exchange, queues and bindings the services share, and how a ticket picks its
+ * slot. Names only: the declarations are made through the AMQP client by {@code
+ * org.example.helpdesk.amqp.BrokerTopology}.
  *
  * <p>The seed's contract: commands go to the direct exchange {@code distributed.commands} with
  * routing key {@code backoffice_service}, into the queue of that name. The backoffice still serves
@@ -36,13 +34,6 @@ public final class AmqpTopology {
 
   private AmqpTopology() {}
 
-  /** The exchange, and the seed's queue with its binding. */
-  public static void declare(Channel channel) throws IOException {
-    channel.exchangeDeclare(COMMANDS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, null);
-    channel.queueDeclare(BACKOFFICE_QUEUE, true, false, false, null);
-    channel.queueBind(BACKOFFICE_QUEUE, COMMANDS_EXCHANGE, BACKOFFICE_ROUTING_KEY);
-  }
-
   /** A ticket's slot: the last 6 bits of its id (the last two hex digits, modulo 64). */
   public static int slotOf(UUID ticketId) {
     return (int) (ticketId.getLeastSignificantBits() & (SLOTS - 1));
@@ -64,17 +55,5 @@ public final class AmqpTopology {
   /** The partition a slot belongs to, of {@code partitions}. */
   public static int partitionOf(int slot, int partitions) {
     return slot % partitions;
-  }
-
-  /**
-   * One partition's queue, bound to its slots. Idempotent; what other partitions bind is theirs.
-   */
-  public static void declarePartition(Channel channel, int partition, int partitions)
-      throws IOException {
-    channel.exchangeDeclare(COMMANDS_EXCHANGE, BuiltinExchangeType.DIRECT, true, false, null);
-    channel.queueDeclare(partitionQueue(partition), true, false, false, null);
-    for (int slot = partition; slot < SLOTS; slot += partitions) {
-      channel.queueBind(partitionQueue(partition), COMMANDS_EXCHANGE, slotRoutingKey(slot));
-    }
   }
 }

@@ -16,6 +16,14 @@ public final class DistributedCommands {
   public static final String PREPARE_TICKET = "ticket.prepareTicket";
   public static final String CANCEL_TICKET = "ticket.cancel";
 
+  /**
+   * How a command travels, whatever carries it: its name ({@link #nameOf}) is the message's type,
+   * its body {@link #toJson} of this content type, and its message id names the logical command
+   * (the same on every re-publish, so that a receiver can recognise a duplicate); the trace
+   * context, if any, rides in the header {@link TraceContext#HEADER}.
+   */
+  public static final String CONTENT_TYPE = "application/json";
+
   private static final Map<String, Class<? extends DistributedCommand>> TYPES =
       Map.of(PREPARE_TICKET, PrepareTicket.class, CANCEL_TICKET, CancelTicket.class);
 

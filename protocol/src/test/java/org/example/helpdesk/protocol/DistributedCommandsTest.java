@@ -1,16 +1,12 @@
 package org.example.helpdesk.protocol;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.rabbitmq.client.AMQP;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -139,26 +135,6 @@ class DistributedCommandsTest {
     for (int count : taken) {
       assertTrue(count >= 64 / partitions && count <= 64 / partitions + 1, "even: " + count);
     }
-  }
-
-  @Test
-  void commandMessageCarriesTheContractProperties() {
-    Instant now = Instant.parse("2026-11-26T10:15:30Z");
-    OutboundMessage message =
-        CommandMessage.toBackoffice(new CancelTicket(ID), "issue-1:2", "corr-7", now);
-
-    AMQP.BasicProperties p = message.properties();
-    assertEquals("distributed.commands", message.exchange());
-    // the ticket's slot: its id's last two hex digits modulo 64
-    int slot = Integer.parseInt(ID.toString().substring(34), 16) % 64;
-    assertEquals("backoffice_service.slot." + slot, message.routingKey());
-    assertEquals("ticket.cancel", p.getType());
-    assertEquals("issue-1:2", p.getMessageId());
-    assertEquals("corr-7", p.getCorrelationId());
-    assertEquals("application/json", p.getContentType());
-    assertEquals(2, p.getDeliveryMode());
-    assertEquals(now.toEpochMilli(), p.getTimestamp().getTime());
-    assertArrayEquals(DistributedCommands.toJson(new CancelTicket(ID)), message.body());
   }
 
   private static byte[] bytes(String s) {

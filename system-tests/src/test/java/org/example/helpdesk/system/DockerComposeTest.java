@@ -46,7 +46,14 @@ class DockerComposeTest {
   void theFileParsesAndHasTheDocumentedServices() throws IOException {
     Set<String> expected =
         new java.util.HashSet<>(
-            Set.of("postgres", "rabbitmq", "jaeger", "load-balancer", "prometheus", "grafana"));
+            Set.of(
+                "postgres",
+                "rabbitmq",
+                "jaeger",
+                "mailpit",
+                "load-balancer",
+                "prometheus",
+                "grafana"));
     expected.addAll(NODES);
     assertEquals(expected, services().keySet());
     assertTrue(
@@ -182,6 +189,19 @@ class DockerComposeTest {
     assertEquals(Employee.Role.OPERATOR, demo.role());
     assertTrue(read("docs/operations.md").contains(DEMO_PASSWORD), "the docs print it");
     assertTrue(read("deploy/compose/employees").contains("LOCAL USE ONLY"));
+  }
+
+  @Test
+  void theCustomersMailIsCaughtByMailpit() throws IOException {
+    assertTrue(
+        String.valueOf(map(services(), "mailpit").get("image")).startsWith("axllent/mailpit:"));
+    for (String node : NODES) {
+      if (node.startsWith("customer-node")) {
+        Map<String, Object> env = map(map(services(), node), "environment");
+        assertEquals("smtp://mailpit:1025", env.get("SMTP_URL"), node);
+        assertTrue(String.valueOf(env.get("MAIL_FROM")).contains("@"), node);
+      }
+    }
   }
 
   @Test

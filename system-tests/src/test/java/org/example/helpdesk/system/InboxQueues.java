@@ -2,6 +2,7 @@ package org.example.helpdesk.system;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.testsupport.TestBroker;
 
@@ -15,9 +16,9 @@ public final class InboxQueues {
    * them.
    */
   public static void declare(com.rabbitmq.client.Channel channel) throws java.io.IOException {
-    AmqpTopology.declare(channel);
+    BrokerTopology.declare(channel);
     for (int p = 0; p < 8; p++) {
-      AmqpTopology.declarePartition(channel, p, 8);
+      BrokerTopology.declarePartition(channel, p, 8);
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.Description;
@@ -279,7 +280,7 @@ class TracingTest {
             .headers(headers.isEmpty() ? null : new HashMap<>(headers))
             .build();
     TestBroker.publish(
-        AmqpTopology::declare,
+        BrokerTopology::declare,
         AmqpTopology.COMMANDS_EXCHANGE,
         AmqpTopology.BACKOFFICE_ROUTING_KEY,
         properties,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
+import org.example.helpdesk.protocol.DistributedEvents;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.NodeExtension;
 import org.example.helpdesk.testsupport.Sql;
@@ -38,8 +39,22 @@ final class TwoServices implements NodeExtension {
   final Sql backofficeSql = new Sql(backofficeSchema);
   final Sql customerSql = new Sql(customerSchema);
 
+  /** Customer-node settings on top of the test ones (e.g. where its mail goes). */
+  private final Config customerOverrides;
+
   TwoServices() {
-    this(null, null);
+    this(null, null, ConfigFactory.empty());
+  }
+
+  /** The customer's mail goes to the SMTP server on this loopback port. */
+  static TwoServices mailingTo(int smtpPort) {
+    return new TwoServices(
+        null,
+        null,
+        ConfigFactory.parseString(
+            "helpdesk.mail { smtp-url = \"smtp://127.0.0.1:"
+                + smtpPort
+                + "\", retry-min-backoff = 200ms, retry-max-backoff = 1s, timeout = 2s }"));
   }
 
   /** Both nodes reach the database and the broker through proxies the test can cut. */
@@ -47,15 +62,21 @@ final class TwoServices implements NodeExtension {
     URI db = URI.create(TestPostgres.jdbcUrl().substring("jdbc:".length()));
     URI amqp = URI.create(TestBroker.amqpUri());
     return new TwoServices(
-        new TcpProxy(db.getHost(), db.getPort()), new TcpProxy(amqp.getHost(), amqp.getPort()));
+        new TcpProxy(db.getHost(), db.getPort()),
+        new TcpProxy(amqp.getHost(), amqp.getPort()),
+        ConfigFactory.empty());
   }
 
-  private TwoServices(TcpProxy database, TcpProxy broker) {
+  private TwoServices(TcpProxy database, TcpProxy broker, Config customerOverrides) {
     this.database = database;
     this.broker = broker;
+    this.customerOverrides = customerOverrides;
     TestBroker.deleteQueuesAndExchanges(InboxQueues.all(), List.of());
+    // the ticket events of earlier tests would reach this test's customer service
+    TestBroker.deleteQueuesAndExchanges(
+        List.of(DistributedEvents.CUSTOMER_QUEUE), List.of(DistributedEvents.EVENTS_EXCHANGE));
     backofficeNode = BackofficeNode.start(config(backofficeSchema));
-    customerNode = CustomerNode.start(config(customerSchema));
+    customerNode = CustomerNode.start(customerOverrides.withFallback(config(customerSchema)));
     customer = new HttpTestClient("127.0.0.1", customerNode.node().httpAddress().getPort());
     backoffice = new HttpTestClient("127.0.0.1", backofficeNode.node().httpAddress().getPort());
   }

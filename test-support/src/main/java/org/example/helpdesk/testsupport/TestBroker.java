@@ -119,7 +119,7 @@ public final class TestBroker {
     publish(channel -> {}, exchange, routingKey, properties, body);
   }
 
-  /** The same, after {@code declare} ran on the channel (e.g. {@code AmqpTopology::declare}). */
+  /** The same, after {@code declare} ran on the channel (e.g. {@code BrokerTopology::declare}). */
   public static void publish(
       ChannelWork declare,
       String exchange,

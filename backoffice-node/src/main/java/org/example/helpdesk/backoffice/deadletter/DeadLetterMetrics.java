@@ -1,7 +1,7 @@
 package org.example.helpdesk.backoffice.deadletter;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
+import org.example.helpdesk.platform.db.SqlMetrics;
 
 /** How many dead letters wait, for whoever watches the node: registered by the feature itself. */
 public final class DeadLetterMetrics {

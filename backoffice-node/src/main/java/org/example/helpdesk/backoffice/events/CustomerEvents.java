@@ -8,13 +8,13 @@ import java.util.Date;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.protocol.DistributedEvent;
 import org.example.helpdesk.protocol.DistributedEvents;
 import org.example.helpdesk.protocol.TicketWasAssigned;
 import org.example.helpdesk.protocol.TicketWasCancelled;
 import org.example.helpdesk.protocol.TicketWasPrepared;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
  * What the customer hears of a ticket: the one place that turns the Ticket's events into

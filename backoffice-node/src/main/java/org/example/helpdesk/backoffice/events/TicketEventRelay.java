@@ -21,6 +21,8 @@ import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import org.example.helpdesk.amqp.OutboundMessage;
+import org.example.helpdesk.amqp.UnitPublisher;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
@@ -34,8 +36,6 @@ import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.DistributedEvent;
 import org.example.helpdesk.protocol.DistributedEvents;
 import org.example.helpdesk.protocol.TraceContext;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
-import org.example.helpdesk.protocol.amqp.UnitPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

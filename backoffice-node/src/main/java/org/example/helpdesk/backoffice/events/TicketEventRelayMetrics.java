@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.example.helpdesk.backoffice.ticket.TicketProjectionLag;
 import org.example.helpdesk.backoffice.ticket.TicketTags;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
+import org.example.helpdesk.platform.db.SqlMetrics;
 
 /**
  * What an operator watches of the events' relay: how many Ticket events it has not handled yet and

@@ -12,11 +12,12 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpSource;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.AmqpSource;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * Consumes one partition of the distributed commands for the backoffice and drives the Ticket
@@ -152,7 +153,8 @@ public final class CommandConsumer {
                       queue,
                       source,
                       channel ->
-                          AmqpTopology.declarePartition(channel, partition, settings.partitions()))
+                          BrokerTopology.declarePartition(
+                              channel, partition, settings.partitions()))
                   .map(delivery -> Pair.create(delivery, decodeAndSize.decode(delivery)))
                   .mapAsyncPartitionedUnordered(
                       settings.parallelism(),

@@ -1,7 +1,7 @@
 package org.example.helpdesk.backoffice.inbox;
 
 import java.util.Optional;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
+import org.example.helpdesk.amqp.CommittableMessage;
 
 /**
  * The consumer's first stage: a delivery becomes an {@link InboundMessage} (its body decoded only

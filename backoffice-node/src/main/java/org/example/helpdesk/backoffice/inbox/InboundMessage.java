@@ -10,12 +10,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
 import org.example.helpdesk.protocol.InvalidCommandException;
 import org.example.helpdesk.protocol.TextRules;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * A message as the inbox sees it, whether it just arrived from the broker or is replayed from the

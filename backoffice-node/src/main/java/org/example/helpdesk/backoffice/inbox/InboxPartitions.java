@@ -8,9 +8,10 @@ import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.backoffice.ticket.TicketShards;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +101,7 @@ public final class InboxPartitions {
   static void reconcile(Channel channel, int partitions) throws IOException {
     Connection connection = channel.getConnection();
     for (int p = 0; p < partitions; p++) {
-      AmqpTopology.declarePartition(channel, p, partitions);
+      BrokerTopology.declarePartition(channel, p, partitions);
     }
     // RabbitMQ takes the unbinding of a binding that does not exist as done; the embedded broker
     // answers 404 and closes the channel: then the next unbinding gets a fresh one

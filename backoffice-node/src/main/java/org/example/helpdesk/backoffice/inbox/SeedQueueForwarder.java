@@ -5,12 +5,13 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Source;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.AmqpPublisher;
+import org.example.helpdesk.amqp.AmqpSource;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommittableMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.AmqpPublisher;
-import org.example.helpdesk.protocol.amqp.AmqpSource;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +63,7 @@ final class SeedQueueForwarder {
             AmqpTopology.BACKOFFICE_QUEUE,
             source,
             channel -> {
-              AmqpTopology.declare(channel);
+              BrokerTopology.declare(channel);
               InboxPartitions.reconcile(channel, partitions);
             })
         .map(delivery -> Pair.create(toSlot(delivery), delivery))
@@ -72,7 +73,7 @@ final class SeedQueueForwarder {
                     settings.effectivePrefetch(),
                     channel -> {
                       for (int p = 0; p < partitions; p++) {
-                        AmqpTopology.declarePartition(channel, p, partitions);
+                        BrokerTopology.declarePartition(channel, p, partitions);
                       }
                     })
                 .asFlow())

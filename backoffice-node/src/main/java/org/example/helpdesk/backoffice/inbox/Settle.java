@@ -5,9 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.logging.LogContext;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * The consumer's last stage: a message is acked once it is done with (applied, parked or kept as a

@@ -4,8 +4,8 @@ import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
+import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.platform.tracing.Tracing;
-import org.example.helpdesk.protocol.amqp.CommittableMessage;
 
 /**
  * The consumer's handling of one message in a consume span that continues the message's trace

@@ -162,13 +162,4 @@ public final class Ticket {
   private static ConflictException conflict(UUID id, String why) {
     return new ConflictException("ticket " + id + " " + why);
   }
-
-  /**
-   * @deprecated tags are the entity's: use {@link TicketTags#tagFor}. Kept only until
-   *     InboxHostileInputTest (rewritten in parallel for issue 19) calls TicketTags.
-   */
-  @Deprecated
-  public static String tagFor(UUID ticketId) {
-    return TicketTags.tagFor(ticketId);
-  }
 }

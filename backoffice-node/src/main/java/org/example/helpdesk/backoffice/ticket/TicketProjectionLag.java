@@ -1,8 +1,8 @@
 package org.example.helpdesk.backoffice.ticket;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.example.helpdesk.platform.db.SqlMetrics;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /** How far the tickets projection is behind the journal: registered by the ticket feature. */
 public final class TicketProjectionLag {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
@@ -20,7 +21,6 @@ import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.TicketWasAssigned;
 import org.example.helpdesk.protocol.TicketWasCancelled;
 import org.example.helpdesk.protocol.TicketWasPrepared;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.junit.jupiter.api.Test;
 
 /** Which Ticket events a customer hears of, and the messages they travel in. */

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
-import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketTags;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
@@ -116,7 +116,7 @@ class InboxHostileInputTest {
     UUID good;
     do {
       good = UUID.randomUUID();
-    } while (!Ticket.tagFor(good).equals(Ticket.tagFor(WITH_NUL)));
+    } while (!TicketTags.tagFor(good).equals(TicketTags.tagFor(WITH_NUL)));
     BackofficeTestNode.publish(
         new PrepareTicket(
             good, TicketType.CUSTOMER_ISSUE, new Description("after the hostile ones")),

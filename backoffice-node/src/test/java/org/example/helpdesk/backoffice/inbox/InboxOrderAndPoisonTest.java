@@ -257,7 +257,7 @@ class InboxOrderAndPoisonTest {
             UUID id = UUID.randomUUID();
             ids.add(id);
             var m =
-                org.example.helpdesk.protocol.CommandMessage.toBackoffice(
+                org.example.helpdesk.amqp.CommandMessage.toBackoffice(
                     new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("other " + i)),
                     id + ":1",
                     id.toString(),

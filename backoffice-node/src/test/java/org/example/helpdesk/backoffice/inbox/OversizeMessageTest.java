@@ -19,15 +19,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommandMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.embedded.EmbeddedAmqpBroker;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.example.helpdesk.testsupport.Sql;
 import org.example.helpdesk.testsupport.TestBroker;
@@ -133,7 +134,7 @@ class OversizeMessageTest {
     factory.setAutomaticRecoveryEnabled(false);
     try (Connection connection = factory.newConnection("oversize-test")) {
       Channel channel = connection.createChannel();
-      AmqpTopology.declare(channel);
+      BrokerTopology.declare(channel);
       channel.confirmSelect();
       channel.basicPublish(
           AmqpTopology.COMMANDS_EXCHANGE,

@@ -31,7 +31,7 @@ public final class IssueEntity
   /** Issues are spread over this many tags, one outbox relay instance per tag. Fixed for good. */
   public static final int TAG_COUNT = 4;
 
-  public sealed interface Message permits Envelope, Get {}
+  public sealed interface Message permits Envelope, Get, GetView {}
 
   /**
    * A command for the issue's rules, with the trace context of the request that sent it (kept with
@@ -46,6 +46,11 @@ public final class IssueEntity
   }
 
   public record Get(ActorRef<StatusReply<Issue.Summary>> replyTo) implements Message {}
+
+  /** The issue with what happened to it, oldest first. */
+  public record GetView(ActorRef<StatusReply<View>> replyTo) implements Message {}
+
+  public record View(Issue.Summary issue, List<Timeline.Moment> timeline) {}
 
   /** The time the issue's facts happen at. */
   private final Clock clock;
@@ -88,6 +93,7 @@ public final class IssueEntity
         .forAnyState()
         .onCommand(Envelope.class, this::decide)
         .onCommand(Get.class, this::get)
+        .onCommand(GetView.class, this::view)
         .build();
   }
 
@@ -109,6 +115,22 @@ public final class IssueEntity
 
   private static StatusReply<Issue.Reported> answer(StoredIssue stored, boolean newlyReported) {
     return StatusReply.success(new Issue.Reported(stored.issue().summary(), newlyReported));
+  }
+
+  private ReplyEffect<StoredIssue> view(StoredIssue stored, GetView get) {
+    return stored.issue() == null
+        ? Effect()
+            .reply(
+                get.replyTo(),
+                StatusReply.error(new NotFoundException("issue " + issueId() + " does not exist")))
+        : Effect()
+            .reply(
+                get.replyTo(),
+                StatusReply.success(
+                    new View(
+                        stored.issue().summary(),
+                        Timeline.of(
+                            stored.outbox().stream().map(StoredIssue.Entry::fact).toList()))));
   }
 
   private ReplyEffect<StoredIssue> get(StoredIssue stored, Get get) {

@@ -1,6 +1,7 @@
 package org.example.helpdesk.customer.issue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -63,9 +64,11 @@ public final class IssueRoutes extends ApiDirectives {
       String status,
       Instant reportedAt,
       Instant closedAt,
-      String progress) {
+      String progress,
+      List<Timeline.Moment> timeline) {
 
-    public static IssueView of(Issue.Summary s) {
+    public static IssueView of(IssueEntity.View view) {
+      Issue.Summary s = view.issue();
       return new IssueView(
           s.issueId(),
           s.email().value(),
@@ -73,7 +76,8 @@ public final class IssueRoutes extends ApiDirectives {
           statusName(s.status()),
           s.reportedAt(),
           s.closedAt(),
-          IssueJson.name(s.progress()));
+          IssueJson.name(s.progress()),
+          view.timeline());
     }
   }
 
@@ -96,10 +100,10 @@ public final class IssueRoutes extends ApiDirectives {
                                             get(
                                                 () ->
                                                     onReply(
-                                                        issues.get(id),
-                                                        s ->
+                                                        issues.view(id),
+                                                        v ->
                                                             json(
-                                                                StatusCodes.OK, IssueView.of(s))))),
+                                                                StatusCodes.OK, IssueView.of(v))))),
                                     path("close", () -> post(() -> close(id))))))));
   }
 

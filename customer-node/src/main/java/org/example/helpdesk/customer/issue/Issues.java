@@ -73,6 +73,11 @@ public final class Issues {
         issueId.toString());
   }
 
+  /** The issue with its timeline. */
+  public CompletionStage<IssueEntity.View> view(UUID issueId) {
+    return ref(issueId).askWithStatus(IssueEntity.GetView::new, askTimeout);
+  }
+
   public CompletionStage<Issue.Summary> get(UUID issueId) {
     return ref(issueId).askWithStatus(IssueEntity.Get::new, askTimeout);
   }

@@ -3,14 +3,14 @@ package org.example.helpdesk.customer.outbox;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.example.helpdesk.amqp.CommandMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.protocol.CancelTicket;
-import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
  * What the backoffice is asked to do when something happens to an issue: the one place that turns

@@ -6,10 +6,10 @@ import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.stream.RestartSettings;
-import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.amqp.AmqpConnector;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
-import org.example.helpdesk.protocol.amqp.UnitPublisher;
+import org.example.helpdesk.amqp.AmqpConnector;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.OutboundMessage;
+import org.example.helpdesk.amqp.UnitPublisher;
 
 /**
  * One long-lived confirming publisher per node, for the outbox relays: a {@link UnitPublisher} that
@@ -36,7 +36,7 @@ public final class CommandPublisher {
             system,
             "command-publisher",
             connector,
-            AmqpTopology::declare,
+            BrokerTopology::declare,
             new UnitPublisher.Settings(
                 settings.buffer(),
                 settings.maxUnconfirmed(),

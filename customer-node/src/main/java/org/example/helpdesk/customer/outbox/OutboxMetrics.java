@@ -3,8 +3,8 @@ package org.example.helpdesk.customer.outbox;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.example.helpdesk.customer.issue.IssueEntity;
+import org.example.helpdesk.platform.db.SqlMetrics;
 import org.example.helpdesk.platform.metrics.ProjectionLag;
-import org.example.helpdesk.platform.metrics.SqlMetrics;
 
 /**
  * What an operator of the customer service watches of the outbox: how many issue changes the relay

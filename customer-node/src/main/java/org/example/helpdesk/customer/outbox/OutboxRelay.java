@@ -20,6 +20,7 @@ import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.Handler;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.customer.issue.IssueEntity;
 import org.example.helpdesk.customer.issue.StoredIssue;
 import org.example.helpdesk.platform.changefeed.CommitOrderedFeed;
@@ -32,7 +33,6 @@ import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.example.helpdesk.protocol.DistributedCommand;
 import org.example.helpdesk.protocol.DistributedCommands;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 
 /**
  * Publishes the facts in the outboxes of issues, as the backoffice's commands, as they are written:

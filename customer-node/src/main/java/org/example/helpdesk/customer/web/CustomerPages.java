@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -102,7 +103,9 @@ public final class CustomerPages extends ApiDirectives {
       String reportedAt,
       String reportedAtIso,
       String closedAt,
-      String closedAtIso) {
+      String closedAtIso,
+      String progress,
+      List<Moment> timeline) {
 
     static IssuePage of(IssueView issue) {
       return new IssuePage(
@@ -114,9 +117,34 @@ public final class CustomerPages extends ApiDirectives {
           shown(issue.reportedAt()),
           iso(issue.reportedAt()),
           shown(issue.closedAt()),
-          iso(issue.closedAt()));
+          iso(issue.closedAt()),
+          PROGRESS.get(issue.progress()),
+          issue.timeline().stream()
+              .map(m -> new Moment(shown(m.at()), iso(m.at()), WHAT.get(m.what()), m.reply()))
+              .toList());
     }
   }
+
+  /** A moment of the issue's timeline, in words. */
+  public record Moment(String at, String atIso, String what, String reply) {}
+
+  /** How far support got, as the customer reads it. */
+  static final Map<String, String> PROGRESS =
+      Map.of(
+          "reported", "Reported: waiting for our support team to take it on",
+          "received", "Received by our support team",
+          "assigned", "An agent is working on it",
+          "closed-by-support", "Closed by our support team");
+
+  /** Each moment of the timeline, in words. */
+  static final Map<String, String> WHAT =
+      Map.of(
+          "reported", "You reported the issue",
+          "received", "Our support team received it",
+          "assigned", "An agent started working on it",
+          "answered", "Support replied",
+          "closed-by-support", "Our support team closed it",
+          "closed", "You closed the issue");
 
   public record ErrorPage(String title, String message) {}
 
@@ -220,11 +248,11 @@ public final class CustomerPages extends ApiDirectives {
 
   private Route show(UUID id) {
     return onReply(
-        issues.get(id),
-        issue ->
+        issues.view(id),
+        view ->
             complete(
                 Pages.response(
-                    StatusCodes.OK, "customer-issue", IssuePage.of(IssueView.of(issue)))));
+                    StatusCodes.OK, "customer-issue", IssuePage.of(IssueView.of(view)))));
   }
 
   /** Closing a closed issue is no error: the customer lands on the issue's page either way. */

@@ -220,6 +220,22 @@ class IssueTest {
             new Envelope(new ReportIssue(JANE, content("bug")), TRACE, reported.getRef()),
             new Envelope(new CloseIssue(), TraceContext.none(), reported.getRef()),
             new Get(summary.getRef()),
+            new IssueEntity.GetView(
+                testKit.<StatusReply<IssueEntity.View>>createTestProbe().getRef()),
+            new Envelope(
+                new Issue.RecordTicketProgress(
+                    3,
+                    Issue.TicketStep.ANSWERED,
+                    T0,
+                    new org.example.helpdesk.protocol.SupportReply("Fixed.")),
+                TRACE,
+                reported.getRef()),
+            StatusReply.success(
+                new IssueEntity.View(
+                    open,
+                    List.of(
+                        new Timeline.Moment(T0, "reported", null),
+                        new Timeline.Moment(T0, "answered", "Fixed.")))),
             new StoredIssue(
                 new ReportedIssue(
                     issueId,

@@ -167,4 +167,25 @@ class TicketProgressRulesTest {
         IllegalArgumentException.class,
         () -> new RecordTicketProgress(1, TicketStep.ASSIGNED, T0, TONER));
   }
+
+  @Test
+  void theTimelineTellsWhatHappenedOldestFirstWithoutTheMails() {
+    assertEquals(
+        java.util.List.of(
+            new Timeline.Moment(T0, "reported", null),
+            new Timeline.Moment(T0.plusSeconds(1), "received", null),
+            new Timeline.Moment(T0.plusSeconds(2), "assigned", null),
+            new Timeline.Moment(T0.plusSeconds(4), "answered", TONER.value()),
+            new Timeline.Moment(T0.plusSeconds(5), "closed-by-support", null)),
+        Timeline.of(
+            java.util.List.of(
+                REPORTED,
+                progressed(1, TicketStep.PREPARED),
+                progressed(2, TicketStep.ASSIGNED),
+                new NotificationWasQueued(Notification.AGENT_ASSIGNED, null, NOW),
+                progressed(4, TicketStep.ANSWERED),
+                progressed(5, TicketStep.CANCELLED))));
+    assertEquals(
+        "closed", Timeline.of(java.util.List.of(REPORTED, CLOSED_BY_CUSTOMER)).get(1).what());
+  }
 }

@@ -16,6 +16,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.customer.issue.Email;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.Issue.IssueWasClosed;
@@ -31,7 +32,6 @@ import org.example.helpdesk.customer.issue.StoredIssue.Entry;
 import org.example.helpdesk.protocol.IssueContent;
 import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TraceContext;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

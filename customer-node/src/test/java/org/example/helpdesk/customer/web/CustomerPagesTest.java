@@ -231,8 +231,14 @@ class CustomerPagesTest {
     assertEquals(200, page.statusCode());
     assertEquals("text/html; charset=UTF-8", header(page, "Content-Type"), accept);
     assertTrue(
-        page.body().contains("<form method=\"post\" action=\"/issues/" + id + "/close\">")
+        page.body()
+                .contains(
+                    "<form method=\"post\" action=\"/issues/" + id + "/close\" id=\"close-form\">")
             && page.body().contains("Close issue"));
+    // what happened so far, in words, for the page's script to keep up to date
+    assertTrue(page.body().contains("Reported: waiting for our support team to take it on"));
+    assertTrue(page.body().contains("You reported the issue"));
+    assertTrue(page.body().contains("<script src=\"/assets/app/customer.js\" defer></script>"));
   }
 
   @ParameterizedTest(name = "Accept: {0}")

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.backoffice.BackofficeNode;
 import org.example.helpdesk.customer.CustomerNode;
 import org.example.helpdesk.protocol.AmqpTopology;
@@ -450,7 +451,7 @@ class BrowserTest {
             .deliveryMode(2)
             .build();
     TestBroker.publish(
-        AmqpTopology::declare,
+        BrokerTopology::declare,
         AmqpTopology.COMMANDS_EXCHANGE,
         AmqpTopology.BACKOFFICE_ROUTING_KEY,
         properties,

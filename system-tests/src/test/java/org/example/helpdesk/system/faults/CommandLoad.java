@@ -12,12 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.example.helpdesk.amqp.CommandMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.protocol.CancelTicket;
-import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.TestBroker;
 
 /**

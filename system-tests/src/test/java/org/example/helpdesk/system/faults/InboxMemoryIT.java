@@ -14,12 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import org.example.helpdesk.amqp.BrokerTopology;
+import org.example.helpdesk.amqp.CommandMessage;
+import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.protocol.AmqpTopology;
-import org.example.helpdesk.protocol.CommandMessage;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
 import org.example.helpdesk.protocol.TicketType;
-import org.example.helpdesk.protocol.amqp.OutboundMessage;
 import org.example.helpdesk.testsupport.NodeProcess;
 import org.example.helpdesk.testsupport.TestBroker;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class InboxMemoryIT {
       Random random = new Random(7);
       TestBroker.withChannel(
           channel -> {
-            AmqpTopology.declare(channel);
+            BrokerTopology.declare(channel);
             channel.confirmSelect();
             for (int i = 0; i < LARGE; i++) {
               byte[] body = new byte[SIZE];
