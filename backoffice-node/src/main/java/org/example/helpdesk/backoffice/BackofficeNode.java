@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.stream.RestartSettings;
+import org.example.helpdesk.amqp.UnitPublisher;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.backoffice.auth.Employees;
@@ -26,6 +27,9 @@ import org.example.helpdesk.backoffice.deadletter.DeadLetterPages;
 import org.example.helpdesk.backoffice.deadletter.DeadLetterRoutes;
 import org.example.helpdesk.backoffice.deadletter.DeadLetterTable;
 import org.example.helpdesk.backoffice.deadletter.DeadLetters;
+import org.example.helpdesk.backoffice.events.CustomerEvents;
+import org.example.helpdesk.backoffice.events.TicketEventRelay;
+import org.example.helpdesk.backoffice.events.TicketEventRelayMetrics;
 import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.InboxMetrics;
@@ -54,7 +58,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Backoffice Service node: Ticket entities, the tickets read model, the inbox of distributed
- * commands with its dead letters, and the HTTP API.
+ * commands with its dead letters, the relay of the tickets' events to the customer service, and the
+ * HTTP API.
  */
 public final class BackofficeNode {
 
@@ -111,6 +116,7 @@ public final class BackofficeNode {
         node.database().dataSource(),
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
+    startEventsRelay(node, feeds);
 
     ConnectionPools.get(node.system())
         .add("persistence", ConnectionPools.journalPool(node.system()));
@@ -159,9 +165,18 @@ public final class BackofficeNode {
             TicketTags.all(),
             TicketProjectionLag.SQL,
             OffsetLever.Feed.EVENT_TAG);
+    // the relay's offset can be moved back too: the customer service takes a repeat as such
+    AdminProjection eventsRelayAdmin =
+        new AdminProjection(
+            node.system(),
+            node.database(),
+            TicketEventRelay.NAME,
+            TicketTags.all(),
+            TicketProjectionLag.SQL,
+            OffsetLever.Feed.EVENT_TAG);
     ProjectionAdminRoutes projectionAdmin =
         new ProjectionAdminRoutes(
-            List.of(ticketsAdmin),
+            List.of(ticketsAdmin, eventsRelayAdmin),
             Map.of(
                 TicketProjection.NAME,
                 new TicketRebuild(
@@ -202,6 +217,36 @@ public final class BackofficeNode {
                     uri.path().equals("/metrics") ? access.loopbackOrSignedIn(scrape) : d.reject()),
         RouteTemplates.openApi("openapi/backoffice.json", PAGES));
     return new BackofficeNode(node, deadLetters);
+  }
+
+  /** The Ticket journal as the backoffice's outbox: its events for customers, over AMQP. */
+  private static void startEventsRelay(Node node, ChangeFeeds feeds) {
+    Config events = node.config().getConfig("helpdesk.ticket-events");
+    UnitPublisher publisher =
+        UnitPublisher.start(
+            node.system(),
+            "ticket-events-publisher",
+            node.amqp(),
+            CustomerEvents::declare,
+            new UnitPublisher.Settings(
+                events.getInt("publisher.buffer"),
+                events.getInt("publisher.max-unconfirmed"),
+                events.getDuration("publisher.confirm-timeout"),
+                RestartSettings.create(
+                    events.getDuration("publisher.restart-min-backoff"),
+                    events.getDuration("publisher.restart-max-backoff"),
+                    0.2)));
+    TicketEventRelay.init(
+        node.system(),
+        feeds.feed(
+            new EventTagTable<>(node.system(), Recorded.type()), events.getInt("relay.batch-size")),
+        node.database(),
+        publisher,
+        new TicketEventRelayMetrics(node.metrics().registry(), node.metrics().sql()),
+        new TicketEventRelay.Settings(
+            events.getInt("relay.group-size"),
+            events.getDuration("relay.group-within"),
+            events.getInt("relay.remembered-origins")));
   }
 
   private static Access access(Config auth, Clock clock) {

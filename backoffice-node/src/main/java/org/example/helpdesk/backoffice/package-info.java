@@ -10,6 +10,7 @@
  *   ticket.web   → ticket   (Tickets, TicketReadModel, TicketView, Ticket.Status)
  *                → console  (ConsoleLayout)      → auth (Access, Employee)
  *   inbox        → ticket   (Tickets, Ticket.Origin, TicketShards)
+ *   events       → ticket   (Ticket.Event, TicketTags, TicketEntity.TYPE, TicketProjectionLag)
  *   deadletter   → inbox    (DeadLetterStore: implements it; MessageHandler and InboundMessage:
  *                            replays through them)
  *                → console  (ConsoleLayout)      → auth (Access, Employee)
