@@ -30,6 +30,7 @@ import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.InboxMetrics;
 import org.example.helpdesk.backoffice.inbox.InboxPartitions;
+import org.example.helpdesk.backoffice.ticket.TicketHistory;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.backoffice.ticket.TicketProjectionLag;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
@@ -78,6 +79,8 @@ public final class BackofficeNode {
           "/console/tickets/{id}",
           "/console/tickets/{id}/assign",
           "/console/tickets/{id}/cancel",
+          "/console/tickets/{id}/answer",
+          "/console/tickets/{id}/history",
           "/console/dead-letters",
           "/console/dead-letters/bulk",
           "/console/dead-letters/{id}",
@@ -151,6 +154,7 @@ public final class BackofficeNode {
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
+    TicketHistory history = new TicketHistory(node.system());
     AdminProjection ticketsAdmin =
         new AdminProjection(
             node.system(),
@@ -177,7 +181,7 @@ public final class BackofficeNode {
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
-            new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
+            new TicketRoutes(tickets, readModel, history, access, node.maxBodyBytes()).routes(),
             // (before DeadLetterRoutes and DeadLetterPages, which would take "bulk" for an id)
             new BulkDeadLetterRoutes(bulkDeadLetters, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
