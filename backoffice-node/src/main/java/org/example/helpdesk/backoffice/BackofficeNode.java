@@ -192,6 +192,7 @@ public final class BackofficeNode {
                     access,
                     tickets,
                     readModel,
+                    history,
                     new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
                     layout)
                 .routes(),
