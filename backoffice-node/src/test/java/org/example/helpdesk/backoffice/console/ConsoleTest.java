@@ -404,6 +404,26 @@ class ConsoleTest {
 
   @Test
   void theEventStreamSaysChangedAfterATicketIsCreated() throws Exception {
+    awaitChangedAfter(() -> createTicket("seen live"));
+    Page stranger = node.browser().get("/console/events");
+    assertEquals(303, stranger.status(), "strangers get no events");
+  }
+
+  /** An answer changes no row of the read model; the timeline reloads all the same. */
+  @Test
+  void theEventStreamSaysChangedAfterAnAnswer() throws Exception {
+    UUID id = node.customerTicket("answered live");
+    Thread.sleep(1_500); // its preparation's change has been told
+    awaitChangedAfter(
+        () ->
+            assertEquals(
+                200,
+                node.http
+                    .postJson("/tickets/" + id + "/answer", "{\"reply\":\"on our way\"}")
+                    .status()));
+  }
+
+  private static void awaitChangedAfter(Runnable change) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(agent.uri("/console/events"))
             .header("Cookie", agent.cookieHeader())
@@ -429,12 +449,10 @@ class ConsoleTest {
       reader.setDaemon(true);
       reader.start();
 
-      createTicket("seen live");
+      change.run();
 
       await().atMost(Duration.ofSeconds(20)).untilTrue(changed);
     }
-    Page stranger = node.browser().get("/console/events");
-    assertEquals(303, stranger.status(), "strangers get no events");
   }
 
   private static String createTicket(String description) {
