@@ -34,6 +34,7 @@ import org.example.helpdesk.backoffice.inbox.CommandConsumer;
 import org.example.helpdesk.backoffice.inbox.CommandHandling;
 import org.example.helpdesk.backoffice.inbox.InboxMetrics;
 import org.example.helpdesk.backoffice.inbox.InboxPartitions;
+import org.example.helpdesk.backoffice.ticket.TicketHistory;
 import org.example.helpdesk.backoffice.ticket.TicketProjection;
 import org.example.helpdesk.backoffice.ticket.TicketProjectionLag;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
@@ -83,6 +84,8 @@ public final class BackofficeNode {
           "/console/tickets/{id}",
           "/console/tickets/{id}/assign",
           "/console/tickets/{id}/cancel",
+          "/console/tickets/{id}/answer",
+          "/console/tickets/{id}/history",
           "/console/dead-letters",
           "/console/dead-letters/bulk",
           "/console/dead-letters/{id}",
@@ -157,6 +160,7 @@ public final class BackofficeNode {
 
     Access access = access(config.getConfig("helpdesk.auth"), clock);
     TicketReadModel readModel = new TicketReadModel(node.database());
+    TicketHistory history = new TicketHistory(node.system());
     AdminProjection ticketsAdmin =
         new AdminProjection(
             node.system(),
@@ -192,7 +196,7 @@ public final class BackofficeNode {
     AllDirectives d = new AllDirectives() {};
     node.serve(
         d.concat(
-            new TicketRoutes(tickets, readModel, access, node.maxBodyBytes()).routes(),
+            new TicketRoutes(tickets, readModel, history, access, node.maxBodyBytes()).routes(),
             // (before DeadLetterRoutes and DeadLetterPages, which would take "bulk" for an id)
             new BulkDeadLetterRoutes(bulkDeadLetters, access, node.maxBodyBytes()).routes(),
             new DeadLetterRoutes(deadLetters, access, node.maxBodyBytes()).routes(),
@@ -203,6 +207,7 @@ public final class BackofficeNode {
                     access,
                     tickets,
                     readModel,
+                    history,
                     new TicketChanges(node.system(), feeds.signal(TicketReadModel.TABLE)),
                     layout)
                 .routes(),

@@ -56,6 +56,8 @@ class BackofficeApiDocsTest {
           "GET /tickets/{ticketId}",
           "POST /tickets/{ticketId}/assign",
           "POST /tickets/{ticketId}/cancel",
+          "POST /tickets/{ticketId}/answer",
+          "GET /tickets/{ticketId}/history",
           "GET /dead-letters",
           "GET /dead-letters/{id}",
           "DELETE /dead-letters/{id}",
@@ -89,6 +91,7 @@ class BackofficeApiDocsTest {
   private static String awaitingTicket;
   private static String ticketToCancel;
   private static String cancelledTicket;
+  private static String customerTicket;
   private static long failingLetter;
   private static long fixableLetter;
   private static UUID fixableTicket;
@@ -121,6 +124,7 @@ class BackofficeApiDocsTest {
     cancelledTicket = createTicket();
     assertEquals(
         200, node.http.post("/tickets/" + cancelledTicket + "/cancel", null, new byte[0]).status());
+    customerTicket = node.customerTicket("a customer's issue, for the documentation").toString();
     BackofficeTestNode.publishRaw("ticket.cancel", "docs-failing", "not json");
     BackofficeTestNode.publishRaw("ticket.cancel", "docs-delete", "not json either");
     fixableTicket = UUID.randomUUID();
@@ -193,7 +197,11 @@ class BackofficeApiDocsTest {
       String body =
           parts[1].endsWith("/assign")
               ? "{\"assignee\":\"alice\"}"
-              : parts[1].equals("/tickets") ? "{\"ticketType\":\"t\",\"description\":\"d\"}" : null;
+              : parts[1].endsWith("/answer")
+                  ? "{\"reply\":\"hello\"}"
+                  : parts[1].equals("/tickets")
+                      ? "{\"ticketType\":\"t\",\"description\":\"d\"}"
+                      : null;
       Page page =
           operator()
               .request(
@@ -247,6 +255,9 @@ class BackofficeApiDocsTest {
   void theResponsesHaveTheDocumentedFields() {
     assertFields("Ticket", operator().get("/tickets/" + awaitingTicket).json());
     assertFields("Ticket", operator().get("/tickets").json().get(0));
+    for (JsonNode entry : operator().get("/tickets/" + awaitingTicket + "/history").json()) {
+      assertFields("HistoryEntry", entry);
+    }
     assertFields("DeadLetter", operator().get("/dead-letters/" + failingLetter).json());
     assertFields("DeadLetter", operator().get("/dead-letters").json().get(0));
     assertFields("Readiness", node.browser().get("/health/ready").json());
@@ -422,6 +433,33 @@ class BackofficeApiDocsTest {
         "POST /tickets/{ticketId}/assign 429",
         () -> json(blocked(), "POST", ticket + "/assign", assignment));
 
+    String reply = "{\"reply\":\"Thanks, we are on it.\"}";
+    String answer = "/tickets/" + customerTicket + "/answer";
+    p.put("POST /tickets/{ticketId}/answer 200", () -> json(operator(), "POST", answer, reply));
+    p.put(
+        "POST /tickets/{ticketId}/answer 400",
+        () -> json(operator(), "POST", answer, "{\"reply\":\" \"}"));
+    p.put("POST /tickets/{ticketId}/answer 401", () -> json(node.browser(), "POST", answer, reply));
+    p.put("POST /tickets/{ticketId}/answer 403", () -> json(signedIn, "POST", answer, reply));
+    p.put(
+        "POST /tickets/{ticketId}/answer 404",
+        () -> json(operator(), "POST", unknownTicket + "/answer", reply));
+    p.put(
+        "POST /tickets/{ticketId}/answer 409",
+        () -> json(operator(), "POST", ticket + "/answer", reply));
+    p.put("POST /tickets/{ticketId}/answer 413", () -> json(operator(), "POST", answer, BIG));
+    p.put(
+        "POST /tickets/{ticketId}/answer 415",
+        () -> operator().request("POST", answer, "text/plain", "hello".getBytes(UTF_8)));
+    p.put("POST /tickets/{ticketId}/answer 429", () -> json(blocked(), "POST", answer, reply));
+
+    p.put("GET /tickets/{ticketId}/history 200", () -> operator().get(ticket + "/history"));
+    p.put(
+        "GET /tickets/{ticketId}/history 400", () -> operator().get("/tickets/not-a-uuid/history"));
+    p.put("GET /tickets/{ticketId}/history 401", () -> node.browser().get(ticket + "/history"));
+    p.put("GET /tickets/{ticketId}/history 404", () -> operator().get(unknownTicket + "/history"));
+    p.put("GET /tickets/{ticketId}/history 429", () -> blocked().get(ticket + "/history"));
+
     String cancel = "/tickets/" + ticketToCancel + "/cancel";
     p.put(
         "POST /tickets/{ticketId}/cancel 200",
@@ -580,6 +618,15 @@ class BackofficeApiDocsTest {
     p.put(
         "POST /tickets/{ticketId}/cancel",
         () -> operator().request("POST", ticket + "/cancel", null, null));
+    p.put(
+        "POST /tickets/{ticketId}/answer",
+        () ->
+            json(
+                operator(),
+                "POST",
+                "/tickets/" + customerTicket + "/answer",
+                "{\"reply\":\"while the database is down\"}"));
+    p.put("GET /tickets/{ticketId}/history", () -> operator().get(ticket + "/history"));
     p.put("GET /dead-letters", () -> operator().get("/dead-letters"));
     p.put("GET /dead-letters/{id}", () -> operator().get("/dead-letters/" + failingLetter));
     p.put(

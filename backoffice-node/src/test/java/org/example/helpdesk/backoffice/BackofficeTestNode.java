@@ -161,6 +161,22 @@ public final class BackofficeTestNode implements NodeExtension {
         body.getBytes(UTF_8));
   }
 
+  /**
+   * A ticket prepared as a customer's issue prepares it (through the inbox), once it is in the read
+   * model.
+   */
+  public UUID customerTicket(String description) {
+    UUID id = UUID.randomUUID();
+    publish(
+        new org.example.helpdesk.protocol.PrepareTicket(
+            id,
+            org.example.helpdesk.protocol.TicketType.CUSTOMER_ISSUE,
+            new org.example.helpdesk.protocol.Description(description)),
+        id + ":prepare");
+    awaitStatus(id, "awaiting");
+    return id;
+  }
+
   /** The open dead letters, as {@code GET /dead-letters} lists them. */
   public List<JsonNode> deadLetters() {
     var response = http.get("/dead-letters");

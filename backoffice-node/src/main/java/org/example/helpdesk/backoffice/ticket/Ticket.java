@@ -9,12 +9,14 @@ import org.example.helpdesk.platform.domain.ConflictException;
 import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 
 /**
  * A ticket employees work on: prepared (from a customer's issue or internally), assigned to an
- * employee, or cancelled. Its commands, events, states and rules; every command is idempotent, so
- * that a command delivered twice changes nothing the second time. {@link TicketEntity} runs it.
+ * employee, answered to its customer, or cancelled. Its commands, events, states and rules; every
+ * command is idempotent, so that a command delivered twice changes nothing the second time. {@link
+ * TicketEntity} runs it.
  */
 public final class Ticket {
 
@@ -31,7 +33,7 @@ public final class Ticket {
 
   // ---- commands -------------------------------------------------------------------------------
 
-  public sealed interface Command permits Prepare, Cancel, Assign, Get {}
+  public sealed interface Command permits Prepare, Cancel, Assign, Answer, Get {}
 
   public record Prepare(TicketType ticketType, Description description, Origin origin)
       implements Command {
@@ -52,12 +54,20 @@ public final class Ticket {
     }
   }
 
+  /** {@code employee}: who writes the reply to the customer. */
+  public record Answer(String employee, SupportReply reply) implements Command {
+    public Answer {
+      Objects.requireNonNull(reply, "reply is required");
+    }
+  }
+
   /** Changes nothing: answered with the ticket, if it exists. */
   public record Get() implements Command {}
 
   // ---- events ---------------------------------------------------------------------------------
 
-  public sealed interface Event permits TicketWasPrepared, TicketWasCancelled, TicketWasAssigned {
+  public sealed interface Event
+      permits TicketWasPrepared, TicketWasCancelled, TicketWasAssigned, TicketWasAnswered {
     UUID ticketId();
   }
 
@@ -76,6 +86,10 @@ public final class Ticket {
   /** {@code assignedBy}: the employee; null in events recorded before it was kept. */
   public record TicketWasAssigned(
       UUID ticketId, Assignee assignee, Instant assignedAt, String assignedBy) implements Event {}
+
+  /** Support wrote back to the customer ({@code answeredBy}: the employee). */
+  public record TicketWasAnswered(
+      UUID ticketId, SupportReply reply, Instant answeredAt, String answeredBy) implements Event {}
 
   // ---- state ----------------------------------------------------------------------------------
 
@@ -96,7 +110,12 @@ public final class Ticket {
   /** No TicketWasPrepared yet: the ticket does not exist. */
   public record Unprepared() implements State {}
 
-  public record Prepared(TicketView ticket, Origin origin) implements State {
+  /**
+   * {@code lastReply}: the text of the latest answer, null before the first; a reply sent twice in
+   * a row (a form submitted again) is recorded once.
+   */
+  public record Prepared(TicketView ticket, Origin origin, SupportReply lastReply)
+      implements State {
     boolean is(Status status) {
       return ticket.status() == status;
     }
@@ -142,21 +161,41 @@ public final class Ticket {
           ? Optional.empty()
           : Optional.of(new TicketWasAssigned(id, a.assignee(), now, a.by()));
     }
+    if (command instanceof Answer a) {
+      // the backoffice has no customer for an internal ticket (nor the customer's e-mail address:
+      // the reply travels to the customer service, which has)
+      if (ticket.origin() != Origin.CUSTOMER_SERVICE) {
+        throw conflict(id, "is internal: it has no customer to answer");
+      }
+      if (ticket.is(Status.CANCELLED)) {
+        throw conflict(id, "is cancelled and cannot be answered");
+      }
+      return a.reply().equals(ticket.lastReply())
+          ? Optional.empty()
+          : Optional.of(new TicketWasAnswered(id, a.reply(), now, a.employee()));
+    }
     return Optional.empty(); // the same preparation again, or a Get
   }
 
   /** What an event makes of a ticket. */
   static State evolve(State state, Event event) {
     if (event instanceof TicketWasPrepared e) {
-      return new Prepared(TicketView.preparedBy(e), e.origin());
+      return new Prepared(TicketView.preparedBy(e), e.origin(), null);
     }
     Prepared p = (Prepared) state;
     if (event instanceof TicketWasCancelled e) {
-      return new Prepared(p.ticket().cancelled(e.cancelledAt(), e.cancelledBy()), p.origin());
+      return new Prepared(
+          p.ticket().cancelled(e.cancelledAt(), e.cancelledBy()), p.origin(), p.lastReply());
+    }
+    if (event instanceof TicketWasAnswered e) {
+      // the view (and the read model) does not show replies: the ticket's history does
+      return new Prepared(p.ticket(), p.origin(), e.reply());
     }
     TicketWasAssigned e = (TicketWasAssigned) event;
     return new Prepared(
-        p.ticket().assigned(e.assignee(), e.assignedAt(), e.assignedBy()), p.origin());
+        p.ticket().assigned(e.assignee(), e.assignedAt(), e.assignedBy()),
+        p.origin(),
+        p.lastReply());
   }
 
   private static ConflictException conflict(UUID id, String why) {

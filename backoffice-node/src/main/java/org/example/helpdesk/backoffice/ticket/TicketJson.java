@@ -16,10 +16,16 @@ public final class TicketJson extends SimpleModule {
       List.of(
           Ticket.TicketWasPrepared.class,
           Ticket.TicketWasCancelled.class,
-          Ticket.TicketWasAssigned.class);
+          Ticket.TicketWasAssigned.class,
+          Ticket.TicketWasAnswered.class);
 
   private static final List<Class<?>> COMMANDS =
-      List.of(Ticket.Prepare.class, Ticket.Cancel.class, Ticket.Assign.class, Ticket.Get.class);
+      List.of(
+          Ticket.Prepare.class,
+          Ticket.Cancel.class,
+          Ticket.Assign.class,
+          Ticket.Answer.class,
+          Ticket.Get.class);
 
   public TicketJson() {
     super("helpdesk-ticket");

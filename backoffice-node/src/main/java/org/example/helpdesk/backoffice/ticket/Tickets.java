@@ -12,6 +12,7 @@ import org.example.helpdesk.platform.domain.ShardedEntities;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.TraceContext;
 
@@ -106,6 +107,20 @@ public final class Tickets {
         tp ->
             ref(ticketId)
                 .askWithStatus(r -> envelope(new Ticket.Assign(assignee, by), tp, r), askTimeout),
+        "ticket.id",
+        ticketId.toString());
+  }
+
+  /** An employee answers the customer whose issue prepared the ticket. */
+  public CompletionStage<TicketView> answer(
+      UUID ticketId, String employee, SupportReply reply, String traceparent) {
+    return tracing.traced(
+        "Ticket answer",
+        traceparent,
+        tp ->
+            ref(ticketId)
+                .askWithStatus(
+                    r -> envelope(new Ticket.Answer(employee, reply), tp, r), askTimeout),
         "ticket.id",
         ticketId.toString());
   }

@@ -191,6 +191,67 @@ class ConsoleTest {
   }
 
   @Test
+  void aReplyThroughTheFormIsRecordedAndShownOnTheTimeline() {
+    UUID id = node.customerTicket("My invoice is wrong");
+    String path = "/console/tickets/" + id;
+    Page page = agent.get(path);
+    assertTrue(page.body().contains("action=\"" + path + "/answer\""), page::toString);
+    assertTrue(page.body().contains("id=\"ticket-timeline\""), page::toString);
+    assertTrue(page.body().contains("Prepared from a customer&#39;s issue"), page::toString);
+    String csrf = page.csrf();
+
+    Page forged = agent.postForm(path + "/answer", Map.of("reply", "hi", "csrf", "forged"));
+    assertEquals(403, forged.status(), forged::toString);
+    Page refused =
+        agent.postForm(
+            path + "/answer", Map.of("csrf", csrf, "reply", "Dear <b>customer</b>\u0007"));
+    assertEquals(400, refused.status(), refused::toString);
+    assertTrue(
+        refused.body().contains("reply must not contain control characters"), refused::toString);
+    assertTrue(
+        refused.body().contains("Dear &lt;b&gt;customer&lt;/b&gt;"), "the typed text is kept");
+    assertEquals(List.of("TicketWasPrepared"), node.events(id));
+
+    Page answered =
+        agent.postForm(
+            path + "/answer", Map.of("csrf", csrf, "reply", "We refund the difference today."));
+    assertEquals(303, answered.status(), answered::toString);
+    assertEquals(path, answered.header("Location"));
+    assertEquals(List.of("TicketWasPrepared", "TicketWasAnswered"), node.events(id));
+    Page after = agent.get(path);
+    assertTrue(
+        after.body().contains("Answered the customer by " + TestEmployees.AGENT), after::toString);
+    assertTrue(after.body().contains("We refund the difference today."), after::toString);
+    Page timeline = agent.get(path + "/history");
+    assertEquals(200, timeline.status());
+    assertTrue(
+        timeline.body().contains("We refund the difference today.")
+            && !timeline.body().contains("<html"),
+        "the fragment the page reloads: " + timeline);
+  }
+
+  @Test
+  void onlyACustomersTicketThatIsNotCancelledOffersAReply() {
+    String internal = createTicket("no customer");
+    Page page = agent.get("/console/tickets/" + internal);
+    assertFalse(page.body().contains("/answer\""), page::toString);
+    Page refused =
+        agent.postForm(
+            "/console/tickets/" + internal + "/answer",
+            Map.of("csrf", page.csrf(), "reply", "Hello?"));
+    assertEquals(409, refused.status(), refused::toString);
+    assertTrue(refused.body().contains("no customer to answer"), refused::toString);
+    assertFalse(refused.body().contains("/answer\""), "still no form to answer with");
+
+    UUID closed = node.customerTicket("closed by the customer");
+    assertEquals(200, node.http.post("/tickets/" + closed + "/cancel", null, new byte[0]).status());
+    Page cancelled = agent.get("/console/tickets/" + closed);
+    assertFalse(cancelled.body().contains("/answer\""), cancelled::toString);
+    assertTrue(
+        cancelled.body().contains("Cancelled by " + TestEmployees.OPERATOR), cancelled::toString);
+  }
+
+  @Test
   void anInternalTicketIsCreatedThroughTheForm() {
     String csrf = agent.get("/console/tickets").csrf();
 
@@ -343,6 +404,26 @@ class ConsoleTest {
 
   @Test
   void theEventStreamSaysChangedAfterATicketIsCreated() throws Exception {
+    awaitChangedAfter(() -> createTicket("seen live"));
+    Page stranger = node.browser().get("/console/events");
+    assertEquals(303, stranger.status(), "strangers get no events");
+  }
+
+  /** An answer changes no row of the read model; the timeline reloads all the same. */
+  @Test
+  void theEventStreamSaysChangedAfterAnAnswer() throws Exception {
+    UUID id = node.customerTicket("answered live");
+    Thread.sleep(1_500); // its preparation's change has been told
+    awaitChangedAfter(
+        () ->
+            assertEquals(
+                200,
+                node.http
+                    .postJson("/tickets/" + id + "/answer", "{\"reply\":\"on our way\"}")
+                    .status()));
+  }
+
+  private static void awaitChangedAfter(Runnable change) throws Exception {
     HttpRequest request =
         HttpRequest.newBuilder(agent.uri("/console/events"))
             .header("Cookie", agent.cookieHeader())
@@ -368,12 +449,10 @@ class ConsoleTest {
       reader.setDaemon(true);
       reader.start();
 
-      createTicket("seen live");
+      change.run();
 
       await().atMost(Duration.ofSeconds(20)).untilTrue(changed);
     }
-    Page stranger = node.browser().get("/console/events");
-    assertEquals(303, stranger.status(), "strangers get no events");
   }
 
   private static String createTicket(String description) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.UUID;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.testsupport.HttpTestClient.Response;
+import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -79,6 +80,94 @@ class TicketApiTest {
   }
 
   @Test
+  void supportAnswersACustomersTicketAndItsHistoryTellsWhatHappenedOldestFirst() {
+    String id = node.customerTicket("The app crashes on start").toString();
+    String reply = "Thanks! Which version?\n\tCarol — 支持";
+
+    Response answered = answer(id, reply);
+    assertEquals(200, answered.status(), answered.toString());
+    assertEquals("awaiting", answered.json().path("status").asText());
+    assertEquals(id, answered.json().path("ticketId").asText());
+    assertEquals(200, answer(id, reply).status(), "the same reply again: recorded once");
+    assertEquals(
+        200, node.http.postJson("/tickets/" + id + "/assign", "{\"assignee\":\"alice\"}").status());
+    assertEquals(200, answer(id, "Fixed in 2.1.").status(), "while assigned");
+    assertEquals(200, node.http.post("/tickets/" + id + "/cancel", null, new byte[0]).status());
+
+    Response history = node.http.get("/tickets/" + id + "/history");
+    assertEquals(200, history.status(), history.toString());
+    assertEquals("application/json", history.header("Content-Type"));
+    List<String> what = new ArrayList<>();
+    history.json().forEach(e -> what.add(e.path("what").asText()));
+    assertEquals(List.of("prepared", "answered", "assigned", "answered", "cancelled"), what);
+    JsonNode prepared = history.json().get(0);
+    assertEquals("customer-service", prepared.path("by").asText());
+    assertEquals("customer-service", prepared.path("details").path("origin").asText());
+    assertEquals("customer-issue", prepared.path("details").path("ticketType").asText());
+    assertEquals("The app crashes on start", prepared.path("details").path("description").asText());
+    JsonNode first = history.json().get(1);
+    assertEquals(reply, first.path("details").path("reply").asText());
+    assertEquals(TestEmployees.OPERATOR, first.path("by").asText());
+    JsonNode assigned = history.json().get(2);
+    assertEquals("alice", assigned.path("details").path("assignee").asText());
+    assertEquals(TestEmployees.OPERATOR, assigned.path("by").asText());
+    assertEquals("Fixed in 2.1.", history.json().get(3).path("details").path("reply").asText());
+    assertEquals(TestEmployees.OPERATOR, history.json().get(4).path("by").asText());
+    for (int i = 1; i < history.json().size(); i++) {
+      assertTrue(
+          history
+                  .json()
+                  .get(i - 1)
+                  .path("at")
+                  .asText()
+                  .compareTo(history.json().get(i).path("at").asText())
+              <= 0,
+          history.toString());
+    }
+
+    assertError(409, "cancelled", answer(id, "Too late?"));
+  }
+
+  @Test
+  void anInternalTicketHasNoCustomerToAnswerAndItsHistoryIsThereAtOnce() {
+    String id = create("no customer here");
+
+    assertError(409, "no customer to answer", answer(id, "Hello?"));
+    Response history = node.http.get("/tickets/" + id + "/history");
+    assertEquals(200, history.status(), "from the journal, not the read model: " + history);
+    assertEquals(1, history.json().size(), history.toString());
+    JsonNode prepared = history.json().get(0);
+    assertEquals("prepared", prepared.path("what").asText());
+    assertTrue(prepared.path("by").isNull(), "an internal ticket's preparer is not recorded");
+    assertEquals("backoffice", prepared.path("details").path("origin").asText());
+    assertTrue(
+        prepared.path("at").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), prepared.toString());
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{}                                | reply is required",
+        "{\"reply\":null}                  | reply is required",
+        "{\"reply\":\"  \"}                | reply must not be blank",
+        "{\"reply\":\"a\\u0007b\"}          | reply must not contain control characters",
+        "{\"reply\":7}                     | invalid field 'reply': expected a string",
+        "{\"reply\":\"r\",\"cc\":\"x\"}      | unknown field 'cc'",
+      })
+  void anInvalidReplyIsABadRequestNamingTheField(String body, String problem) {
+    assertError(
+        400, problem, node.http.postJson("/tickets/" + customersTicket() + "/answer", body));
+  }
+
+  @Test
+  void aReplyOfTenThousandCharactersOfAnyScriptIsTakenOneMoreIsNot() {
+    String id = customersTicket();
+    assertEquals(200, answer(id, "回".repeat(10_000)).status());
+    assertError(400, "reply must be at most 10000 characters", answer(id, "回".repeat(10_001)));
+  }
+
+  @Test
   void unknownTicketsAreNotFound() {
     String unknown = UUID.randomUUID().toString();
     assertError(404, "does not exist", node.http.get("/tickets/" + unknown));
@@ -90,6 +179,8 @@ class TicketApiTest {
         404,
         "does not exist",
         node.http.post("/tickets/" + unknown + "/cancel", null, new byte[0]));
+    assertError(404, "does not exist", answer(unknown, "hello"));
+    assertError(404, "does not exist", node.http.get("/tickets/" + unknown + "/history"));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -98,6 +189,8 @@ class TicketApiTest {
     "POST, /tickets/not-a-uuid/cancel",
     "POST, /tickets/12345/assign",
     "GET, /tickets/0b7e3c4a-8f2d-4a41-9d7e-3f1c2b9a6e5",
+    "GET, /tickets/not-a-uuid/history",
+    "POST, /tickets/not-a-uuid/answer",
   })
   void aMalformedTicketIdIsABadRequest(String method, String path) {
     byte[] body = "{\"assignee\":\"alice\"}".getBytes(UTF_8);
@@ -242,6 +335,28 @@ class TicketApiTest {
             "/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
     assertEquals(201, created.status(), created.toString());
     return created.json().path("ticketId").asText();
+  }
+
+  private static String customersTicket;
+
+  /** One ticket from a customer's issue for the tests that only need one to exist. */
+  private static synchronized String customersTicket() {
+    if (customersTicket == null) {
+      customersTicket = node.customerTicket("answer me").toString();
+    }
+    return customersTicket;
+  }
+
+  private static Response answer(String id, String reply) {
+    try {
+      return node.http.postJson(
+          "/tickets/" + id + "/answer",
+          com.fasterxml.jackson.databind.json.JsonMapper.builder()
+              .build()
+              .writeValueAsString(java.util.Map.of("reply", reply)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String statusOf(String id) {

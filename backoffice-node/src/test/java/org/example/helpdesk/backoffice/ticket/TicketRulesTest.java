@@ -6,15 +6,18 @@ import static org.example.helpdesk.backoffice.ticket.TicketRules.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
+import org.example.helpdesk.backoffice.ticket.Ticket.Answer;
 import org.example.helpdesk.backoffice.ticket.Ticket.Assign;
 import org.example.helpdesk.backoffice.ticket.Ticket.Cancel;
 import org.example.helpdesk.backoffice.ticket.Ticket.Get;
 import org.example.helpdesk.backoffice.ticket.Ticket.Origin;
 import org.example.helpdesk.backoffice.ticket.Ticket.Prepare;
 import org.example.helpdesk.backoffice.ticket.Ticket.Status;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAnswered;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAssigned;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasCancelled;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasPrepared;
@@ -23,6 +26,7 @@ import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +35,7 @@ class TicketRulesTest {
 
   private static final Instant EARLIER = NOW.minusSeconds(60);
   private static final Assignee ALICE = new Assignee("alice");
+  private static final SupportReply THANKS = new SupportReply("Thanks, we are on it.");
 
   // ---- preparing ----
 
@@ -101,6 +106,7 @@ class TicketRulesTest {
     given().when(new Cancel(Origin.BACKOFFICE, "carol")).thenRejected(NotFoundException.class);
     given().when(new Assign(ALICE, "carol")).thenRejected(NotFoundException.class);
     given().when(new Get()).thenRejected(NotFoundException.class);
+    given().when(new Answer("carol", THANKS)).thenRejected(NotFoundException.class);
   }
 
   @Test
@@ -244,6 +250,81 @@ class TicketRulesTest {
       assertThrows(InvalidValueException.class, () -> new Assignee(blank), blank);
     }
     assertThrows(NullPointerException.class, () -> new Assign(null, "carol"));
+  }
+
+  // ---- answering ----
+
+  @Test
+  void answeringACustomersTicketRecordsTicketWasAnsweredAndLeavesItAsItWas() {
+    var awaiting = given(prepared("customer-issue", "bug", Origin.CUSTOMER_SERVICE));
+    TicketView ticket =
+        awaiting
+            .when(new Answer("carol", THANKS))
+            .then(new TicketWasAnswered(ID, THANKS, NOW, "carol"));
+    assertEquals(awaiting.when(new Get()).thenNothing(), ticket, "status, assignee, times");
+
+    TicketView assigned =
+        given(
+                prepared("customer-issue", "bug", Origin.CUSTOMER_SERVICE),
+                new TicketWasAssigned(ID, ALICE, EARLIER, "carol"))
+            .when(new Answer("alice", THANKS))
+            .then(new TicketWasAnswered(ID, THANKS, NOW, "alice"));
+    assertEquals(Status.ASSIGNED, assigned.status());
+    assertEquals(ALICE, assigned.assignee());
+  }
+
+  @Test
+  void theSameReplyAgainRecordsNothingAnotherReplyIsRecorded() {
+    var answered =
+        given(
+            prepared("customer-issue", "bug", Origin.CUSTOMER_SERVICE),
+            new TicketWasAnswered(ID, THANKS, EARLIER, "carol"));
+
+    answered.when(new Answer("carol", THANKS)).thenNothing();
+    SupportReply fixed = new SupportReply("Fixed in 2.1.");
+    answered.when(new Answer("alice", fixed)).then(new TicketWasAnswered(ID, fixed, NOW, "alice"));
+    given(
+            prepared("customer-issue", "bug", Origin.CUSTOMER_SERVICE),
+            new TicketWasAnswered(ID, THANKS, EARLIER, "carol"),
+            new TicketWasAnswered(ID, fixed, EARLIER, "alice"))
+        .when(new Answer("carol", THANKS))
+        .then(new TicketWasAnswered(ID, THANKS, NOW, "carol"));
+  }
+
+  @Test
+  void anInternalTicketHasNoCustomerToAnswer() {
+    ConflictException no =
+        assertThrows(
+            ConflictException.class,
+            () ->
+                Ticket.decide(
+                    Ticket.evolve(
+                        new Ticket.Unprepared(),
+                        prepared("customer-issue", "typed by an employee", Origin.BACKOFFICE)),
+                    new Answer("carol", THANKS),
+                    ID,
+                    NOW));
+    assertEquals("ticket " + ID + " is internal: it has no customer to answer", no.getMessage());
+  }
+
+  @Test
+  void aCancelledTicketCannotBeAnswered() {
+    given(
+            prepared("customer-issue", "bug", Origin.CUSTOMER_SERVICE),
+            new TicketWasCancelled(ID, EARLIER, Ticket.CUSTOMER_SERVICE))
+        .when(new Answer("carol", THANKS))
+        .thenRejected(ConflictException.class);
+  }
+
+  @Test
+  void aReplyFollowsTheRulesOfAReport() {
+    for (String bad : java.util.Arrays.asList(null, "", "  \n", "a\u0000b", "r".repeat(10_001))) {
+      InvalidValueException no =
+          assertThrows(InvalidValueException.class, () -> new SupportReply(bad), () -> "" + bad);
+      assertTrue(no.getMessage().startsWith("reply "), no.getMessage());
+    }
+    assertEquals(10_000, new SupportReply("界".repeat(10_000)).value().length());
+    assertThrows(NullPointerException.class, () -> new Answer("carol", null));
   }
 
   // ---- helpers ----

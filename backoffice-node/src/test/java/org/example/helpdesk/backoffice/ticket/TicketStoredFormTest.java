@@ -16,12 +16,14 @@ import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
 import org.example.helpdesk.backoffice.ticket.Ticket.Origin;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAnswered;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAssigned;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasCancelled;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasPrepared;
 import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.TraceContext;
 import org.junit.jupiter.api.AfterAll;
@@ -113,6 +115,29 @@ class TicketStoredFormTest {
     String json = new String(bytes, StandardCharsets.UTF_8);
     assertTrue(json.startsWith("{\"event\":{\"type\":\"TicketWasAssigned\",\"ticketId\""), json);
     assertTrue(json.contains("\"trace\":{\"traceparent\":\"" + TRACE.traceparent() + "\"}"), json);
+    assertEquals(
+        recorded, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
+  }
+
+  /** An answer (issue 21) is stored as every event now: under its type name, in the wrapper. */
+  @Test
+  void anAnswerIsStoredUnderItsTypeNameWithItsReplyAsText() {
+    Recorded<Event> recorded =
+        new Recorded<>(
+            new TicketWasAnswered(ID, new SupportReply("Fixed in 2.1, sorry!"), T, "carol"), TRACE);
+    var serializer = serialization.findSerializerFor(recorded);
+    byte[] bytes = serialization.serialize(recorded).get();
+    String manifest = Serializers.manifestFor(serializer, recorded);
+
+    assertEquals(Recorded.class.getName(), manifest);
+    assertEquals(
+        "{\"event\":{\"type\":\"TicketWasAnswered\",\"ticketId\":\""
+            + ID
+            + "\",\"reply\":\"Fixed in 2.1, sorry!\",\"answeredAt\":\"2026-11-26T09:00:00.123456Z\","
+            + "\"answeredBy\":\"carol\"},\"trace\":{\"traceparent\":\""
+            + TRACE.traceparent()
+            + "\"}}",
+        new String(bytes, StandardCharsets.UTF_8));
     assertEquals(
         recorded, serialization.deserialize(bytes, serializer.identifier(), manifest).get());
   }

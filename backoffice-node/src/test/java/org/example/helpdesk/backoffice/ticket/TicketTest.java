@@ -16,6 +16,7 @@ import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.pattern.StatusReply;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.example.helpdesk.backoffice.ticket.Ticket.Answer;
 import org.example.helpdesk.backoffice.ticket.Ticket.Assign;
 import org.example.helpdesk.backoffice.ticket.Ticket.Cancel;
 import org.example.helpdesk.backoffice.ticket.Ticket.Event;
@@ -24,6 +25,7 @@ import org.example.helpdesk.backoffice.ticket.Ticket.Origin;
 import org.example.helpdesk.backoffice.ticket.Ticket.Prepare;
 import org.example.helpdesk.backoffice.ticket.Ticket.State;
 import org.example.helpdesk.backoffice.ticket.Ticket.Status;
+import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAnswered;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasAssigned;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasCancelled;
 import org.example.helpdesk.backoffice.ticket.Ticket.TicketWasPrepared;
@@ -35,6 +37,7 @@ import org.example.helpdesk.platform.http.Json;
 import org.example.helpdesk.platform.persistence.Recorded;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.TraceContext;
 import org.junit.jupiter.api.AfterAll;
@@ -133,6 +136,51 @@ class TicketTest {
     assertEquals(before, ticket.getState());
     var get = ticket.<StatusReply<TicketView>>runCommand(r -> send(new Get(), null, r));
     assertEquals(Status.CANCELLED, get.reply().getValue().status());
+  }
+
+  @Test
+  void anAnswerIsRecordedWithItsTraceContextOnceAndSurvivesRecovery() {
+    var ticket =
+        EventSourcedBehaviorTestKit.<Envelope, Recorded<Event>, State>create(
+            testKit.system(),
+            TicketEntity.create(ticketId, Clock.fixed(NOW, ZoneOffset.UTC)),
+            EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyEquality(true));
+    ticket.<StatusReply<TicketView>>runCommand(
+        r ->
+            send(
+                new Prepare(
+                    TicketType.CUSTOMER_ISSUE, new Description("bug"), Origin.CUSTOMER_SERVICE),
+                null,
+                r));
+    SupportReply reply = new SupportReply("We are on it.\nCarol");
+
+    var answered =
+        ticket.<StatusReply<TicketView>>runCommand(r -> send(new Answer("carol", reply), TRACE, r));
+    assertEquals(
+        List.of(new Recorded<Event>(new TicketWasAnswered(ticketId, reply, NOW, "carol"), TRACE)),
+        answered.events());
+    assertEquals(Status.AWAITING, answered.reply().getValue().status());
+    var again =
+        ticket.<StatusReply<TicketView>>runCommand(r -> send(new Answer("carol", reply), TRACE, r));
+    assertTrue(again.hasNoEvents(), "the same reply twice in a row is recorded once");
+
+    State before = ticket.getState();
+    ticket.restart();
+    assertEquals(before, ticket.getState());
+    assertTrue(
+        ticket
+            .<StatusReply<TicketView>>runCommand(r -> send(new Answer("carol", reply), null, r))
+            .hasNoEvents());
+
+    var cancelled =
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> send(new Cancel(Origin.CUSTOMER_SERVICE, null), null, r));
+    assertEquals(Status.CANCELLED, cancelled.reply().getValue().status());
+    var refused =
+        ticket.<StatusReply<TicketView>>runCommand(
+            r -> send(new Answer("carol", new SupportReply("too late")), null, r));
+    assertTrue(refused.hasNoEvents());
+    assertInstanceOf(ConflictException.class, refused.reply().getError());
   }
 
   @Test

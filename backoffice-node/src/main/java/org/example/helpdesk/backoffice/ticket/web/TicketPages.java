@@ -24,6 +24,7 @@ import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketHistory;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketView;
 import org.example.helpdesk.backoffice.ticket.Tickets;
@@ -32,12 +33,14 @@ import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.InvalidValueException;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 
 /**
- * The console's ticket pages: the live list with filter and paging, a ticket's page, and the forms
- * that assign, cancel and create (an internal ticket), in the console's layout. Every form works
- * without JavaScript; htmx makes the lists live ({@code /console/events}).
+ * The console's ticket pages: the live list with filter and paging, a ticket's page with its
+ * timeline, and the forms that assign, answer the customer, cancel and create (an internal ticket),
+ * in the console's layout. Every form works without JavaScript; htmx makes the lists live ({@code
+ * /console/events}).
  */
 public final class TicketPages extends AllDirectives {
 
@@ -46,6 +49,7 @@ public final class TicketPages extends AllDirectives {
   private final Access access;
   private final Tickets tickets;
   private final TicketReadModel readModel;
+  private final TicketHistory history;
   private final TicketChanges changes;
   private final ConsoleLayout layout;
 
@@ -53,11 +57,13 @@ public final class TicketPages extends AllDirectives {
       Access access,
       Tickets tickets,
       TicketReadModel readModel,
+      TicketHistory history,
       TicketChanges changes,
       ConsoleLayout layout) {
     this.access = access;
     this.tickets = tickets;
     this.readModel = readModel;
+    this.history = history;
     this.changes = changes;
     this.layout = layout;
   }
@@ -125,7 +131,7 @@ public final class TicketPages extends AllDirectives {
                     who, StatusCodes.BAD_REQUEST, "No such ticket", "A ticket id is a UUID.");
               }
               return concat(
-                  pathEnd(() -> get(() -> ticketPage(who, id, StatusCodes.OK, null))),
+                  pathEnd(() -> get(() -> ticketPage(who, id, StatusCodes.OK, null, null))),
                   path(
                       "details",
                       () ->
@@ -138,6 +144,26 @@ public final class TicketPages extends AllDirectives {
                                               StatusCodes.OK,
                                               "console-ticket-details",
                                               ticketContext(who, t))))),
+                  path(
+                      "history",
+                      () ->
+                          get(
+                              () ->
+                                  layout.onDone(
+                                      history.of(id),
+                                      found -> {
+                                        Map<String, Object> c = layout.nav(who);
+                                        c.putAll(TicketTimeline.context(found.orElse(List.of())));
+                                        return layout.html(
+                                            StatusCodes.OK, "console-ticket-history", c);
+                                      }))),
+                  path(
+                      "answer",
+                      () ->
+                          post(
+                              () ->
+                                  formFieldMap(
+                                      f -> access.form(who, f, () -> answer(who, id, f))))),
                   path(
                       "assign",
                       () ->
@@ -203,10 +229,15 @@ public final class TicketPages extends AllDirectives {
         });
   }
 
-  private Route ticketPage(Access.SignedIn who, UUID id, StatusCode code, String error) {
+  /** {@code typedReply}: what the reply form held when it was refused, to keep; else null. */
+  private Route ticketPage(
+      Access.SignedIn who, UUID id, StatusCode code, String error, String typedReply) {
+    CompletionStage<Optional<List<TicketHistory.Entry>>> events = history.of(id);
     return layout.onDone(
-        readModel.find(id),
-        found -> {
+        readModel.find(id).thenCombine(events, Map::entry),
+        both -> {
+          Optional<TicketView> found = both.getKey();
+          List<TicketHistory.Entry> entries = both.getValue().orElse(List.of());
           if (found.isEmpty() && error == null) {
             return layout.message(
                 who,
@@ -217,6 +248,9 @@ public final class TicketPages extends AllDirectives {
           Map<String, Object> c = ticketContext(who, found);
           c.put("error", error);
           c.put("cancelled", found.map(t -> t.status() == Ticket.Status.CANCELLED).orElse(true));
+          c.putAll(TicketTimeline.context(entries));
+          c.put("answerable", found.isPresent() && TicketTimeline.answerable(entries));
+          c.put("typedReply", typedReply);
           return layout.html(code, "console-ticket", c);
         });
   }
@@ -266,10 +300,24 @@ public final class TicketPages extends AllDirectives {
   private Route cancel(Access.SignedIn who, UUID id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
       return ticketPage(
-          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.");
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the cancellation.", null);
     }
     return HttpTracing.traceparent(
         trace -> backToTicket(who, id, tickets.cancel(id, who.employee().name(), trace)));
+  }
+
+  /** A reply to the customer; the page keeps what was typed when it is refused. */
+  private Route answer(Access.SignedIn who, UUID id, Map<String, String> f) {
+    String reply = f.getOrDefault("reply", "");
+    return HttpTracing.traceparent(
+        trace ->
+            backToTicket(
+                who,
+                id,
+                valid(
+                    () ->
+                        tickets.answer(id, who.employee().name(), new SupportReply(reply), trace)),
+                reply));
   }
 
   /**
@@ -277,6 +325,11 @@ public final class TicketPages extends AllDirectives {
    * redirect, get), or at once with the reason when it is refused.
    */
   private Route backToTicket(Access.SignedIn who, UUID id, CompletionStage<?> change) {
+    return backToTicket(who, id, change, null);
+  }
+
+  private Route backToTicket(
+      Access.SignedIn who, UUID id, CompletionStage<?> change, String typedReply) {
     return onComplete(
         change,
         result ->
@@ -286,7 +339,8 @@ public final class TicketPages extends AllDirectives {
                     who,
                     id,
                     ConsoleLayout.statusOf(result.failed().get()),
-                    ConsoleLayout.errorOf(result.failed().get())));
+                    ConsoleLayout.errorOf(result.failed().get()),
+                    typedReply));
   }
 
   private static Map<String, Object> row(TicketView t) {

@@ -10,6 +10,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.example.helpdesk.backoffice.auth.Access;
 import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.backoffice.ticket.Ticket;
+import org.example.helpdesk.backoffice.ticket.TicketHistory;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketView;
 import org.example.helpdesk.backoffice.ticket.Tickets;
@@ -19,6 +20,7 @@ import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.logging.LogContext;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 
 /** The tickets API employees use. */
@@ -26,13 +28,19 @@ public final class TicketRoutes extends ApiDirectives {
 
   private final Tickets tickets;
   private final TicketReadModel readModel;
+  private final TicketHistory history;
   private final Access access;
 
   public TicketRoutes(
-      Tickets tickets, TicketReadModel readModel, Access access, long maxBodyBytes) {
+      Tickets tickets,
+      TicketReadModel readModel,
+      TicketHistory history,
+      Access access,
+      long maxBodyBytes) {
     super(maxBodyBytes);
     this.tickets = tickets;
     this.readModel = readModel;
+    this.history = history;
     this.access = access;
   }
 
@@ -54,6 +62,13 @@ public final class TicketRoutes extends ApiDirectives {
   public record Assignment(Assignee assignee) {
     public Assignment {
       required("assignee", assignee);
+    }
+  }
+
+  /** Body of {@code POST /tickets/{id}/answer}: what support writes back to the customer. */
+  public record Reply(SupportReply reply) {
+    public Reply {
+      required("reply", reply);
     }
   }
 
@@ -95,6 +110,15 @@ public final class TicketRoutes extends ApiDirectives {
                                                             jsonBody(
                                                                 Assignment.class,
                                                                 a -> assign(id, a, employee)))),
+                                            path(
+                                                "answer",
+                                                () ->
+                                                    post(
+                                                        () ->
+                                                            jsonBody(
+                                                                Reply.class,
+                                                                r -> answer(id, r, employee)))),
+                                            path("history", () -> get(() -> history(id))),
                                             path(
                                                 "cancel",
                                                 () -> post(() -> cancel(id, employee)))))))));
@@ -150,6 +174,26 @@ public final class TicketRoutes extends ApiDirectives {
             onReply(
                 tickets.assign(id, body.assignee(), by.name(), trace),
                 view -> json(StatusCodes.OK, view)));
+  }
+
+  private Route answer(UUID id, Reply body, Employee by) {
+    return traceparent(
+        trace ->
+            onReply(
+                tickets.answer(id, by.name(), body.reply(), trace),
+                view -> json(StatusCodes.OK, view)));
+  }
+
+  private Route history(UUID id) {
+    return onReply(
+        history.of(id),
+        found ->
+            found
+                .map(entries -> json(StatusCodes.OK, entries))
+                .orElseGet(
+                    () ->
+                        ApiErrors.complete(
+                            StatusCodes.NOT_FOUND, "ticket " + id + " does not exist")));
   }
 
   private Route cancel(UUID id, Employee by) {
