@@ -13,6 +13,10 @@ import java.util.regex.Pattern;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.backoffice.Browser.Page;
+import org.example.helpdesk.protocol.CancelTicket;
+import org.example.helpdesk.protocol.Description;
+import org.example.helpdesk.protocol.PrepareTicket;
+import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,6 +211,22 @@ class ConsolePagesTest {
     String again = node.deadLetter("pages-long-body").orElseThrow().path("error").asText();
     assertTrue(again.startsWith(originalError), again);
     assertEquals(1, again.split("Last replay, ", -1).length - 1, again);
+  }
+
+  @Test
+  void aTicketTheCustomerClosedSaysTheCustomerCancelledIt() {
+    UUID id = UUID.randomUUID();
+    BackofficeTestNode.publish(
+        new PrepareTicket(id, TicketType.CUSTOMER_ISSUE, new Description("from a customer")),
+        id + ":1");
+    BackofficeTestNode.publish(new CancelTicket(id), id + ":2");
+    node.awaitStatus(id, "cancelled");
+
+    Page page = agent.get("/console/tickets/" + id);
+    assertTrue(
+        page.body()
+            .contains("<dt>Cancelled by</dt><dd id=\"ticket-cancelled-by\">the customer</dd>"),
+        page::toString);
   }
 
   private static String createTicket(String description) {
