@@ -10,6 +10,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -175,14 +176,16 @@ public final class CustomerPages extends ApiDirectives {
                                             () ->
                                                 forBrowsers(
                                                     true, () -> uuid(raw, "issueId", this::close))),
-                                        // (a browser that opens the form's address: the issue)
-                                        get(
-                                            () ->
-                                                forBrowsers(
-                                                    false,
-                                                    () ->
-                                                        uuid(
-                                                            raw, "issueId", this::seeIssue)))))))));
+                                        // (a browser that opens the form's address: the
+                                        // issue; not a get directive, which would cancel the
+                                        // API's 405 for everyone else)
+                                        extractRequest(
+                                            request ->
+                                                request.method().equals(HttpMethods.GET)
+                                                        && Pages.prefersHtml(
+                                                            request.getHeader(Accept.class))
+                                                    ? uuid(raw, "issueId", this::seeIssue)
+                                                    : reject())))))));
   }
 
   /**
