@@ -125,6 +125,7 @@ public final class CustomerNode {
     AdminToken admin = new AdminToken(node.config().getString("helpdesk.admin.token"));
     // the pages first: on /issues/... they take only browsers' requests and pass the rest on
     AllDirectives d = new AllDirectives() {};
+    node.allowLargerBody(CustomerPages.REPORT_FORM);
     node.serve(
         d.concat(
             new CustomerPages(issues, node.maxBodyBytes()).routes(),

@@ -33,6 +33,7 @@ import org.example.helpdesk.platform.db.Database;
 import org.example.helpdesk.platform.db.DatabaseSettings;
 import org.example.helpdesk.platform.db.SqlMetrics;
 import org.example.helpdesk.platform.http.HttpServer;
+import org.example.helpdesk.platform.http.RequestRules;
 import org.example.helpdesk.platform.metrics.HttpMetrics;
 import org.example.helpdesk.platform.metrics.NodeMetrics;
 import org.example.helpdesk.platform.metrics.RouteTemplates;
@@ -247,6 +248,7 @@ public final class Node {
                   config.getString("helpdesk.http.host"),
                   config.getInt("helpdesk.http.port"),
                   maxBodyBytes(),
+                  List.copyOf(largerBodies),
                   all,
                   Tracing.get(system),
                   httpMetrics::instrument)
@@ -299,6 +301,14 @@ public final class Node {
 
   public Tracing tracing() {
     return Tracing.get(system);
+  }
+
+  private final List<RequestRules.LargerBody> largerBodies =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** Lets one route take a larger body than the node's limit; call it before {@code serve}. */
+  public void allowLargerBody(RequestRules.LargerBody larger) {
+    largerBodies.add(larger);
   }
 
   public long maxBodyBytes() {

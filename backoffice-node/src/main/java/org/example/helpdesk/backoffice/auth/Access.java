@@ -265,19 +265,9 @@ public final class Access extends AllDirectives {
           SignedIn signedIn =
               new SignedIn(employee.get(), session.get(), sessions.csrfToken(session.get()));
           if (!employee.get().may(needed)) {
-            return complete(
-                Pages.response(
-                    StatusCodes.FORBIDDEN,
-                    "console-forbidden",
-                    Map.of(
-                        "employee",
-                        employee.get().name(),
-                        "role",
-                        employee.get().role().label(),
-                        "needed",
-                        needed.label(),
-                        "csrf",
-                        signedIn.csrf())));
+            Map<String, Object> c = header(signedIn);
+            c.put("needed", needed.label());
+            return complete(Pages.response(StatusCodes.FORBIDDEN, "console-forbidden", c));
           }
           return inner.apply(signedIn);
         });
@@ -286,19 +276,28 @@ public final class Access extends AllDirectives {
   /** A form post of a signed-in page: its {@code csrf} field must be the session's token. */
   public Route form(SignedIn signedIn, Map<String, String> fields, Supplier<Route> inner) {
     if (!sessions.csrfMatches(signedIn.session(), fields.get("csrf"))) {
-      return complete(
-          Pages.response(
-              StatusCodes.FORBIDDEN,
-              "console-message",
-              Map.of(
-                  "title",
-                  "Form expired",
-                  "message",
-                  "This form was not sent from a page of this session (CSRF check failed). Go back, reload the page and try again.",
-                  "csrf",
-                  signedIn.csrf())));
+      Map<String, Object> c = header(signedIn);
+      c.put("title", "Form expired");
+      c.put(
+          "message",
+          "This form was not sent from a page of this session (CSRF check failed). Go back, reload the page and try again.");
+      return complete(Pages.response(StatusCodes.FORBIDDEN, "console-message", c));
     }
     return inner.get();
+  }
+
+  /**
+   * The console header's context (as the console's layout makes it, which this package cannot use):
+   * the refusals keep the header, its navigation and Sign out.
+   */
+  private static Map<String, Object> header(SignedIn who) {
+    Map<String, Object> c = new java.util.HashMap<>();
+    c.put("employee", who.employee().name());
+    c.put("role", who.employee().role().label());
+    c.put("operator", who.employee().may(Employee.Role.OPERATOR));
+    c.put("csrf", who.csrf());
+    c.put("signedIn", true);
+    return c;
   }
 
   public Route redirect(String to) {

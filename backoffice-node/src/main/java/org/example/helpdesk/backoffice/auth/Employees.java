@@ -122,6 +122,11 @@ public final class Employees {
     return byName.size();
   }
 
+  /** Everyone on the list, by name: whom a ticket can be assigned to. */
+  public List<String> names() {
+    return byName.keySet().stream().sorted().toList();
+  }
+
   /** Still on the list (a session outlives a removal only until its next request). */
   public Optional<Employee> named(String name) {
     Entry e = byName.get(name);

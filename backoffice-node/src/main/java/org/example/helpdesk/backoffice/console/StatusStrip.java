@@ -64,6 +64,7 @@ public final class StatusStrip {
         "deadLettered", (long) deadLettered,
         "openDeadLetters", (long) open,
         "lagEvents", (long) lagEvents,
+        "lagEventsWord", (long) lagEvents == 1 ? "event" : "events",
         "lagSeconds", String.format(java.util.Locale.ROOT, "%.1f", lagSeconds));
   }
 }

@@ -109,9 +109,11 @@ public final class BulkDeadLetterPages extends AllDirectives {
           Map<String, Object> p = new HashMap<>();
           p.put("action", r.action());
           p.put("matched", r.matched());
+          p.put("letters", r.matched() == 1 ? "dead letter" : "dead letters");
           p.put("upToId", r.upToId());
           p.put("replay", action == BulkDeadLetters.Action.REPLAY);
           p.put("none", r.matched() == 0);
+          p.put("one", r.matched() == 1);
           c.put("preview", p);
           return html(StatusCodes.OK, c);
         });
@@ -171,6 +173,8 @@ public final class BulkDeadLetterPages extends AllDirectives {
       o.put(count, raw != null && raw.matches("\\d{1,9}") ? Long.parseLong(raw) : 0L);
     }
     o.put("stopped", "yes".equals(q.get("stopped")));
+    o.put("letters", (long) o.get("matched") == 1 ? "dead letter" : "dead letters");
+    o.put("commands", (long) o.get("releasedParked") == 1 ? "parked command" : "parked commands");
     return o;
   }
 

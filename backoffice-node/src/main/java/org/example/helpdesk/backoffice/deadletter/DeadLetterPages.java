@@ -1,7 +1,5 @@
 package org.example.helpdesk.backoffice.deadletter;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +20,6 @@ import org.example.helpdesk.platform.tracing.HttpTracing;
  * bulk actions have their own pages ({@link BulkDeadLetterPages}).
  */
 public final class DeadLetterPages extends AllDirectives {
-
-  private static final int BODY_SHOWN = 4_096;
 
   private final Access access;
   private final DeadLetters deadLetters;
@@ -67,7 +63,8 @@ public final class DeadLetterPages extends AllDirectives {
             PathMatchers.longSegment(),
             id ->
                 concat(
-                    pathEnd(() -> get(() -> deadLetterPage(who, id, StatusCodes.OK, null))),
+                    pathEnd(() -> get(() -> deadLetterPage(who, id, StatusCodes.OK, null, null))),
+                    path("body", () -> get(() -> download(who, id))),
                     path(
                         "replay",
                         () ->
@@ -89,11 +86,13 @@ public final class DeadLetterPages extends AllDirectives {
       Optional<String> replayed, Optional<String> released, Optional<String> deleted) {
     Optional<Long> r = replayed.flatMap(DeadLetterPages::count);
     if (r.isPresent()) {
+      long followed = released.flatMap(DeadLetterPages::count).orElse(0L);
       return "Dead letter "
           + r.get()
           + " replayed; "
-          + released.flatMap(DeadLetterPages::count).orElse(0L)
-          + " parked command(s) of its ticket followed.";
+          + followed
+          + (followed == 1 ? " parked command" : " parked commands")
+          + " of its ticket followed.";
     }
     return deleted
         .flatMap(DeadLetterPages::count)
@@ -110,13 +109,17 @@ public final class DeadLetterPages extends AllDirectives {
         deadLetters.store().queries().list(500),
         list -> {
           Map<String, Object> c = layout.nav(who);
-          c.put("letters", list.stream().map(DeadLetterView::of).toList());
+          c.put("letters", list.stream().map(DeadLetterPages::row).toList());
           c.put("notice", notice);
           return layout.html(StatusCodes.OK, "console-dead-letters", c);
         });
   }
 
-  private Route deadLetterPage(Access.SignedIn who, long id, StatusCode code, String error) {
+  /**
+   * @param typed the body the operator sent, kept when its replay failed; null: the stored body
+   */
+  private Route deadLetterPage(
+      Access.SignedIn who, long id, StatusCode code, String error, String typed) {
     return layout.onDone(
         deadLetters.store().queries().find(id),
         found -> {
@@ -127,43 +130,60 @@ public final class DeadLetterPages extends AllDirectives {
                 "No such dead letter",
                 "Dead letter " + id + " does not exist.");
           }
-          DeadLetterView v = DeadLetterView.of(found.get());
-          Map<String, Object> letter = new HashMap<>();
-          letter.put("id", v.id());
-          letter.put("messageId", v.messageId());
-          letter.put("type", v.type());
-          letter.put("status", v.status());
-          letter.put("waitsFor", v.waitsFor());
-          letter.put("error", v.error());
-          letter.put("attempts", v.attempts());
-          letter.put("firstFailedAt", v.firstFailedAt());
-          letter.put("lastFailedAt", v.lastFailedAt());
-          letter.put("bodySize", v.bodySize());
-          letter.put("bodyTruncated", v.bodyTruncated());
-          String text = v.body() != null ? v.body() : v.bodyBase64();
-          letter.put("base64", v.body() == null);
-          letter.put("shown", text.length() > BODY_SHOWN ? BODY_SHOWN : 0);
-          letter.put("bodyText", text.length() > BODY_SHOWN ? text.substring(0, BODY_SHOWN) : text);
-          letter.put("open", v.status().equals("failed") || v.status().equals("parked"));
           Map<String, Object> c = layout.nav(who);
-          c.put("letter", letter);
+          c.put("letter", DeadLetterBody.letter(DeadLetterView.of(found.get()), typed));
           c.put("error", error);
           return layout.html(code, "console-dead-letter", c);
         });
   }
 
+  /** The stored bytes as they are, to save: the page shows them as text. */
+  private Route download(Access.SignedIn who, long id) {
+    return layout.onDone(
+        deadLetters.store().queries().find(id),
+        found ->
+            found
+                .map(d -> complete(DeadLetterBody.download(d)))
+                .orElseGet(
+                    () ->
+                        layout.message(
+                            who,
+                            StatusCodes.NOT_FOUND,
+                            "No such dead letter",
+                            "Dead letter " + id + " does not exist.")));
+  }
+
+  private static Map<String, Object> row(DeadLetter d) {
+    DeadLetterView v = DeadLetterView.of(d);
+    Map<String, Object> r = new HashMap<>();
+    r.put("id", v.id());
+    r.put("type", v.type());
+    r.put("ticketId", v.ticketId());
+    r.put("status", v.status());
+    r.put("waitsFor", v.waitsFor());
+    r.put("error", v.error());
+    r.put("attempts", v.attempts());
+    r.put("lastFailed", ConsoleLayout.time(v.lastFailedAt()));
+    return r;
+  }
+
   private Route replay(Access.SignedIn who, long id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
       return deadLetterPage(
-          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the replay.");
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the replay.", f.get("body"));
     }
     String body = f.getOrDefault("body", "").strip();
-    Optional<byte[]> replacement =
-        body.isEmpty() ? Optional.empty() : Optional.of(body.getBytes(UTF_8));
     return HttpTracing.traceparent(
         trace ->
             layout.onDone(
-                deadLetters.replay(id, replacement, trace),
+                deadLetters
+                    .store()
+                    .queries()
+                    .find(id)
+                    .thenCompose(
+                        stored ->
+                            deadLetters.replay(
+                                id, DeadLetterBody.replacement(stored, body), trace)),
                 r -> {
                   if (r instanceof DeadLetters.Replayed.Applied applied) {
                     // (resolved, it has no page any more: back to the list)
@@ -172,11 +192,14 @@ public final class DeadLetterPages extends AllDirectives {
                         "/console/dead-letters?replayed=" + id + "&released=" + applied.released());
                   }
                   if (r instanceof DeadLetters.Replayed.WrongTicket wrong) {
-                    return deadLetterPage(who, id, StatusCodes.BAD_REQUEST, wrong.problem() + ".");
+                    return deadLetterPage(
+                        who, id, StatusCodes.BAD_REQUEST, wrong.problem() + ".", f.get("body"));
                   }
                   String why =
                       r instanceof DeadLetters.Replayed.FailedAgain failed
-                          ? "Failed again: " + failed.error()
+                          ? "Failed again: "
+                              + ReplayErrors.inWords(failed.error())
+                              + ". The error below keeps why it first failed."
                           : r instanceof DeadLetters.Replayed.Busy busy
                               ? (busy.deadLetter().waitsFor() != null
                                   ? "It waits for "
@@ -186,14 +209,14 @@ public final class DeadLetterPages extends AllDirectives {
                               : r instanceof DeadLetters.Replayed.Incomplete
                                   ? "Only the start of its body was kept: replay it with a corrected body, or delete it."
                                   : "It does not exist.";
-                  return deadLetterPage(who, id, StatusCodes.CONFLICT, why);
+                  return deadLetterPage(who, id, StatusCodes.CONFLICT, why, f.get("body"));
                 }));
   }
 
   private Route delete(Access.SignedIn who, long id, Map<String, String> f) {
     if (!"yes".equals(f.get("confirm"))) {
       return deadLetterPage(
-          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the deletion.");
+          who, id, StatusCodes.BAD_REQUEST, "Tick the box to confirm the deletion.", null);
     }
     return HttpTracing.traceparent(
         trace ->

@@ -1,5 +1,6 @@
 package org.example.helpdesk.backoffice.deadletter;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -166,7 +167,10 @@ public final class DeadLetters {
                         if (outcome instanceof MessageHandler.Rejected rejected) {
                           return store
                               .claims()
-                              .failedAgain(id, rejected.error())
+                              .failedAgain(
+                                  id,
+                                  ReplayErrors.afterFailedReplay(
+                                      d.error(), rejected.error(), Instant.now()))
                               .thenApply(x -> new Replayed.FailedAgain(d, rejected.error()));
                         }
                         return store

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -30,8 +31,8 @@ import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.http.Json;
+import org.example.helpdesk.platform.http.RequestRules;
 import org.example.helpdesk.platform.web.Pages;
-import org.example.helpdesk.protocol.InvalidValueException;
 import org.example.helpdesk.protocol.IssueContent;
 
 /**
@@ -48,6 +49,14 @@ public final class CustomerPages extends ApiDirectives {
       DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH)
           .withZone(ZoneOffset.UTC);
 
+  /**
+   * The report form takes bodies up to {@link ReportForm#MAX_FORM_BYTES}: 10,000 characters of any
+   * script, percent-encoded, take up to 90,000 bytes, over the node's limit for JSON bodies.
+   */
+  public static final RequestRules.LargerBody REPORT_FORM =
+      new RequestRules.LargerBody(
+          "POST", "/", "application/x-www-form-urlencoded", ReportForm.MAX_FORM_BYTES);
+
   private final Issues issues;
 
   public CustomerPages(Issues issues, long maxBodyBytes) {
@@ -60,25 +69,45 @@ public final class CustomerPages extends ApiDirectives {
    * issue id, so that sending it twice (a double click, a reload) reports one issue.
    */
   public record ReportPage(
-      String issueId, String email, String content, String error, String reportedIssueId) {
+      String issueId,
+      String email,
+      String content,
+      String error,
+      String reportedIssueId,
+      boolean emailInvalid,
+      boolean contentInvalid) {
+
+    ReportPage(String issueId, String email, String content) {
+      this(issueId, email, content, null, null, false, false);
+    }
 
     static ReportPage empty() {
-      return new ReportPage(UUID.randomUUID().toString(), null, null, null, null);
+      return new ReportPage(UUID.randomUUID().toString(), null, null);
     }
 
     /** The same form refused with {@code error}; after a conflict it reports a new issue. */
     ReportPage refused(String error, UUID conflicting) {
       String id = conflicting == null && isUuid(issueId) ? issueId : UUID.randomUUID().toString();
       return new ReportPage(
-          id, email, content, error, conflicting == null ? null : conflicting.toString());
+          id,
+          email,
+          content,
+          error,
+          conflicting == null ? null : conflicting.toString(),
+          false,
+          false);
     }
 
-    public boolean emailInvalid() {
-      return error != null && error.startsWith("email");
-    }
-
-    public boolean contentInvalid() {
-      return error != null && error.startsWith("content");
+    /** The same form with what is wrong with its fields, all at once. */
+    ReportPage invalid(ReportForm.Problems problems) {
+      return new ReportPage(
+          isUuid(issueId) ? issueId : UUID.randomUUID().toString(),
+          email,
+          content,
+          problems.text(),
+          null,
+          problems.email(),
+          problems.content());
     }
 
     public int emailMax() {
@@ -170,11 +199,21 @@ public final class CustomerPages extends ApiDirectives {
                             path(
                                 "close",
                                 () ->
-                                    post(
-                                        () ->
-                                            forBrowsers(
-                                                true,
-                                                () -> uuid(raw, "issueId", this::close))))))));
+                                    concat(
+                                        post(
+                                            () ->
+                                                forBrowsers(
+                                                    true, () -> uuid(raw, "issueId", this::close))),
+                                        // (a browser that opens the form's address: the
+                                        // issue; not a get directive, which would cancel the
+                                        // API's 405 for everyone else)
+                                        extractRequest(
+                                            request ->
+                                                request.method().equals(HttpMethods.GET)
+                                                        && Pages.prefersHtml(
+                                                            request.getHeader(Accept.class))
+                                                    ? uuid(raw, "issueId", this::seeIssue)
+                                                    : reject())))))));
   }
 
   /**
@@ -215,21 +254,15 @@ public final class CustomerPages extends ApiDirectives {
     // browsers send each line break as CR LF; the customer typed (and the page counted) one
     // character
     String content = form.get("content") == null ? null : form.get("content").replace("\r\n", "\n");
-    ReportPage entered =
-        new ReportPage(form.get("issueId"), form.get("email"), content, null, null);
-    NewIssue issue;
-    Email email;
-    try {
-      // (checked in the order the API checks a body: the e-mail's presence first)
-      issue =
-          new NewIssue(
-              form.get("email"),
-              form.get("email") == null || content == null ? null : new IssueContent(content),
-              form.get("issueId"));
-      email = issue.validEmail();
-    } catch (InvalidRequestException | InvalidValueException e) {
-      return page(StatusCodes.BAD_REQUEST, entered.refused(e.getMessage(), null));
+    ReportPage entered = new ReportPage(form.get("issueId"), form.get("email"), content);
+    ReportForm.Problems problems =
+        ReportForm.check(form.get("email"), content, form.get("issueId"));
+    if (problems.any()) {
+      return page(StatusCodes.BAD_REQUEST, entered.invalid(problems));
     }
+    NewIssue issue =
+        new NewIssue(form.get("email"), new IssueContent(content), form.get("issueId"));
+    Email email = issue.validEmail();
     UUID id = issue.issueId() == null ? UUID.randomUUID() : parseUuid(issue.issueId());
     return traceparent(
         trace ->

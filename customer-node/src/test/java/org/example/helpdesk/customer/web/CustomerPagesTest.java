@@ -143,7 +143,8 @@ class CustomerPagesTest {
     assertEquals("text/html; charset=UTF-8", header(refused, "Content-Type"));
     String html = refused.body();
     assertTrue(
-        html.contains("role=\"alert\"") && html.contains("email must be a valid e-mail address"),
+        html.contains("role=\"alert\"")
+            && html.contains("E-mail address must be a valid e-mail address"),
         html);
     assertTrue(
         html.contains("value=\"jane\"")
@@ -153,22 +154,24 @@ class CustomerPagesTest {
   }
 
   @Test
-  void blankOrOverlongContentAndMissingFieldsAreRefusedWithTheApisMessages() {
-    assertRefused(
-        400, "content must not be blank", Map.of("email", "jane@example.com", "content", " \r\n "));
+  void blankOrOverlongContentAndMissingFieldsAreRefusedWithTheRulesInWords() {
     assertRefused(
         400,
-        "content must be at most 10000 characters",
+        "Description of the issue must not be blank",
+        Map.of("email", "jane@example.com", "content", " \r\n "));
+    assertRefused(
+        400,
+        "Description of the issue must be at most 10,000 characters",
         Map.of("email", "jane@example.com", "content", "x".repeat(10_001)));
     assertRefused(
         400,
-        "content must not contain control characters",
+        "Description of the issue must not contain control characters",
         Map.of("email", "jane@example.com", "content", "a\u0007b"));
-    assertRefused(400, "email is required", Map.of("content", "c"));
-    assertRefused(400, "content is required", Map.of("email", "jane@example.com"));
+    assertRefused(400, "E-mail address is required", Map.of("content", "c"));
+    assertRefused(400, "Description of the issue is required", Map.of("email", "jane@example.com"));
     assertRefused(
         400,
-        "issueId must be a UUID",
+        "this form is out of date (its issue id is not a UUID): reload the page",
         Map.of("issueId", "nope", "email", "jane@example.com", "content", "c"));
   }
 

@@ -1,6 +1,7 @@
 package org.example.helpdesk.platform.http;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -65,6 +66,19 @@ public final class HttpServer {
       Route routes,
       Tracing tracing,
       java.util.function.UnaryOperator<Route> measured) {
+    return start(system, host, port, maxBodyBytes, List.of(), routes, tracing, measured);
+  }
+
+  /** As above, with larger body limits for some routes ({@link RequestRules.LargerBody}). */
+  public static CompletionStage<ServerBinding> start(
+      ActorSystem<?> system,
+      String host,
+      int port,
+      long maxBodyBytes,
+      List<RequestRules.LargerBody> larger,
+      Route routes,
+      Tracing tracing,
+      java.util.function.UnaryOperator<Route> measured) {
     return Http.get(system)
         .newServerAt(host, port)
         .withSettings(settings(system))
@@ -72,7 +86,8 @@ public final class HttpServer {
             HttpTracing.traced(
                 tracing,
                 WebRoutes.withSecurityHeaders(
-                    measured.apply(ApiErrors.handled(RequestRules.apply(maxBodyBytes, routes))))))
+                    measured.apply(
+                        ApiErrors.handled(RequestRules.apply(maxBodyBytes, larger, routes))))))
         .thenApply(
             binding -> {
               binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);

@@ -42,10 +42,40 @@ public final class RequestRules {
    *     that read no body
    */
   public static Route apply(long maxBodyBytes, Route routes) {
+    return apply(maxBodyBytes, List.of(), routes);
+  }
+
+  /**
+   * A route that takes larger bodies than the others: a form whose every valid entry must fit,
+   * percent-encoded (up to 9 bytes a character). Only requests of this method, exact path and media
+   * type get {@code maxBytes} instead of the node's limit.
+   */
+  public record LargerBody(String method, String path, String mediaType, long maxBytes) {}
+
+  /** As {@link #apply(long, Route)}, with {@code larger} limits for some routes. */
+  public static Route apply(long maxBodyBytes, List<LargerBody> larger, Route routes) {
     return withoutTrailingSlash(
         () ->
-            declaredSizeLimited(
-                maxBodyBytes, () -> decoded(() -> D.withSizeLimit(maxBodyBytes, () -> routes))));
+            D.extractRequest(
+                request -> {
+                  long limit = limitFor(request, maxBodyBytes, larger);
+                  return declaredSizeLimited(
+                      limit, () -> decoded(() -> D.withSizeLimit(limit, () -> routes)));
+                }));
+  }
+
+  private static long limitFor(
+      org.apache.pekko.http.javadsl.model.HttpRequest request,
+      long maxBodyBytes,
+      List<LargerBody> larger) {
+    for (LargerBody l : larger) {
+      if (request.method().name().equals(l.method())
+          && request.getUri().path().equals(l.path())
+          && request.entity().getContentType().mediaType().toString().equals(l.mediaType())) {
+        return Math.max(maxBodyBytes, l.maxBytes());
+      }
+    }
+    return maxBodyBytes;
   }
 
   /**

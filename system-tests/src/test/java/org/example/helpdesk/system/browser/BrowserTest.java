@@ -390,7 +390,7 @@ class BrowserTest {
     customer.type(By.name("email"), "johny@example");
     customer.type(By.name("content"), "My e-mail address is not quite right");
     customer.submit(By.name("content"));
-    customer.waitForText(By.id("form-error"), "email must be a valid e-mail address");
+    customer.waitForText(By.id("form-error"), "E-mail address must be a valid e-mail address");
     assertEquals(400, customer.status());
     assertFalse(
         customer.driver.getCurrentUrl().matches(".*/issues/[0-9a-f-]{36}$"),

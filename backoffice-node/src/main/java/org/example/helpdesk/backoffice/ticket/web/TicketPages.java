@@ -28,6 +28,8 @@ import org.example.helpdesk.backoffice.ticket.TicketHistory;
 import org.example.helpdesk.backoffice.ticket.TicketReadModel;
 import org.example.helpdesk.backoffice.ticket.TicketView;
 import org.example.helpdesk.backoffice.ticket.Tickets;
+import org.example.helpdesk.platform.concurrent.Futures;
+import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.protocol.Assignee;
@@ -138,7 +140,7 @@ public final class TicketPages extends AllDirectives {
                           get(
                               () ->
                                   layout.onDone(
-                                      readModel.find(id),
+                                      current(id),
                                       t ->
                                           layout.html(
                                               StatusCodes.OK,
@@ -229,25 +231,37 @@ public final class TicketPages extends AllDirectives {
         });
   }
 
+  /**
+   * The ticket as its entity has it: the page after an employee's change (or a new ticket) shows
+   * that change at once, where the read model may not have it yet. Should the entity not answer
+   * (its shard moving, say), the read model's row is better than no page.
+   */
+  private CompletionStage<Optional<TicketView>> current(UUID id) {
+    return tickets
+        .get(id)
+        .thenApply(Optional::of)
+        .exceptionallyCompose(
+            failure ->
+                Futures.unwrap(failure) instanceof NotFoundException
+                    ? CompletableFuture.completedFuture(Optional.empty())
+                    : readModel.find(id));
+  }
+
   /** {@code typedReply}: what the reply form held when it was refused, to keep; else null. */
   private Route ticketPage(
       Access.SignedIn who, UUID id, StatusCode code, String error, String typedReply) {
     CompletionStage<Optional<List<TicketHistory.Entry>>> events = history.of(id);
     return layout.onDone(
-        readModel.find(id).thenCombine(events, Map::entry),
+        current(id).thenCombine(events, Map::entry),
         both -> {
           Optional<TicketView> found = both.getKey();
           List<TicketHistory.Entry> entries = both.getValue().orElse(List.of());
           if (found.isEmpty() && error == null) {
             return layout.message(
-                who,
-                StatusCodes.NOT_FOUND,
-                "No such ticket",
-                "Ticket " + id + " does not exist (or is not in the read model yet).");
+                who, StatusCodes.NOT_FOUND, "No such ticket", "Ticket " + id + " does not exist.");
           }
           Map<String, Object> c = ticketContext(who, found);
           c.put("error", error);
-          c.put("cancelled", found.map(t -> t.status() == Ticket.Status.CANCELLED).orElse(true));
           c.putAll(TicketTimeline.context(entries));
           c.put("answerable", found.isPresent() && TicketTimeline.answerable(entries));
           c.put("typedReply", typedReply);
@@ -258,6 +272,18 @@ public final class TicketPages extends AllDirectives {
   private Map<String, Object> ticketContext(Access.SignedIn who, Optional<TicketView> ticket) {
     Map<String, Object> c = layout.nav(who);
     c.put("ticket", ticket.orElse(null));
+    ticket.ifPresent(
+        t -> {
+          c.put("prepared", ConsoleLayout.time(t.preparedAt()));
+          c.put("changed", ConsoleLayout.time(t.updatedAt()));
+          // the customer service cancels for the customer, who closed their issue
+          c.put(
+              "cancelledByWhom",
+              Ticket.CUSTOMER_SERVICE.equals(t.cancelledBy()) ? "the customer" : t.cancelledBy());
+        });
+    boolean cancelled = ticket.map(t -> t.status() == Ticket.Status.CANCELLED).orElse(true);
+    c.put("cancelled", cancelled);
+    c.put("employees", access.employees().names());
     return c;
   }
 
@@ -353,7 +379,7 @@ public final class TicketPages extends AllDirectives {
         d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
     r.put("status", t.status());
     r.put("assignee", t.assignee() == null ? null : t.assignee().value());
-    r.put("preparedAt", t.preparedAt());
+    r.put("preparedAt", ConsoleLayout.time(t.preparedAt()));
     return r;
   }
 

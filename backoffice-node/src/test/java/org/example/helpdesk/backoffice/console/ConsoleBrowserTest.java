@@ -1,0 +1,130 @@
+package org.example.helpdesk.backoffice.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.example.helpdesk.backoffice.BackofficeTestNode;
+import org.example.helpdesk.testsupport.TestEmployees;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in headless Chromium (Debian's chromium and chromium-driver; skipped without them): a
+ * cancelled ticket's open page loses its forms on the live update, and the console fits 375 px.
+ */
+class ConsoleBrowserTest {
+
+  @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
+  private static WebDriver driver;
+  private static WebDriverWait wait;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(
+        new File("/usr/bin/chromium").canExecute()
+            && new File("/usr/bin/chromedriver").canExecute(),
+        "no chromium here");
+    Path profile = Files.createTempDirectory("console-chromium");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        "--user-data-dir=" + profile);
+    driver =
+        new ChromeDriver(
+            new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+                .usingAnyFreePort()
+                .build(),
+            options);
+    wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    driver.get(base() + "/sign-in");
+    driver.findElement(By.id("name")).sendKeys(TestEmployees.AGENT);
+    driver.findElement(By.id("password")).sendKeys(TestEmployees.AGENT_PASSWORD);
+    driver.findElement(By.cssSelector("form[action='/sign-in'] button")).click();
+    wait.until(d -> d.getCurrentUrl().endsWith("/console/tickets"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+  }
+
+  @Test
+  void aCancelledTicketsOpenPageLosesItsFormsOnTheLiveUpdate() {
+    String id = createTicket("cancelled while open");
+    driver.manage().window().setSize(new Dimension(1280, 900));
+    driver.get(base() + "/console/tickets/" + id);
+    wait.until(d -> !d.findElements(By.cssSelector("form[action$='/assign']")).isEmpty());
+    // the script wrote the time in the viewer's zone (keeping the UTC text as its title)
+    wait.until(d -> !d.findElement(By.cssSelector("#ticket time")).getAttribute("title").isEmpty());
+
+    var cancelled = node.http.postJson("/tickets/" + id + "/cancel", "");
+    assertEquals(200, cancelled.status(), cancelled::toString);
+
+    wait.until(d -> d.findElement(By.id("ticket-status")).getText().equals("cancelled"));
+    wait.until(d -> d.findElements(By.cssSelector("form[action$='/assign']")).isEmpty());
+    assertTrue(driver.findElements(By.cssSelector("form[action$='/cancel']")).isEmpty());
+  }
+
+  @Test
+  void theConsoleFitsANarrowScreen() {
+    createTicket("seen on a phone " + "with a long description ".repeat(5));
+    driver.manage().window().setSize(new Dimension(375, 800));
+    driver.get(base() + "/console/tickets");
+    WebElement signOut =
+        wait.until(d -> d.findElement(By.cssSelector("form[action='/sign-out'] button")));
+    assertTrue(signOut.isDisplayed());
+    long innerWidth = number("return window.innerWidth");
+    long right = number("return Math.ceil(arguments[0].getBoundingClientRect().right)", signOut);
+    assertTrue(right <= innerWidth, "Sign out within the screen: " + right + " > " + innerWidth);
+    long pageWidth = number("return document.documentElement.scrollWidth");
+    assertTrue(
+        pageWidth <= innerWidth, "the page does not scroll sideways: " + pageWidth + " px wide");
+  }
+
+  private static long number(String script, Object... args) {
+    return ((Number) ((JavascriptExecutor) driver).executeScript(script, args)).longValue();
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + node.port();
+  }
+
+  private static String createTicket(String description) {
+    var created =
+        node.http.postJson(
+            "/tickets", "{\"ticketType\":\"internal\",\"description\":\"" + description + "\"}");
+    assertEquals(201, created.status(), created::toString);
+    String id = created.json().path("ticketId").asText();
+    node.awaitStatus(UUID.fromString(id), "awaiting");
+    return id;
+  }
+}
