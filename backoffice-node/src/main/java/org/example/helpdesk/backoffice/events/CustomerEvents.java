@@ -12,6 +12,7 @@ import org.example.helpdesk.amqp.OutboundMessage;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.protocol.DistributedEvent;
 import org.example.helpdesk.protocol.DistributedEvents;
+import org.example.helpdesk.protocol.TicketWasAnswered;
 import org.example.helpdesk.protocol.TicketWasAssigned;
 import org.example.helpdesk.protocol.TicketWasCancelled;
 import org.example.helpdesk.protocol.TicketWasPrepared;
@@ -38,6 +39,7 @@ public final class CustomerEvents {
       Set.of(
           Ticket.TicketWasPrepared.class,
           Ticket.TicketWasAssigned.class,
+          Ticket.TicketWasAnswered.class,
           Ticket.TicketWasCancelled.class);
 
   private CustomerEvents() {}
@@ -73,6 +75,9 @@ public final class CustomerEvents {
     }
     if (event instanceof Ticket.TicketWasAssigned e) {
       return Optional.of(new TicketWasAssigned(e.ticketId(), sequence, e.assignedAt()));
+    }
+    if (event instanceof Ticket.TicketWasAnswered e) {
+      return Optional.of(new TicketWasAnswered(e.ticketId(), sequence, e.answeredAt(), e.reply()));
     }
     if (event instanceof Ticket.TicketWasCancelled e) {
       return byAnEmployee(e)

@@ -17,6 +17,7 @@ import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.DistributedEvent;
 import org.example.helpdesk.protocol.DistributedEvents;
+import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.protocol.TicketType;
 import org.example.helpdesk.protocol.TicketWasAssigned;
 import org.example.helpdesk.protocol.TicketWasCancelled;
@@ -55,6 +56,14 @@ class CustomerEventsTest {
   }
 
   @Test
+  void supportsAnswerIsToldWithItsWords() {
+    SupportReply reply = new SupportReply("We replaced the toner.");
+    assertEquals(
+        Optional.of(new org.example.helpdesk.protocol.TicketWasAnswered(ID, 4, AT, reply)),
+        CustomerEvents.eventFor(new Ticket.TicketWasAnswered(ID, reply, AT, "carol"), 4, CUSTOMER));
+  }
+
+  @Test
   void theCustomersOwnCloseAndACancelOfUnknownOriginAreNotTold() {
     assertEquals(Optional.empty(), CustomerEvents.eventFor(CANCELLED_BY_CUSTOMER, 3, CUSTOMER));
     assertEquals(
@@ -69,6 +78,7 @@ class CustomerEventsTest {
           new Ticket.TicketWasPrepared(
               ID, new TicketType("internal"), new Description("d"), AT, INTERNAL),
           ASSIGNED,
+          new Ticket.TicketWasAnswered(ID, new SupportReply("r"), AT, "carol"),
           CANCELLED_BY_EMPLOYEE
         }) {
       assertEquals(Optional.empty(), CustomerEvents.eventFor(event, 1, INTERNAL), event::toString);
