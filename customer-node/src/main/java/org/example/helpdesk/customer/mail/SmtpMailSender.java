@@ -95,7 +95,12 @@ public final class SmtpMailSender implements AutoCloseable {
         return classify(m.getNextException());
       }
     }
-    return new MailOutcome.RetryLater(reason(failure));
+    // the library's own message ("Third party error") says less than what it wraps
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return new MailOutcome.RetryLater(reason(root));
   }
 
   private static int replyCode(Throwable t) {
