@@ -40,10 +40,9 @@ document.addEventListener("DOMContentLoaded", function () {
   };
   function when(iso) {
     var d = new Date(iso);
-    return d.toLocaleString(undefined, {
-      year: "numeric", month: "long", day: "numeric",
-      hour: "2-digit", minute: "2-digit", second: "2-digit"
-    });
+    // as the server writes it: "7 December 2026, 07:00:46 UTC"
+    return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
+      + ", " + d.toLocaleTimeString("en-GB", { hour12: false, timeZone: "UTC" }) + " UTC";
   }
   function render(issue) {
     document.getElementById("status").textContent = issue.status;

@@ -154,6 +154,10 @@ class BrowserTest {
     console.assertNotReloaded();
     console.screenshot("console-tickets");
 
+    // the customer's page hears that support received it, without a reload
+    customer.markPage();
+    customer.waitForText(By.id("progress"), "Received by our support team");
+
     // the operator opens it and assigns it
     console.click(By.cssSelector("#ticket-" + id + " a"));
     console.waitUntil(ExpectedConditions.urlToBe(consoleUrl + "/console/tickets/" + id));
@@ -171,6 +175,10 @@ class BrowserTest {
         "who assigned it is shown: " + console.textOf(By.id("ticket-assignee")));
     assertEquals("assigned", console.textOf(By.id("ticket-status")).toLowerCase(Locale.ROOT));
     console.screenshot("console-ticket");
+    // and the customer's open page shows the agent at work, still without a reload
+    customer.waitForText(By.id("progress"), "An agent is working on it");
+    customer.assertNotReloaded();
+    customer.screenshot("customer-issue-assigned");
     console.awaitLive();
     console.markPage();
 
@@ -345,8 +353,13 @@ class BrowserTest {
             .contains("description must be at most 10000 characters"));
     assertEquals("failed", console.textOf(By.id("dead-letter-status")).toLowerCase(Locale.ROOT));
     assertTrue(
-        console.textOf(By.id("dead-letter-body")).startsWith("{\"ticketId\":\"" + t + "\""),
-        "the body is shown");
+        console
+            .driver
+            .findElement(By.id("dead-letter-body"))
+            .getDomProperty("textContent") // (folded when long: not visible text)
+            .replaceAll("\\s", "")
+            .startsWith("{\"ticketId\":\"" + t + "\""),
+        "the body is shown (indented, as it is JSON)");
     console.screenshot("console-dead-letter");
 
     // replay without the confirmation: the browser does not send it
