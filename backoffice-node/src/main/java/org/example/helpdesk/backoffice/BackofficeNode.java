@@ -194,6 +194,7 @@ public final class BackofficeNode {
             node.maxBodyBytes());
     ConsoleLayout layout = new ConsoleLayout();
     AllDirectives d = new AllDirectives() {};
+    node.allowLargerBody(TicketPages.ANSWER_FORM);
     node.serve(
         d.concat(
             new TicketRoutes(tickets, readModel, history, access, node.maxBodyBytes()).routes(),

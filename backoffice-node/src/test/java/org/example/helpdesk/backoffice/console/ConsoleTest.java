@@ -190,6 +190,24 @@ class ConsoleTest {
         "no assigning a cancelled ticket");
   }
 
+  /** 10,000 characters of Chinese take 90,000 bytes percent-encoded: over the JSON limit. */
+  @Test
+  void aReplyOfTenThousandCharactersInAnyScriptFitsTheForm() {
+    UUID id = node.customerTicket("Wrong characters on my invoice");
+    String path = "/console/tickets/" + id;
+    String csrf = agent.get(path).csrf();
+    String reply =
+        "\u6211\u4eec\u5df2\u7ecf\u4fee\u597d\u4e86".repeat(1_428) + "\u3002\u8c22\u8c22\u3002";
+    assertEquals(10_000, reply.length());
+    Page answered = agent.postForm(path + "/answer", Map.of("csrf", csrf, "reply", reply));
+    assertEquals(303, answered.status(), answered::toString);
+    assertEquals(List.of("TicketWasPrepared", "TicketWasAnswered"), node.events(id));
+    Page tooLong =
+        agent.postForm(path + "/answer", Map.of("csrf", csrf, "reply", reply + "\u3002"));
+    assertEquals(400, tooLong.status(), "one character more is refused by the rules");
+    assertTrue(tooLong.body().contains("at most 10000 characters"), tooLong::toString);
+  }
+
   @Test
   void aReplyThroughTheFormIsRecordedAndShownOnTheTimeline() {
     UUID id = node.customerTicket("My invoice is wrong");

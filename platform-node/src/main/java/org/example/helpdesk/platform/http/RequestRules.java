@@ -47,8 +47,9 @@ public final class RequestRules {
 
   /**
    * A route that takes larger bodies than the others: a form whose every valid entry must fit,
-   * percent-encoded (up to 9 bytes a character). Only requests of this method, exact path and media
-   * type get {@code maxBytes} instead of the node's limit.
+   * percent-encoded (up to 9 bytes a character). Only requests of this method, a path the regular
+   * expression {@code path} matches whole, and this media type get {@code maxBytes} instead of the
+   * node's limit.
    */
   public record LargerBody(String method, String path, String mediaType, long maxBytes) {}
 
@@ -70,7 +71,7 @@ public final class RequestRules {
       List<LargerBody> larger) {
     for (LargerBody l : larger) {
       if (request.method().name().equals(l.method())
-          && request.getUri().path().equals(l.path())
+          && request.getUri().path().matches(l.path())
           && request.entity().getContentType().mediaType().toString().equals(l.mediaType())) {
         return Math.max(maxBodyBytes, l.maxBytes());
       }

@@ -31,6 +31,7 @@ import org.example.helpdesk.backoffice.ticket.Tickets;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.platform.http.ApiDirectives;
+import org.example.helpdesk.platform.http.RequestRules;
 import org.example.helpdesk.platform.tracing.HttpTracing;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
@@ -45,6 +46,17 @@ import org.example.helpdesk.protocol.TicketType;
  * /console/events}).
  */
 public final class TicketPages extends AllDirectives {
+
+  /**
+   * The reply form takes bodies up to 256 KiB: a reply of 10,000 characters of any script,
+   * percent-encoded, takes up to 90,000 bytes, over the node's limit for JSON bodies.
+   */
+  public static final RequestRules.LargerBody ANSWER_FORM =
+      new RequestRules.LargerBody(
+          "POST",
+          "/console/tickets/[0-9a-fA-F-]{36}/answer",
+          "application/x-www-form-urlencoded",
+          256 * 1024);
 
   private static final int PAGE_SIZE = 25;
 
