@@ -1,10 +1,6 @@
 package org.example.helpdesk.backoffice.ticket.web;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.net.URLEncoder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,7 +206,7 @@ public final class TicketPages extends AllDirectives {
                 page -> {
                   Optional<Ticket.Status> wanted =
                       status.filter(s -> !s.isEmpty()).flatMap(TicketView::status);
-                  int n = page.flatMap(TicketPages::number).orElse(1);
+                  int n = page.flatMap(TicketRows::pageNumber).orElse(1);
                   return inner.apply(wanted, n);
                 }));
   }
@@ -223,15 +219,15 @@ public final class TicketPages extends AllDirectives {
           Map<String, Object> c = layout.nav(who);
           List<Map<String, Object>> shown = new ArrayList<>();
           for (TicketView t : rows.subList(0, Math.min(PAGE_SIZE, rows.size()))) {
-            shown.add(row(t));
+            shown.add(TicketRows.row(t));
           }
           String statusParam = status.map(Ticket.Status::toString).orElse("");
           c.put("tickets", shown);
           c.put("filtered", status.isPresent());
           c.put("page", page);
-          c.put("query", query(statusParam, page));
-          c.put("previous", page > 1 ? query(statusParam, page - 1) : null);
-          c.put("next", rows.size() > PAGE_SIZE ? query(statusParam, page + 1) : null);
+          c.put("query", TicketRows.query(statusParam, page));
+          c.put("previous", page > 1 ? TicketRows.query(statusParam, page - 1) : null);
+          c.put("next", rows.size() > PAGE_SIZE ? TicketRows.query(statusParam, page + 1) : null);
           List<Map<String, Object>> options = new ArrayList<>();
           options.add(Map.of("value", "", "label", "all", "selected", statusParam.isEmpty()));
           for (Ticket.Status s : Ticket.Status.values()) {
@@ -381,20 +377,6 @@ public final class TicketPages extends AllDirectives {
                     typedReply));
   }
 
-  private static Map<String, Object> row(TicketView t) {
-    Map<String, Object> r = new HashMap<>();
-    r.put("ticketId", t.ticketId());
-    r.put("ticketType", t.ticketType().value());
-    String d = t.description().value();
-    r.put(
-        "shortDescription",
-        d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
-    r.put("status", t.status());
-    r.put("assignee", t.assignee() == null ? null : t.assignee().value());
-    r.put("preparedAt", ConsoleLayout.time(t.preparedAt()));
-    return r;
-  }
-
   /** What a form asks of a ticket; a field that breaks its rules fails it (a 400 page). */
   private static <T> CompletionStage<T> valid(Supplier<CompletionStage<T>> call) {
     try {
@@ -402,18 +384,5 @@ public final class TicketPages extends AllDirectives {
     } catch (InvalidValueException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  private static Optional<Integer> number(String raw) {
-    try {
-      int n = Integer.parseInt(raw);
-      return n >= 1 && n <= 10_000 ? Optional.of(n) : Optional.empty();
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static String query(String status, int page) {
-    return "status=" + URLEncoder.encode(status, UTF_8) + "&page=" + page;
   }
 }
