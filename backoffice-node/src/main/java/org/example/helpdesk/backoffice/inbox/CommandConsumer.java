@@ -16,6 +16,7 @@ import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.amqp.AmqpSource;
 import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.amqp.CommittableMessage;
+import org.example.helpdesk.platform.cluster.StreamDaemon;
 import org.example.helpdesk.platform.tracing.Tracing;
 import org.example.helpdesk.protocol.AmqpTopology;
 

@@ -11,6 +11,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.backoffice.ticket.TicketShards;
+import org.example.helpdesk.platform.cluster.StreamDaemon;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,6 +11,7 @@ import org.example.helpdesk.amqp.AmqpSource;
 import org.example.helpdesk.amqp.BrokerTopology;
 import org.example.helpdesk.amqp.CommittableMessage;
 import org.example.helpdesk.amqp.OutboundMessage;
+import org.example.helpdesk.platform.cluster.StreamDaemon;
 import org.example.helpdesk.protocol.AmqpTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

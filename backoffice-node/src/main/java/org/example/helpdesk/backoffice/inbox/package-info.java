@@ -1,8 +1,8 @@
 /**
  * The inbox of distributed commands: partitioned queues consumed one node each ({@code
- * InboxPartitions}, {@code SeedQueueForwarder}, {@code StreamDaemon}), each consumer a chain of
- * named stages ({@code CommandConsumer}: {@code DecodeAndSize} → {@code ParkIfBehind} → {@code
- * HandleWithRetry} → {@code Settle}), applying commands through {@code CommandHandling}.
+ * InboxPartitions}, {@code SeedQueueForwarder}, platform's {@code StreamDaemon}), each consumer a
+ * chain of named stages ({@code CommandConsumer}: {@code DecodeAndSize} → {@code ParkIfBehind} →
+ * {@code HandleWithRetry} → {@code Settle}), applying commands through {@code CommandHandling}.
  *
  * <p>What it offers others: {@link org.example.helpdesk.backoffice.inbox.InboundMessage} (a message
  * as the inbox sees it), {@link org.example.helpdesk.backoffice.inbox.MessageHandler} (how a

@@ -21,6 +21,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.example.helpdesk.amqp.AmqpConnector;
 import org.example.helpdesk.amqp.AmqpSource;
 import org.example.helpdesk.amqp.CommittableMessage;
+import org.example.helpdesk.platform.cluster.StreamDaemon;
 import org.example.helpdesk.platform.concurrent.Futures;
 import org.example.helpdesk.protocol.DistributedEvents;
 import org.slf4j.Logger;
@@ -107,13 +108,13 @@ public final class TicketEventConsumer {
       EventInboxMetrics metrics) {
     ShardedDaemonProcess.get(system)
         .init(
-            ConsumerDaemon.Control.class,
+            StreamDaemon.Control.class,
             "ticket-events",
             1,
             i -> {
               TicketEventConsumer consumer =
                   new TicketEventConsumer(system, handling, deadLetters, settings, metrics);
-              return ConsumerDaemon.behavior(
+              return StreamDaemon.behavior(
                   settings.restart(),
                   () -> consumer.consume(connector),
                   () ->
@@ -123,7 +124,7 @@ public final class TicketEventConsumer {
                           settings.prefetch(),
                           settings.maxMessageBytes()));
             },
-            ConsumerDaemon.Control.STOP);
+            StreamDaemon.Control.STOP);
   }
 
   /** The exchange, the queue and its binding; idempotent. */

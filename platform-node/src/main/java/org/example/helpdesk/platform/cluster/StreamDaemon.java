@@ -1,4 +1,4 @@
-package org.example.helpdesk.customer.events;
+package org.example.helpdesk.platform.cluster;
 
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -17,22 +17,22 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * The consuming stream as the actor of a sharded daemon process: started with the actor, restarted
- * with backoff when it fails, stopped when the daemon process moves it ({@link Control#STOP}) or
- * the actor stops. What is unacked when it stops goes back to the queue, in order. (The
- * backoffice's inbox has the same in its own StreamDaemon.)
+ * A consuming stream (the backoffice's inbox partitions, the customer's inbox of ticket events) as
+ * the actor of a sharded daemon process: started with the actor, restarted with backoff when it
+ * fails, and stopped when the daemon process moves it ({@link Control#STOP}) or the actor stops.
+ * What is in flight when it stops stays unacked, and the broker gives it to whoever consumes next.
  */
-final class ConsumerDaemon {
+public final class StreamDaemon {
 
   /** Tells the daemon's actor to stop its stream. */
-  enum Control {
+  public enum Control {
     STOP,
     STOPPED
   }
 
-  private ConsumerDaemon() {}
+  private StreamDaemon() {}
 
-  static Behavior<Control> behavior(
+  public static Behavior<Control> behavior(
       RestartSettings restart, Supplier<Source<Done, NotUsed>> stream, Runnable started) {
     return Behaviors.setup(
         context -> {
