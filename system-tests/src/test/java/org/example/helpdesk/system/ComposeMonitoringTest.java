@@ -178,7 +178,8 @@ class ComposeMonitoringTest {
   /** The metric names written in the nodes' sources ("helpdesk_..." literals). */
   private static Set<String> registeredNames() throws IOException {
     Set<String> names = new HashSet<>();
-    for (String module : List.of("platform", "customer-node", "backoffice-node")) {
+    for (String module :
+        List.of("platform-persistence", "platform-node", "customer-node", "backoffice-node")) {
       try (Stream<Path> files = Files.walk(NodeVariables.ROOT.resolve(module + "/src/main/java"))) {
         for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
           names.addAll(matches("\"(helpdesk_[a-z_]+)\"", Files.readString(file)));

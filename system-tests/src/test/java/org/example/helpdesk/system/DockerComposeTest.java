@@ -117,7 +117,7 @@ class DockerComposeTest {
         List.of("CMD", "curl", "-fsS", "http://localhost:" + httpPort + "/health/ready"),
         map(node, "healthcheck").get("test"));
     assertTrue(
-        read("platform/src/main/java/org/example/helpdesk/platform/cluster/HealthRoutes.java")
+        read("platform-node/src/main/java/org/example/helpdesk/platform/cluster/HealthRoutes.java")
             .contains("path(\"ready\""),
         "the node serves /health/ready");
     Map<String, Object> dependsOn = map(node, "depends_on");
@@ -229,10 +229,13 @@ class DockerComposeTest {
             "embedded-infra",
             "test-support",
             "protocol",
-            "platform",
+            "amqp",
+            "platform-persistence",
+            "platform-node",
             "backoffice-node",
             "customer-node",
             "launcher",
+            "architecture-tests",
             "system-tests",
             "benchmark")) {
       assertTrue(dockerfile.contains("COPY " + module + "/pom.xml"), module);

@@ -41,20 +41,21 @@ final class NodeVariables {
     Set<String> names = new HashSet<>();
     for (String file :
         List.of(
-            "platform/src/main/resources/helpdesk-node.conf",
+            "platform-node/src/main/resources/helpdesk-node.conf",
             "customer-node/src/main/resources/customer.conf",
             "backoffice-node/src/main/resources/backoffice.conf")) {
       names.addAll(matches(Pattern.compile("\\$\\{\\?([A-Z_]+)}"), read(file)));
     }
     names.addAll(
         matches(
-            Pattern.compile("\\$\\{([A-Z_]+):-"), read("platform/src/main/resources/logback.xml")));
+            Pattern.compile("\\$\\{([A-Z_]+):-"),
+            read("platform-node/src/main/resources/logback.xml")));
     return names;
   }
 
   /** The variables ConfigValidator (with ClusterDiscovery) names in its checks. */
   static Set<String> validated() throws IOException {
-    String dir = "platform/src/main/java/org/example/helpdesk/platform/config/";
+    String dir = "platform-node/src/main/java/org/example/helpdesk/platform/config/";
     return matches(
         Pattern.compile("\"([A-Z][A-Z0-9_]+)[\"=']"),
         read(dir + "ConfigValidator.java") + read(dir + "ClusterDiscovery.java"));

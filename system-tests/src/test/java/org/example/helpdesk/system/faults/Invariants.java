@@ -38,8 +38,10 @@ final class Invariants {
     assertEquals(
         0L,
         d.backofficeSql.count(
-            "SELECT count(*) FROM (SELECT persistence_id, event_ser_manifest FROM event_journal "
-                + "GROUP BY persistence_id, event_ser_manifest HAVING count(*) > 1) AS twice"),
+            "SELECT count(*) FROM (SELECT persistence_id, "
+                + "convert_from(event_payload, 'UTF8')::jsonb -> 'event' ->> 'type' AS type"
+                + " FROM event_journal "
+                + "GROUP BY persistence_id, type HAVING count(*) > 1) AS twice"),
         "a Ticket journal holds an event twice");
     assertEquals(0L, d.backofficeSql.count("SELECT count(*) FROM dead_letters"), "dead letters");
     Map<Integer, Integer> statuses = load.statuses();
