@@ -48,7 +48,10 @@ document.addEventListener("DOMContentLoaded", function () {
     document.getElementById("status").textContent = issue.status;
     var progress = document.getElementById("progress");
     if (progress) {
-      progress.textContent = progressWords[issue.progress] || issue.progress;
+      // (as the server writes it: once the customer closed it, support's progress is history)
+      progress.textContent = issue.status === "closed" && issue.progress !== "closed-by-support"
+        ? "Closed by you"
+        : progressWords[issue.progress] || issue.progress;
     }
     if (issue.timeline.length === shown) {
       return;

@@ -21,33 +21,35 @@ import org.example.helpdesk.testsupport.TestPostgres;
  * A customer node and a backoffice node: separate actor systems and clusters, separate schemas,
  * talking only through the broker. A test class declares them in one line,
  * {@code @RegisterExtension static final TwoServices services = new TwoServices();} (see {@link
- * NodeExtension}), or {@link #behindProxies()} to cut and black-hole their database and broker.
+ * NodeExtension}), or {@link #behindProxies()} to cut and black-hole their database and broker, or
+ * {@link #mailingTo} to send the customer's mail to a test's SMTP server. Public for the browser
+ * tests' fixture, in a package of their own.
  */
-final class TwoServices implements NodeExtension {
+public final class TwoServices implements NodeExtension {
 
-  final String customerSchema = TestPostgres.newSchemaName("customer");
-  final String backofficeSchema = TestPostgres.newSchemaName("backoffice");
+  public final String customerSchema = TestPostgres.newSchemaName("customer");
+  public final String backofficeSchema = TestPostgres.newSchemaName("backoffice");
 
   /** Between both nodes and the database, and the broker; null unless {@link #behindProxies}. */
-  final TcpProxy database;
+  public final TcpProxy database;
 
-  final TcpProxy broker;
-  final CustomerNode customerNode;
-  final BackofficeNode backofficeNode;
-  final HttpTestClient customer;
-  final HttpTestClient backoffice;
-  final Sql backofficeSql = new Sql(backofficeSchema);
-  final Sql customerSql = new Sql(customerSchema);
+  public final TcpProxy broker;
+  public final CustomerNode customerNode;
+  public final BackofficeNode backofficeNode;
+  public final HttpTestClient customer;
+  public final HttpTestClient backoffice;
+  public final Sql backofficeSql = new Sql(backofficeSchema);
+  public final Sql customerSql = new Sql(customerSchema);
 
   /** Customer-node settings on top of the test ones (e.g. where its mail goes). */
   private final Config customerOverrides;
 
-  TwoServices() {
+  public TwoServices() {
     this(null, null, ConfigFactory.empty());
   }
 
   /** The customer's mail goes to the SMTP server on this loopback port. */
-  static TwoServices mailingTo(int smtpPort) {
+  public static TwoServices mailingTo(int smtpPort) {
     return new TwoServices(
         null,
         null,
@@ -58,7 +60,7 @@ final class TwoServices implements NodeExtension {
   }
 
   /** Both nodes reach the database and the broker through proxies the test can cut. */
-  static TwoServices behindProxies() {
+  public static TwoServices behindProxies() {
     URI db = URI.create(TestPostgres.jdbcUrl().substring("jdbc:".length()));
     URI amqp = URI.create(TestBroker.amqpUri());
     return new TwoServices(

@@ -5,6 +5,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The error a dead letter keeps after a replay that failed: the original error (why the inbox gave
@@ -19,6 +21,16 @@ final class ReplayErrors {
   private static final DateTimeFormatter TEXT =
       DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm:ss 'UTC'", Locale.ENGLISH)
           .withZone(ZoneOffset.UTC);
+
+  /**
+   * The parser's words for a raw control character in a string, the usual slip of an operator who
+   * cut a text in the corrected-body box and lost its closing quote (the line break after it is
+   * then inside the string).
+   */
+  private static final Pattern CONTROL_CHARACTER =
+      Pattern.compile(
+          "Illegal unquoted character \\(\\(CTRL-CHAR, code (\\d+)\\)\\):"
+              + " has to be escaped using backslash to be included in string value");
 
   private ReplayErrors() {}
 
@@ -37,7 +49,7 @@ final class ReplayErrors {
     if (error == null) {
       return "no reason given";
     }
-    String e = error.replaceAll(" \\(code -?\\d+\\)", "");
+    String e = controlCharacterInWords(error).replaceAll(" \\(code -?\\d+\\)", "");
     int source = e.indexOf(" at [Source:");
     if (source > 0) {
       e = e.substring(0, source);
@@ -45,5 +57,19 @@ final class ReplayErrors {
     e = e.replace("malformed JSON: ", "the body is not valid JSON: ");
     e = e.replace("(JSON String, Number, Array, Object or token 'null', 'true' or 'false')", "");
     return e.strip();
+  }
+
+  private static String controlCharacterInWords(String error) {
+    Matcher m = CONTROL_CHARACTER.matcher(error);
+    if (!m.find()) {
+      return error;
+    }
+    String found =
+        switch (m.group(1)) {
+          case "10", "13" -> "a line break inside a quoted text (is a closing quote missing?)";
+          case "9" -> "a tab inside a quoted text (write it as \\t)";
+          default -> "a control character inside a quoted text";
+        };
+    return error.substring(0, m.start()) + found + error.substring(m.end());
   }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -63,6 +64,9 @@ class ConsoleBrowserTest {
                 .build(),
             options);
     wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    // htmx swaps the ticket's details on a live update: an element found just before the swap is
+    // stale when read, and the next poll finds the new one
+    wait.ignoring(StaleElementReferenceException.class);
     driver.get(base() + "/sign-in");
     driver.findElement(By.id("name")).sendKeys(TestEmployees.AGENT);
     driver.findElement(By.id("password")).sendKeys(TestEmployees.AGENT_PASSWORD);

@@ -147,7 +147,7 @@ public final class CustomerPages extends ApiDirectives {
           iso(issue.reportedAt()),
           shown(issue.closedAt()),
           iso(issue.closedAt()),
-          PROGRESS.get(issue.progress()),
+          progressInWords(issue.status(), issue.progress()),
           issue.timeline().stream()
               .map(m -> new Moment(shown(m.at()), iso(m.at()), WHAT.get(m.what()), m.reply()))
               .toList());
@@ -164,6 +164,16 @@ public final class CustomerPages extends ApiDirectives {
           "received", "Received by our support team",
           "assigned", "An agent is working on it",
           "closed-by-support", "Closed by our support team");
+
+  /**
+   * The progress line: how far support got, until the customer closes the issue themselves (then
+   * "an agent is working on it" or "waiting for our support team" would no longer be true).
+   */
+  static String progressInWords(String status, String progress) {
+    return "closed".equals(status) && !"closed-by-support".equals(progress)
+        ? "Closed by you"
+        : PROGRESS.get(progress);
+  }
 
   /** Each moment of the timeline, in words. */
   static final Map<String, String> WHAT =

@@ -277,6 +277,7 @@ class CustomerPagesTest {
             && page.contains("<dt>Closed</dt>"),
         page);
     assertFalse(page.contains("Close issue"), page);
+    assertTrue(page.contains(">Closed by you<"), "not \"waiting for our support team\": " + page);
     // the JSON API is unchanged
     assertEquals(
         "{\"issueId\":\"" + id + "\",\"status\":\"closed\"}",
