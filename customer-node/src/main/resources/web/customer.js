@@ -39,13 +39,13 @@ document.addEventListener("DOMContentLoaded", function () {
     "closed": "You closed the issue"
   };
   function when(iso) {
-    var d = new Date(iso);
-    // as the server writes it: "7 December 2026, 07:00:46 UTC"
-    return d.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })
-      + ", " + d.toLocaleTimeString("en-GB", { hour12: false, timeZone: "UTC" }) + " UTC";
+    // the shared format of both services' pages (time.js), in the viewer's time zone
+    return (window.helpdeskTime && window.helpdeskTime.format(iso)) || iso;
   }
   function render(issue) {
-    document.getElementById("status").textContent = issue.status;
+    var status = document.getElementById("status");
+    status.textContent = issue.status;
+    status.className = "status badge status-" + issue.status;
     var progress = document.getElementById("progress");
     if (progress) {
       // (as the server writes it: once the customer closed it, support's progress is history)
@@ -61,8 +61,9 @@ document.addEventListener("DOMContentLoaded", function () {
     issue.timeline.forEach(function (m) {
       var li = document.createElement("li");
       var time = document.createElement("time");
-      time.setAttribute("datetime", m.at);
-      time.textContent = when(m.at);
+      var at = m.at.replace(/\.\d+Z$/, "Z"); // to the second, as the server writes it
+      time.setAttribute("datetime", at);
+      time.textContent = when(at);
       li.appendChild(time);
       li.appendChild(document.createTextNode(" " + (whatWords[m.what] || m.what)));
       if (m.reply) {

@@ -1,11 +1,6 @@
 package org.example.helpdesk.backoffice.console;
 
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -39,23 +34,6 @@ public final class ConsoleLayout extends AllDirectives {
     c.put("csrf", who.csrf());
     c.put("signedIn", true);
     return c;
-  }
-
-  private static final DateTimeFormatter TEXT =
-      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm:ss 'UTC'", Locale.ENGLISH)
-          .withZone(ZoneOffset.UTC);
-
-  /**
-   * A moment as the pages show it: {@code iso} for {@code <time datetime>} (whole seconds), which
-   * the console's script writes in the viewer's time zone, and {@code text}, the same in UTC for a
-   * page without script: one format everywhere, as the customer pages write it.
-   */
-  public static Map<String, String> time(Instant at) {
-    if (at == null) {
-      return null;
-    }
-    Instant s = at.truncatedTo(ChronoUnit.SECONDS);
-    return Map.of("iso", s.toString(), "text", TEXT.format(s));
   }
 
   /** A page that says one thing (not found, not done), with the layout around it. */

@@ -10,9 +10,9 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.backoffice.deadletter.DeadLetterRoutes.DeadLetterView;
 import org.example.helpdesk.platform.http.Json;
+import org.example.helpdesk.platform.web.PageTime;
 
 /**
  * A dead letter's body on its page: whole (the operator copies or downloads the original), indented
@@ -37,8 +37,8 @@ final class DeadLetterBody {
     letter.put("waitsFor", v.waitsFor());
     letter.put("error", v.error());
     letter.put("attempts", v.attempts());
-    letter.put("firstFailed", ConsoleLayout.time(v.firstFailedAt()));
-    letter.put("lastFailed", ConsoleLayout.time(v.lastFailedAt()));
+    letter.put("firstFailed", PageTime.of(v.firstFailedAt()));
+    letter.put("lastFailed", PageTime.of(v.lastFailedAt()));
     letter.put("bodySize", v.bodySize());
     letter.put("bytesWord", v.bodySize() == 1 ? "byte" : "bytes");
     letter.put("bodyTruncated", v.bodyTruncated());

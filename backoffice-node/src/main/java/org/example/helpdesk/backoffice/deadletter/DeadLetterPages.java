@@ -13,6 +13,7 @@ import org.example.helpdesk.backoffice.auth.Employee;
 import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.backoffice.deadletter.DeadLetterRoutes.DeadLetterView;
 import org.example.helpdesk.platform.tracing.HttpTracing;
+import org.example.helpdesk.platform.web.PageTime;
 
 /**
  * The console's dead-letter pages for operators: the list, one letter with its body, and the forms
@@ -163,7 +164,7 @@ public final class DeadLetterPages extends AllDirectives {
     r.put("waitsFor", v.waitsFor());
     r.put("error", v.error());
     r.put("attempts", v.attempts());
-    r.put("lastFailed", ConsoleLayout.time(v.lastFailedAt()));
+    r.put("lastFailed", PageTime.of(v.lastFailedAt()));
     return r;
   }
 

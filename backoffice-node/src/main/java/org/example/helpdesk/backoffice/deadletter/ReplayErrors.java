@@ -1,12 +1,9 @@
 package org.example.helpdesk.backoffice.deadletter;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.example.helpdesk.platform.web.PageTime;
 
 /**
  * The error a dead letter keeps after a replay that failed: the original error (why the inbox gave
@@ -17,10 +14,6 @@ final class ReplayErrors {
 
   /** Where the last replay's failure starts; a later failed replay replaces only that part. */
   static final String LAST_REPLAY = "\nLast replay, ";
-
-  private static final DateTimeFormatter TEXT =
-      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm:ss 'UTC'", Locale.ENGLISH)
-          .withZone(ZoneOffset.UTC);
 
   /**
    * The parser's words for a raw control character in a string, the usual slip of an operator who
@@ -37,11 +30,7 @@ final class ReplayErrors {
   static String afterFailedReplay(String stored, String failure, Instant at) {
     int cut = stored == null ? -1 : stored.indexOf(LAST_REPLAY);
     String original = stored == null ? "" : cut < 0 ? stored : stored.substring(0, cut);
-    return original
-        + LAST_REPLAY
-        + TEXT.format(at.truncatedTo(ChronoUnit.SECONDS))
-        + ", failed again: "
-        + inWords(failure);
+    return original + LAST_REPLAY + PageTime.text(at) + ", failed again: " + inWords(failure);
   }
 
   /** A command's rejection as an operator reads it: no parser internals, no character codes. */

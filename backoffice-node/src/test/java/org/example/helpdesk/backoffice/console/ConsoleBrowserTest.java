@@ -8,8 +8,15 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,14 +34,18 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The console in headless Chromium (Debian's chromium and chromium-driver; skipped without them): a
- * cancelled ticket's open page loses its forms on the live update, and the console fits 375 px.
+ * The console in headless Chromium (Debian's chromium and chromium-driver; skipped without them),
+ * as a viewer in Berlin: a cancelled ticket's open page loses its forms on the live update, its
+ * times in the viewer's zone in the pages' one format, and the console fits 375 px.
  */
 class ConsoleBrowserTest {
 
   @RegisterExtension static final BackofficeTestNode node = new BackofficeTestNode();
   private static WebDriver driver;
   private static WebDriverWait wait;
+  private static final DateTimeFormatter BERLIN =
+      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm:ss", Locale.ENGLISH)
+          .withZone(ZoneId.of("Europe/Berlin"));
 
   @BeforeAll
   static void start() throws Exception {
@@ -67,6 +78,10 @@ class ConsoleBrowserTest {
     // htmx swaps the ticket's details on a live update: an element found just before the swap is
     // stale when read, and the next poll finds the new one
     wait.ignoring(StaleElementReferenceException.class);
+    // a viewer in Berlin: the pages' times are written in UTC, the script writes them in Berlin's
+    ((ChromeDriver) driver)
+        .executeCdpCommand(
+            "Emulation.setTimezoneOverride", Map.of("timezoneId", BERLIN.getZone().getId()));
     driver.get(base() + "/sign-in");
     driver.findElement(By.id("name")).sendKeys(TestEmployees.AGENT);
     driver.findElement(By.id("password")).sendKeys(TestEmployees.AGENT_PASSWORD);
@@ -87,8 +102,24 @@ class ConsoleBrowserTest {
     driver.manage().window().setSize(new Dimension(1280, 900));
     driver.get(base() + "/console/tickets/" + id);
     wait.until(d -> !d.findElements(By.cssSelector("form[action$='/assign']")).isEmpty());
-    // the script wrote the time in the viewer's zone (keeping the UTC text as its title)
-    wait.until(d -> !d.findElement(By.cssSelector("#ticket time")).getAttribute("title").isEmpty());
+    // the shared script wrote the time in the viewer's zone (Berlin), in the pages' one format,
+    // keeping the server's UTC text as its title
+    // (read at once: htmx may swap the details in between)
+    String[] prepared =
+        wait.until(
+            d -> {
+              WebElement t = d.findElement(By.cssSelector("#ticket time"));
+              String title = t.getAttribute("title");
+              return title == null || title.isEmpty()
+                  ? null
+                  : new String[] {t.getAttribute("datetime"), title, t.getText()};
+            });
+    Instant at = Instant.parse(prepared[0]);
+    assertEquals(PageTime.text(at), prepared[1]);
+    String berlin = BERLIN.format(at);
+    assertTrue(
+        prepared[2].matches(Pattern.quote(berlin) + " CES?T"),
+        prepared[2] + " is not " + berlin + " CET");
 
     var cancelled = node.http.postJson("/tickets/" + id + "/cancel", "");
     assertEquals(200, cancelled.status(), cancelled::toString);

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
 import org.example.helpdesk.backoffice.BackofficeTestNode;
 import org.example.helpdesk.backoffice.Browser;
 import org.example.helpdesk.backoffice.Browser.Page;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.protocol.CancelTicket;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.PrepareTicket;
@@ -106,20 +109,39 @@ class ConsolePagesTest {
   @Test
   void timesAreToTheSecondInOneFormatAndStatusesAreBadges() {
     String id = createTicket("when was it");
-    for (String path : new String[] {"/console/tickets", "/console/tickets/" + id}) {
+    String ticket = "/console/tickets/" + id;
+    // the list, the ticket's details and its history (a live reload's fragments too): every time
+    // whole seconds for the shared script (time.js), the same in UTC as text
+    for (String path : new String[] {"/console/tickets", ticket, ticket + "/details"}) {
       String body = agent.get(path).body();
-      Matcher time = Pattern.compile("<time datetime=\"([^\"]+)\">([^<]+)</time>").matcher(body);
-      assertTrue(time.find(), body);
-      assertTrue(
-          time.group(1).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), time.group(1));
+      assertTrue(body.contains("class=\"status badge status-awaiting\""), path);
+      assertTimes(body, path.equals(ticket) ? 3 : 1);
+      if (!path.endsWith("/details")) {
+        assertTrue(body.contains("<script src=\"/assets/app/time.js\" defer></script>"), path);
+      }
+    }
+    String history = agent.get(ticket + "/history").body();
+    assertTimes(history, 1);
+    assertTrue(history.contains("Created in the backoffice"), history);
+    assertEquals(200, node.browser().get("/assets/app/console.css").status());
+    assertTrue(node.browser().get("/assets/app/time.js").body().contains("formatToParts"));
+  }
+
+  /** At least {@code least} times in {@code html}, each in the one format, and no other. */
+  private static void assertTimes(String html, int least) {
+    Matcher time = Pattern.compile("<time datetime=\"([^\"]+)\">([^<]+)</time>").matcher(html);
+    int found = 0;
+    while (time.find()) {
+      found++;
+      Instant at = Instant.parse(time.group(1));
+      assertEquals(at.truncatedTo(ChronoUnit.SECONDS).toString(), time.group(1), "whole seconds");
+      assertEquals(PageTime.text(at), time.group(2));
       assertTrue(
           time.group(2).matches("\\d{1,2} [A-Z][a-z]+ \\d{4}, \\d\\d:\\d\\d:\\d\\d UTC"),
           time.group(2));
-      assertTrue(body.contains("class=\"status badge status-awaiting\""), path);
-      assertTrue(body.contains("/assets/app/console.js"), path);
     }
-    assertEquals(200, node.browser().get("/assets/app/console.css").status());
-    assertEquals(200, node.browser().get("/assets/app/console.js").status());
+    assertTrue(found >= least, html);
+    assertEquals(found, html.split("<time", -1).length - 1, "every <time> has a datetime: " + html);
   }
 
   @Test

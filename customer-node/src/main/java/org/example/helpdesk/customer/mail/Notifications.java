@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.example.helpdesk.customer.issue.Issue;
 import org.example.helpdesk.customer.issue.StoredIssue;
+import org.example.helpdesk.platform.web.PageTime;
 
 /** The mail a notification fact of an issue becomes: who gets it, what it says, its id. */
 public final class Notifications {
@@ -37,7 +38,7 @@ public final class Notifications {
             + "\n\nYour issue "
             + issue.issueId()
             + ", reported "
-            + issue.reportedAt()
+            + PageTime.text(issue.reportedAt())
             + ":\n\n"
             + quoted(issue.content().value())
             + "\n\n-- \nHelpdesk\n";

@@ -1,9 +1,6 @@
 package org.example.helpdesk.customer.web;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +29,7 @@ import org.example.helpdesk.platform.http.ApiErrors;
 import org.example.helpdesk.platform.http.InvalidRequestException;
 import org.example.helpdesk.platform.http.Json;
 import org.example.helpdesk.platform.http.RequestRules;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.platform.web.Pages;
 import org.example.helpdesk.protocol.IssueContent;
 
@@ -44,10 +42,6 @@ import org.example.helpdesk.protocol.IssueContent;
  * routes.
  */
 public final class CustomerPages extends ApiDirectives {
-
-  private static final DateTimeFormatter TIME =
-      DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm:ss 'UTC'", Locale.ENGLISH)
-          .withZone(ZoneOffset.UTC);
 
   /**
    * The report form takes bodies up to {@link ReportForm#MAX_FORM_BYTES}: 10,000 characters of any
@@ -129,10 +123,8 @@ public final class CustomerPages extends ApiDirectives {
       String content,
       String status,
       boolean open,
-      String reportedAt,
-      String reportedAtIso,
-      String closedAt,
-      String closedAtIso,
+      PageTime reportedAt,
+      PageTime closedAt,
       String progress,
       List<Moment> timeline) {
 
@@ -143,19 +135,17 @@ public final class CustomerPages extends ApiDirectives {
           issue.content(),
           issue.status(),
           issue.closedAt() == null,
-          shown(issue.reportedAt()),
-          iso(issue.reportedAt()),
-          shown(issue.closedAt()),
-          iso(issue.closedAt()),
+          PageTime.of(issue.reportedAt()),
+          PageTime.of(issue.closedAt()),
           progressInWords(issue.status(), issue.progress()),
           issue.timeline().stream()
-              .map(m -> new Moment(shown(m.at()), iso(m.at()), WHAT.get(m.what()), m.reply()))
+              .map(m -> new Moment(PageTime.of(m.at()), WHAT.get(m.what()), m.reply()))
               .toList());
     }
   }
 
   /** A moment of the issue's timeline, in words. */
-  public record Moment(String at, String atIso, String what, String reply) {}
+  public record Moment(PageTime at, String what, String reply) {}
 
   /** How far support got, as the customer reads it. */
   static final Map<String, String> PROGRESS =
@@ -352,13 +342,5 @@ public final class CustomerPages extends ApiDirectives {
     } catch (IllegalArgumentException e) {
       return false;
     }
-  }
-
-  private static String shown(Instant at) {
-    return at == null ? null : TIME.format(at);
-  }
-
-  private static String iso(Instant at) {
-    return at == null ? null : at.toString();
   }
 }

@@ -14,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.example.helpdesk.customer.CustomerTestNode;
 import org.example.helpdesk.customer.issue.Issue.RecordTicketProgress;
 import org.example.helpdesk.customer.issue.Issue.TicketStep;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.protocol.SupportReply;
 import org.example.helpdesk.testsupport.FreePorts;
 import org.example.helpdesk.testsupport.TestPostgres;
@@ -62,7 +64,18 @@ class MailerTest {
       assertEquals("bob@example.org", mail.getAllRecipients()[0].toString());
       assertEquals("An agent is working on your issue", mail.getSubject());
       assertEquals("<" + assigned + ".4@customer-service.helpdesk>", mail.getMessageID());
-      assertTrue(((String) mail.getContent()).contains("Printer on fire"));
+      String text = (String) mail.getContent();
+      assertTrue(text.contains("Printer on fire"));
+      // the report time in the pages' format, in UTC, to the second (not a raw ISO timestamp)
+      Instant reportedAt =
+          Instant.parse(
+              customer.http.get("/issues/" + assigned).json().path("reportedAt").asText());
+      assertTrue(text.contains(", reported " + PageTime.text(reportedAt) + ":"), text);
+      assertTrue(
+          Pattern.compile("reported \\d{1,2} [A-Z][a-z]+ \\d{4}, \\d{2}:\\d{2}:\\d{2} UTC:")
+              .matcher(text)
+              .find(),
+          text);
 
       // the next notification of the same issue comes after: everything before it was handled
       step(customer, assigned, 3, TicketStep.CANCELLED, null);

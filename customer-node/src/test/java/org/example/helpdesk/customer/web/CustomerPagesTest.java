@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.example.helpdesk.customer.CustomerTestNode;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.testsupport.HttpTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,8 +109,16 @@ class CustomerPagesTest {
             && page.contains(">open<")
             && page.contains("jane@example.com"),
         page);
+    // one format on both services' pages: whole seconds for the script, the same in UTC as text
+    Instant reportedAt = Instant.parse(json.json().path("reportedAt").asText());
+    String time = "<time datetime=\"" + reportedAt.truncatedTo(ChronoUnit.SECONDS) + "\">";
+    assertTrue(page.contains(time + PageTime.text(reportedAt) + "</time>"), page);
     assertTrue(
-        page.contains("<time datetime=\"" + json.json().path("reportedAt").asText() + "\">"), page);
+        Pattern.compile(">\\d{1,2} [A-Z][a-z]+ \\d{4}, \\d\\d:\\d\\d:\\d\\d UTC</time>")
+            .matcher(page)
+            .find());
+    assertTrue(page.contains("<script src=\"/assets/app/time.js\" defer></script>"), page);
+    assertTrue(page.contains("class=\"status badge status-open\" id=\"status\">open<"), page);
 
     // the same form sent again (a double click, a reload) is the same issue
     HttpResponse<String> again = postForm("/", form);
@@ -272,7 +283,7 @@ class CustomerPagesTest {
     assertEquals("closed", node.http.get("/issues/" + id).json().path("status").asText());
     String page = send("GET", "/issues/" + id, BROWSER_ACCEPT, null, null).body();
     assertTrue(
-        page.contains(">closed<")
+        page.contains("class=\"status badge status-closed\" id=\"status\">closed<")
             && page.contains("This issue is closed.")
             && page.contains("<dt>Closed</dt>"),
         page);

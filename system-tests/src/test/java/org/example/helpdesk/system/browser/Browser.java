@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -173,6 +174,31 @@ final class Browser implements AutoCloseable {
             return null;
           }
         });
+  }
+
+  /**
+   * A {@code <time>}'s {@code datetime} and its text, read together once the text is {@code shown}
+   * that way (the pages' script rewrites it; htmx may swap the element out meanwhile).
+   */
+  String[] timeOf(By by, Pattern shown) {
+    return waitUntil(
+        d -> {
+          try {
+            WebElement time = d.findElement(by);
+            String text = time.getText().strip();
+            return shown.matcher(text).matches()
+                ? new String[] {time.getDomAttribute("datetime"), text}
+                : null;
+          } catch (NoSuchElementException | StaleElementReferenceException e) {
+            return null;
+          }
+        });
+  }
+
+  /** From now on the browser is a viewer in {@code zone} (an IANA id, e.g. Europe/Berlin). */
+  void inTimeZone(String zone) {
+    ((ChromeDriver) driver)
+        .executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", zone));
   }
 
   /** The HTTP status of the response that made the current page. */

@@ -7,9 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.example.helpdesk.testsupport.TestEmployees;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -24,14 +29,23 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * The customer's pages in a real browser, with the console beside them: the seed scenario (report,
  * the console's list follows live, an assignment reaches the customer's open page without reload,
  * the customer closes and the console follows), support's reply on the customer's open page and in
- * their mailbox once, support's close on the open page, a report of 10,000 Chinese characters, and
- * the form's message for an invalid e-mail address. A few other customers' issues are reported
- * first, so that the console's list in the screenshots looks like a morning at a helpdesk.
+ * their mailbox once (its time on both pages alike, for a viewer in Berlin), support's close on the
+ * open page, a report of 10,000 Chinese characters, and the form's message for an invalid e-mail
+ * address. A few other customers' issues are reported first, so that the console's list in the
+ * screenshots looks like a morning at a helpdesk.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CustomerPagesBrowserTest {
 
   @RegisterExtension static final BrowserFixture helpdesk = new BrowserFixture();
+
+  /** A viewer in Berlin, and how the pages write a moment for them. */
+  private static final DateTimeFormatter BERLIN =
+      DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm:ss", Locale.ENGLISH)
+          .withZone(ZoneId.of("Europe/Berlin"));
+
+  private static final Pattern IN_BERLIN =
+      Pattern.compile("\\d{1,2} [A-Z][a-z]+ \\d{4}, \\d\\d:\\d\\d:\\d\\d CES?T");
 
   private static final By CLOSE_ISSUE =
       By.xpath("//button[contains(normalize-space(.), 'Close issue')]");
@@ -163,6 +177,7 @@ class CustomerPagesBrowserTest {
   void supportsReplyReachesTheOpenIssuePageAndTheMailboxOnce() throws Exception {
     String email = "grace.hopper@example.org";
     Browser customer = helpdesk.browser();
+    customer.inTimeZone(BERLIN.getZone().getId());
     customer.open(helpdesk.customerUrl + "/");
     customer.type(By.name("email"), email);
     customer.type(
@@ -177,6 +192,7 @@ class CustomerPagesBrowserTest {
 
     // an agent answers on the console's ticket page
     Browser console = helpdesk.signedIn(TestEmployees.AGENT, TestEmployees.AGENT_PASSWORD);
+    console.inTimeZone(BERLIN.getZone().getId());
     console.open(helpdesk.consoleUrl + "/console/tickets/" + id);
     console.waitForText(By.id("ticket-status"), "awaiting");
     String reply =
@@ -192,6 +208,18 @@ class CustomerPagesBrowserTest {
     customer.waitForText(By.id("timeline"), "Support replied");
     assertTrue(customer.textOf(By.id("timeline")).contains(reply), customer.text());
     customer.assertNotReloaded();
+
+    // both pages show the reply's time alike: the same moment, in the viewer's zone (Berlin), in
+    // the one format (the console's from its server's page, the customer's from its polling script)
+    String[] onConsole =
+        console.timeOf(By.cssSelector("#ticket-timeline li.timeline-answered time"), IN_BERLIN);
+    String[] onCustomer =
+        customer.timeOf(
+            By.xpath("//ol[@id='timeline']/li[contains(., 'Support replied')]/time"), IN_BERLIN);
+    assertEquals(List.of(onConsole), List.of(onCustomer));
+    Instant answered = Instant.parse(onConsole[0]);
+    assertEquals(answered.truncatedTo(ChronoUnit.SECONDS), answered, "to the second");
+    assertTrue(onConsole[1].startsWith(BERLIN.format(answered) + " CE"), onConsole[1]);
 
     // and one mail, naming the issue, carries it
     MimeMessage mail = helpdesk.awaitMails(email, 1).get(0);

@@ -29,6 +29,7 @@ import org.example.helpdesk.platform.domain.NotFoundException;
 import org.example.helpdesk.platform.http.ApiDirectives;
 import org.example.helpdesk.platform.http.RequestRules;
 import org.example.helpdesk.platform.tracing.HttpTracing;
+import org.example.helpdesk.platform.web.PageTime;
 import org.example.helpdesk.protocol.Assignee;
 import org.example.helpdesk.protocol.Description;
 import org.example.helpdesk.protocol.InvalidValueException;
@@ -282,8 +283,8 @@ public final class TicketPages extends AllDirectives {
     c.put("ticket", ticket.orElse(null));
     ticket.ifPresent(
         t -> {
-          c.put("prepared", ConsoleLayout.time(t.preparedAt()));
-          c.put("changed", ConsoleLayout.time(t.updatedAt()));
+          c.put("prepared", PageTime.of(t.preparedAt()));
+          c.put("changed", PageTime.of(t.updatedAt()));
           // the customer service cancels for the customer, who closed their issue
           c.put(
               "cancelledByWhom",

@@ -6,8 +6,8 @@ import java.net.URLEncoder;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.example.helpdesk.backoffice.console.ConsoleLayout;
 import org.example.helpdesk.backoffice.ticket.TicketView;
+import org.example.helpdesk.platform.web.PageTime;
 
 /** The tickets list's rows and its paging links, as the list template shows them. */
 final class TicketRows {
@@ -24,7 +24,7 @@ final class TicketRows {
         d.isBlank() ? "(no description)" : d.length() > 120 ? d.substring(0, 120) + "…" : d);
     r.put("status", t.status());
     r.put("assignee", t.assignee() == null ? null : t.assignee().value());
-    r.put("preparedAt", ConsoleLayout.time(t.preparedAt()));
+    r.put("preparedAt", PageTime.of(t.preparedAt()));
     return r;
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.example.helpdesk.backoffice.ticket.Ticket;
 import org.example.helpdesk.backoffice.ticket.TicketHistory;
+import org.example.helpdesk.platform.web.PageTime;
 
 /**
  * A ticket's history as the console's timeline shows it: each entry in words, and what the history
@@ -33,7 +34,7 @@ final class TicketTimeline {
 
   private static Map<String, Object> entry(TicketHistory.Entry e) {
     Map<String, Object> m = new HashMap<>();
-    m.put("at", e.at());
+    m.put("at", PageTime.of(e.at()));
     m.put("what", e.what());
     m.put("text", words(e));
     m.put("reply", e.details().get("reply"));
