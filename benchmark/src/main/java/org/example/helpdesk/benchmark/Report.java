@@ -149,7 +149,7 @@ final class Report {
           .forEach(
               (group, what) -> s.append(String.format("    %-15s %s%n", LABELS.get(group), what)));
       s.append(
-          "    PostgreSQL and broker figures include whatever else on this machine uses them at the time;\n"
+          "    PostgreSQL and broker figures include whatever else uses the same server at the time;\n"
               + "    the total is over nodes, PostgreSQL and broker, not the load generator\n");
     }
     s.append("  targets:\n");

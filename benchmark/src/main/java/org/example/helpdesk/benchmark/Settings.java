@@ -130,9 +130,10 @@ record Settings(
                               (1,2,3 then 3,2,1 ...) and reports the mean of each count (default 1)
       environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, AMQP_URI (unset: PostgreSQL and
       RabbitMQ on localhost if they answer, else embedded ones)
-      CPU comes from /proc (Linux): each node, every process named postgres, RabbitMQ's beam.smp,
-      erl_child_setup and epmd (so whatever else uses PostgreSQL and the broker counts too), and
-      this JVM, the load generator (not in the total per issue)
+      CPU comes from /proc (Linux): each node, the PostgreSQL server and the broker that listen on
+      the run's ports with all their processes (where not found: every process named postgres,
+      RabbitMQ's beam.smp, erl_child_setup and epmd), so whatever else uses the same servers counts
+      too, and this JVM, the load generator (not in the total per issue)
       """;
 
   /**
