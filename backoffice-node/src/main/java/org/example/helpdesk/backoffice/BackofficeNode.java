@@ -119,7 +119,13 @@ public final class BackofficeNode {
         node.database().dataSource(),
         config.getInt("helpdesk.tickets-projection.group-size"),
         config.getDuration("helpdesk.tickets-projection.group-within"));
-    startEventsRelay(node, feeds);
+    if (config.getBoolean("helpdesk.ticket-events.enabled")) {
+      startEventsRelay(node, feeds);
+    } else {
+      log.warn(
+          "The ticket events relay is off (TICKET_EVENTS_ENABLED=false): customers hear nothing of"
+              + " their tickets; once it is on again it publishes what the journal gained meanwhile");
+    }
 
     ConnectionPools.get(node.system())
         .add("persistence", ConnectionPools.journalPool(node.system()));

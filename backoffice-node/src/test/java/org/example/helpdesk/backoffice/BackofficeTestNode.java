@@ -38,10 +38,10 @@ import org.example.helpdesk.testsupport.TestPostgres;
  */
 public final class BackofficeTestNode implements NodeExtension {
 
-  public final String schema = TestPostgres.newSchemaName("backoffice");
+  public final String schema;
   public final BackofficeNode node;
   public final HttpTestClient http;
-  public final Sql sql = new Sql(schema);
+  public final Sql sql;
 
   /** The node's inbox partitions. */
   public static volatile int partitions = 8;
@@ -81,6 +81,15 @@ public final class BackofficeTestNode implements NodeExtension {
    * @param overrides settings over the test's, e.g. more employees
    */
   public BackofficeTestNode(Config overrides) {
+    this(overrides, TestPostgres.newSchemaName("backoffice"));
+  }
+
+  /**
+   * @param schema where it keeps its data: a new one, or that of a node stopped before (a restart)
+   */
+  public BackofficeTestNode(Config overrides, String schema) {
+    this.schema = schema;
+    this.sql = new Sql(schema);
     TestBroker.deleteQueuesAndExchanges(inboxQueues(), List.of());
     Config config = overrides.withFallback(TestNodes.config(schema));
     node = BackofficeNode.start(config);

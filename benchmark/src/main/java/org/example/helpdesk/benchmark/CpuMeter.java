@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * The CPU of the processes the benchmark is about, in groups, from /proc: each node, PostgreSQL
- * (every process named postgres), the broker (RabbitMQ's Erlang processes) and, for information
- * only, this JVM, the load generator. PostgreSQL and the broker are counted whole: whatever else on
- * the machine uses them is in their figures too.
+ * The CPU of the processes the benchmark is about, in groups, from /proc: each node, PostgreSQL,
+ * the broker and, for information only, this JVM, the load generator. PostgreSQL and the broker are
+ * the server that listens on the run's port and every process of its (PostgreSQL's backends,
+ * RabbitMQ's Erlang port programs), so that another PostgreSQL or RabbitMQ on the machine (another
+ * network namespace's) is not counted; where that server cannot be found, every process of their
+ * names. Either way they are counted whole: whatever else uses the same server is in their figures
+ * too.
  */
 final class CpuMeter {
 
@@ -60,12 +64,7 @@ final class CpuMeter {
     } else if (postgresUnavailable == null && ProcessCpu.named(POSTGRES_COMMS).isEmpty()) {
       postgresUnavailable = "no process named postgres found";
     }
-    add(
-        POSTGRES,
-        "every process named " + names(POSTGRES_COMMS),
-        postgresUnavailable,
-        true,
-        () -> ProcessCpu.named(POSTGRES_COMMS));
+    server(POSTGRES, "PostgreSQL", infra.databasePort(), POSTGRES_COMMS, postgresUnavailable);
 
     String brokerUnavailable = noProc;
     if (brokerUnavailable == null && infra.brokerInThisJvm()) {
@@ -75,12 +74,7 @@ final class CpuMeter {
     } else if (brokerUnavailable == null && ProcessCpu.named(BROKER_COMMS).isEmpty()) {
       brokerUnavailable = "no RabbitMQ process (" + names(BROKER_COMMS) + ") found";
     }
-    add(
-        BROKER,
-        "every process named " + names(BROKER_COMMS),
-        brokerUnavailable,
-        true,
-        () -> ProcessCpu.named(BROKER_COMMS));
+    server(BROKER, "the broker", infra.brokerPort(), BROKER_COMMS, brokerUnavailable);
 
     long self = ProcessHandle.current().pid();
     add(
@@ -89,6 +83,30 @@ final class CpuMeter {
         noProc,
         false,
         () -> ProcessCpu.read(self).stream().toList());
+  }
+
+  /**
+   * A server's group: the process listening on its port and all of its processes, else every
+   * process of these names.
+   */
+  private void server(String name, String what, int port, Set<String> comms, String unavailable) {
+    OptionalLong server = unavailable == null ? ProcessCpu.listener(port) : OptionalLong.empty();
+    if (server.isPresent()) {
+      long pid = server.getAsLong();
+      add(
+          name,
+          what + " listening on port " + port + " (pid " + pid + ") and its child processes",
+          null,
+          true,
+          () -> ProcessCpu.tree(pid, ProcessCpu.all()));
+    } else {
+      add(
+          name,
+          "every process named " + names(comms),
+          unavailable,
+          true,
+          () -> ProcessCpu.named(comms));
+    }
   }
 
   private static String names(Set<String> comms) {
@@ -166,7 +184,7 @@ final class CpuMeter {
     m.put("totalCovers", totalCovers());
     m.put(
         "note",
-        "PostgreSQL and broker figures include whatever else on this machine uses them; the load generator is not in the total");
+        "PostgreSQL and broker figures include whatever else uses the same server; the load generator is not in the total");
     return m;
   }
 

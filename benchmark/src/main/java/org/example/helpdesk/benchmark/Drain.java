@@ -326,7 +326,7 @@ final class Drain {
   }
 
   /** The run's schemas go again: a shared PostgreSQL should not keep every drain's tables. */
-  private static void dropSchemas(Infra infra, List<String> schemas) {
+  static void dropSchemas(Infra infra, List<String> schemas) {
     try (Connection db =
             DriverManager.getConnection(infra.databaseUrl(), infra.user(), infra.password());
         Statement st = db.createStatement()) {

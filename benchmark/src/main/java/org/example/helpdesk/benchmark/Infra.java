@@ -52,8 +52,23 @@ record Infra(String databaseUrl, String user, String password, String amqpUri, S
     }
   }
 
+  /** PostgreSQL's port, from the JDBC URL (5432 where it names none; -1 if unreadable). */
+  int databasePort() {
+    try {
+      int port = URI.create(databaseUrl.substring("jdbc:".length())).getPort();
+      return port > 0 ? port : 5432;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
   String brokerHost() {
     return URI.create(amqpUri).getHost();
+  }
+
+  int brokerPort() {
+    URI uri = URI.create(amqpUri);
+    return uri.getPort() > 0 ? uri.getPort() : "amqps".equals(uri.getScheme()) ? 5671 : 5672;
   }
 
   /**
@@ -61,8 +76,7 @@ record Infra(String databaseUrl, String user, String password, String amqpUri, S
    * its CPU is this JVM's.
    */
   boolean brokerInThisJvm() {
-    URI uri = URI.create(amqpUri);
-    int port = uri.getPort() > 0 ? uri.getPort() : "amqps".equals(uri.getScheme()) ? 5671 : 5672;
+    int port = brokerPort();
     Set<String> listening = new HashSet<>();
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       try {

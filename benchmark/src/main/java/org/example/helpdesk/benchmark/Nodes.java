@@ -54,17 +54,28 @@ final class Nodes implements AutoCloseable {
       env.put("CLUSTER_HOST", "127.0.0.1");
       env.put("CLUSTER_PORT", String.valueOf(clusterPorts.get(i)));
       env.put("SEED_NODES", seeds);
+      // the return flow: the backoffice's relay of ticket events (the customer node ignores it)
+      env.put("TICKET_EVENTS_ENABLED", String.valueOf(s.returnFlow()));
       String name = module + "-" + (i + 1) + "-" + schema;
       processes.add(
           new NodeProcess(
               name,
-              Path.of("").toAbsolutePath(),
+              root(),
               module,
               httpPorts.get(i),
               s.nodeJvmOptions(),
               env,
               s.out().resolve("logs/" + name + ".log")));
     }
+  }
+
+  /**
+   * Where the node jars are ({@code <root>/<module>/target/<module>.jar}): the working directory
+   * (./bench.sh runs from the repository's root), or the system property {@code
+   * helpdesk.bench.root} (the benchmark's own tests, which run in benchmark/).
+   */
+  static Path root() {
+    return Path.of(System.getProperty("helpdesk.bench.root", "")).toAbsolutePath().normalize();
   }
 
   /**

@@ -41,27 +41,44 @@ final class OpenLoop implements AutoCloseable {
   private final List<String> customerUrls;
   private final Semaphore inFlight;
   private final double closeRatio;
-  private final Visibility visibility;
+  private final Watch watch;
+
+  /** What is told of every accepted report: its issue id and when its 201 came. */
+  interface Watch {
+    void accepted(UUID issue, long atMicros);
+
+    /** Both told, in this order; null stands for nobody. */
+    static Watch both(Watch first, Watch second) {
+      if (first == null || second == null) {
+        return first == null ? second : first;
+      }
+      return (issue, at) -> {
+        first.accepted(issue, at);
+        second.accepted(issue, at);
+      };
+    }
+  }
 
   /**
    * Reports go to {@code customerUrls} round-robin; an issue's close to the node it went to. {@code
-   * visibility}: told of every accepted report, for the end-to-end latency (null: not).
+   * watch}: told of every accepted report, for the end-to-end latency and the round trip (null:
+   * nobody).
    */
-  OpenLoop(List<String> customerUrls, int maxInFlight, double closeRatio, Visibility visibility) {
-    this(customerUrls, maxInFlight, closeRatio, visibility, false);
+  OpenLoop(List<String> customerUrls, int maxInFlight, double closeRatio, Watch watch) {
+    this(customerUrls, maxInFlight, closeRatio, watch, false);
   }
 
   OpenLoop(
       List<String> customerUrls,
       int maxInFlight,
       double closeRatio,
-      Visibility visibility,
+      Watch watch,
       boolean recordIds) {
     this.sentIds = recordIds ? ConcurrentHashMap.newKeySet() : null;
     this.customerUrls = List.copyOf(customerUrls);
     this.inFlight = new Semaphore(maxInFlight);
     this.closeRatio = closeRatio;
-    this.visibility = visibility;
+    this.watch = watch;
   }
 
   /** Sends {@code rate} reports per second for {@code duration}; returns when the last was sent. */
@@ -105,8 +122,8 @@ final class OpenLoop implements AutoCloseable {
               httpLatencyMicros.recordValue(Math.max(0, (System.nanoTime() - dueNanos) / 1000));
               if (response != null && response.statusCode() == 201) {
                 accepted.incrementAndGet();
-                if (visibility != null) {
-                  visibility.accepted(id, nowMicros());
+                if (watch != null) {
+                  watch.accepted(id, nowMicros());
                 }
                 if (ThreadLocalRandom.current().nextDouble() < closeRatio) {
                   closes.incrementAndGet();

@@ -37,8 +37,24 @@ final class PhaseFigures {
     m.put("maxBacklog", p.maxBacklog);
     m.put("httpMs", percentiles(p.http, true));
     m.put("endToEndMs", percentiles(p.endToEnd, false));
+    m.put("roundTrip", roundTrip(p));
     m.put("sustained", sustained);
     m.put("cpu", cpu.figures(p.cpuTicks, p.wallSeconds, p.accepted));
+    return m;
+  }
+
+  /**
+   * The return flow of the phase's issues: how many of the accepted came back (the customer's issue
+   * recorded support's receipt) and the round trip's percentiles; null where not measured.
+   */
+  private static Map<String, Object> roundTrip(Sampler.Phase p) {
+    if (!p.roundTripMeasured) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("returned", p.returned);
+    m.put("ofAccepted", p.accepted);
+    m.put("ms", percentiles(p.roundTrip, false));
     return m;
   }
 

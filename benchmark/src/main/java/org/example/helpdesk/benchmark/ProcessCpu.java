@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -24,7 +28,7 @@ final class ProcessCpu {
   private ProcessCpu() {}
 
   /** What /proc/<pid>/stat says of a process; its start time tells a reused pid apart. */
-  record Stat(long pid, String comm, long startTicks, long cpuTicks) {}
+  record Stat(long pid, String comm, long ppid, long startTicks, long cpuTicks) {}
 
   /**
    * A process over its life: the same pid later is another process if it started at another time.
@@ -42,10 +46,11 @@ final class ProcessCpu {
       throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + line);
     }
     String[] f = line.substring(close + 1).trim().split("\\s+");
-    // f[0] is field 3 (state): utime is field 14, stime 15, starttime 22
+    // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15, starttime 22
     return new Stat(
         Long.parseLong(line.substring(0, open).trim()),
         line.substring(open + 1, close),
+        Long.parseLong(f[1]),
         Long.parseLong(f[19]),
         Long.parseLong(f[11]) + Long.parseLong(f[12]));
   }
@@ -61,19 +66,92 @@ final class ProcessCpu {
 
   /** Every process whose command name ({@code /proc/<pid>/comm}, also in stat) is one of these. */
   static List<Stat> named(Set<String> comms) {
+    return all().stream().filter(s -> comms.contains(s.comm())).toList();
+  }
+
+  /** Every process there is (none where this is not Linux). */
+  static List<Stat> all() {
     List<Stat> found = new ArrayList<>();
+    for (long pid : pids()) {
+      read(pid).ifPresent(found::add);
+    }
+    return found;
+  }
+
+  /** The process {@code root} and all its descendants, of {@code all}. */
+  static List<Stat> tree(long root, List<Stat> all) {
+    Map<Long, List<Stat>> children = new HashMap<>();
+    Stat top = null;
+    for (Stat s : all) {
+      children.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s);
+      if (s.pid() == root) {
+        top = s;
+      }
+    }
+    List<Stat> tree = new ArrayList<>();
+    if (top == null) {
+      return tree;
+    }
+    Deque<Stat> next = new ArrayDeque<>(List.of(top));
+    while (!next.isEmpty()) {
+      Stat s = next.pop();
+      tree.add(s);
+      next.addAll(children.getOrDefault(s.pid(), List.of()));
+    }
+    return tree;
+  }
+
+  /**
+   * The process that listens on this TCP port of this network namespace (the server, not a child
+   * that inherited its socket), if this is Linux and it can be seen: so that a server's CPU is that
+   * of the server this run uses, not of every process of its name on the machine.
+   */
+  static OptionalLong listener(int port) {
+    Set<String> sockets = new HashSet<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          // "sl local_address(hex ip:hex port) rem_address st ... inode": st 0A is LISTEN
+          String[] f = line.trim().split("\\s+");
+          if (f.length > 9 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
+            sockets.add("socket:[" + f[9] + "]");
+          }
+        }
+      } catch (IOException e) {
+        // no IPv6, or not Linux
+      }
+    }
+    Set<Long> holders = new HashSet<>();
+    for (long pid : sockets.isEmpty() ? List.<Long>of() : pids()) {
+      try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+        for (Path fd : fds) {
+          if (sockets.contains(Files.readSymbolicLink(fd).toString())) {
+            holders.add(pid);
+            break;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone meanwhile, or not ours to read
+      }
+    }
+    return holders.stream()
+        .filter(pid -> read(pid).map(s -> !holders.contains(s.ppid())).orElse(false))
+        .mapToLong(Long::longValue)
+        .min();
+  }
+
+  private static List<Long> pids() {
+    List<Long> pids = new ArrayList<>();
     try (DirectoryStream<Path> proc =
         Files.newDirectoryStream(
             Path.of("/proc"), p -> p.getFileName().toString().matches("\\d+"))) {
       for (Path p : proc) {
-        read(Long.parseLong(p.getFileName().toString()))
-            .filter(s -> comms.contains(s.comm()))
-            .ifPresent(found::add);
+        pids.add(Long.parseLong(p.getFileName().toString()));
       }
     } catch (IOException e) {
       // not Linux
     }
-    return found;
+    return pids;
   }
 
   static boolean available() {

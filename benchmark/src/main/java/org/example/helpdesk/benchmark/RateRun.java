@@ -56,6 +56,7 @@ final class RateRun {
     List<String> customerUrls = s.customerUrl() == null ? List.of() : List.of(s.customerUrl());
     String backofficeUrl = null;
     String backofficeDb = s.backofficeDatabaseUrl();
+    String customerDb = s.customerDatabaseUrl();
     List<Long> customerPids = List.of();
     List<Long> backofficePids = List.of();
     if (s.customerUrl() == null) {
@@ -77,6 +78,7 @@ final class RateRun {
       customerUrls = customer.urls();
       backofficeUrl = backoffice.urls().get(0);
       backofficeDb = withSchema(infra.databaseUrl(), backoffice.schema);
+      customerDb = withSchema(infra.databaseUrl(), customer.schema);
       customerPids = customer.pids();
       backofficePids = backoffice.pids();
       log(
@@ -100,12 +102,27 @@ final class RateRun {
                     + g.name()
                     + ": "
                     + (g.measured() ? g.processes() : "unavailable, " + g.unavailable())));
+    boolean roundTripMeasured = s.returnFlow() && customerDb != null;
+    log(
+        "Return flow: "
+            + (s.returnFlow() ? "on" : "off (TICKET_EVENTS_ENABLED=false)")
+            + (roundTripMeasured
+                ? "; round trip 201 -> the customer's issue received"
+                : "; round trip not measured"));
     try (Visibility visibility = new Visibility(backofficeDb, infra.user(), infra.password());
-        OpenLoop load = new OpenLoop(customerUrls, s.maxInFlight(), s.closeRatio(), visibility);
+        RoundTrip roundTrip =
+            roundTripMeasured ? new RoundTrip(customerDb, infra.user(), infra.password()) : null;
+        OpenLoop load =
+            new OpenLoop(
+                customerUrls,
+                s.maxInFlight(),
+                s.closeRatio(),
+                OpenLoop.Watch.both(visibility, roundTrip));
         Sampler sampler =
             new Sampler(
                 load,
                 visibility,
+                roundTrip,
                 customerUrls.get(0),
                 backofficeUrl,
                 customerPids,
@@ -116,6 +133,7 @@ final class RateRun {
       sampler.begin("warm-up", s.startRate());
       load.run(s.startRate(), s.warmup());
       drain(load, visibility, s, Duration.ofSeconds(60));
+      awaitReturns(roundTrip, Duration.ofSeconds(60));
 
       // what the nodes cost at rest: no requests, and their /metrics left alone
       Sampler.Phase idle = null;
@@ -127,7 +145,7 @@ final class RateRun {
 
       int sustained = 0;
       if (s.findMax()) {
-        sustained = findMax(s, load, visibility, sampler, cpu, steps);
+        sustained = findMax(s, load, visibility, roundTrip, sampler, cpu, steps);
       }
 
       // the latency run: at the rate asked for; else at half the highest sustained rate found;
@@ -152,12 +170,15 @@ final class RateRun {
       long rssBefore = Sampler.rssMb(customerPids);
       long backofficeRssBefore = Sampler.rssMb(backofficePids);
       long commitsBefore = committedTransactions(infra);
+      long ownQueriesBefore = ownQueries(visibility, roundTrip);
       Sampler.Phase fixed = sampler.begin("fixed " + rate, rate);
       load.run(rate, s.duration());
       fixed.loadSeconds = s.duration().toSeconds();
       boolean drained = drain(load, visibility, s, Duration.ofSeconds(60));
+      awaitReturns(roundTrip, Duration.ofSeconds(60));
       sampler.begin("drained", 0);
       long commitsDuring = committedTransactions(infra) - commitsBefore;
+      long ownQueries = ownQueries(visibility, roundTrip) - ownQueriesBefore;
       long rssAfter = Sampler.rssMb(customerPids);
       long backofficeRssAfter = Sampler.rssMb(backofficePids);
 
@@ -179,7 +200,9 @@ final class RateRun {
               "nodes",
               Map.of("customer", s.customerNodes(), "backoffice", s.backofficeNodes()),
               "cpuQuotaCoresPerNode",
-              quota == null ? "none" : quota.cores()));
+              quota == null ? "none" : quota.cores(),
+              "returnFlow",
+              s.returnFlow() ? "on" : "off"));
       result.put(
           "baselines",
           Map.of(
@@ -208,6 +231,16 @@ final class RateRun {
       fixedFigures.put(
           "postgresTransactionsPerIssue",
           fixed.accepted == 0 ? null : round((double) commitsDuring / fixed.accepted));
+      // of which the benchmark's own polls of the read table and of the issues
+      fixedFigures.put(
+          "benchmarkQueriesPerIssue",
+          fixed.accepted == 0 ? null : round((double) ownQueries / fixed.accepted));
+      if (roundTrip != null) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> back = (Map<String, Object>) fixedFigures.get("roundTrip");
+        back.put("notBackAtEnd", roundTrip.waiting());
+        back.put("timedByLaterClose", roundTrip.timedByLaterClose.get());
+      }
       Map<String, Object> idleFigures = idle == null ? null : idleFigures(idle, cpu);
       if (idleFigures != null) {
         result.put("idle", idleFigures);
@@ -246,6 +279,8 @@ final class RateRun {
       return 0;
     } finally {
       clusters.forEach(Nodes::stop);
+      // (as the drain mode does: a shared PostgreSQL should not keep every run's tables)
+      Drain.dropSchemas(infra, clusters.stream().map(n -> n.schema).toList());
     }
   }
 
@@ -257,6 +292,7 @@ final class RateRun {
       Settings s,
       OpenLoop load,
       Visibility visibility,
+      RoundTrip roundTrip,
       Sampler sampler,
       CpuMeter cpu,
       List<Map<String, Object>> steps)
@@ -268,6 +304,7 @@ final class RateRun {
       load.run(rate, s.stepDuration());
       step.loadSeconds = s.stepDuration().toSeconds();
       boolean drained = drain(load, visibility, s, Duration.ofSeconds(30));
+      awaitReturns(roundTrip, Duration.ofSeconds(30));
       boolean ok = sustains(step, rate) && drained;
       boolean higher = ok && rate <= 50_000;
       int next = (int) Math.round(rate * 1.25);
@@ -278,11 +315,16 @@ final class RateRun {
       steps.add(figures);
       log(
           String.format(
-              "  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms, backlog at end %d, CPU %s ms/issue -> %s",
+              "  step %d/s: accepted %.0f/s, HTTP p99 %.1f ms, end-to-end p99 %.1f ms%s, backlog at end %d, CPU %s ms/issue -> %s",
               rate,
               step.acceptedPerSecond(),
               ms(step.http, 99),
               ms(step.endToEnd, 99),
+              roundTrip == null
+                  ? ""
+                  : String.format(
+                      ", round trip p99 %.1f ms (%d of %d back)",
+                      ms(step.roundTrip, 99), step.returned, step.accepted),
               step.lastBacklog,
               cpuMsPerIssue(figures),
               ok ? "sustained" : "not sustained"));
@@ -308,6 +350,21 @@ final class RateRun {
       Thread.sleep(200);
     }
     return false;
+  }
+
+  /**
+   * Waits (at most {@code within}) until every accepted issue came back to the customer, so that
+   * the next phase's round trips are its own; those that did not are left waiting and counted.
+   */
+  static void awaitReturns(RoundTrip roundTrip, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (roundTrip != null && roundTrip.waiting() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+  }
+
+  private static long ownQueries(Visibility visibility, RoundTrip roundTrip) {
+    return visibility.polls.get() + (roundTrip == null ? 0 : roundTrip.polls.get());
   }
 
   /** Transactions the database server committed so far (all its databases). */

@@ -93,6 +93,7 @@ final class Report {
                 stepHttp.get("p99"),
                 stepE2e.get("p99"),
                 Boolean.TRUE.equals(step.get("sustained")) ? "sustained" : "not sustained"));
+        s.append(roundTripLine(step, run(r)));
         s.append("    CPU ms per issue: ")
             .append(cpuLine((Map<String, Object>) step.get("cpu"), "cpuMsPerIssue"))
             .append('\n');
@@ -122,10 +123,12 @@ final class Report {
         String.format(
             "    end-to-end (201 -> ticket row) ms: p50 %s, p99 %s, max %s%n",
             e2e.get("p50"), e2e.get("p99"), e2e.get("max")));
+    s.append(roundTripLine(f, run(r)));
     s.append(String.format("    largest backlog: %s tickets%n", f.get("maxBacklog")));
     s.append(
         String.format(
-            "    PostgreSQL transactions per issue: %s%n", f.get("postgresTransactionsPerIssue")));
+            "    PostgreSQL transactions per issue: %s (of which the benchmark's own queries %s)%n",
+            f.get("postgresTransactionsPerIssue"), f.get("benchmarkQueriesPerIssue")));
     Map<String, Object> cpu = (Map<String, Object>) f.get("cpu");
     s.append("    CPU ms per issue: ").append(cpuLine(cpu, "cpuMsPerIssue")).append('\n');
     s.append("    average cores: ").append(cpuLine(cpu, "averageCores")).append('\n');
@@ -146,7 +149,7 @@ final class Report {
           .forEach(
               (group, what) -> s.append(String.format("    %-15s %s%n", LABELS.get(group), what)));
       s.append(
-          "    PostgreSQL and broker figures include whatever else on this machine uses them at the time;\n"
+          "    PostgreSQL and broker figures include whatever else uses the same server at the time;\n"
               + "    the total is over nodes, PostgreSQL and broker, not the load generator\n");
     }
     s.append("  targets:\n");
@@ -166,6 +169,34 @@ final class Report {
                   met == null ? "not measured" : Boolean.TRUE.equals(met) ? "met" : "NOT met"));
         });
     return s.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> run(Map<String, Object> r) {
+    Object run = r.get("run");
+    return run == null ? Map.of() : (Map<String, Object>) run;
+  }
+
+  /** The round trip of a phase: 201 -> the customer's issue recorded support's receipt. */
+  @SuppressWarnings("unchecked")
+  static String roundTripLine(Map<String, Object> phase, Map<String, Object> run) {
+    Map<String, Object> back = (Map<String, Object>) phase.get("roundTrip");
+    if (back == null) {
+      return "on".equals(run.get("returnFlow"))
+          ? "    round trip: not measured (no database of the customer's: --customer-db)\n"
+          : "    round trip: not measured (return flow off: TICKET_EVENTS_ENABLED=false)\n";
+    }
+    Map<String, Object> ms = (Map<String, Object>) back.get("ms");
+    return String.format(
+        "    round trip (201 -> customer's issue received) ms: p50 %s, p99 %s, max %s;"
+            + " back %s of %s (not back at the end %s, timed by a later close %s)%n",
+        ms.get("p50"),
+        ms.get("p99"),
+        ms.get("max"),
+        back.get("returned"),
+        back.get("ofAccepted"),
+        back.getOrDefault("notBackAtEnd", "-"),
+        back.getOrDefault("timedByLaterClose", "-"));
   }
 
   /**
@@ -202,16 +233,19 @@ final class Report {
         new XYChartBuilder()
             .width(1200)
             .height(600)
-            .title("Helpdesk: throughput and end-to-end latency")
+            .title("Helpdesk: throughput, end-to-end latency and round trip")
             .xAxisTitle("seconds")
             .yAxisTitle("per second")
             .build();
     chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-    chart.setYAxisGroupTitle(1, "end-to-end p99 (ms)");
+    chart.setYAxisGroupTitle(1, "p99 (ms)");
     series(chart, "reports accepted/s", points, Sampler.Point::accepted, 0);
     series(chart, "tickets visible/s", points, Sampler.Point::visible, 0);
     series(chart, "backlog (accepted, not yet visible)", points, Sampler.Point::backlog, 0);
     series(chart, "end-to-end p99 ms", points, Sampler.Point::endToEndP99Ms, 1);
+    if (points.get(0).roundTripP99Ms() != null) {
+      series(chart, "round trip p99 ms", points, p -> p.roundTripP99Ms(), 1);
+    }
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 

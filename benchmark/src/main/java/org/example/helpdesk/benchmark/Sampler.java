@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
 
 /**
- * Once a second: what was sent, accepted and became visible, the latencies of that second, the
- * backlogs the nodes report on /metrics, the memory (RSS) of the node processes and the CPU of each
- * group of processes. It also adds every second's figures to those of the phase running; phases
- * change right after a sample, so that each second belongs to one phase.
+ * Once a second: what was sent, accepted, became visible and came back to the customer (the round
+ * trip, where measured), the latencies of that second, the backlogs the nodes report on /metrics,
+ * the memory (RSS) of the node processes and the CPU of each group of processes. It also adds every
+ * second's figures to those of the phase running; phases change right after a sample, so that each
+ * second belongs to one phase.
  */
 final class Sampler implements AutoCloseable {
 
@@ -37,6 +38,9 @@ final class Sampler implements AutoCloseable {
       long backlog,
       double httpP99Ms,
       double endToEndP99Ms,
+      Long returned,
+      Long returnBacklog,
+      Double roundTripP99Ms,
       double relayLagChanges,
       double readModelLagEvents,
       long customerRssMb,
@@ -55,12 +59,19 @@ final class Sampler implements AutoCloseable {
     /** Whether the nodes' /metrics are read: not while measuring what the nodes cost at rest. */
     final boolean scrape;
 
+    /**
+     * Whether the round trip is measured (else {@link #roundTrip} and {@link #returned} stay 0).
+     */
+    boolean roundTripMeasured;
+
     final Histogram http = new Histogram(3);
     final Histogram endToEnd = new Histogram(3);
+    final Histogram roundTrip = new Histogram(3);
     long sent;
     long accepted;
     long errors;
     long visible;
+    long returned;
     long seconds;
     long lastBacklog;
     long maxBacklog;
@@ -89,6 +100,7 @@ final class Sampler implements AutoCloseable {
   final List<Point> points = new ArrayList<>();
   private final OpenLoop load;
   private final Visibility visibility;
+  private final RoundTrip roundTrip;
   private final String customerUrl;
   private final String backofficeUrl;
   private final List<Long> customerPids;
@@ -100,6 +112,7 @@ final class Sampler implements AutoCloseable {
   private final long start = System.nanoTime();
   private final Histogram httpInterval = new Histogram(3);
   private final Histogram endToEndInterval = new Histogram(3);
+  private final Histogram roundTripInterval = new Histogram(3);
   private Phase phase;
   private Phase upcoming;
   private long lastTick;
@@ -107,12 +120,17 @@ final class Sampler implements AutoCloseable {
   private long lastAccepted;
   private long lastErrors;
   private long lastVisible;
+  private long lastReturned;
   long customerPeakRssMb;
   long backofficePeakRssMb;
 
+  /**
+   * @param roundTrip null: the round trip is not measured
+   */
   Sampler(
       OpenLoop load,
       Visibility visibility,
+      RoundTrip roundTrip,
       String customerUrl,
       String backofficeUrl,
       List<Long> customerPids,
@@ -120,6 +138,7 @@ final class Sampler implements AutoCloseable {
       CpuMeter cpu) {
     this.load = load;
     this.visibility = visibility;
+    this.roundTrip = roundTrip;
     this.customerUrl = customerUrl;
     this.backofficeUrl = backofficeUrl;
     this.customerPids = customerPids;
@@ -145,6 +164,7 @@ final class Sampler implements AutoCloseable {
   }
 
   private synchronized Phase begin(Phase next) throws InterruptedException {
+    next.roundTripMeasured = roundTrip != null;
     upcoming = next;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (phase != next && System.nanoTime() < deadline) {
@@ -168,6 +188,11 @@ final class Sampler implements AutoCloseable {
       endToEndInterval.reset();
       load.httpLatencyMicros.getIntervalHistogramInto(httpInterval);
       visibility.endToEndMicros.getIntervalHistogramInto(endToEndInterval);
+      roundTripInterval.reset();
+      if (roundTrip != null) {
+        roundTrip.roundTripMicros.getIntervalHistogramInto(roundTripInterval);
+      }
+      long returned = roundTrip == null ? 0 : roundTrip.returned.get();
       long sent = load.sent.get();
       long accepted = load.accepted.get();
       long errors = load.errors.get();
@@ -175,6 +200,8 @@ final class Sampler implements AutoCloseable {
       Phase p = phase;
       p.http.add(httpInterval);
       p.endToEnd.add(endToEndInterval);
+      p.roundTrip.add(roundTripInterval);
+      p.returned += returned - lastReturned;
       p.sent += sent - lastSent;
       p.accepted += accepted - lastAccepted;
       p.errors += errors - lastErrors;
@@ -209,6 +236,13 @@ final class Sampler implements AutoCloseable {
               endToEndInterval.getTotalCount() == 0
                   ? 0
                   : endToEndInterval.getValueAtPercentile(99) / 1000.0,
+              roundTrip == null ? null : returned - lastReturned,
+              roundTrip == null ? null : accepted - returned,
+              roundTrip == null
+                  ? null
+                  : roundTripInterval.getTotalCount() == 0
+                      ? 0.0
+                      : roundTripInterval.getValueAtPercentile(99) / 1000.0,
               sum(customerMetrics, "helpdesk_projection_lag_changes"),
               sum(backofficeMetrics, "helpdesk_projection_lag_events"),
               customerRss,
@@ -222,6 +256,7 @@ final class Sampler implements AutoCloseable {
       lastAccepted = accepted;
       lastErrors = errors;
       lastVisible = visible;
+      lastReturned = returned;
     } catch (RuntimeException e) {
       System.err.println("sample failed: " + e);
     } finally {

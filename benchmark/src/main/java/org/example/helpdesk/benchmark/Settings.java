@@ -24,6 +24,8 @@ record Settings(
     Duration idle,
     String customerUrl,
     String backofficeDatabaseUrl,
+    String customerDatabaseUrl,
+    boolean returnFlow,
     List<String> nodeJvmOptions,
     Path out,
     int customerNodes,
@@ -56,6 +58,8 @@ record Settings(
           "--idle",
           "--customer-url",
           "--backoffice-db",
+          "--customer-db",
+          "--return-flow",
           "--node-jvm",
           "--out",
           "--customer-nodes",
@@ -91,6 +95,13 @@ record Settings(
                               load at all (no requests, /metrics not read) (default 20; 0 skips it)
         --customer-url URL    use a running customer node instead of starting both nodes
         --backoffice-db URL   with --customer-url: JDBC URL of the backoffice schema, to watch its read table
+        --customer-db URL     with --customer-url: JDBC URL of the customer schema, to watch the
+                              round trip (without it the round trip is not measured)
+        --return-flow on|off  on (default): the backoffice publishes the tickets' events and the
+                              customer records them; the round trip (201 -> the customer's issue
+                              has recorded that support received it) is measured. off: the nodes
+                              the benchmark starts run with TICKET_EVENTS_ENABLED=false (the
+                              backoffice's relay of ticket events does not run), no round trip
         --node-jvm 'OPTS'     JVM options of the nodes it starts (default '-Xms256m -Xmx256m')
         --out DIR             where results go (default benchmark/results)
       scale-out:
@@ -119,9 +130,10 @@ record Settings(
                               (1,2,3 then 3,2,1 ...) and reports the mean of each count (default 1)
       environment: DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD, AMQP_URI (unset: PostgreSQL and
       RabbitMQ on localhost if they answer, else embedded ones)
-      CPU comes from /proc (Linux): each node, every process named postgres, RabbitMQ's beam.smp,
-      erl_child_setup and epmd (so whatever else uses PostgreSQL and the broker counts too), and
-      this JVM, the load generator (not in the total per issue)
+      CPU comes from /proc (Linux): each node, the PostgreSQL server and the broker that listen on
+      the run's ports with all their processes (where not found: every process named postgres,
+      RabbitMQ's beam.smp, erl_child_setup and epmd), so whatever else uses the same servers counts
+      too, and this JVM, the load generator (not in the total per issue)
       """;
 
   /**
@@ -169,6 +181,8 @@ record Settings(
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--idle", "20"))),
         a.get("--customer-url"),
         a.get("--backoffice-db"),
+        a.get("--customer-db"),
+        onOff(a.getOrDefault("--return-flow", "on"), "--return-flow"),
         List.of(a.getOrDefault("--node-jvm", "-Xms256m -Xmx256m").trim().split("\\s+")),
         Path.of(a.getOrDefault("--out", "benchmark/results")),
         Integer.parseInt(a.getOrDefault("--customer-nodes", "1")),
@@ -185,6 +199,14 @@ record Settings(
         Duration.ofSeconds(Long.parseLong(a.getOrDefault("--drain-timeout", "600"))),
         a.containsKey("--cgroup-cpu") ? Path.of(a.get("--cgroup-cpu")) : CpuQuota.V1_CPU,
         a.containsKey("--help"));
+  }
+
+  private static boolean onOff(String value, String option) {
+    return switch (value) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException(option + " is on or off, not " + value);
+    };
   }
 
   private static Settings check(Settings s) {

@@ -20,10 +20,13 @@ import org.HdrHistogram.Recorder;
  * projected_at}), and takes end-to-end latency as the time from the customer's 201 to the
  * projection's insert of the row.
  */
-final class Visibility implements AutoCloseable {
+final class Visibility implements OpenLoop.Watch, AutoCloseable {
 
   final Recorder endToEndMicros = new Recorder(3);
   final AtomicLong visible = new AtomicLong();
+
+  /** The queries it made (each a transaction of the database's). */
+  final AtomicLong polls = new AtomicLong();
 
   private final Map<UUID, Long> acceptedAt = new ConcurrentHashMap<>();
   private final Map<UUID, Long> seenBeforeAccepted = new ConcurrentHashMap<>();
@@ -40,7 +43,8 @@ final class Visibility implements AutoCloseable {
     poller.start();
   }
 
-  void accepted(UUID ticket, long atMicros) {
+  @Override
+  public void accepted(UUID ticket, long atMicros) {
     Long projected = seenBeforeAccepted.remove(ticket);
     if (projected != null) {
       endToEndMicros.recordValue(Math.max(0, projected - atMicros));
@@ -58,6 +62,7 @@ final class Visibility implements AutoCloseable {
     while (running) {
       try (PreparedStatement s = connection.prepareStatement(sql)) {
         s.setTimestamp(1, cursor);
+        polls.incrementAndGet();
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             UUID id = rs.getObject(1, UUID.class);

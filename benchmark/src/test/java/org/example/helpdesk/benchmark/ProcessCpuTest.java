@@ -21,6 +21,7 @@ class ProcessCpuTest {
 
     assertEquals(1234, stat.pid());
     assertEquals("my (odd) proc", stat.comm());
+    assertEquals(1, stat.ppid());
     assertEquals(325, stat.cpuTicks());
     assertEquals(98765, stat.startTicks());
   }
@@ -54,7 +55,43 @@ class ProcessCpuTest {
     assertEquals(7, counter.next(List.of(stat(4, 50, 7))));
   }
 
+  @Test
+  void aServersTreeIsItAndItsDescendantsNotItsParentOrOtherServersOfTheSameName() {
+    List<ProcessCpu.Stat> all =
+        List.of(
+            proc(1, 0), // init
+            proc(100, 1), // this run's postmaster
+            proc(101, 100), // a backend
+            proc(102, 100), // another
+            proc(103, 102), // a child of that one
+            proc(200, 1), // another PostgreSQL on the machine
+            proc(201, 200));
+
+    assertEquals(
+        List.of(100L, 101L, 102L, 103L),
+        ProcessCpu.tree(100, all).stream().map(ProcessCpu.Stat::pid).sorted().toList());
+    assertEquals(List.of(), ProcessCpu.tree(999, all), "a server that is gone: nothing");
+  }
+
+  @Test
+  void findsTheProcessListeningOnAPort() throws Exception {
+    assumeTrue(ProcessCpu.available(), "Linux only");
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      assertEquals(
+          ProcessHandle.current().pid(), ProcessCpu.listener(socket.getLocalPort()).orElseThrow());
+    }
+    int unused;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      unused = socket.getLocalPort();
+    }
+    assertTrue(ProcessCpu.listener(unused).isEmpty());
+  }
+
   private static ProcessCpu.Stat stat(long pid, long startTicks, long cpuTicks) {
-    return new ProcessCpu.Stat(pid, "postgres", startTicks, cpuTicks);
+    return new ProcessCpu.Stat(pid, "postgres", 1, startTicks, cpuTicks);
+  }
+
+  private static ProcessCpu.Stat proc(long pid, long ppid) {
+    return new ProcessCpu.Stat(pid, "postgres", ppid, 1, 0);
   }
 }

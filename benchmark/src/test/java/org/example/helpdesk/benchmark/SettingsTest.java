@@ -105,6 +105,17 @@ class SettingsTest {
   }
 
   @Test
+  void theReturnFlowIsOnUnlessTurnedOff() {
+    assertTrue(parse().returnFlow());
+    assertTrue(parse("--return-flow", "on").returnFlow());
+    assertFalse(parse("--return-flow", "off").returnFlow());
+    assertTrue(refused("--return-flow", "no").contains("--return-flow is on or off"));
+    assertEquals("jdbc:x", parse("--customer-db", "jdbc:x").customerDatabaseUrl());
+    assertTrue(Settings.USAGE.contains("--return-flow on|off"));
+    assertTrue(Settings.USAGE.contains("TICKET_EVENTS_ENABLED=false"));
+  }
+
+  @Test
   void theScaleCurveAlternatesItsOrderFromRoundToRound() {
     assertEquals(List.of(1, 2, 3), Drain.order(parse("--scale-curve")));
     assertEquals(

@@ -133,6 +133,7 @@ public final class ConfigValidator {
     values.integer("helpdesk.inbox.attempts", "INBOX_ATTEMPTS", 1);
     values.integer("helpdesk.inbox.partitions", "INBOX_PARTITIONS", 1);
     values.integer("helpdesk.inbox.parallelism", "INBOX_PARALLELISM", 1);
+    values.bool("helpdesk.ticket-events.enabled", "TICKET_EVENTS_ENABLED");
     values.sessionSecret("helpdesk.auth.session-secret", "SESSION_SECRET");
     values.duration("helpdesk.auth.session-ttl", "SESSION_TTL");
     values.bool("helpdesk.auth.secure-cookie", "SESSION_COOKIE_SECURE");

@@ -289,7 +289,13 @@ class ConfigValidatorTest {
             "big",
             "INBOX_MAX_MESSAGE_BYTES",
             "not a size"),
-        bad("INBOX_ATTEMPTS zero", "helpdesk.inbox.attempts", "0", "INBOX_ATTEMPTS", "at least 1"));
+        bad("INBOX_ATTEMPTS zero", "helpdesk.inbox.attempts", "0", "INBOX_ATTEMPTS", "at least 1"),
+        bad(
+            "TICKET_EVENTS_ENABLED no boolean",
+            "helpdesk.ticket-events.enabled",
+            "sometimes",
+            "TICKET_EVENTS_ENABLED",
+            "neither true nor false"));
   }
 
   private static Arguments bad(String name, String path, String value, String names, String fault) {
